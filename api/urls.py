@@ -1,0 +1,43 @@
+"""The v1 router. Common endpoints answer on every host; tenant and platform ones only on theirs."""
+
+from django.urls import include, path, re_path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
+
+from api.errors import page_not_found
+from api.v1 import auth, branding, console, me, platform_tenants
+
+common_v1 = [
+    path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
+    path("auth/sms/send/", auth.SmsSendView.as_view(), name="auth-sms-send"),
+    path("auth/sms/token/", auth.SmsTokenView.as_view(), name="auth-sms-token"),
+    path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
+    path("me/", me.MeView.as_view(), name="me"),
+    path("branding/", branding.BrandingView.as_view(), name="branding"),
+]
+
+tenant_v1 = [
+    path("console/summary/", console.ConsoleSummaryView.as_view(), name="console-summary"),
+    path("audit-events/", console.AuditEventListView.as_view(), name="audit-event-list"),
+    path("audit-events/<int:pk>/", console.AuditEventDetailView.as_view(), name="audit-event-detail"),
+]
+
+public_v1 = [
+    path(
+        "platform/tenants/", platform_tenants.PlatformTenantListCreateView.as_view(), name="platform-tenants"
+    ),
+]
+
+schema_urls = [
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="docs"),
+]
+
+
+def api_urls(*v1_groups: list) -> list:
+    v1 = [pattern for group in v1_groups for pattern in group]
+    return [
+        path("api/v1/", include((v1, "v1"), namespace="v1")),
+        *schema_urls,
+        # Unknown API paths answer in the error shape, not with an HTML page.
+        re_path(r"^api/", page_not_found),
+    ]

@@ -1,0 +1,128 @@
+from typing import Any
+
+from drf_spectacular.utils import extend_schema
+from rest_framework import serializers, status
+from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.services import (
+    IssuedToken,
+    auth_login_with_password,
+    auth_login_with_sms_code,
+    auth_token_revoke,
+    sms_login_code_send,
+)
+from api.auth import scope_tenant_id
+from api.throttles import LoginThrottle, SmsSendThrottle
+
+
+def client_ip(request: Request) -> str | None:
+    return request.META.get("REMOTE_ADDR")
+
+
+class UserBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    mobile = serializers.CharField()
+    name = serializers.CharField()
+
+
+class TokenSerializer(serializers.Serializer):
+    mobile = serializers.CharField(max_length=20)
+    password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class TokenResponseSerializer(serializers.Serializer):
+    token = serializers.CharField()
+    user = UserBriefSerializer()
+    roles = serializers.ListField(child=serializers.CharField())
+
+
+def token_response(issued: IssuedToken) -> Response:
+    body = {
+        "token": issued.token,
+        "user": {"id": issued.user.pk, "mobile": issued.user.mobile, "name": issued.user.name},
+        "roles": sorted(issued.roles),
+    }
+    return Response(TokenResponseSerializer(body).data)
+
+
+class TokenView(APIView):
+    """Log in with mobile + password; the token works only on this host."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(request=TokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token")
+    def post(self, request: Request) -> Response:
+        data = TokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issued = auth_login_with_password(
+            mobile=data.validated_data["mobile"],
+            password=data.validated_data["password"],
+            tenant_id=scope_tenant_id(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ip=client_ip(request),
+        )
+        return token_response(issued)
+
+
+class SmsSendSerializer(serializers.Serializer):
+    mobile = serializers.CharField(max_length=20)
+
+
+class SmsSendResponseSerializer(serializers.Serializer):
+    sent = serializers.BooleanField()
+    expires_in = serializers.IntegerField()
+
+
+class SmsSendView(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [SmsSendThrottle]
+
+    @extend_schema(
+        request=SmsSendSerializer, responses={202: SmsSendResponseSerializer}, operation_id="auth_sms_send"
+    )
+    def post(self, request: Request) -> Response:
+        data = SmsSendSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        expires_in = sms_login_code_send(mobile=data.validated_data["mobile"])
+        return Response({"sent": True, "expires_in": expires_in}, status=status.HTTP_202_ACCEPTED)
+
+
+class SmsTokenSerializer(serializers.Serializer):
+    mobile = serializers.CharField(max_length=20)
+    code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "验证码为6位数字"})
+
+
+class SmsTokenView(APIView):
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(
+        request=SmsTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_sms_token"
+    )
+    def post(self, request: Request) -> Response:
+        data = SmsTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issued = auth_login_with_sms_code(
+            mobile=data.validated_data["mobile"],
+            code=data.validated_data["code"],
+            tenant_id=scope_tenant_id(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+            ip=client_ip(request),
+        )
+        return token_response(issued)
+
+
+class LogoutView(APIView):
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_logout")
+    def post(self, request: Request) -> Response:
+        auth_token_revoke(token=request.auth)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)

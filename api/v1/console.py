@@ -1,0 +1,65 @@
+"""Tenant console home and the audit trail."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.selectors import members_by_role
+from api.auth import scope_tenant_id
+from api.permissions import HasAllowedRole, request_roles
+from api.v1.branding import TenantBriefSerializer
+from core.models import AuditEvent
+from core.selectors import audit_events_visible_to
+
+
+class AuditEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = AuditEvent
+        fields = ["id", "action", "actor_name", "created_at", "summary", "object_type", "object_id"]
+
+
+class ConsoleSummarySerializer(serializers.Serializer):
+    tenant = TenantBriefSerializer()
+    members_by_role = serializers.DictField(child=serializers.IntegerField())
+    recent_events = AuditEventSerializer(many=True)
+
+
+class ConsoleSummaryView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin", "finance"}
+
+    @extend_schema(responses=ConsoleSummarySerializer, operation_id="console_summary")
+    def get(self, request: Request) -> Response:
+        tenant = request.tenant  # type: ignore[attr-defined]
+        tenant_id = scope_tenant_id(request)
+        assert tenant_id is not None  # routed on tenant hosts only
+        body = {
+            "tenant": {"name": tenant.name, "schema_name": tenant.schema_name, "kind": tenant.kind},
+            "members_by_role": members_by_role(tenant_id=tenant_id),
+            "recent_events": audit_events_visible_to(user=request.user, roles=request_roles(request))[:10],
+        }
+        return Response(ConsoleSummarySerializer(body).data)
+
+
+@extend_schema_view(
+    get=extend_schema(operation_id="audit_events_list"),
+)
+class AuditEventListView(generics.ListAPIView):
+    """The tenant's audit trail: admins and finance see all of it, others their own actions."""
+
+    serializer_class = AuditEventSerializer
+
+    def get_queryset(self) -> Any:
+        return audit_events_visible_to(user=self.request.user, roles=request_roles(self.request))
+
+
+@extend_schema_view(get=extend_schema(operation_id="audit_events_retrieve"))
+class AuditEventDetailView(generics.RetrieveAPIView):
+    serializer_class = AuditEventSerializer
+
+    def get_queryset(self) -> Any:
+        return audit_events_visible_to(user=self.request.user, roles=request_roles(self.request))

@@ -1,0 +1,152 @@
+#!/usr/bin/env python
+"""Tenant routing overhead: requests/second of an authenticated tenant endpoint (GET /api/v1/me/ on
+datang.localhost with an agent's token) through the real middleware stack, versus the same view
+with the host routing replaced by a middleware that pins the tenant (no host lookup, no schema
+switch). Both run in one process, interleaved round by round, over the WSGI interface, against the
+configured PostgreSQL. Prints the median ratio; the target is an overhead under 10%.
+
+    make bench            (or: .venv/bin/python bench/tenant_routing.py --rounds 9 --requests 500)
+"""
+
+import argparse
+import io
+import os
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import config.paths  # noqa: E402,F401
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+import django  # noqa: E402
+
+django.setup()
+
+from django.conf import settings  # noqa: E402
+from django.core.handlers.wsgi import WSGIHandler  # noqa: E402
+from django.core.management import call_command  # noqa: E402
+from django.db import connection  # noqa: E402
+from django.test.utils import CaptureQueriesContext, override_settings  # noqa: E402
+
+from accounts.models import User  # noqa: E402
+from accounts.services import auth_token_issue  # noqa: E402
+from tenants.models import Tenant  # noqa: E402
+
+PINNED: dict[str, Any] = {}
+
+
+class PinnedTenantMiddleware:
+    """The baseline: the tenant is known in advance; nothing is looked up or switched per request."""
+
+    def __init__(self, get_response: Any) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: Any) -> Any:
+        request.tenant = PINNED["tenant"]
+        return self.get_response(request)
+
+
+def environ(token: str) -> dict[str, Any]:
+    return {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": "/api/v1/me/",
+        "QUERY_STRING": "",
+        "SERVER_NAME": "datang.localhost",
+        "SERVER_PORT": "8000",
+        "SERVER_PROTOCOL": "HTTP/1.1",
+        "HTTP_HOST": "datang.localhost:8000",
+        "HTTP_AUTHORIZATION": f"Bearer {token}",
+        "HTTP_ACCEPT": "application/json",
+        "REMOTE_ADDR": "127.0.0.1",
+        "wsgi.input": io.BytesIO(b""),
+        "wsgi.errors": sys.stderr,
+        "wsgi.url_scheme": "http",
+        "wsgi.version": (1, 0),
+        "wsgi.multithread": False,
+        "wsgi.multiprocess": False,
+        "wsgi.run_once": False,
+    }
+
+
+def call(handler: WSGIHandler, env: dict[str, Any]) -> bytes:
+    status: list[str] = []
+    body = b"".join(handler(dict(env, **{"wsgi.input": io.BytesIO(b"")}), lambda s, h, *a: status.append(s)))
+    if not status or not status[0].startswith("200"):
+        raise SystemExit(f"unexpected answer {status} {body[:200]!r}")
+    return body
+
+
+def rps(handler: WSGIHandler, env: dict[str, Any], n: int) -> float:
+    start = time.perf_counter()
+    for _ in range(n):
+        call(handler, env)
+    return n / (time.perf_counter() - start)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=9)
+    parser.add_argument("--requests", type=int, default=400)
+    args = parser.parse_args()
+
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    call_command("seed_demo", stdout=io.StringIO())
+    tenant = Tenant.objects.get(schema_name="datang")
+    agent = User.objects.get(mobile="13800001011")
+    token = auth_token_issue(user=agent, tenant_id=tenant.pk).token
+    env = environ(token)
+
+    routed = WSGIHandler()
+    pinned_stack = ["bench.tenant_routing.PinnedTenantMiddleware"] + [
+        m for m in settings.MIDDLEWARE if m != "tenants.middleware.TenantRoutingMiddleware"
+    ]
+    stock_stack = [
+        "django_tenants.middleware.main.TenantMainMiddleware" if m == "tenants.middleware.TenantRoutingMiddleware" else m
+        for m in settings.MIDDLEWARE
+    ]
+    with override_settings(MIDDLEWARE=pinned_stack):
+        pinned = WSGIHandler()
+    with override_settings(MIDDLEWARE=stock_stack):
+        stock = WSGIHandler()
+    # The middleware is imported by its dotted path, i.e. from bench.tenant_routing, not __main__.
+    import bench.tenant_routing as as_imported
+
+    as_imported.PINNED["tenant"] = tenant
+    connection.set_tenant(tenant)  # type: ignore[attr-defined]
+
+    assert call(routed, env) == call(pinned, env), "both stacks must give the same answer"
+    assert "王海峰".encode() in call(routed, env)
+    for name, handler in (("routed", routed), ("pinned", pinned), ("stock", stock)):
+        call(handler, env)
+        with CaptureQueriesContext(connection) as queries:
+            call(handler, env)
+        print(f"{name:>7}: {len(queries)} SQL statements per request (steady state)")
+
+    for handler in (routed, pinned, stock):  # warm-up
+        rps(handler, env, args.requests // 4)
+    ratios, stock_ratios, routed_rps, pinned_rps, stock_rps = [], [], [], [], []
+    for i in range(args.rounds):
+        order = [(routed, routed_rps), (pinned, pinned_rps), (stock, stock_rps)]
+        if i % 2:
+            order.reverse()
+        for handler, sink in order:
+            sink.append(rps(handler, env, args.requests))
+        ratios.append(routed_rps[-1] / pinned_rps[-1])
+        stock_ratios.append(stock_rps[-1] / pinned_rps[-1])
+
+    median_ratio = statistics.median(ratios)
+    print(f"rounds={args.rounds} requests/round={args.requests} (GET /api/v1/me/, agent token, datang.localhost)")
+    print(f" routed: median {statistics.median(routed_rps):8.1f} req/s")
+    print(f" pinned: median {statistics.median(pinned_rps):8.1f} req/s  (baseline: no tenant routing)")
+    print(f"  stock: median {statistics.median(stock_rps):8.1f} req/s  (django-tenants' own middleware, for reference)")
+    print(f"ratio stock/pinned:  {statistics.median(stock_ratios):.3f}")
+    print(f"ratio routed/pinned: {median_ratio:.3f}  -> routing overhead {100 * (1 - median_ratio):.1f}% (target < 10%)")
+
+
+if __name__ == "__main__":
+    main()

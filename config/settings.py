@@ -1,0 +1,226 @@
+"""Settings, driven by environment variables (see README for the list).
+
+When DATABASE_URL / REDIS_URL are unset, the embedded services started by ``make run`` / ``make test``
+(infra/devservices.py) are used: their addresses are written to ``.data/services.env``.
+"""
+
+import os
+import sys
+from pathlib import Path
+
+import dj_database_url
+
+from config.paths import BASE_DIR  # also puts platform/ on sys.path
+
+
+def _load_services_env(path: Path) -> None:
+    if not path.exists():
+        return
+    for line in path.read_text().splitlines():
+        key, sep, value = line.strip().partition("=")
+        if sep and key and not key.startswith("#"):
+            os.environ.setdefault(key, value)
+
+
+_load_services_env(BASE_DIR / ".data" / "services.env")
+
+
+def env_bool(name: str, default: bool) -> bool:
+    raw = os.environ.get(name)
+    return default if raw is None else raw.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+
+
+DEBUG = env_bool("DJANGO_DEBUG", True)
+TESTING = "pytest" in sys.modules
+SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# Tenant hosts are resolved by django-tenants against Domain rows; unknown hosts get a 404 there.
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
+
+DATABASES = {
+    "default": {
+        **dj_database_url.parse(
+            os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/suxinbao"),
+            conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
+        ),
+        "ENGINE": "django_tenants.postgresql_backend",
+    }
+}
+DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
+
+REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/0")
+
+SHARED_APPS = [
+    "django_tenants",
+    "tenants",
+    "django.contrib.contenttypes",
+    "django.contrib.auth",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "drf_spectacular",
+    "core",
+    "accounts",
+]
+TENANT_APPS = [
+    "django.contrib.contenttypes",
+    "core",
+]
+INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
+
+TENANT_MODEL = "tenants.Tenant"
+TENANT_DOMAIN_MODEL = "tenants.Domain"
+PUBLIC_SCHEMA_NAME = "public"
+PUBLIC_SCHEMA_URLCONF = "config.urls_public"
+ROOT_URLCONF = "config.urls_tenant"
+SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
+# Hosts that always belong to the public schema (the platform site); seed_demo and the test
+# fixtures create Domain rows for them.
+PUBLIC_HOSTS = env_list("PUBLIC_HOSTS", "localhost,127.0.0.1,testserver")
+TENANT_BASE_DOMAIN = os.environ.get("TENANT_BASE_DOMAIN", "localhost")
+TENANT_HOST_CACHE_SECONDS = float(os.environ.get("TENANT_HOST_CACHE_SECONDS", "30"))
+# Skip re-sending the same search_path on a connection that already has it.
+TENANT_LIMIT_SET_CALLS = True
+
+MIDDLEWARE = [
+    "tenants.middleware.TenantRoutingMiddleware",
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.middleware.locale.LocaleMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {"context_processors": ["django.template.context_processors.request"]},
+    }
+]
+
+WSGI_APPLICATION = "config.wsgi.application"
+ASGI_APPLICATION = "config.asgi.application"
+
+AUTH_USER_MODEL = "accounts.User"
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+# Bearer tokens issued by /api/v1/auth/token/ live this long.
+AUTH_TOKEN_TTL_HOURS = int(os.environ.get("AUTH_TOKEN_TTL_HOURS", str(24 * 30)))
+
+CACHES = {
+    "default": {
+        "BACKEND": "django_redis.cache.RedisCache",
+        "LOCATION": REDIS_URL,
+        # Every key carries the schema name: no tenant reads another tenant's cache.
+        "KEY_FUNCTION": "django_tenants.cache.make_key",
+        "REVERSE_KEY_FUNCTION": "django_tenants.cache.reverse_key",
+        # Keys look like "<schema>:<prefix>:<version>:<key>"; tests use their own prefix.
+        "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sxb-test" if TESTING else "sxb"),
+    }
+}
+
+LANGUAGE_CODE = "zh-hans"
+LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
+TIME_ZONE = "Asia/Shanghai"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+# Set (e.g. in the container image) when running collectstatic; dev and tests serve via finders.
+STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
+FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", str(BASE_DIR / "frontend" / "dist")))
+STATICFILES_DIRS = [("app", FRONTEND_DIST)]
+WHITENOISE_USE_FINDERS = True
+# The front end is built by `make frontend`; before that the folder is simply absent.
+SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
+MEDIA_URL = "/media/"
+MEDIA_ROOT = BASE_DIR / ".data" / "media"
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+RENDERERS = ["rest_framework.renderers.JSONRenderer"]
+if DEBUG:
+    RENDERERS.append("rest_framework.renderers.BrowsableAPIRenderer")
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": ["api.auth.TenantBoundTokenAuthentication"],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_PAGINATION_CLASS": "api.pagination.PageNumberPagination",
+    "PAGE_SIZE": 20,
+    "EXCEPTION_HANDLER": "api.errors.exception_handler",
+    "DEFAULT_RENDERER_CLASSES": RENDERERS,
+    "DEFAULT_THROTTLE_RATES": {
+        "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
+        "sms_send": os.environ.get("THROTTLE_SMS_SEND", "5/hour"),
+    },
+    "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
+}
+
+SPECTACULAR_SETTINGS = {
+    "TITLE": "速信保 Suxinbao API",
+    "DESCRIPTION": "Multi-tenant API: the Host header selects the tenant; tokens are bound to it.",
+    "VERSION": "1.0.0",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "COMPONENT_SPLIT_REQUEST": True,
+    "SERVE_URLCONF": "api.urls_schema",
+    "ENUM_NAME_OVERRIDES": {
+        "RoleEnum": "accounts.models.Role",
+        "TenantKindEnum": "tenants.models.TenantKind",
+        "ScopeKindEnum": [("tenant", "tenant"), ("public", "public")],
+        "NewTenantKindEnum": [("brokerage", "经纪公司"), ("aftersales", "售后连锁")],
+    },
+    "APPEND_COMPONENTS": {
+        "securitySchemes": {"BearerAuth": {"type": "http", "scheme": "bearer"}},
+        "schemas": {
+            "Error": {
+                "type": "object",
+                "description": "Every 4xx answer: a stable code, a message to show, and errors per field.",
+                "properties": {
+                    "code": {"type": "string"},
+                    "message": {"type": "string"},
+                    "fields": {
+                        "type": "object",
+                        "additionalProperties": {"type": "array", "items": {"type": "string"}},
+                    },
+                },
+                "required": ["code", "message", "fields"],
+            }
+        },
+    },
+}
+
+# SMS one-time codes go through a provider interface; the dev backend logs the code.
+SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.LoggingSmsBackend")
+SMS_CODE_TTL_SECONDS = 300
+SMS_CODE_RESEND_SECONDS = 60
+SMS_CODE_MAX_ATTEMPTS = 5
+
+CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_TASK_ACKS_LATE = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BEAT_SCHEDULE = {
+    "purge-expired-tokens": {"task": "accounts.tasks.auth_tokens_purge_expired_task", "schedule": 3600.0},
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+    "loggers": {"django.db.backends": {"level": "WARNING"}},
+}

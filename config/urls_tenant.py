@@ -1,0 +1,16 @@
+"""URLs on a tenant's host (datang.localhost, a custom domain...)."""
+
+from django.urls import path
+
+from api.urls import api_urls, common_v1, tenant_v1
+from web.pages import page
+
+urlpatterns = [
+    *api_urls(common_v1, tenant_v1),
+    path("agent/", page("agent"), name="agent-app"),
+    path("console/", page("console"), name="console-app"),
+    path("", page("owner"), name="owner-h5"),
+]
+
+handler404 = "api.errors.page_not_found"
+handler500 = "api.errors.server_error"

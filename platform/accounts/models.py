@@ -1,0 +1,106 @@
+import hashlib
+
+from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
+from django.db import models
+from django.db.models import Q
+
+from core.validators import normalize_mobile, validate_mobile
+
+
+class UserManager(BaseUserManager["User"]):
+    def create_user(self, mobile: str, password: str | None = None, **extra: object) -> "User":
+        user = self.model(mobile=normalize_mobile(mobile), **extra)
+        if password:
+            user.set_password(password)
+        else:
+            user.set_unusable_password()
+        user.save(using=self._db)
+        return user
+
+
+class User(AbstractBaseUser):
+    """One identity across tenants (public schema). What the person is in each tenant is a Membership."""
+
+    mobile = models.CharField(max_length=11, unique=True, validators=[validate_mobile])
+    name = models.CharField(max_length=60, blank=True)
+    is_active = models.BooleanField(default=True)
+    date_joined = models.DateTimeField(auto_now_add=True)
+
+    USERNAME_FIELD = "mobile"
+    REQUIRED_FIELDS = ["name"]
+
+    objects = UserManager()
+
+    class Meta:
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return f"{self.name or ''} {self.mobile}".strip()
+
+
+class Role(models.TextChoices):
+    PLATFORM_ADMIN = "platform_admin", "平台管理员"
+    TENANT_ADMIN = "tenant_admin", "租户管理员"
+    FINANCE = "finance", "财务"
+    AGENT = "agent", "代理人"
+    OWNER = "owner", "车主"
+    SHOP_STAFF = "shop_staff", "服务商员工"
+    INSURER_STAFF = "insurer_staff", "保险公司员工"
+
+
+# Roles held on the bare host (no tenant) and roles held inside one tenant.
+PUBLIC_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.SHOP_STAFF, Role.INSURER_STAFF})
+TENANT_ROLES = frozenset({Role.TENANT_ADMIN, Role.FINANCE, Role.AGENT, Role.OWNER})
+
+
+class Membership(models.Model):
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="memberships")
+    # NULL for the public scope (platform, shop and insurer staff).
+    tenant = models.ForeignKey(
+        "tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="memberships"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "tenant", "role"], name="membership_unique_role", nulls_distinct=False
+            ),
+            models.CheckConstraint(
+                condition=(Q(role__in=[r.value for r in PUBLIC_ROLES]) & Q(tenant__isnull=True))
+                | (Q(role__in=[r.value for r in TENANT_ROLES]) & Q(tenant__isnull=False)),
+                name="membership_role_matches_scope",
+            ),
+        ]
+        indexes = [models.Index(fields=["tenant", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} {self.role} @ {self.tenant_id or 'public'}"
+
+
+def token_digest(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class AuthToken(models.Model):
+    """A bearer token, stored only as its SHA-256 digest, bound to the tenant it was issued on
+    (NULL: the public host). Used on any other host it is rejected."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="tokens")
+    tenant = models.ForeignKey(
+        "tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"token {self.pk} for user {self.user_id}"

@@ -1,0 +1,174 @@
+"""Every write about people: users, memberships, tokens, one-time codes."""
+
+import hmac
+import secrets
+from dataclasses import dataclass
+from datetime import timedelta
+
+from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
+from django.core.cache import cache
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import transaction
+from django.utils import timezone
+
+from accounts.models import PUBLIC_ROLES, TENANT_ROLES, AuthToken, Membership, Role, User, token_digest
+from accounts.selectors import roles_of
+from accounts.sms import SmsMessage, sms_backend
+from core.errors import AuthenticationFailed, FieldErrors, RateLimited, ValidationFailed
+from core.services import audit_event_record
+from core.validators import normalize_mobile, validate_mobile
+
+INVALID_CREDENTIALS = "手机号或密码错误"
+
+
+@dataclass(frozen=True)
+class IssuedToken:
+    token: str
+    user: User
+    roles: set[str]
+    record: AuthToken
+
+
+def user_create(*, mobile: str, name: str = "", password: str | None = None, field_prefix: str = "") -> User:
+    """Create a person. Every bad field is reported at once, named with ``field_prefix``."""
+    errors = FieldErrors()
+    mobile = normalize_mobile(mobile)
+    try:
+        validate_mobile(mobile)
+    except DjangoValidationError as exc:
+        errors.add(f"{field_prefix}mobile", exc.messages[0])
+    else:
+        if User.objects.filter(mobile=mobile).exists():
+            errors.add(f"{field_prefix}mobile", "该手机号已注册")
+    if password is not None:
+        try:
+            validate_password(password)
+        except DjangoValidationError as exc:
+            for message in exc.messages:
+                errors.add(f"{field_prefix}password", message)
+    errors.raise_if_any()
+    return User.objects.create_user(mobile=mobile, password=password, name=name.strip())
+
+
+def membership_grant(*, user: User, role: str, tenant_id: int | None) -> Membership:
+    """Give ``user`` a role in a tenant (or on the public host); granting twice is a no-op."""
+    if role in TENANT_ROLES and tenant_id is None:
+        raise ValidationFailed(fields={"role": [f"角色 {role} 必须属于某个租户"]})
+    if role in PUBLIC_ROLES and tenant_id is not None:
+        raise ValidationFailed(fields={"role": [f"角色 {role} 属于平台，不能属于租户"]})
+    membership, created = Membership.objects.get_or_create(user=user, tenant_id=tenant_id, role=role)
+    if not created and not membership.is_active:
+        membership.is_active = True
+        membership.save(update_fields=["is_active"])
+    return membership
+
+
+def auth_token_issue(*, user: User, tenant_id: int | None, user_agent: str = "") -> IssuedToken:
+    """Issue a bearer token bound to one scope. The user must hold a role there."""
+    roles = roles_of(user=user, tenant_id=tenant_id)
+    if not user.is_active or not roles:
+        raise AuthenticationFailed(INVALID_CREDENTIALS, code="invalid_credentials")
+    raw = secrets.token_urlsafe(32)
+    record = AuthToken.objects.create(
+        digest=token_digest(raw),
+        user=user,
+        tenant_id=tenant_id,
+        expires_at=timezone.now() + timedelta(hours=settings.AUTH_TOKEN_TTL_HOURS),
+        user_agent=user_agent[:200],
+    )
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return IssuedToken(token=raw, user=user, roles=roles, record=record)
+
+
+@transaction.atomic
+def auth_login_with_password(
+    *, mobile: str, password: str, tenant_id: int | None, user_agent: str = "", ip: str | None = None
+) -> IssuedToken:
+    user = User.objects.filter(mobile=normalize_mobile(mobile)).first()
+    if user is None or not user.check_password(password):
+        # Same answer for an unknown mobile and a wrong password: no account enumeration.
+        raise AuthenticationFailed(INVALID_CREDENTIALS, code="invalid_credentials")
+    issued = auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent)
+    audit_event_record(actor=user, action="auth.login", summary="密码登录", ip=ip)
+    return issued
+
+
+def _sms_key(mobile: str) -> str:
+    # The cache KEY_FUNCTION prefixes the schema: a code sent on one tenant's host is useless on another.
+    return f"sms-login:{mobile}"
+
+
+def sms_login_code_send(*, mobile: str) -> int:
+    """Send a 6-digit login code; returns its lifetime in seconds."""
+    mobile = normalize_mobile(mobile)
+    try:
+        validate_mobile(mobile)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(fields={"mobile": exc.messages}) from exc
+    key = _sms_key(mobile)
+    pending = cache.get(key)
+    now = timezone.now().timestamp()
+    if pending and now - pending["sent_at"] < settings.SMS_CODE_RESEND_SECONDS:
+        wait = int(settings.SMS_CODE_RESEND_SECONDS - (now - pending["sent_at"])) + 1
+        raise RateLimited(f"验证码已发送，请 {wait} 秒后再试", code="sms_code_too_frequent", retry_after=wait)
+    code = f"{secrets.randbelow(1_000_000):06d}"
+    cache.set(
+        key,
+        {"digest": token_digest(code), "sent_at": now, "attempts": 0},
+        timeout=settings.SMS_CODE_TTL_SECONDS,
+    )
+    sms_backend().send(SmsMessage(mobile=mobile, template="login_code", params={"code": code}))
+    return int(settings.SMS_CODE_TTL_SECONDS)
+
+
+def sms_login_code_check(*, mobile: str, code: str) -> None:
+    """Accept a code once; after SMS_CODE_MAX_ATTEMPTS wrong tries the code is burnt."""
+    key = _sms_key(mobile)
+    pending = cache.get(key)
+    if not pending:
+        raise ValidationFailed(
+            "验证码已过期，请重新获取", code="sms_code_expired", fields={"code": ["验证码已过期"]}
+        )
+    if not hmac.compare_digest(pending["digest"], token_digest(code.strip())):
+        pending["attempts"] += 1
+        if pending["attempts"] >= settings.SMS_CODE_MAX_ATTEMPTS:
+            cache.delete(key)
+        else:
+            cache.set(key, pending, timeout=settings.SMS_CODE_TTL_SECONDS)
+        raise ValidationFailed("验证码不正确", code="sms_code_invalid", fields={"code": ["验证码不正确"]})
+    cache.delete(key)
+
+
+@transaction.atomic
+def auth_login_with_sms_code(
+    *, mobile: str, code: str, tenant_id: int | None, user_agent: str = "", ip: str | None = None
+) -> IssuedToken:
+    """Log in with a one-time code. On a tenant's host an unknown mobile signs up as an owner (车主):
+    that is how owners arrive from the tenant's WeChat H5."""
+    mobile = normalize_mobile(mobile)
+    try:
+        validate_mobile(mobile)
+    except DjangoValidationError as exc:
+        raise ValidationFailed(fields={"mobile": exc.messages}) from exc
+    sms_login_code_check(mobile=mobile, code=code)
+    user = User.objects.filter(mobile=mobile).first()
+    if user is None and tenant_id is not None:
+        user = User.objects.create_user(mobile=mobile)
+    if user is None:
+        raise AuthenticationFailed("该手机号未开通平台账号", code="invalid_credentials")
+    if tenant_id is not None and not roles_of(user=user, tenant_id=tenant_id):
+        membership_grant(user=user, role=Role.OWNER, tenant_id=tenant_id)
+        audit_event_record(actor=user, action="owner.signup", summary="车主通过短信验证码注册", ip=ip)
+    issued = auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent)
+    audit_event_record(actor=user, action="auth.login", summary="验证码登录", ip=ip)
+    return issued
+
+
+def auth_token_revoke(*, token: AuthToken) -> None:
+    AuthToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def auth_tokens_purge_expired() -> int:
+    deleted, _ = AuthToken.objects.filter(expires_at__lt=timezone.now() - timedelta(days=7)).delete()
+    return deleted

@@ -1,0 +1,33 @@
+from typing import Any
+
+from celery import shared_task
+from django.db import connection
+
+from core.services import audit_event_record
+
+
+@shared_task(bind=True, max_retries=3, default_retry_delay=5)
+def audit_event_record_task(
+    self: Any, action: str, summary: str = "", data: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Record an audit event from a background job. tenant-schemas-celery sets the schema the task
+    was enqueued in; the result names it so callers can see where it ran."""
+    event = audit_event_record(actor=None, action=action, summary=summary, data=data)
+    return {"schema_name": connection.schema_name, "event_id": event.pk}  # type: ignore[attr-defined]
+
+
+@shared_task
+def run_in_every_tenant(task_name: str, kwargs: dict[str, Any] | None = None) -> list[str]:
+    """Beat entry point for per-tenant jobs: enqueue ``task_name`` once in each active tenant's
+    schema (tenant-schemas-celery stamps the schema on each message)."""
+    from django_tenants.utils import get_public_schema_name, get_tenant_model, tenant_context
+
+    from config.celery import app
+
+    schemas = []
+    tenants = get_tenant_model().objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
+    for tenant in tenants.order_by("schema_name"):
+        with tenant_context(tenant):
+            app.send_task(task_name, kwargs=kwargs or {})
+        schemas.append(tenant.schema_name)
+    return schemas

@@ -1,0 +1,141 @@
+"""The demo world: the three customer cases of the brochure (Datang, Bowei, Furuika)."""
+
+from base64 import b64encode
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.db import transaction
+
+from accounts.models import Role, User
+from accounts.services import membership_grant, user_create
+from tenants.models import Branding, Tenant, TenantKind
+from tenants.services import AdminSpec, public_tenant_ensure, tenant_provision
+
+DEMO_PASSWORD = "Demo@2026"
+PLATFORM_ADMIN = ("13800000000", "平台管理员")
+
+
+@dataclass(frozen=True)
+class DemoTenant:
+    schema_name: str
+    name: str
+    kind: str
+    display_name: str
+    short_name: str
+    slogan: str
+    primary_color: str
+    secondary_color: str
+    admin: tuple[str, str]
+    finance: tuple[str, str]
+    agents: tuple[tuple[str, str], ...]
+    owners: tuple[tuple[str, str], ...]
+
+
+DEMO_TENANTS = (
+    DemoTenant(
+        "datang",
+        "大唐保险经纪有限公司",
+        TenantKind.BROKERAGE,
+        "大唐经纪",
+        "大唐",
+        "前台销售·中台管理·后台结算 一体化",
+        "#C8102E",
+        "#F2A900",
+        ("13800001001", "陈大唐"),
+        ("13800001002", "林会计"),
+        (("13800001011", "王海峰"), ("13800001012", "李晓敏"), ("13800001013", "张建国")),
+        (("13900001021", "赵车主"), ("13900001022", "钱女士")),
+    ),
+    DemoTenant(
+        "bowei",
+        "博维保险经纪有限公司",
+        TenantKind.BROKERAGE,
+        "博维经纪",
+        "博维",
+        "灵活销售管理 政策即时触达",
+        "#0B5FA5",
+        "#00A3E0",
+        ("13800002001", "周博维"),
+        ("13800002002", "吴出纳"),
+        (("13800002011", "孙志强"), ("13800002012", "郑丽")),
+        (("13900002021", "冯先生"),),
+    ),
+    DemoTenant(
+        "furuika",
+        "福瑞卡汽车售后服务有限公司",
+        TenantKind.AFTERSALES,
+        "福瑞卡汽车售后",
+        "福瑞卡",
+        "线上商城·服务定制·预约管理",
+        "#13A35B",
+        "#FFB400",
+        ("13800003001", "何福瑞"),
+        ("13800003002", "马财务"),
+        (("13800003011", "高伟"),),
+        (("13900003021", "罗车主"), ("13900003022", "梁女士")),
+    ),
+)
+
+
+def letter_mark_logo(text: str, color: str) -> str:
+    svg = (
+        '<svg xmlns="http://www.w3.org/2000/svg" width="96" height="96" viewBox="0 0 96 96">'
+        f'<rect width="96" height="96" rx="20" fill="{color}"/>'
+        '<text x="48" y="62" font-size="40" text-anchor="middle" fill="#fff" '
+        f'font-family="PingFang SC, Noto Sans CJK SC, sans-serif">{text}</text></svg>'
+    )
+    return "data:image/svg+xml;base64," + b64encode(svg.encode()).decode()
+
+
+def _person(mobile: str, name: str, role: str, tenant_id: int | None) -> User:
+    user = User.objects.filter(mobile=mobile).first() or user_create(
+        mobile=mobile, name=name, password=DEMO_PASSWORD
+    )
+    membership_grant(user=user, role=role, tenant_id=tenant_id)
+    return user
+
+
+def seed_demo(*, base_domain: str | None = None) -> list[str]:
+    """Create (or complete) the demo world; returns the login lines to print. Idempotent."""
+    base_domain = base_domain or settings.TENANT_BASE_DOMAIN
+    lines: list[str] = []
+    public_tenant_ensure(hosts=list(settings.PUBLIC_HOSTS))
+    platform_admin = _person(*PLATFORM_ADMIN, Role.PLATFORM_ADMIN, None)
+    lines.append(f"平台管理员  http://{base_domain}:8000/console/  {PLATFORM_ADMIN[0]} / {DEMO_PASSWORD}")
+    for demo in DEMO_TENANTS:
+        host = f"{demo.schema_name}.{base_domain}"
+        tenant = Tenant.objects.filter(schema_name=demo.schema_name).first()
+        if tenant is None:
+            tenant = tenant_provision(
+                actor=platform_admin,
+                name=demo.name,
+                schema_name=demo.schema_name,
+                domain=host,
+                kind=demo.kind,
+                branding={
+                    "display_name": demo.display_name,
+                    "short_name": demo.short_name,
+                    "slogan": demo.slogan,
+                    "logo_url": letter_mark_logo(demo.short_name[:1], demo.primary_color),
+                    "primary_color": demo.primary_color,
+                    "secondary_color": demo.secondary_color,
+                },
+                admin=AdminSpec(mobile=demo.admin[0], name=demo.admin[1], password=DEMO_PASSWORD),
+            )
+        with transaction.atomic():
+            Branding.objects.filter(tenant=tenant).exists() or Branding.objects.create(
+                tenant=tenant, display_name=demo.display_name, primary_color=demo.primary_color
+            )
+            _person(*demo.admin, Role.TENANT_ADMIN, tenant.pk)
+            _person(*demo.finance, Role.FINANCE, tenant.pk)
+            for mobile, name in demo.agents:
+                _person(mobile, name, Role.AGENT, tenant.pk)
+            for mobile, name in demo.owners:
+                _person(mobile, name, Role.OWNER, tenant.pk)
+        lines.append(f"{demo.display_name}  http://{host}:8000/  （车主 H5）")
+        lines.append(f"    管理员 {demo.admin[0]}  财务 {demo.finance[0]}  → http://{host}:8000/console/")
+        lines.append(f"    代理人 {', '.join(m for m, _ in demo.agents)}  → http://{host}:8000/agent/")
+        lines.append(
+            f"    车主 {', '.join(m for m, _ in demo.owners)}  （密码均为 {DEMO_PASSWORD}，或用短信验证码）"
+        )
+    return lines
