@@ -94,10 +94,14 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:
-    return JsonResponse(error_body("not_found", MESSAGES[404]), status=404, json_dumps_params={"ensure_ascii": False})
+    return JsonResponse(
+        error_body("not_found", MESSAGES[404]), status=404, json_dumps_params={"ensure_ascii": False}
+    )
 
 
 def server_error(request: HttpRequest) -> JsonResponse:
     return JsonResponse(
-        error_body("server_error", "服务器内部错误，已记录，请稍后再试"), status=500, json_dumps_params={"ensure_ascii": False}
+        error_body("server_error", "服务器内部错误，已记录，请稍后再试"),
+        status=500,
+        json_dumps_params={"ensure_ascii": False},
     )

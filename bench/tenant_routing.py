@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-import config.paths  # noqa: E402,F401
+import config.paths  # noqa: F401
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 os.environ.setdefault("DJANGO_DEBUG", "false")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -75,7 +75,12 @@ def environ(token: str) -> dict[str, Any]:
 
 def call(handler: WSGIHandler, env: dict[str, Any]) -> bytes:
     status: list[str] = []
-    body = b"".join(handler(dict(env, **{"wsgi.input": io.BytesIO(b"")}), lambda s, h, *a: status.append(s)))
+
+    def start_response(status_line: str, headers: Any, exc_info: Any = None) -> Any:
+        status.append(status_line)
+        return lambda data: None
+
+    body = b"".join(handler(dict(env, **{"wsgi.input": io.BytesIO(b"")}), start_response))
     if not status or not status[0].startswith("200"):
         raise SystemExit(f"unexpected answer {status} {body[:200]!r}")
     return body
@@ -106,7 +111,9 @@ def main() -> None:
         m for m in settings.MIDDLEWARE if m != "tenants.middleware.TenantRoutingMiddleware"
     ]
     stock_stack = [
-        "django_tenants.middleware.main.TenantMainMiddleware" if m == "tenants.middleware.TenantRoutingMiddleware" else m
+        "django_tenants.middleware.main.TenantMainMiddleware"
+        if m == "tenants.middleware.TenantRoutingMiddleware"
+        else m
         for m in settings.MIDDLEWARE
     ]
     with override_settings(MIDDLEWARE=pinned_stack):
@@ -129,7 +136,11 @@ def main() -> None:
 
     for handler in (routed, pinned, stock):  # warm-up
         rps(handler, env, args.requests // 4)
-    ratios, stock_ratios, routed_rps, pinned_rps, stock_rps = [], [], [], [], []
+    ratios: list[float] = []
+    stock_ratios: list[float] = []
+    routed_rps: list[float] = []
+    pinned_rps: list[float] = []
+    stock_rps: list[float] = []
     for i in range(args.rounds):
         order = [(routed, routed_rps), (pinned, pinned_rps), (stock, stock_rps)]
         if i % 2:
@@ -140,12 +151,18 @@ def main() -> None:
         stock_ratios.append(stock_rps[-1] / pinned_rps[-1])
 
     median_ratio = statistics.median(ratios)
-    print(f"rounds={args.rounds} requests/round={args.requests} (GET /api/v1/me/, agent token, datang.localhost)")
+    print(
+        f"rounds={args.rounds} requests/round={args.requests} (GET /api/v1/me/, agent token, datang.localhost)"
+    )
     print(f" routed: median {statistics.median(routed_rps):8.1f} req/s")
     print(f" pinned: median {statistics.median(pinned_rps):8.1f} req/s  (baseline: no tenant routing)")
-    print(f"  stock: median {statistics.median(stock_rps):8.1f} req/s  (django-tenants' own middleware, for reference)")
+    print(
+        f"  stock: median {statistics.median(stock_rps):8.1f} req/s  (django-tenants' own middleware, for reference)"
+    )
     print(f"ratio stock/pinned:  {statistics.median(stock_ratios):.3f}")
-    print(f"ratio routed/pinned: {median_ratio:.3f}  -> routing overhead {100 * (1 - median_ratio):.1f}% (target < 10%)")
+    print(
+        f"ratio routed/pinned: {median_ratio:.3f}  -> routing overhead {100 * (1 - median_ratio):.1f}% (target < 10%)"
+    )
 
 
 if __name__ == "__main__":

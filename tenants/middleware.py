@@ -46,7 +46,9 @@ def forget_tenant_hosts(**_: Any) -> None:
 
 for _model in (Tenant, Domain):
     post_save.connect(forget_tenant_hosts, sender=_model, dispatch_uid=f"forget-hosts-save-{_model.__name__}")
-    post_delete.connect(forget_tenant_hosts, sender=_model, dispatch_uid=f"forget-hosts-delete-{_model.__name__}")
+    post_delete.connect(
+        forget_tenant_hosts, sender=_model, dispatch_uid=f"forget-hosts-delete-{_model.__name__}"
+    )
 
 
 class TenantRoutingMiddleware(TenantMainMiddleware):
@@ -58,7 +60,7 @@ class TenantRoutingMiddleware(TenantMainMiddleware):
         tenant = tenant_for_host(hostname)
         if tenant is None:
             connection.set_schema_to_public()  # type: ignore[attr-defined]
-            return self.no_tenant_found(request, hostname)  # type: ignore[no-any-return]
+            return self.no_tenant_found(request, hostname)
         tenant.domain_url = hostname
         request.tenant = tenant  # type: ignore[attr-defined]
         if getattr(connection, "tenant", None) is not tenant:

@@ -49,7 +49,7 @@ def page(browser: Browser) -> Iterator[Page]:
 
 
 @pytest.fixture
-def url_on(live_server):  # type: ignore[no-untyped-def]
+def url_on(live_server):
     """``url_on("datang", "/agent/")`` -> http://datang.localhost:<port>/agent/ (*.localhost resolve
     to 127.0.0.1 in Chromium)."""
     port = live_server.url.rsplit(":", 1)[1]

@@ -1,7 +1,7 @@
 """A person logs in on a tenant's host and sees that tenant's name and colour."""
 
 import pytest
-from playwright.sync_api import Page, expect
+from playwright.sync_api import Locator, Page, expect
 
 from tests.conftest import PASSWORD, PEOPLE, committed_db
 
@@ -15,9 +15,14 @@ def brand_colour(page: Page) -> str:
     return str(page.get_by_test_id("brand-bar").evaluate("el => getComputedStyle(el).backgroundColor"))
 
 
+def field(page: Page, test_id: str) -> Locator:
+    """Vant and Element Plus put the test id on the field's wrapper; type into its input."""
+    return page.locator(f'[data-testid="{test_id}"] input, input[data-testid="{test_id}"]').first
+
+
 def login(page: Page, mobile: str, password: str) -> None:
-    page.get_by_test_id("login-mobile").fill(mobile)
-    page.get_by_test_id("login-password").fill(password)
+    field(page, "login-mobile").fill(mobile)
+    field(page, "login-password").fill(password)
     page.get_by_test_id("login-submit").click()
 
 
@@ -74,8 +79,8 @@ def test_platform_admin_creates_a_tenant_in_the_console(page: Page, url_on) -> N
         "admin_name": "安管理",
         "admin_password": "Anda@2026x",
     }
-    for field, value in fields.items():
-        page.get_by_test_id(f"tenant-form-{field}").fill(value)
+    for name, value in fields.items():
+        field(page, f"tenant-form-{name}").fill(value)
     page.get_by_test_id("tenant-form-submit").click()
     expect(page.get_by_test_id("tenant-table")).to_contain_text("anda.localhost")
 

@@ -1,0 +1,27 @@
+import { inject, type InjectionKey } from 'vue'
+import type { AppName } from '../api'
+import type { useBranding } from '../branding'
+import type { useSession } from '../session'
+
+export interface GridEntry {
+  key: string
+  label: string
+  icon: string
+}
+
+export interface MobileContext {
+  app: AppName
+  roleLabel: string
+  allowSms: boolean
+  entries: GridEntry[]
+  session: ReturnType<typeof useSession>
+  brand: ReturnType<typeof useBranding>
+}
+
+export const MOBILE: InjectionKey<MobileContext> = Symbol('mobile')
+
+export function useMobile(): MobileContext {
+  const ctx = inject(MOBILE)
+  if (!ctx) throw new Error('mobile context missing')
+  return ctx
+}

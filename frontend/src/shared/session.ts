@@ -1,0 +1,72 @@
+import { ref } from 'vue'
+import { type AppName, createApi, type Schemas, unwrap } from './api'
+
+export type Me = Schemas['Me']
+export type Scope = 'tenant' | 'public'
+
+/** Which roles may use which app, on a tenant host or on the platform host. */
+export const APP_ROLES: Record<AppName, Record<Scope, string[]>> = {
+  owner: { tenant: ['owner'], public: [] },
+  agent: { tenant: ['agent'], public: [] },
+  console: { tenant: ['tenant_admin', 'finance'], public: ['platform_admin', 'shop_staff', 'insurer_staff'] },
+}
+
+export function mayUse(app: AppName, scope: Scope, roles: readonly string[]): boolean {
+  return roles.some((r) => APP_ROLES[app][scope].includes(r))
+}
+
+export function roleRefusal(app: AppName, scope: Scope): string {
+  if (app === 'owner') return '该账号不是本租户的车主'
+  if (app === 'agent') return '该账号不是本租户的代理人'
+  return scope === 'tenant' ? '该账号不是本租户的管理员或财务' : '该账号不是平台账号'
+}
+
+/** Log in, remember the token for this app on this host, load /me, and check the role. */
+export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => void) {
+  const { client, tokens } = createApi(app, onLoggedOut)
+  const me = ref<Me | null>(null)
+
+  async function loadMe(): Promise<Me | null> {
+    if (!tokens.get()) return null
+    try {
+      me.value = await unwrap(client.GET('/api/v1/me/'))
+    } catch {
+      me.value = null
+    }
+    return me.value
+  }
+
+  async function accept(token: string, roles: string[]): Promise<Me> {
+    if (!mayUse(app, scope(), roles)) throw new Error(roleRefusal(app, scope()))
+    tokens.set(token)
+    const loaded = await loadMe()
+    if (!loaded) throw new Error('登录失败，请重试')
+    return loaded
+  }
+
+  async function loginWithPassword(mobile: string, password: string): Promise<Me> {
+    const r = await unwrap(client.POST('/api/v1/auth/token/', { body: { mobile, password } }))
+    return accept(r.token, r.roles)
+  }
+
+  async function sendSmsCode(mobile: string): Promise<number> {
+    const r = await unwrap(client.POST('/api/v1/auth/sms/send/', { body: { mobile } }))
+    return r.expires_in
+  }
+
+  async function loginWithSms(mobile: string, code: string): Promise<Me> {
+    const r = await unwrap(client.POST('/api/v1/auth/sms/token/', { body: { mobile, code } }))
+    return accept(r.token, r.roles)
+  }
+
+  async function logout(): Promise<void> {
+    try {
+      await client.POST('/api/v1/auth/logout/')
+    } finally {
+      tokens.clear()
+      me.value = null
+    }
+  }
+
+  return { client, tokens, me, loadMe, loginWithPassword, sendSmsCode, loginWithSms, logout }
+}
