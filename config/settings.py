@@ -224,7 +224,3 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
-
-# Transactional tests restore the public schema from a serialized copy; content types and
-# permissions are recreated by post_migrate instead (serializing them too would clash).
-TEST_NON_SERIALIZED_APPS = ["django.contrib.contenttypes", "django.contrib.auth"]

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import pytest
 from django.conf import settings
 from django.db import connection
+from django.test import TransactionTestCase
 from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
 from rest_framework.test import APIClient
@@ -21,12 +22,18 @@ from tenants.services import public_tenant_ensure, tenant_provision
 
 PASSWORD = "Test@2026pw"
 
-# For tests whose data must be committed (a real worker, a browser against live_server). The flush
-# afterwards must CASCADE (tenant tables point at public users) and the world is restored from the
-# serialized copy taken in django_db_setup.
-committed_db = pytest.mark.django_db(
-    transaction=True, serialized_rollback=True, available_apps=list(settings.INSTALLED_APPS)
-)
+# For tests whose data must be committed (a real worker, a browser against live_server).
+committed_db = pytest.mark.django_db(transaction=True)
+
+
+def _keep_the_committed_world(self: TransactionTestCase) -> None:
+    """Django empties every table after a transactional test (TRUNCATE). That would take the
+    session's tenants and people with it, and a tenant schema cannot be re-provisioned cheaply, so
+    committed tests keep their rows instead: pytest-django runs them after all the others, and
+    each uses data of its own. The test database is dropped at the end of the session."""
+
+
+TransactionTestCase._fixture_teardown = _keep_the_committed_world  # type: ignore[method-assign]
 
 
 @dataclass(frozen=True)
@@ -83,9 +90,6 @@ def build_world() -> None:
 def django_db_setup(django_db_setup, django_db_blocker):
     with django_db_blocker.unblock():
         build_world()
-        # Transactional tests (browser, worker) flush the public tables afterwards; with
-        # serialized_rollback they get this world back.
-        connection._test_serialized_contents = connection.creation.serialize_db_to_string()  # type: ignore[attr-defined]
 
 
 @pytest.fixture(autouse=True)
