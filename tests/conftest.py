@@ -33,7 +33,7 @@ def _keep_the_committed_world(self: TransactionTestCase) -> None:
     each uses data of its own. The test database is dropped at the end of the session."""
 
 
-TransactionTestCase._fixture_teardown = _keep_the_committed_world  # type: ignore[method-assign]
+TransactionTestCase._fixture_teardown = _keep_the_committed_world  # type: ignore[attr-defined]
 
 
 @dataclass(frozen=True)
