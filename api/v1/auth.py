@@ -1,3 +1,4 @@
+from collections.abc import Callable
 from typing import Any
 
 from drf_spectacular.utils import extend_schema
@@ -48,6 +49,21 @@ def token_response(issued: IssuedToken) -> Response:
     return Response(TokenResponseSerializer(body).data)
 
 
+def log_in(
+    request: Request, credentials: type[serializers.Serializer], login: Callable[..., IssuedToken]
+) -> Response:
+    """Validate the credentials, log in on this host's scope, answer with the token."""
+    data = credentials(data=request.data)
+    data.is_valid(raise_exception=True)
+    issued = login(
+        **data.validated_data,
+        tenant_id=scope_tenant_id(request),
+        user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        ip=client_ip(request),
+    )
+    return token_response(issued)
+
+
 class TokenView(APIView):
     """Log in with mobile + password; the token works only on this host."""
 
@@ -57,16 +73,7 @@ class TokenView(APIView):
 
     @extend_schema(request=TokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token")
     def post(self, request: Request) -> Response:
-        data = TokenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        issued = auth_login_with_password(
-            mobile=data.validated_data["mobile"],
-            password=data.validated_data["password"],
-            tenant_id=scope_tenant_id(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            ip=client_ip(request),
-        )
-        return token_response(issued)
+        return log_in(request, TokenSerializer, auth_login_with_password)
 
 
 class SmsSendSerializer(serializers.Serializer):
@@ -107,16 +114,7 @@ class SmsTokenView(APIView):
         request=SmsTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_sms_token"
     )
     def post(self, request: Request) -> Response:
-        data = SmsTokenSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        issued = auth_login_with_sms_code(
-            mobile=data.validated_data["mobile"],
-            code=data.validated_data["code"],
-            tenant_id=scope_tenant_id(request),
-            user_agent=request.META.get("HTTP_USER_AGENT", ""),
-            ip=client_ip(request),
-        )
-        return token_response(issued)
+        return log_in(request, SmsTokenSerializer, auth_login_with_sms_code)
 
 
 class LogoutView(APIView):
