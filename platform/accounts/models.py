@@ -70,8 +70,8 @@ class Membership(models.Model):
                 fields=["user", "tenant", "role"], name="membership_unique_role", nulls_distinct=False
             ),
             models.CheckConstraint(
-                condition=(Q(role__in=[r.value for r in PUBLIC_ROLES]) & Q(tenant__isnull=True))
-                | (Q(role__in=[r.value for r in TENANT_ROLES]) & Q(tenant__isnull=False)),
+                condition=(Q(role__in=sorted(r.value for r in PUBLIC_ROLES)) & Q(tenant__isnull=True))
+                | (Q(role__in=sorted(r.value for r in TENANT_ROLES)) & Q(tenant__isnull=False)),
                 name="membership_role_matches_scope",
             ),
         ]

@@ -1,0 +1,254 @@
+"""Every write to the network. Paths are closed and opened, never updated in place or deleted."""
+
+import secrets
+from datetime import datetime
+
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db import connection, transaction
+from django.utils import timezone
+
+from accounts.models import Role, User
+from accounts.services import membership_grant
+from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
+from core.services import audit_event_record
+from core.validators import normalize_mobile, validate_mobile
+from network.models import Distributor, DistributorKind, DistributorStatus, NetworkPath, NetworkSettings, Tier
+from network.selectors import is_in_subtree
+
+REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
+
+
+def _tenant_id() -> int:
+    return int(connection.tenant.pk)  # type: ignore[attr-defined]
+
+
+def _lock_network() -> None:
+    """Serialise structural changes within this tenant: two concurrent moves could otherwise
+    build a cycle that neither would see alone. Held until the transaction ends."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"network:{connection.schema_name}"])  # type: ignore[attr-defined]
+
+
+def referral_code_new() -> str:
+    while True:
+        code = "".join(secrets.choice(REFERRAL_ALPHABET) for _ in range(8))
+        if not Distributor.objects.filter(referral_code=code).exists():
+            return code
+
+
+@transaction.atomic
+def tier_create(*, actor: User | None, name: str, rank: int, description: str = "") -> Tier:
+    errors = FieldErrors()
+    name = name.strip()
+    if not name:
+        errors.add("name", "请填写层级名称")
+    elif Tier.objects.filter(name=name).exists():
+        errors.add("name", f"层级 {name} 已存在")
+    if rank < 1:
+        errors.add("rank", "层级序号从 1（最高层）开始")
+    elif Tier.objects.filter(rank=rank).exists():
+        errors.add("rank", f"序号 {rank} 已被其他层级使用")
+    errors.raise_if_any()
+    tier = Tier.objects.create(name=name, rank=rank, description=description.strip())
+    audit_event_record(
+        actor=actor,
+        action="tier.create",
+        summary=f"新建层级 {rank}. {name}",
+        object_type="tier",
+        object_id=tier.pk,
+    )
+    return tier
+
+
+def _check_tier_fits(
+    errors: FieldErrors, *, tier: Tier | None, parent: Distributor | None, field: str
+) -> None:
+    """A parent must sit on a higher tier (smaller rank) than its child."""
+    if tier is None or parent is None or parent.tier is None:
+        return
+    if parent.tier.rank >= tier.rank:
+        errors.add(field, f"上级 {parent.name} 的层级（{parent.tier.name}）须高于 {tier.name}")
+
+
+def _parent_or_error(errors: FieldErrors, parent_id: int | None) -> Distributor | None:
+    if parent_id is None:
+        return None
+    # Looked up in this tenant's schema only: a parent of another tenant simply does not exist here.
+    parent = Distributor.objects.select_related("tier").filter(pk=parent_id).first()
+    if parent is None:
+        errors.add("parent", "上级不存在（或不属于本租户）")
+    elif parent.kind != DistributorKind.AGENT:
+        errors.add("parent", "代理人的上级必须是代理人")
+    elif parent.status != DistributorStatus.ACTIVE:
+        errors.add("parent", f"上级 {parent.name} 不是正常状态")
+    return parent
+
+
+def _open_paths_for_new_node(node: Distributor, parent: Distributor | None, at: datetime) -> None:
+    rows = [NetworkPath(ancestor=node, descendant=node, depth=0, valid_from=at)]
+    if parent is not None:
+        for path in NetworkPath.objects.filter(descendant=parent, valid_to__isnull=True):
+            rows.append(
+                NetworkPath(
+                    ancestor_id=path.ancestor_id, descendant=node, depth=path.depth + 1, valid_from=at
+                )
+            )
+    NetworkPath.objects.bulk_create(rows)
+
+
+@transaction.atomic
+def agent_create(
+    *,
+    actor: User | None,
+    name: str,
+    mobile: str,
+    licence_no: str,
+    tier_id: int | None,
+    parent_id: int | None = None,
+    status: str = DistributorStatus.ACTIVE,
+    password: str | None = None,
+) -> Distributor:
+    """Add an agent: the person (public User, found by mobile or created), their agent role in this
+    tenant, and their place in the network."""
+    _lock_network()
+    errors = FieldErrors()
+    name, licence_no, mobile = name.strip(), licence_no.strip(), normalize_mobile(mobile)
+    if not name:
+        errors.add("name", "请填写姓名")
+    try:
+        validate_mobile(mobile)
+    except DjangoValidationError as exc:
+        errors.add("mobile", exc.messages[0])
+    else:
+        if Distributor.objects.filter(mobile=mobile).exists():
+            errors.add("mobile", f"手机号 {mobile} 已是本租户的分销成员")
+    if not licence_no:
+        errors.add("licence_no", "代理人须填写执业登记号")
+    tier = Tier.objects.filter(pk=tier_id).first() if tier_id else None
+    if tier is None:
+        errors.add("tier", "请选择有效的层级")
+    parent = _parent_or_error(errors, parent_id)
+    _check_tier_fits(errors, tier=tier, parent=parent, field="parent")
+    errors.raise_if_any("代理人信息有误")
+
+    user = User.objects.filter(mobile=mobile).first() or User.objects.create_user(
+        mobile=mobile, name=name, password=password
+    )
+    membership_grant(user=user, role=Role.AGENT, tenant_id=_tenant_id())
+    now = timezone.now()
+    agent = Distributor.objects.create(
+        user=user,
+        kind=DistributorKind.AGENT,
+        name=name,
+        mobile=mobile,
+        licence_no=licence_no,
+        tier=tier,
+        parent=parent,
+        status=status,
+        referral_code=referral_code_new(),
+        joined_at=now,
+    )
+    _open_paths_for_new_node(agent, parent, now)
+    audit_event_record(
+        actor=actor,
+        action="distributor.create",
+        summary=f"新增代理人 {name}（{tier.name if tier else ''}）"
+        + (f"，上级 {parent.name}" if parent else ""),
+        object_type="distributor",
+        object_id=agent.pk,
+    )
+    return agent
+
+
+@transaction.atomic
+def distributor_move(
+    *, actor: User | None, distributor_id: int, new_parent_id: int | None, at: datetime | None = None
+) -> Distributor:
+    """Put a distributor (and its whole team) under another parent, from ``at`` (default: now) on.
+    Business written before the move keeps the old upline: old paths are closed, new ones opened."""
+    at = at or timezone.now()
+    _lock_network()
+    node = (
+        Distributor.objects.select_for_update(of=("self",))
+        .select_related("tier")
+        .filter(pk=distributor_id)
+        .first()
+    )
+    if node is None:
+        raise NotFound("分销成员不存在")
+    errors = FieldErrors()
+    parent = _parent_or_error(errors, new_parent_id)
+    if parent is not None and is_in_subtree(node_id=parent.pk, root_id=node.pk):
+        errors.add("parent", f"不能把 {node.name} 移到自己或自己的下级 {parent.name} 之下（会形成循环）")
+    _check_tier_fits(errors, tier=node.tier, parent=parent, field="parent")
+    errors.raise_if_any("无法调整上级")
+    if node.parent_id == (parent.pk if parent else None):
+        raise StateConflict(
+            f"{node.name} 的上级已经是 {parent.name if parent else '（无）'}", code="network_same_parent"
+        )
+
+    subtree = NetworkPath.objects.filter(ancestor=node, valid_to__isnull=True)
+    # Close every path from outside the moved team into it.
+    NetworkPath.objects.filter(
+        valid_to__isnull=True, descendant_id__in=subtree.values("descendant_id"), depth__gt=0
+    ).exclude(ancestor_id__in=subtree.values("descendant_id")).update(valid_to=at)
+    if parent is not None:
+        above = list(NetworkPath.objects.filter(descendant=parent, valid_to__isnull=True))
+        below = list(subtree)
+        NetworkPath.objects.bulk_create(
+            NetworkPath(
+                ancestor_id=a.ancestor_id,
+                descendant_id=b.descendant_id,
+                depth=a.depth + b.depth + 1,
+                valid_from=at,
+            )
+            for a in above
+            for b in below
+        )
+    old_parent_name = node.parent.name if node.parent else "（无）"
+    node.parent = parent
+    node.save(update_fields=["parent", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="distributor.move",
+        summary=f"{node.name} 的上级由 {old_parent_name} 调整为 {parent.name if parent else '（无）'}",
+        object_type="distributor",
+        object_id=node.pk,
+    )
+    return node
+
+
+@transaction.atomic
+def distributor_set_status(*, actor: User | None, distributor_id: int, status: str) -> Distributor:
+    """Activate, approve or deactivate. A deactivated agent can no longer log in as an agent here;
+    their team stays where it is (move it first if it should go elsewhere)."""
+    node = Distributor.objects.select_for_update().filter(pk=distributor_id).first()
+    if node is None:
+        raise NotFound("分销成员不存在")
+    if status not in DistributorStatus.values:
+        raise ValidationFailed(fields={"status": ["状态应为 pending、active 或 inactive"]})
+    if node.status == status:
+        raise StateConflict(
+            f"{node.name} 已是 {DistributorStatus(status).label} 状态", code="network_same_status"
+        )
+    node.status = status
+    node.save(update_fields=["status", "updated_at"])
+    if node.kind == DistributorKind.AGENT:
+        from accounts.models import Membership
+
+        Membership.objects.filter(user_id=node.user_id, tenant_id=_tenant_id(), role=Role.AGENT).update(
+            is_active=status == DistributorStatus.ACTIVE
+        )
+    audit_event_record(
+        actor=actor,
+        action="distributor.status",
+        summary=f"{node.name} 状态改为 {DistributorStatus(status).label}",
+        object_type="distributor",
+        object_id=node.pk,
+    )
+    return node
+
+
+def network_settings() -> NetworkSettings:
+    settings_row, _ = NetworkSettings.objects.get_or_create(pk=1)
+    return settings_row
