@@ -9,7 +9,7 @@ from django_tenants.utils import tenant_context
 from accounts.models import Membership
 from core.errors import StateConflict, ValidationFailed
 from network.models import Distributor, NetworkPath
-from network.selectors import org_tree, subtree_of, upline_at
+from network.selectors import org_tree, subtree_ids, subtree_of, upline_at
 from network.services import agent_create, distributor_move, distributor_set_status, tier_create
 
 pytestmark = pytest.mark.django_db
@@ -53,6 +53,9 @@ def test_upline_is_parent_first_and_subtree_includes_the_whole_team(datang_org) 
     assert names(upline_at(distributor_id=datang_org["zhang"].pk, at=now)) == ["李队", "王总"]
     assert sorted(names(subtree_of(distributor_id=datang_org["wang"].pk))) == ["张三", "李队", "王总"]
     assert names(subtree_of(distributor_id=datang_org["li"].pk, include_self=False)) == ["张三"]
+    assert sorted(subtree_ids(distributor_id=datang_org["li"].pk)) == sorted(
+        [datang_org["li"].pk, datang_org["zhang"].pk]
+    )
     # 3 self paths + 李队<-王总 + 张三<-李队 + 张三<-王总
     assert NetworkPath.objects.filter(valid_to__isnull=True).count() == 6
 

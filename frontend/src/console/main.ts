@@ -1,9 +1,7 @@
 import 'element-plus/es/components/loading/style/css'
 import { ElLoading } from 'element-plus'
 import { createApp } from 'vue'
-import { createRouter, createWebHashHistory } from 'vue-router'
-import { useBranding } from '@shared/branding'
-import { useSession } from '@shared/session'
+import { createShell } from '@shared/shell'
 import ConsoleApp from './ConsoleApp.vue'
 import { CONSOLE } from './context'
 import HomePage from './HomePage.vue'
@@ -12,32 +10,23 @@ import LoginPage from './LoginPage.vue'
 import TenantsPage from './TenantsPage.vue'
 
 async function main() {
-  const brand = useBranding()
-  const router = createRouter({
-    history: createWebHashHistory(),
-    routes: [
-      { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
-      {
-        path: '/',
-        component: LayoutPage,
-        children: [
-          { path: '', name: 'home', component: HomePage },
-          { path: 'tenants', name: 'tenants', component: TenantsPage },
-        ],
-      },
-    ],
-  })
-  const session = useSession(
-    'console',
-    () => (brand.branding.value?.scope === 'public' ? 'public' : 'tenant'),
-    () => void router.replace({ name: 'login' }),
-  )
-  router.beforeEach(async (to) => {
-    if (to.meta.public) return true
-    if (!session.me.value && !(await session.loadMe())) return { name: 'login' }
-    // the platform admin's work is the tenant list: land there
-    const platformAdmin = brand.branding.value?.scope === 'public' && session.me.value?.roles.includes('platform_admin')
-    if (to.name === 'home' && platformAdmin) return { name: 'tenants' }
+  const { brand, router, session } = createShell('console', [
+    { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
+    {
+      path: '/',
+      component: LayoutPage,
+      children: [
+        { path: '', name: 'home', component: HomePage },
+        { path: 'tenants', name: 'tenants', component: TenantsPage },
+      ],
+    },
+  ])
+  const platformAdmin = () =>
+    brand.branding.value?.scope === 'public' && !!session.me.value?.roles.includes('platform_admin')
+  router.beforeEach((to) => {
+    // the platform admin's work is the tenant list: land there; nobody else may open it
+    if (to.name === 'home' && platformAdmin()) return { name: 'tenants' }
+    if (to.name === 'tenants' && !platformAdmin()) return { name: 'home' }
     return true
   })
   await brand.load().catch(() => undefined)

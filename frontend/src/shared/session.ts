@@ -22,6 +22,8 @@ export function roleRefusal(app: AppName, scope: Scope): string {
 }
 
 /** Log in, remember the token for this app on this host, load /me, and check the role. */
+export type Session = ReturnType<typeof useSession>
+
 export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => void) {
   const { client, tokens } = createApi(app, onLoggedOut)
   const me = ref<Me | null>(null)
@@ -34,6 +36,17 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
       me.value = null
     }
     return me.value
+  }
+
+  /** A token left from an earlier visit: load /me, and forget the token if its roles do not fit this app. */
+  async function restore(): Promise<Me | null> {
+    const loaded = await loadMe()
+    if (loaded && !mayUse(app, scope(), loaded.roles)) {
+      tokens.clear()
+      me.value = null
+      return null
+    }
+    return loaded
   }
 
   async function accept(token: string, roles: string[]): Promise<Me> {
@@ -68,5 +81,5 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
     }
   }
 
-  return { client, tokens, me, loadMe, loginWithPassword, sendSmsCode, loginWithSms, logout }
+  return { client, tokens, me, loadMe, restore, loginWithPassword, sendSmsCode, loginWithSms, logout }
 }

@@ -1,0 +1,29 @@
+import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw, type RouterHistory } from 'vue-router'
+import type { AppName } from './api'
+import { useBranding } from './branding'
+import { type Session, useSession } from './session'
+
+/** Routes marked `meta: { public: true }` (the login page) need no session; every other one does. */
+export function installAuthGuard(router: Router, session: Pick<Session, 'me' | 'restore'>): void {
+  router.beforeEach(async (to) => {
+    if (to.meta.public) return true
+    if (!session.me.value && !(await session.restore())) return { name: 'login' }
+    return true
+  })
+}
+
+/**
+ * What every app starts with: the host's branding, a hash router (Django serves one page per app,
+ * so no server catch-all is needed), and a session whose token is kept per app and dropped on 401.
+ */
+export function createShell(app: AppName, routes: RouteRecordRaw[], history: RouterHistory = createWebHashHistory()) {
+  const brand = useBranding()
+  const router = createRouter({ history, routes })
+  const session = useSession(
+    app,
+    () => (brand.branding.value?.scope === 'public' ? 'public' : 'tenant'),
+    () => void router.replace({ name: 'login' }),
+  )
+  installAuthGuard(router, session)
+  return { brand, router, session }
+}
