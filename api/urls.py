@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.errors import page_not_found
-from api.v1 import auth, branding, console, me, platform_tenants
+from api.v1 import auth, branding, console, me, network, platform_tenants
 
 common_v1 = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
@@ -19,6 +19,13 @@ tenant_v1 = [
     path("console/summary/", console.ConsoleSummaryView.as_view(), name="console-summary"),
     path("audit-events/", console.AuditEventListView.as_view(), name="audit-event-list"),
     path("audit-events/<int:pk>/", console.AuditEventDetailView.as_view(), name="audit-event-detail"),
+    path("network/tiers/", network.TierListCreateView.as_view(), name="network-tiers"),
+    path("network/agents/", network.AgentListCreateView.as_view(), name="network-agents"),
+    path("network/agents/<int:pk>/", network.AgentDetailView.as_view(), name="network-agent"),
+    path("network/agents/<int:pk>/move/", network.AgentMoveView.as_view(), name="network-agent-move"),
+    path("network/agents/<int:pk>/status/", network.AgentStatusView.as_view(), name="network-agent-status"),
+    path("network/tree/", network.TreeView.as_view(), name="network-tree"),
+    path("network/me/", network.MyDistributorView.as_view(), name="network-me"),
 ]
 
 public_v1 = [

@@ -11,15 +11,12 @@ from accounts.models import Role, User
 from accounts.services import membership_grant
 from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
 from core.services import audit_event_record
+from core.tenancy import current_tenant_id
 from core.validators import normalize_mobile, validate_mobile
 from network.models import Distributor, DistributorKind, DistributorStatus, NetworkPath, NetworkSettings, Tier
 from network.selectors import is_in_subtree
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
-
-
-def _tenant_id() -> int:
-    return int(connection.tenant.pk)  # type: ignore[attr-defined]
 
 
 def _lock_network() -> None:
@@ -134,7 +131,7 @@ def agent_create(
     user = User.objects.filter(mobile=mobile).first() or User.objects.create_user(
         mobile=mobile, name=name, password=password
     )
-    membership_grant(user=user, role=Role.AGENT, tenant_id=_tenant_id())
+    membership_grant(user=user, role=Role.AGENT, tenant_id=current_tenant_id())
     now = timezone.now()
     agent = Distributor.objects.create(
         user=user,
@@ -236,9 +233,9 @@ def distributor_set_status(*, actor: User | None, distributor_id: int, status: s
     if node.kind == DistributorKind.AGENT:
         from accounts.models import Membership
 
-        Membership.objects.filter(user_id=node.user_id, tenant_id=_tenant_id(), role=Role.AGENT).update(
-            is_active=status == DistributorStatus.ACTIVE
-        )
+        Membership.objects.filter(
+            user_id=node.user_id, tenant_id=current_tenant_id(), role=Role.AGENT
+        ).update(is_active=status == DistributorStatus.ACTIVE)
     audit_event_record(
         actor=actor,
         action="distributor.status",

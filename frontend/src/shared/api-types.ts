@@ -151,6 +151,120 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/network/agents/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["network_agents_list"];
+        put?: never;
+        post: operations["network_agents_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/agents/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["network_agents_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/agents/{id}/move/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["network_agents_move"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/agents/{id}/status/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["network_agents_status"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The logged-in agent's own record: tier, parent, referral code. */
+        get: operations["network_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/tiers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_network_tiers_list"];
+        put?: never;
+        post: operations["network_tiers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/tree/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The organisation: all of it for the tenant's admins, an agent's own team for the agent. */
+        get: operations["network_tree"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/tenants/": {
         parameters: {
             query?: never;
@@ -177,6 +291,14 @@ export interface components {
             name: string;
             /** @default  */
             password: string;
+        };
+        AgentCreateRequest: {
+            name: string;
+            mobile: string;
+            licence_no: string;
+            tier: number;
+            parent?: number | null;
+            password?: string;
         };
         AuditEvent: {
             readonly id: number;
@@ -226,6 +348,30 @@ export interface components {
             };
             recent_events: components["schemas"]["AuditEvent"][];
         };
+        Distributor: {
+            readonly id: number;
+            kind: components["schemas"]["DistributorKindEnum"];
+            name: string;
+            mobile: string;
+            /** 执业登记号 */
+            licence_no?: string;
+            readonly tier: {
+                [key: string]: unknown;
+            } | null;
+            readonly parent: {
+                [key: string]: unknown;
+            } | null;
+            status?: components["schemas"]["StatusEnum"];
+            referral_code: string;
+            /** Format: date-time */
+            joined_at: string;
+        };
+        /**
+         * @description * `agent` - 代理人
+         *     * `customer` - 车主推荐人
+         * @enum {string}
+         */
+        DistributorKindEnum: "agent" | "customer";
         /** @description Every 4xx answer: a stable code, a message to show, and errors per field. */
         Error: {
             code: string;
@@ -240,6 +386,9 @@ export interface components {
             name: string;
             roles: string[];
             scope: components["schemas"]["Scope"];
+        };
+        MoveRequest: {
+            parent: number | null;
         };
         /**
          * @description * `brokerage` - 经纪公司
@@ -261,6 +410,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedDistributorList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Distributor"][];
         };
         PaginatedPlatformTenantList: {
             /** @example 123 */
@@ -320,6 +484,16 @@ export interface components {
             mobile: string;
             code: string;
         };
+        /**
+         * @description * `pending` - 待审核
+         *     * `active` - 正常
+         *     * `inactive` - 已停用
+         * @enum {string}
+         */
+        StatusEnum: "pending" | "active" | "inactive";
+        StatusRequest: {
+            status: components["schemas"]["StatusEnum"];
+        };
         TenantBrief: {
             name: string;
             schema_name: string;
@@ -332,6 +506,23 @@ export interface components {
          * @enum {string}
          */
         TenantKindEnum: "platform" | "brokerage" | "aftersales";
+        Tier: {
+            readonly id: number;
+            name: string;
+            /** @description 1 is the top of the organisation */
+            rank: number;
+            description?: string;
+            /** @default 0 */
+            readonly distributor_count: number;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        TierRequest: {
+            name: string;
+            /** @description 1 is the top of the organisation */
+            rank: number;
+            description?: string;
+        };
         TokenRequest: {
             mobile: string;
             password: string;
@@ -340,6 +531,21 @@ export interface components {
             token: string;
             user: components["schemas"]["UserBrief"];
             roles: string[];
+        };
+        TreeNode: {
+            id: number;
+            name: string;
+            mobile: string;
+            kind: string;
+            status: string;
+            tier: string;
+            parent_id: number | null;
+            team_size: number;
+            /** Format: decimal */
+            premium: string;
+            children: {
+                [key: string]: unknown;
+            }[];
         };
         UserBrief: {
             id: number;
@@ -546,6 +752,212 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    network_agents_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDistributorList"];
+                };
+            };
+        };
+    };
+    network_agents_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentCreateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AgentCreateRequest"];
+                "multipart/form-data": components["schemas"]["AgentCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
+    network_agents_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
+    network_agents_move: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MoveRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MoveRequest"];
+                "multipart/form-data": components["schemas"]["MoveRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
+    network_agents_status: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StatusRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StatusRequest"];
+                "multipart/form-data": components["schemas"]["StatusRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
+    network_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
+    v1_network_tiers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tier"][];
+                };
+            };
+        };
+    };
+    network_tiers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TierRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TierRequest"];
+                "multipart/form-data": components["schemas"]["TierRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Tier"];
+                };
+            };
+        };
+    };
+    network_tree: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TreeNode"][];
                 };
             };
         };

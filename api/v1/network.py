@@ -1,0 +1,222 @@
+"""Distribution network API: tiers, agents, moves, status, the organisation tree."""
+
+from typing import Any
+
+from drf_spectacular.utils import extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from api.permissions import HasAllowedRole, request_roles
+from core.errors import NotFound, PermissionDenied
+from network.models import Distributor, DistributorStatus, Tier
+from network.selectors import distributors_for_console, org_tree, tiers
+from network.services import agent_create, distributor_move, distributor_set_status, tier_create
+
+ADMINS = {"tenant_admin"}
+READERS = {"tenant_admin", "finance"}
+
+
+class TierSerializer(serializers.ModelSerializer):
+    distributor_count = serializers.IntegerField(read_only=True, default=0)
+
+    class Meta:
+        model = Tier
+        fields = ["id", "name", "rank", "description", "distributor_count", "created_at"]
+        read_only_fields = ["id", "created_at"]
+        extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}, "rank": {"validators": []}}
+
+
+class TierListCreateView(generics.ListAPIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = READERS | {"agent"}
+    serializer_class = TierSerializer
+    pagination_class = None
+
+    def get_queryset(self) -> Any:
+        return tiers()
+
+    @extend_schema(
+        request=TierSerializer, responses={201: TierSerializer}, operation_id="network_tiers_create"
+    )
+    def post(self, request: Request) -> Response:
+        if not request_roles(request) & ADMINS:
+            raise PermissionDenied("只有租户管理员可以设置层级")
+        data = TierSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        tier = tier_create(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(TierSerializer(tier).data, status=status.HTTP_201_CREATED)
+
+
+class DistributorSerializer(serializers.ModelSerializer):
+    tier = serializers.SerializerMethodField()
+    parent = serializers.SerializerMethodField()  # type: ignore[assignment]
+
+    class Meta:
+        model = Distributor
+        fields = [
+            "id",
+            "kind",
+            "name",
+            "mobile",
+            "licence_no",
+            "tier",
+            "parent",
+            "status",
+            "referral_code",
+            "joined_at",
+        ]
+
+    def get_tier(self, d: Distributor) -> dict[str, Any] | None:
+        return {"id": d.tier.pk, "name": d.tier.name, "rank": d.tier.rank} if d.tier else None
+
+    def get_parent(self, d: Distributor) -> dict[str, Any] | None:
+        return {"id": d.parent.pk, "name": d.parent.name} if d.parent else None
+
+
+class AgentCreateSerializer(serializers.Serializer):
+    # Blank values reach the service, which reports every bad field at once.
+    name = serializers.CharField(max_length=60, allow_blank=True)
+    mobile = serializers.CharField(max_length=20, allow_blank=True)
+    licence_no = serializers.CharField(max_length=40, allow_blank=True)
+    tier = serializers.IntegerField()
+    parent = serializers.IntegerField(required=False, allow_null=True)  # type: ignore[assignment]
+    password = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, write_only=True)
+
+
+@extend_schema_view(get=extend_schema(operation_id="network_agents_list"))
+class AgentListCreateView(generics.ListAPIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = READERS
+    serializer_class = DistributorSerializer
+
+    def get_queryset(self) -> Any:
+        q = self.request.query_params
+        tier = q.get("tier", "")
+        return distributors_for_console(
+            search=q.get("search", "").strip(),
+            tier_id=int(tier) if tier.isdigit() else None,
+            status=q.get("status", ""),
+            kind=q.get("kind", ""),
+        )
+
+    @extend_schema(
+        request=AgentCreateSerializer,
+        responses={201: DistributorSerializer},
+        operation_id="network_agents_create",
+    )
+    def post(self, request: Request) -> Response:
+        if not request_roles(request) & ADMINS:
+            raise PermissionDenied("只有租户管理员可以新增代理人")
+        data = AgentCreateSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        agent = agent_create(
+            actor=request.user,  # type: ignore[arg-type]
+            name=v["name"],
+            mobile=v["mobile"],
+            licence_no=v["licence_no"],
+            tier_id=v["tier"],
+            parent_id=v.get("parent"),
+            password=v.get("password") or None,
+        )
+        return Response(DistributorSerializer(agent).data, status=status.HTTP_201_CREATED)
+
+
+def _agent_or_404(pk: int) -> Distributor:
+    agent = Distributor.objects.select_related("tier", "parent").filter(pk=pk).first()
+    if agent is None:
+        raise NotFound("分销成员不存在")
+    return agent
+
+
+class AgentDetailView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = READERS
+
+    @extend_schema(responses=DistributorSerializer, operation_id="network_agents_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(DistributorSerializer(_agent_or_404(pk)).data)
+
+
+class MoveSerializer(serializers.Serializer):
+    parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
+
+
+class AgentMoveView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = ADMINS
+
+    @extend_schema(
+        request=MoveSerializer, responses=DistributorSerializer, operation_id="network_agents_move"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = MoveSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        distributor_move(actor=request.user, distributor_id=pk, new_parent_id=data.validated_data["parent"])  # type: ignore[arg-type]
+        return Response(DistributorSerializer(_agent_or_404(pk)).data)
+
+
+class StatusSerializer(serializers.Serializer):
+    status = serializers.ChoiceField(choices=DistributorStatus.choices)
+
+
+class AgentStatusView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = ADMINS
+
+    @extend_schema(
+        request=StatusSerializer, responses=DistributorSerializer, operation_id="network_agents_status"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        data = StatusSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        distributor_set_status(actor=request.user, distributor_id=pk, status=data.validated_data["status"])  # type: ignore[arg-type]
+        return Response(DistributorSerializer(_agent_or_404(pk)).data)
+
+
+def my_distributor(request: Request) -> Distributor:
+    me = (
+        Distributor.objects.select_related("tier", "parent").filter(user_id=int(request.user.pk or 0)).first()
+    )
+    if me is None:
+        raise NotFound("您还不是本租户的分销成员")
+    return me
+
+
+class TreeNodeSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    mobile = serializers.CharField()
+    kind = serializers.CharField()
+    status = serializers.CharField()
+    tier = serializers.CharField()
+    parent_id = serializers.IntegerField(allow_null=True)
+    team_size = serializers.IntegerField()
+    premium = serializers.DecimalField(max_digits=14, decimal_places=2)
+    children = serializers.ListField(child=serializers.DictField())
+
+
+class TreeView(APIView):
+    """The organisation: all of it for the tenant's admins, an agent's own team for the agent."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = READERS | {"agent"}
+
+    @extend_schema(responses=TreeNodeSerializer(many=True), operation_id="network_tree")
+    def get(self, request: Request) -> Response:
+        if request_roles(request) & READERS:
+            return Response(org_tree())
+        return Response(org_tree(root_id=my_distributor(request).pk))
+
+
+class MyDistributorView(APIView):
+    """The logged-in agent's own record: tier, parent, referral code."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"agent"}
+
+    @extend_schema(responses=DistributorSerializer, operation_id="network_me")
+    def get(self, request: Request) -> Response:
+        return Response(DistributorSerializer(my_distributor(request)).data)
