@@ -2,19 +2,23 @@
 
 from typing import Any
 
+from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import HasAllowedRole, request_roles
 from core.errors import NotFound, PermissionDenied
+from network.excel import agents_export, agents_import
 from network.models import Distributor, DistributorStatus, Tier
 from network.selectors import distributors_for_console, org_tree, tiers
 from network.services import agent_create, distributor_move, distributor_set_status, tier_create
 
 ADMINS = {"tenant_admin"}
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 READERS = {"tenant_admin", "finance"}
 
 
@@ -220,3 +224,67 @@ class MyDistributorView(APIView):
     @extend_schema(responses=DistributorSerializer, operation_id="network_me")
     def get(self, request: Request) -> Response:
         return Response(DistributorSerializer(my_distributor(request)).data)
+
+
+class ImportRowErrorSerializer(serializers.Serializer):
+    row = serializers.IntegerField()
+    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
+
+
+class ImportReportSerializer(serializers.Serializer):
+    created = serializers.IntegerField()
+    errors = ImportRowErrorSerializer(many=True)  # type: ignore[assignment]
+
+
+class ImportUploadSerializer(serializers.Serializer):
+    file = serializers.FileField()
+
+
+class AgentImportView(APIView):
+    """Upload an .xlsx of agents. 200 with created > 0 when every row was good; 400 with the
+    row-by-row report (and nothing written) otherwise."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = ADMINS
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImportUploadSerializer},
+        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+        operation_id="network_agents_import",
+    )
+    def post(self, request: Request) -> Response:
+        data = ImportUploadSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        report = agents_import(actor=request.user, content=data.validated_data["file"].read())  # type: ignore[arg-type]
+        body = ImportReportSerializer({"created": report.created, "errors": report.errors}).data
+        if report.errors:
+            return Response(
+                {
+                    "code": "import_rejected",
+                    "message": f"{len(report.errors)} 行有误，未导入任何数据",
+                    "fields": {},
+                    **body,
+                },
+                status=status.HTTP_400_BAD_REQUEST,
+            )
+        return Response(body)
+
+
+class AgentExportView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = READERS
+
+    @extend_schema(responses={(200, XLSX): bytes}, operation_id="network_agents_export")
+    def get(self, request: Request) -> HttpResponse:
+        q = request.query_params
+        tier = q.get("tier", "")
+        rows = distributors_for_console(
+            search=q.get("search", "").strip(),
+            tier_id=int(tier) if tier.isdigit() else None,
+            status=q.get("status", ""),
+            kind=q.get("kind", ""),
+        )
+        response = HttpResponse(agents_export(distributors=rows), content_type=XLSX)
+        response["Content-Disposition"] = 'attachment; filename="agents.xlsx"'
+        return response

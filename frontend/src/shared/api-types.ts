@@ -215,6 +215,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/network/agents/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["network_agents_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/agents/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Upload an .xlsx of agents. 200 with created > 0 when every row was good; 400 with the
+         *     row-by-row report (and nothing written) otherwise.
+         */
+        post: operations["network_agents_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/network/me/": {
         parameters: {
             query?: never;
@@ -379,6 +415,20 @@ export interface components {
             fields: {
                 [key: string]: string[];
             };
+        };
+        ImportReport: {
+            created: number;
+            errors: components["schemas"]["ImportRowError"][];
+        };
+        ImportRowError: {
+            row: number;
+            errors: {
+                [key: string]: string[];
+            };
+        };
+        ImportUploadRequest: {
+            /** Format: binary */
+            file: string;
         };
         Me: {
             id: number;
@@ -876,6 +926,56 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
+    network_agents_export: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    network_agents_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
                 };
             };
         };
