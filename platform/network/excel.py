@@ -3,8 +3,8 @@ reported per row and column, and a file with any error writes nothing."""
 
 from dataclasses import dataclass, field
 from io import BytesIO
-from zipfile import BadZipFile
 from typing import Any
+from zipfile import BadZipFile
 
 from django.db import transaction
 from openpyxl import Workbook, load_workbook
