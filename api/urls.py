@@ -28,6 +28,9 @@ tenant_v1 = [
     path("network/agents/<int:pk>/status/", network.AgentStatusView.as_view(), name="network-agent-status"),
     path("network/tree/", network.TreeView.as_view(), name="network-tree"),
     path("network/me/", network.MyDistributorView.as_view(), name="network-me"),
+    path("network/my-referral/", network.MyReferralView.as_view(), name="network-my-referral"),
+    path("network/referral/<str:code>/", network.ReferralInfoView.as_view(), name="network-referral-info"),
+    path("network/join/", network.AgentJoinView.as_view(), name="network-join"),
 ]
 
 public_v1 = [

@@ -1,6 +1,8 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.db import connection
+from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny, IsAuthenticated
@@ -17,6 +19,8 @@ from accounts.services import (
 )
 from api.auth import scope_tenant_id
 from api.throttles import LoginThrottle, SmsSendThrottle
+
+AFTER_FIELDS = ("referral_code",)
 
 
 def client_ip(request: Request) -> str | None:
@@ -50,17 +54,24 @@ def token_response(issued: IssuedToken) -> Response:
 
 
 def log_in(
-    request: Request, credentials: type[serializers.Serializer], login: Callable[..., IssuedToken]
+    request: Request,
+    credentials: type[serializers.Serializer],
+    login: Callable[..., IssuedToken],
+    after: Callable[[IssuedToken, dict[str, Any]], None] | None = None,
 ) -> Response:
-    """Validate the credentials, log in on this host's scope, answer with the token."""
+    """Validate the credentials, log in on this host's scope, answer with the token. Fields the
+    login does not take (AFTER_FIELDS) go to ``after`` with the issued token."""
     data = credentials(data=request.data)
     data.is_valid(raise_exception=True)
+    extra = {name: data.validated_data.pop(name) for name in AFTER_FIELDS if name in data.validated_data}
     issued = login(
         **data.validated_data,
         tenant_id=scope_tenant_id(request),
         user_agent=request.META.get("HTTP_USER_AGENT", ""),
         ip=client_ip(request),
     )
+    if after is not None:
+        after(issued, extra)
     return token_response(issued)
 
 
@@ -103,6 +114,7 @@ class SmsSendView(APIView):
 class SmsTokenSerializer(serializers.Serializer):
     mobile = serializers.CharField(max_length=20)
     code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "验证码为6位数字"})
+    referral_code = serializers.CharField(max_length=12, required=False, allow_blank=True)
 
 
 class SmsTokenView(APIView):
@@ -114,7 +126,16 @@ class SmsTokenView(APIView):
         request=SmsTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_sms_token"
     )
     def post(self, request: Request) -> Response:
-        return log_in(request, SmsTokenSerializer, auth_login_with_sms_code)
+        return log_in(request, SmsTokenSerializer, auth_login_with_sms_code, after=self.record_referral)
+
+    @staticmethod
+    def record_referral(issued: IssuedToken, extra: dict[str, Any]) -> None:
+        """An owner who signs up through a referral link becomes that referrer's referral."""
+        code = extra.get("referral_code", "")
+        if issued.signed_up and code and connection.schema_name != get_public_schema_name():  # type: ignore[attr-defined]
+            from network.services import referral_record
+
+            referral_record(code=code, user=issued.user)
 
 
 class LogoutView(APIView):

@@ -11,11 +11,21 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.permissions import HasAllowedRole, request_roles
+from api.throttles import LoginThrottle
 from core.errors import NotFound, PermissionDenied
+from core.validators import mask_mobile
 from network.excel import agents_export, agents_import
-from network.models import Distributor, DistributorStatus, Tier
+from network.models import Distributor, DistributorStatus, Referral, Tier
 from network.selectors import distributors_for_console, org_tree, tiers
-from network.services import agent_create, distributor_move, distributor_set_status, tier_create
+from network.services import (
+    agent_create,
+    agent_join_by_referral,
+    customer_referrer_ensure,
+    distributor_move,
+    distributor_set_status,
+    referrer_by_code,
+    tier_create,
+)
 
 ADMINS = {"tenant_admin"}
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -288,3 +298,108 @@ class AgentExportView(APIView):
         response = HttpResponse(agents_export(distributors=rows), content_type=XLSX)
         response["Content-Disposition"] = 'attachment; filename="agents.xlsx"'
         return response
+
+
+class ReferralInfoSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    inviter_name = serializers.CharField()
+    kind = serializers.CharField()
+    tenant_name = serializers.CharField()
+
+
+class ReferralInfoView(APIView):
+    """What a referral link shows before signing up: who invites, to which tenant."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+
+    @extend_schema(responses=ReferralInfoSerializer, operation_id="network_referral_info")
+    def get(self, request: Request, code: str) -> Response:
+        referrer = referrer_by_code(code=code)
+        body = {
+            "code": referrer.referral_code,
+            "inviter_name": referrer.name,
+            "kind": referrer.kind,
+            "tenant_name": request.tenant.name,  # type: ignore[attr-defined]
+        }
+        return Response(ReferralInfoSerializer(body).data)
+
+
+class AgentJoinSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=12)
+    name = serializers.CharField(max_length=60, allow_blank=True)
+    mobile = serializers.CharField(max_length=20, allow_blank=True)
+    licence_no = serializers.CharField(max_length=40, allow_blank=True)
+    sms_code = serializers.RegexField(r"^\d{6}$", error_messages={"invalid": "验证码为6位数字"})
+    password = serializers.CharField(required=False, allow_blank=True, trim_whitespace=False, write_only=True)
+
+
+class AgentJoinView(APIView):
+    """An agent invited by another signs up (mobile verified by an SMS code)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes: list[Any] = []
+    throttle_classes = [LoginThrottle]
+
+    @extend_schema(
+        request=AgentJoinSerializer, responses={201: DistributorSerializer}, operation_id="network_join"
+    )
+    def post(self, request: Request) -> Response:
+        data = AgentJoinSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        v = data.validated_data
+        agent = agent_join_by_referral(
+            code=v["code"],
+            name=v["name"],
+            mobile=v["mobile"],
+            licence_no=v["licence_no"],
+            sms_code=v["sms_code"],
+            password=v.get("password") or None,
+        )
+        return Response(DistributorSerializer(agent).data, status=status.HTTP_201_CREATED)
+
+
+class ReferredPersonSerializer(serializers.Serializer):
+    name = serializers.CharField()
+    mobile = serializers.CharField()
+    created_at = serializers.DateTimeField()
+
+
+class MyReferralSerializer(serializers.Serializer):
+    code = serializers.CharField()
+    kind = serializers.CharField()
+    owner_link = serializers.CharField()
+    agent_link = serializers.CharField(allow_blank=True)
+    referrals = ReferredPersonSerializer(many=True)
+
+
+class MyReferralView(APIView):
+    """My referral code and links (an owner's is created on first visit) and who signed up through it."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"agent", "owner"}
+
+    @extend_schema(responses=MyReferralSerializer, operation_id="network_my_referral")
+    def get(self, request: Request) -> Response:
+        me = Distributor.objects.filter(user_id=int(request.user.pk or 0)).first()
+        if me is None:
+            if "owner" not in request_roles(request):
+                raise NotFound("您还不是本租户的分销成员")
+            me = customer_referrer_ensure(user=request.user)  # type: ignore[arg-type]
+        base = request.build_absolute_uri("/")
+        referrals = Referral.objects.filter(referrer=me).select_related("user")[:200]
+        body = {
+            "code": me.referral_code,
+            "kind": me.kind,
+            "owner_link": f"{base}#/login?ref={me.referral_code}",
+            "agent_link": f"{base}agent/#/join?code={me.referral_code}" if me.kind == "agent" else "",
+            "referrals": [
+                {
+                    "name": r.user.name or "车主",
+                    "mobile": mask_mobile(r.user.mobile),
+                    "created_at": r.created_at,
+                }
+                for r in referrals
+            ],
+        }
+        return Response(MyReferralSerializer(body).data)

@@ -2,7 +2,7 @@
 
 import hmac
 import secrets
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
@@ -28,6 +28,7 @@ class IssuedToken:
     user: User
     roles: set[str]
     record: AuthToken
+    signed_up: bool = False
 
 
 def user_create(*, mobile: str, name: str = "", password: str | None = None, field_prefix: str = "") -> User:
@@ -157,12 +158,13 @@ def auth_login_with_sms_code(
         user = User.objects.create_user(mobile=mobile)
     if user is None:
         raise AuthenticationFailed("该手机号未开通平台账号", code="invalid_credentials")
-    if tenant_id is not None and not roles_of(user=user, tenant_id=tenant_id):
+    signed_up = tenant_id is not None and not roles_of(user=user, tenant_id=tenant_id)
+    if signed_up:
         membership_grant(user=user, role=Role.OWNER, tenant_id=tenant_id)
         audit_event_record(actor=user, action="owner.signup", summary="车主通过短信验证码注册", ip=ip)
     issued = auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent)
     audit_event_record(actor=user, action="auth.login", summary="验证码登录", ip=ip)
-    return issued
+    return replace(issued, signed_up=signed_up)
 
 
 def auth_token_revoke(*, token: AuthToken) -> None:

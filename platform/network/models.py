@@ -118,6 +118,22 @@ class NetworkPath(models.Model):
         )
 
 
+class Referral(models.Model):
+    """Someone who signed up through a customer's referral code (车主推荐). The referrer earns on
+    goods and services they buy, never on insurance (see Compliance in DOMAIN.md)."""
+
+    referrer = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="referrals")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        constraints = [models.UniqueConstraint(fields=["user"], name="referral_one_referrer_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} referred by {self.referrer_id}"
+
+
 class NetworkSettings(models.Model):
     """Per-tenant switches of the network (one row)."""
 

@@ -13,7 +13,15 @@ from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
 from core.services import audit_event_record
 from core.tenancy import current_tenant_id
 from core.validators import normalize_mobile, validate_mobile
-from network.models import Distributor, DistributorKind, DistributorStatus, NetworkPath, NetworkSettings, Tier
+from network.models import (
+    Distributor,
+    DistributorKind,
+    DistributorStatus,
+    NetworkPath,
+    NetworkSettings,
+    Referral,
+    Tier,
+)
 from network.selectors import is_in_subtree
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
@@ -131,7 +139,11 @@ def agent_create(
     user = User.objects.filter(mobile=mobile).first() or User.objects.create_user(
         mobile=mobile, name=name, password=password
     )
-    membership_grant(user=user, role=Role.AGENT, tenant_id=current_tenant_id())
+    membership = membership_grant(user=user, role=Role.AGENT, tenant_id=current_tenant_id())
+    if membership.is_active != (status == DistributorStatus.ACTIVE):
+        # a pending (not yet approved) agent cannot work as an agent yet
+        membership.is_active = status == DistributorStatus.ACTIVE
+        membership.save(update_fields=["is_active"])
     now = timezone.now()
     agent = Distributor.objects.create(
         user=user,
@@ -249,3 +261,78 @@ def distributor_set_status(*, actor: User | None, distributor_id: int, status: s
 def network_settings() -> NetworkSettings:
     settings_row, _ = NetworkSettings.objects.get_or_create(pk=1)
     return settings_row
+
+
+def referrer_by_code(*, code: str) -> Distributor:
+    referrer = (
+        Distributor.objects.select_related("tier")
+        .filter(referral_code=code.strip().upper(), status=DistributorStatus.ACTIVE)
+        .first()
+    )
+    if referrer is None:
+        raise NotFound("推荐码无效或已停用", code="referral_code_invalid")
+    return referrer
+
+
+@transaction.atomic
+def agent_join_by_referral(
+    *, code: str, name: str, mobile: str, licence_no: str, sms_code: str, password: str | None = None
+) -> Distributor:
+    """A new agent signs up through an agent's invitation: on the entry tier, under the inviter,
+    pending until an admin approves when the tenant asks for approval."""
+    from accounts.services import sms_login_code_check
+
+    inviter = referrer_by_code(code=code)
+    if inviter.kind != DistributorKind.AGENT or inviter.tier is None:
+        raise ValidationFailed(fields={"code": ["这是车主推荐码，不能用于代理人注册"]})
+    entry_tier = Tier.objects.order_by("-rank").first()
+    if entry_tier is None or entry_tier.rank <= inviter.tier.rank:
+        raise ValidationFailed(fields={"code": [f"{inviter.name} 已在最低层级，不能再发展下级"]})
+    sms_login_code_check(mobile=normalize_mobile(mobile), code=sms_code)
+    status = (
+        DistributorStatus.PENDING
+        if network_settings().agent_signup_requires_approval
+        else DistributorStatus.ACTIVE
+    )
+    return agent_create(
+        actor=None,
+        name=name,
+        mobile=mobile,
+        licence_no=licence_no,
+        tier_id=entry_tier.pk,
+        parent_id=inviter.pk,
+        status=status,
+        password=password,
+    )
+
+
+@transaction.atomic
+def customer_referrer_ensure(*, user: User) -> Distributor:
+    """An owner's referral identity: a distributor of kind ``customer`` (goods and services rewards
+    only), created the first time they ask for their code."""
+    existing = Distributor.objects.filter(user=user).first()
+    if existing is not None:
+        return existing
+    _lock_network()
+    now = timezone.now()
+    referrer = Distributor.objects.create(
+        user=user,
+        kind=DistributorKind.CUSTOMER,
+        name=user.name or user.mobile,
+        mobile=user.mobile,
+        referral_code=referral_code_new(),
+        joined_at=now,
+    )
+    _open_paths_for_new_node(referrer, None, now)
+    return referrer
+
+
+def referral_record(*, code: str, user: User) -> Referral | None:
+    """``user`` just signed up through ``code``. Returns None (and records nothing) when the code is
+    unknown or the person was referred before or refers themselves: a signup never fails for it."""
+    referrer = Distributor.objects.filter(
+        referral_code=code.strip().upper(), status=DistributorStatus.ACTIVE
+    ).first()
+    if referrer is None or referrer.user_id == user.pk or Referral.objects.filter(user=user).exists():
+        return None
+    return Referral.objects.create(referrer=referrer, user=user)

@@ -251,6 +251,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/network/join/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description An agent invited by another signs up (mobile verified by an SMS code). */
+        post: operations["network_join"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/network/me/": {
         parameters: {
             query?: never;
@@ -260,6 +277,40 @@ export interface paths {
         };
         /** @description The logged-in agent's own record: tier, parent, referral code. */
         get: operations["network_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/my-referral/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description My referral code and links (an owner's is created on first visit) and who signed up through it. */
+        get: operations["network_my_referral"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/network/referral/{code}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What a referral link shows before signing up: who invites, to which tenant. */
+        get: operations["network_referral_info"];
         put?: never;
         post?: never;
         delete?: never;
@@ -334,6 +385,14 @@ export interface components {
             licence_no: string;
             tier: number;
             parent?: number | null;
+            password?: string;
+        };
+        AgentJoinRequest: {
+            code: string;
+            name: string;
+            mobile: string;
+            licence_no: string;
+            sms_code: string;
             password?: string;
         };
         AuditEvent: {
@@ -440,6 +499,13 @@ export interface components {
         MoveRequest: {
             parent: number | null;
         };
+        MyReferral: {
+            code: string;
+            kind: string;
+            owner_link: string;
+            agent_link: string;
+            referrals: components["schemas"]["ReferredPerson"][];
+        };
         /**
          * @description * `brokerage` - 经纪公司
          *     * `aftersales` - 售后连锁
@@ -512,6 +578,18 @@ export interface components {
             branding: components["schemas"]["BrandingInputRequest"];
             admin?: components["schemas"]["AdminInputRequest"];
         };
+        ReferralInfo: {
+            code: string;
+            inviter_name: string;
+            kind: string;
+            tenant_name: string;
+        };
+        ReferredPerson: {
+            name: string;
+            mobile: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         Scope: {
             kind: components["schemas"]["ScopeKindEnum"];
             schema_name: string | null;
@@ -533,6 +611,7 @@ export interface components {
         SmsTokenRequest: {
             mobile: string;
             code: string;
+            referral_code?: string;
         };
         /**
          * @description * `pending` - 待审核
@@ -980,6 +1059,31 @@ export interface operations {
             };
         };
     };
+    network_join: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AgentJoinRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AgentJoinRequest"];
+                "multipart/form-data": components["schemas"]["AgentJoinRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
     network_me: {
         parameters: {
             query?: never;
@@ -995,6 +1099,46 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Distributor"];
+                };
+            };
+        };
+    };
+    network_my_referral: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyReferral"];
+                };
+            };
+        };
+    };
+    network_referral_info: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferralInfo"];
                 };
             };
         };
