@@ -95,6 +95,33 @@ def _person(mobile: str, name: str, role: str, tenant_id: int | None) -> User:
     return user
 
 
+DEMO_TIERS = ("区域经理", "团队长", "代理人")
+
+
+def _seed_network(tenant: Tenant, demo: DemoTenant) -> None:
+    """Tiers 区域经理 > 团队长 > 代理人 and the demo agents as a chain down them."""
+    from django_tenants.utils import tenant_context
+
+    from network.models import Distributor, Tier
+    from network.services import agent_create, tier_create
+
+    with tenant_context(tenant):
+        for rank, name in enumerate(DEMO_TIERS, start=1):
+            if not Tier.objects.filter(rank=rank).exists():
+                tier_create(actor=None, name=name, rank=rank)
+        parent_id = None
+        for index, (mobile, name) in enumerate(demo.agents):
+            agent = Distributor.objects.filter(mobile=mobile).first() or agent_create(
+                actor=None,
+                name=name,
+                mobile=mobile,
+                licence_no=f"{demo.schema_name.upper()}-2026-{index + 1:04d}",
+                tier_id=Tier.objects.get(rank=min(index + 1, len(DEMO_TIERS))).pk,
+                parent_id=parent_id,
+            )
+            parent_id = agent.pk
+
+
 def seed_demo(*, base_domain: str | None = None) -> list[str]:
     """Create (or complete) the demo world; returns the login lines to print. Idempotent."""
     base_domain = base_domain or settings.TENANT_BASE_DOMAIN
@@ -122,6 +149,7 @@ def seed_demo(*, base_domain: str | None = None) -> list[str]:
                 },
                 admin=AdminSpec(mobile=demo.admin[0], name=demo.admin[1], password=DEMO_PASSWORD),
             )
+        _seed_network(tenant, demo)
         with transaction.atomic():
             Branding.objects.filter(tenant=tenant).exists() or Branding.objects.create(
                 tenant=tenant, display_name=demo.display_name, primary_color=demo.primary_color

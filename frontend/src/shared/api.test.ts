@@ -1,5 +1,11 @@
-import { describe, expect, it } from 'vitest'
-import { ApiError, toApiError, tokenStore } from './api'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { ApiError, createApi, toApiError, tokenStore, unwrap } from './api'
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+
+beforeEach(() => window.localStorage.clear())
+afterEach(() => vi.unstubAllGlobals())
 
 describe('api errors', () => {
   it('keeps the server code, message and field errors', () => {
@@ -24,11 +30,55 @@ describe('api errors', () => {
   })
 })
 
+describe('api client', () => {
+  it('sends the bearer token and turns a 400 answer into a typed error', async () => {
+    const fetchMock = vi.fn(async (_req: Request) =>
+      json(400, { code: 'invalid', message: '手机号格式不正确', fields: { mobile: ['请输入 11 位手机号'] } }),
+    )
+    vi.stubGlobal('fetch', fetchMock)
+    const { client, tokens } = createApi('owner')
+    tokens.set('tok-1')
+    const call = unwrap(client.POST('/api/v1/auth/sms/send/', { body: { mobile: '123' } }))
+    await expect(call).rejects.toMatchObject({ status: 400, code: 'invalid', message: '手机号格式不正确' })
+    const sent = fetchMock.mock.calls[0][0]
+    expect(new URL(sent.url).pathname).toBe('/api/v1/auth/sms/send/')
+    expect(sent.headers.get('Authorization')).toBe('Bearer tok-1')
+    const error = (await call.catch((e: unknown) => e)) as ApiError
+    expect(error.fieldError('mobile')).toBe('请输入 11 位手机号')
+  })
+
+  it('returns the data of a successful call', async () => {
+    vi.stubGlobal('fetch', async () => json(202, { sent: true, expires_in: 300 }))
+    const { client } = createApi('owner')
+    const data = await unwrap(client.POST('/api/v1/auth/sms/send/', { body: { mobile: '13800000001' } }))
+    expect(data).toEqual({ sent: true, expires_in: 300 })
+  })
+
+  it('on 401 drops the token and sends the user to the login page', async () => {
+    vi.stubGlobal('fetch', async () => json(401, { code: 'not_authenticated', message: '登录已失效', fields: {} }))
+    const onUnauthorized = vi.fn()
+    const { client, tokens } = createApi('agent', onUnauthorized)
+    tokens.set('stale')
+    await expect(unwrap(client.GET('/api/v1/me/'))).rejects.toMatchObject({ status: 401, message: '登录已失效' })
+    expect(tokens.get()).toBeNull()
+    expect(onUnauthorized).toHaveBeenCalledOnce()
+  })
+
+  it('turns a network failure into a readable error', async () => {
+    vi.stubGlobal('fetch', async () => {
+      throw new TypeError('Failed to fetch')
+    })
+    const { client } = createApi('console')
+    await expect(unwrap(client.GET('/api/v1/me/'))).rejects.toMatchObject({ status: 0, code: 'error' })
+  })
+})
+
 describe('token storage', () => {
   it('keeps one token per app so the agent app and the console do not share a login', () => {
     const agent = tokenStore('agent', window.localStorage)
     const console_ = tokenStore('console', window.localStorage)
     agent.set('agent-token')
+    expect(window.localStorage.getItem('sxb.token.agent')).toBe('agent-token')
     expect(agent.get()).toBe('agent-token')
     expect(console_.get()).toBeNull()
     agent.clear()

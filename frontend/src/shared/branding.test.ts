@@ -1,30 +1,50 @@
-import { describe, expect, it } from 'vitest'
-import { applyBranding, brandingCssVars, mix } from './branding'
+import { afterEach, describe, expect, it, vi } from 'vitest'
+import { applyBranding, brandingCssVars, mix, useBranding } from './branding'
 
 const datang = {
   scope: 'tenant' as const,
   tenant: { name: '大唐保险经纪有限公司', schema_name: 'datang', kind: 'brokerage' },
   display_name: '大唐经纪',
   short_name: '大唐',
-  slogan: '',
+  slogan: '车险理赔 一路相伴',
   logo_url: '',
   primary_color: '#c8102e',
   secondary_color: '#F2A900',
 }
 
+afterEach(() => {
+  vi.unstubAllGlobals()
+  document.documentElement.removeAttribute('style')
+})
+
 describe('branding', () => {
-  it('mixes colours the way Element Plus derives its shades', () => {
-    expect(mix('#C8102E', '#FFFFFF', 0.5)).toBe('#E48897')
-    expect(mix('#C8102E', '#000000', 0.2)).toBe('#A00D25')
-    expect(mix('#409EFF', '#FFFFFF', 0.3)).toBe('#79BBFF') // Element Plus' own light-3 of its default blue
+  it('derives shades exactly as Element Plus does for its own default blue', () => {
+    // the values in element-plus/theme-chalk/base.css for #409EFF
+    const vars = brandingCssVars({ primary_color: '#409EFF', secondary_color: '#000000' })
+    expect(vars['--el-color-primary-light-3']).toBe('#79BBFF')
+    expect(vars['--el-color-primary-light-5']).toBe('#A0CFFF')
+    expect(vars['--el-color-primary-light-7']).toBe('#C6E2FF')
+    expect(vars['--el-color-primary-light-8']).toBe('#D9ECFF')
+    expect(vars['--el-color-primary-light-9']).toBe('#ECF5FF')
+    expect(vars['--el-color-primary-dark-2']).toBe('#337ECC')
   })
 
-  it('turns the tenant colours into CSS variables for our pages, Vant and Element Plus', () => {
+  it('mixes towards white and black by weight', () => {
+    expect(mix('#C8102E', '#FFFFFF', 0.5)).toBe('#E48897')
+    expect(mix('#C8102E', '#000000', 0.2)).toBe('#A00D25')
+    expect(mix('#C8102E', '#C8102E', 0.7)).toBe('#C8102E')
+  })
+
+  it("turns Datang's red into CSS variables for our pages, Vant and Element Plus", () => {
     const vars = brandingCssVars(datang)
     expect(vars['--sxb-primary']).toBe('#C8102E')
     expect(vars['--sxb-secondary']).toBe('#F2A900')
     expect(vars['--van-primary-color']).toBe('#C8102E')
     expect(vars['--el-color-primary']).toBe('#C8102E')
+    expect(vars['--el-color-primary-light-3']).toBe('#D9586D')
+    expect(vars['--el-color-primary-light-5']).toBe('#E48897')
+    expect(vars['--el-color-primary-light-7']).toBe('#EFB7C0')
+    expect(vars['--el-color-primary-light-8']).toBe('#F4CFD5')
     expect(vars['--el-color-primary-light-9']).toBe('#FAE7EA')
     expect(vars['--el-color-primary-dark-2']).toBe('#A00D25')
   })
@@ -35,7 +55,20 @@ describe('branding', () => {
 
   it('paints the document and names the page', () => {
     applyBranding(datang)
-    expect(document.documentElement.style.getPropertyValue('--sxb-primary')).toBe('#C8102E')
+    const root = document.documentElement.style
+    expect(root.getPropertyValue('--sxb-primary')).toBe('#C8102E')
+    expect(root.getPropertyValue('--van-primary-color')).toBe('#C8102E')
+    expect(root.getPropertyValue('--el-color-primary-light-9')).toBe('#FAE7EA')
     expect(document.title).toBe('大唐经纪')
+  })
+
+  it('useBranding loads the host branding once and applies it', async () => {
+    const fetchMock = vi.fn(async () => new Response(JSON.stringify(datang), { status: 200 }))
+    vi.stubGlobal('fetch', fetchMock)
+    const { branding, load } = useBranding()
+    await load()
+    expect(fetchMock).toHaveBeenCalledWith('/api/v1/branding/', expect.anything())
+    expect(branding.value?.display_name).toBe('大唐经纪')
+    expect(document.documentElement.style.getPropertyValue('--sxb-secondary')).toBe('#F2A900')
   })
 })

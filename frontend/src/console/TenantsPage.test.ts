@@ -1,0 +1,138 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+import { createShell } from '@shared/shell'
+import { CONSOLE } from './context'
+import TenantsPage from './TenantsPage.vue'
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+
+const datang = {
+  id: 2,
+  name: '大唐保险经纪有限公司',
+  schema_name: 'datang',
+  kind: 'brokerage',
+  domain: 'datang.localhost',
+  is_active: true,
+  created_at: '2026-01-05T09:00:00+08:00',
+  member_count: 12,
+  branding: { display_name: '大唐经纪', primary_color: '#C8102E', secondary_color: '#F2A900' },
+}
+
+function fakeServer(createAnswer: () => Response) {
+  return vi.fn(async (req: Request) => {
+    const url = new URL(req.url)
+    if (url.pathname !== '/api/v1/platform/tenants/') return json(404, { code: 'not_found', message: '未找到', fields: {} })
+    if (req.method === 'POST') return createAnswer()
+    return json(200, { count: 1, next: null, previous: null, results: [datang] })
+  })
+}
+
+async function mountPage() {
+  const { router, session, brand } = createShell('console', [
+      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
+      { path: '/', name: 'tenants', component: TenantsPage },
+    ], createMemoryHistory())
+  const wrapper = mount(TenantsPage, {
+    attachTo: document.body,
+    global: {
+      plugins: [router],
+      provide: { [CONSOLE as symbol]: { session, brand } },
+      stubs: { transition: false, 'transition-group': false },
+    },
+  })
+  await flushPromises()
+  return wrapper
+}
+
+const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
+
+async function fill(id: string, value: string) {
+  const input = byTestId(id) as HTMLInputElement
+  input.value = value
+  input.dispatchEvent(new Event('input'))
+  await flushPromises()
+}
+
+beforeEach(() => {
+  window.localStorage.clear()
+  document.body.innerHTML = ''
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('platform console: tenants', () => {
+  it('lists tenants with their domain and member count', async () => {
+    const fetchMock = fakeServer(() => json(201, datang))
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    const table = byTestId('tenant-table').textContent ?? ''
+    expect(table).toContain('大唐经纪')
+    expect(table).toContain('datang.localhost')
+    expect(table).toContain('12')
+    expect(new URL(fetchMock.mock.calls[0][0].url).search).toBe('?page=1&page_size=20')
+  })
+
+  it("shows the server's field errors next to the fields of the new-tenant form", async () => {
+    let posted: unknown = null
+    const fetchMock = fakeServer(() =>
+      json(400, {
+        code: 'invalid',
+        message: '租户信息有误',
+        fields: {
+          schema_name: ['模式名 datang 已被占用'],
+          'branding.primary_color': ['颜色应为 #RRGGBB 格式'],
+          'admin.mobile': ['手机号格式不正确'],
+        },
+      }),
+    )
+    fetchMock.mockImplementationOnce(async () => json(200, { count: 0, next: null, previous: null, results: [] }))
+    vi.stubGlobal('fetch', async (req: Request) => {
+      if (req.method === 'POST') posted = await req.clone().json()
+      return fetchMock(req)
+    })
+    await mountPage()
+    byTestId('tenant-new').click()
+    await flushPromises()
+    await fill('tenant-form-name', '大唐二号')
+    await fill('tenant-form-schema_name', 'datang')
+    await fill('tenant-form-domain', 'datang2.localhost')
+    await fill('tenant-form-primary_color', 'red')
+    await fill('tenant-form-admin_mobile', '123')
+    byTestId('tenant-form-submit').click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 150)) // Element Plus shows a form item's error after a 100 ms debounce
+
+    expect(posted).toMatchObject({
+      name: '大唐二号',
+      schema_name: 'datang',
+      kind: 'brokerage',
+      domain: 'datang2.localhost',
+      branding: { display_name: '大唐二号', primary_color: 'red' },
+      admin: { mobile: '123' },
+    })
+    const errorNextTo = (id: string) =>
+      byTestId(id).closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim()
+    expect(errorNextTo('tenant-form-schema_name')).toBe('模式名 datang 已被占用')
+    expect(errorNextTo('tenant-form-primary_color')).toBe('颜色应为 #RRGGBB 格式')
+    expect(errorNextTo('tenant-form-admin_mobile')).toBe('手机号格式不正确')
+    expect(errorNextTo('tenant-form-domain')).toBeUndefined()
+    expect(errorNextTo('tenant-form-secondary_color')).toBeUndefined()
+    expect(document.body.textContent).toContain('租户信息有误')
+  })
+
+  it('refreshes the table after a tenant is created', async () => {
+    const fetchMock = fakeServer(() => json(201, { ...datang, id: 3, schema_name: 'anda', domain: 'anda.localhost' }))
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    byTestId('tenant-new').click()
+    await flushPromises()
+    await fill('tenant-form-name', '安达保险代理有限公司')
+    await fill('tenant-form-schema_name', 'anda')
+    await fill('tenant-form-domain', 'anda.localhost')
+    byTestId('tenant-form-submit').click()
+    await flushPromises()
+    const methods = fetchMock.mock.calls.map(([req]) => req.method)
+    expect(methods).toEqual(['GET', 'POST', 'GET'])
+  })
+})

@@ -1,0 +1,107 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+import { createShell } from '../shell'
+import { MOBILE } from './context'
+import LoginPage from './LoginPage.vue'
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+
+const owner = {
+  id: 9,
+  mobile: '13900000009',
+  name: '赵车主',
+  roles: ['owner'],
+  scope: { kind: 'tenant', schema_name: 'datang', name: '大唐保险经纪有限公司' },
+}
+
+function fakeServer() {
+  return vi.fn(async (req: Request) => {
+    const path = new URL(req.url).pathname
+    if (path === '/api/v1/auth/token/') return json(200, { token: 'tok', user: owner, roles: owner.roles })
+    if (path === '/api/v1/auth/sms/send/') return json(202, { sent: true, expires_in: 300 })
+    if (path === '/api/v1/me/') return json(200, owner)
+    return json(404, { code: 'not_found', message: '未找到', fields: {} })
+  })
+}
+
+async function mountLogin(app: 'owner' | 'agent') {
+  const { router, session, brand } = createShell(
+    app,
+    [
+      { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
+      { path: '/', name: 'home', component: { template: '<div />' } },
+    ],
+    createMemoryHistory(),
+  )
+  await router.push('/login')
+  const wrapper = mount(LoginPage, {
+    global: {
+      plugins: [router],
+      provide: { [MOBILE as symbol]: { app, roleLabel: '', allowSms: app === 'owner', entries: [], session, brand } },
+    },
+  })
+  return { wrapper, router }
+}
+
+beforeEach(() => window.localStorage.clear())
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
+
+describe('mobile login page', () => {
+  it('tells an owner that this is the agent app and stays on the login page', async () => {
+    vi.stubGlobal('fetch', fakeServer())
+    const { wrapper, router } = await mountLogin('agent')
+    await wrapper.find('input[data-testid="login-mobile"]').setValue('13900000009')
+    await wrapper.find('input[data-testid="login-password"]').setValue('secret')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="login-error"]').text()).toBe('该账号不是本租户的代理人')
+    expect(router.currentRoute.value.name).toBe('login')
+  })
+
+  it('sends an SMS code and counts 60 seconds down before it may resend', async () => {
+    vi.useFakeTimers()
+    const fetchMock = fakeServer()
+    vi.stubGlobal('fetch', fetchMock)
+    const { wrapper } = await mountLogin('owner')
+    const resend = () => wrapper.findAll('button').find((b) => b.attributes('type') === 'button')!
+    await wrapper.find('input[data-testid="login-mobile"]').setValue('13900000009')
+    await resend().trigger('click')
+    await flushPromises()
+    expect(resend().text()).toBe('60 秒后重发')
+    expect(resend().attributes('disabled')).toBeDefined()
+    await vi.advanceTimersByTimeAsync(59_000)
+    expect(resend().text()).toBe('1 秒后重发')
+    await vi.advanceTimersByTimeAsync(1_000)
+    expect(resend().text()).toBe('获取验证码')
+    expect(fetchMock).toHaveBeenCalledOnce()
+  })
+
+  it('checks the mobile number before asking for a code', async () => {
+    const fetchMock = fakeServer()
+    vi.stubGlobal('fetch', fetchMock)
+    const { wrapper } = await mountLogin('owner')
+    await wrapper.find('input[data-testid="login-mobile"]').setValue('1390')
+    await wrapper.findAll('button').find((b) => b.attributes('type') === 'button')!.trigger('click')
+    await flushPromises()
+    expect(wrapper.text()).toContain('请输入 11 位手机号')
+    expect(fetchMock).not.toHaveBeenCalled()
+  })
+
+  it('logs an owner in with a password and goes home', async () => {
+    vi.stubGlobal('fetch', fakeServer())
+    const { wrapper, router } = await mountLogin('owner')
+    await wrapper.find('[data-testid="login-tab-password"]').trigger('click')
+    await flushPromises()
+    await wrapper.find('input[data-testid="login-mobile"]').setValue('13900000009')
+    await wrapper.find('input[data-testid="login-password"]').setValue('secret')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('home')
+    expect(window.localStorage.getItem('sxb.token.owner')).toBe('tok')
+  })
+})

@@ -1,0 +1,32 @@
+"""The demo world `make run` shows: three tenants, their people and networks; idempotent."""
+
+import pytest
+from django.core.management import call_command
+from django_tenants.utils import schema_context
+
+from accounts.models import Membership
+from network.models import Distributor, NetworkPath
+from network.selectors import upline_at
+from tenants.models import Tenant
+
+pytestmark = pytest.mark.django_db
+
+
+def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(capsys) -> None:
+    call_command("seed_demo")
+    first = capsys.readouterr().out
+    assert "http://furuika.localhost:8000/" in first and "Demo@2026" in first
+    counts = (Tenant.objects.count(), Membership.objects.count())
+    call_command("seed_demo")
+    assert (Tenant.objects.count(), Membership.objects.count()) == counts
+
+    furuika = Tenant.objects.get(schema_name="furuika")
+    assert (furuika.kind, furuika.branding.display_name) == ("aftersales", "福瑞卡汽车售后")
+    with schema_context("datang"):
+        zhang = Distributor.objects.get(mobile="13800001013")
+        assert [d.name for d in upline_at(distributor_id=zhang.pk, at=zhang.joined_at)] == ["李晓敏", "王海峰"]
+        assert zhang.tier.name == "代理人"
+        paths = NetworkPath.objects.count()
+    call_command("seed_demo")
+    with schema_context("datang"):
+        assert NetworkPath.objects.count() == paths
