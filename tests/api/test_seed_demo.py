@@ -24,7 +24,10 @@ def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(caps
     assert (furuika.kind, furuika.branding.display_name) == ("aftersales", "福瑞卡汽车售后")
     with schema_context("datang"):
         zhang = Distributor.objects.get(mobile="13800001013")
-        assert [d.name for d in upline_at(distributor_id=zhang.pk, at=zhang.joined_at)] == ["李晓敏", "王海峰"]
+        assert [d.name for d in upline_at(distributor_id=zhang.pk, at=zhang.joined_at)] == [
+            "李晓敏",
+            "王海峰",
+        ]
         assert zhang.tier is not None and zhang.tier.name == "代理人"
         paths = NetworkPath.objects.count()
     call_command("seed_demo")
