@@ -63,9 +63,21 @@ class TierListCreateView(generics.ListAPIView):
         return Response(TierSerializer(tier).data, status=status.HTTP_201_CREATED)
 
 
+class TierBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Tier
+        fields = ["id", "name", "rank"]
+
+
+class DistributorBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Distributor
+        fields = ["id", "name"]
+
+
 class DistributorSerializer(serializers.ModelSerializer):
-    tier = serializers.SerializerMethodField()
-    parent = serializers.SerializerMethodField()  # type: ignore[assignment]
+    tier = TierBriefSerializer(read_only=True, allow_null=True)
+    parent = DistributorBriefSerializer(read_only=True, allow_null=True)
 
     class Meta:
         model = Distributor
@@ -81,12 +93,6 @@ class DistributorSerializer(serializers.ModelSerializer):
             "referral_code",
             "joined_at",
         ]
-
-    def get_tier(self, d: Distributor) -> dict[str, Any] | None:
-        return {"id": d.tier.pk, "name": d.tier.name, "rank": d.tier.rank} if d.tier else None
-
-    def get_parent(self, d: Distributor) -> dict[str, Any] | None:
-        return {"id": d.parent.pk, "name": d.parent.name} if d.parent else None
 
 
 class AgentCreateSerializer(serializers.Serializer):

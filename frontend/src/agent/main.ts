@@ -1,4 +1,7 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
+import ReferralPage from '@shared/mobile/ReferralPage.vue'
+import JoinPage from './JoinPage.vue'
+import TeamPage from './TeamPage.vue'
 
 void createMobileApp({
   app: 'agent',
@@ -8,8 +11,14 @@ void createMobileApp({
     { key: 'quote', label: '快速报价', icon: 'balance-o' },
     { key: 'customers', label: '客户管理', icon: 'friends-o' },
     { key: 'quotes', label: '报价管理', icon: 'orders-o' },
-    { key: 'team', label: '我的团队', icon: 'cluster-o' },
+    { key: 'team', label: '我的团队', icon: 'cluster-o', route: 'team' },
+    { key: 'invite', label: '邀请代理人', icon: 'qr', route: 'invite' },
     { key: 'performance', label: '业绩', icon: 'chart-trending-o' },
     { key: 'policies', label: '政策', icon: 'bullhorn-o' },
+  ],
+  pages: [
+    { path: '/team', name: 'team', component: TeamPage },
+    { path: '/invite', name: 'invite', component: ReferralPage },
+    { path: '/join', name: 'join', component: JoinPage, meta: { public: true } },
   ],
 })

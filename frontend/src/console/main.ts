@@ -7,7 +7,10 @@ import { CONSOLE } from './context'
 import HomePage from './HomePage.vue'
 import LayoutPage from './LayoutPage.vue'
 import LoginPage from './LoginPage.vue'
+import AgentsPage from './AgentsPage.vue'
+import OrgPage from './OrgPage.vue'
 import TenantsPage from './TenantsPage.vue'
+import TiersPage from './TiersPage.vue'
 
 async function main() {
   const { brand, router, session } = createShell('console', [
@@ -18,6 +21,9 @@ async function main() {
       children: [
         { path: '', name: 'home', component: HomePage },
         { path: 'tenants', name: 'tenants', component: TenantsPage },
+        { path: 'tiers', name: 'tiers', component: TiersPage },
+        { path: 'agents', name: 'agents', component: AgentsPage },
+        { path: 'org', name: 'org', component: OrgPage },
       ],
     },
   ])

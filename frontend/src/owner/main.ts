@@ -1,4 +1,5 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
+import ReferralPage from '@shared/mobile/ReferralPage.vue'
 
 void createMobileApp({
   app: 'owner',
@@ -10,6 +11,7 @@ void createMobileApp({
     { key: 'booking', label: '保养预约', icon: 'calendar-o' },
     { key: 'gifts', label: '礼包', icon: 'gift-o' },
     { key: 'mall', label: '商城', icon: 'shop-o' },
-    { key: 'referral', label: '我的推荐', icon: 'friends-o' },
+    { key: 'referral', label: '我的推荐', icon: 'friends-o', route: 'referral' },
   ],
+  pages: [{ path: '/referral', name: 'referral', component: ReferralPage }],
 })

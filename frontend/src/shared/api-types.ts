@@ -450,16 +450,16 @@ export interface components {
             mobile: string;
             /** 执业登记号 */
             licence_no?: string;
-            readonly tier: {
-                [key: string]: unknown;
-            } | null;
-            readonly parent: {
-                [key: string]: unknown;
-            } | null;
+            readonly tier: components["schemas"]["TierBrief"] | null;
+            readonly parent: components["schemas"]["DistributorBrief"] | null;
             status?: components["schemas"]["StatusEnum"];
             referral_code: string;
             /** Format: date-time */
             joined_at: string;
+        };
+        DistributorBrief: {
+            readonly id: number;
+            name: string;
         };
         /**
          * @description * `agent` - 代理人
@@ -645,6 +645,12 @@ export interface components {
             readonly distributor_count: number;
             /** Format: date-time */
             readonly created_at: string;
+        };
+        TierBrief: {
+            readonly id: number;
+            name: string;
+            /** @description 1 is the top of the organisation */
+            rank: number;
         };
         TierRequest: {
             name: string;

@@ -7,6 +7,8 @@ export interface GridEntry {
   key: string
   label: string
   icon: string
+  /** the page's route name; without one the entry opens the "即将上线" page */
+  route?: string
 }
 
 export interface MobileContext {

@@ -1,4 +1,5 @@
 import { createApp } from 'vue'
+import type { RouteRecordRaw } from 'vue-router'
 import type { AppName } from '../api'
 import { createShell } from '../shell'
 import { type GridEntry, MOBILE } from './context'
@@ -14,12 +15,15 @@ export async function createMobileApp(options: {
   roleLabel: string
   allowSms: boolean
   entries: GridEntry[]
+  /** the app's own pages, reached from its grid entries */
+  pages?: RouteRecordRaw[]
 }): Promise<void> {
   const { brand, router, session } = createShell(options.app, [
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
     { path: '/', name: 'home', component: HomePage },
     { path: '/mine', name: 'mine', component: MinePage },
     { path: '/soon/:key', name: 'soon', component: SoonPage },
+    ...(options.pages ?? []),
   ])
   await brand.load().catch(() => undefined)
   const app = createApp(MobileShell)
