@@ -27,6 +27,7 @@ tenant_v1 = [
     path("network/agents/<int:pk>/move/", network.AgentMoveView.as_view(), name="network-agent-move"),
     path("network/agents/<int:pk>/status/", network.AgentStatusView.as_view(), name="network-agent-status"),
     path("network/tree/", network.TreeView.as_view(), name="network-tree"),
+    path("network/settings/", network.NetworkSettingsView.as_view(), name="network-settings"),
     path("network/me/", network.MyDistributorView.as_view(), name="network-me"),
     path("network/my-referral/", network.MyReferralView.as_view(), name="network-my-referral"),
     path("network/referral/<str:code>/", network.ReferralInfoView.as_view(), name="network-referral-info"),

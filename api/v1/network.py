@@ -15,7 +15,7 @@ from api.throttles import LoginThrottle
 from core.errors import NotFound, PermissionDenied
 from core.validators import mask_mobile
 from network.excel import agents_export, agents_import
-from network.models import Distributor, DistributorStatus, Referral, Tier
+from network.models import Distributor, DistributorStatus, NetworkSettings, Referral, Tier
 from network.selectors import distributors_for_console, org_tree, tiers
 from network.services import (
     agent_create,
@@ -23,6 +23,8 @@ from network.services import (
     customer_referrer_ensure,
     distributor_move,
     distributor_set_status,
+    network_settings,
+    network_settings_update,
     referrer_by_code,
     tier_create,
 )
@@ -409,3 +411,31 @@ class MyReferralView(APIView):
             ],
         }
         return Response(MyReferralSerializer(body).data)
+
+
+class NetworkSettingsSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = NetworkSettings
+        fields = ["agent_signup_requires_approval"]
+
+
+class NetworkSettingsView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = READERS
+
+    @extend_schema(responses=NetworkSettingsSerializer, operation_id="network_settings_retrieve")
+    def get(self, request: Request) -> Response:
+        return Response(NetworkSettingsSerializer(network_settings()).data)
+
+    @extend_schema(
+        request=NetworkSettingsSerializer,
+        responses=NetworkSettingsSerializer,
+        operation_id="network_settings_update",
+    )
+    def put(self, request: Request) -> Response:
+        if not request_roles(request) & ADMINS:
+            raise PermissionDenied("只有租户管理员可以修改设置")
+        data = NetworkSettingsSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        row = network_settings_update(actor=request.user, **data.validated_data)  # type: ignore[arg-type]
+        return Response(NetworkSettingsSerializer(row).data)

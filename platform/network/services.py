@@ -336,3 +336,16 @@ def referral_record(*, code: str, user: User) -> Referral | None:
     if referrer is None or referrer.user_id == user.pk or Referral.objects.filter(user=user).exists():
         return None
     return Referral.objects.create(referrer=referrer, user=user)
+
+
+@transaction.atomic
+def network_settings_update(*, actor: User | None, agent_signup_requires_approval: bool) -> NetworkSettings:
+    row = network_settings()
+    row.agent_signup_requires_approval = agent_signup_requires_approval
+    row.save(update_fields=["agent_signup_requires_approval", "updated_at"])
+    audit_event_record(
+        actor=actor,
+        action="network.settings",
+        summary="代理人注册" + ("需要审核" if agent_signup_requires_approval else "无需审核"),
+    )
+    return row

@@ -70,8 +70,23 @@ def test_an_invited_agent_joins_under_the_inviter_pending_approval(api, inviter,
 
 
 def test_without_approval_the_invited_agent_is_active_at_once(api, inviter) -> None:
+    assert api("datang_admin").get("/api/v1/network/settings/").json() == {
+        "agent_signup_requires_approval": True
+    }
+    assert (
+        api("datang_agent")
+        .put("/api/v1/network/settings/", {"agent_signup_requires_approval": False}, format="json")
+        .status_code
+        == 403
+    )
+    switched = api("datang_admin").put(
+        "/api/v1/network/settings/", {"agent_signup_requires_approval": False}, format="json"
+    )
+    assert switched.status_code == 200
     with schema_context("datang"):
-        NetworkSettings.objects.update_or_create(pk=1, defaults={"agent_signup_requires_approval": False})
+        assert not NetworkSettings.objects.get().agent_signup_requires_approval
+    with schema_context("bowei"):
+        assert not NetworkSettings.objects.exists()  # Datang's switch is Datang's only
     anonymous = api(None, host="datang.localhost")
     code = sms_code(anonymous, "13611110010")
     joined = anonymous.post(

@@ -319,6 +319,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/network/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["network_settings_retrieve"];
+        put: operations["network_settings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/network/tiers/": {
         parameters: {
             query?: never;
@@ -505,6 +521,12 @@ export interface components {
             owner_link: string;
             agent_link: string;
             referrals: components["schemas"]["ReferredPerson"][];
+        };
+        NetworkSettings: {
+            agent_signup_requires_approval?: boolean;
+        };
+        NetworkSettingsRequest: {
+            agent_signup_requires_approval?: boolean;
         };
         /**
          * @description * `brokerage` - 经纪公司
@@ -1145,6 +1167,50 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ReferralInfo"];
+                };
+            };
+        };
+    };
+    network_settings_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkSettings"];
+                };
+            };
+        };
+    };
+    network_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NetworkSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NetworkSettingsRequest"];
+                "multipart/form-data": components["schemas"]["NetworkSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["NetworkSettings"];
                 };
             };
         };

@@ -67,8 +67,10 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
     return r.expires_in
   }
 
-  async function loginWithSms(mobile: string, code: string): Promise<Me> {
-    const r = await unwrap(client.POST('/api/v1/auth/sms/token/', { body: { mobile, code } }))
+  /** `referralCode`: a new owner who arrives through a referral link becomes that referrer's referral. */
+  async function loginWithSms(mobile: string, code: string, referralCode = ''): Promise<Me> {
+    const body = referralCode ? { mobile, code, referral_code: referralCode } : { mobile, code }
+    const r = await unwrap(client.POST('/api/v1/auth/sms/token/', { body }))
     return accept(r.token, r.roles)
   }
 
