@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.errors import page_not_found
-from api.v1 import auth, branding, console, me, network, platform_tenants
+from api.v1 import auth, branding, console, customers, me, network, platform_tenants
 
 common_v1 = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
@@ -32,6 +32,22 @@ tenant_v1 = [
     path("network/my-referral/", network.MyReferralView.as_view(), name="network-my-referral"),
     path("network/referral/<str:code>/", network.ReferralInfoView.as_view(), name="network-referral-info"),
     path("network/join/", network.AgentJoinView.as_view(), name="network-join"),
+    path("customers/", customers.CustomerListCreateView.as_view(), name="customers"),
+    path("customers/import/", customers.CustomerImportView.as_view(), name="customers-import"),
+    path("customers/export/", customers.CustomerExportView.as_view(), name="customers-export"),
+    path("customers/<int:pk>/", customers.CustomerDetailView.as_view(), name="customer"),
+    path("customers/<int:pk>/vehicles/", customers.CustomerVehiclesView.as_view(), name="customer-vehicles"),
+    path(
+        "customers/<int:pk>/follow-ups/",
+        customers.FollowUpListCreateView.as_view(),
+        name="customer-follow-ups",
+    ),
+    path("vehicles/<int:pk>/", customers.VehicleDetailView.as_view(), name="vehicle"),
+    path("reminders/", customers.ReminderListView.as_view(), name="reminders"),
+    path("reminders/<int:pk>/close/", customers.ReminderCloseView.as_view(), name="reminder-close"),
+    path("my/customer/", customers.OwnerProfileView.as_view(), name="my-customer"),
+    path("my/vehicles/", customers.OwnerVehiclesView.as_view(), name="my-vehicles"),
+    path("my/reminders/", customers.OwnerRemindersView.as_view(), name="my-reminders"),
 ]
 
 public_v1 = [

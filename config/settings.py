@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 
 from config.paths import BASE_DIR  # also puts platform/ on sys.path
 
@@ -69,6 +70,7 @@ TENANT_APPS = [
     "django.contrib.contenttypes",
     "core",
     "network",
+    "customers",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -219,6 +221,17 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-tokens": {"task": "accounts.tasks.auth_tokens_purge_expired_task", "schedule": 3600.0},
+    # Per tenant, early each morning (local time): the reminder scan, then the customer butler.
+    "reminders-scan": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": crontab(hour=5, minute=30),
+        "args": ["customers.tasks.reminders_scan_task"],
+    },
+    "preferences-recompute": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": crontab(hour=6, minute=0),
+        "args": ["customers.tasks.preferences_recompute_task"],
+    },
 }
 
 LOGGING = {
@@ -229,3 +242,6 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
+
+# Personal identifiers (身份证) are encrypted at rest with per-tenant keys derived from this one.
+FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", SECRET_KEY)

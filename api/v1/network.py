@@ -10,9 +10,17 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.excel import (
+    ImportReportSerializer,
+    ImportUploadSerializer,
+    import_response,
+    uploaded_file,
+    xlsx_download,
+)
 from api.permissions import HasAllowedRole, request_roles
 from api.throttles import LoginThrottle
 from core.errors import NotFound, PermissionDenied
+from core.excel import XLSX
 from core.validators import mask_mobile
 from network.excel import agents_export, agents_import
 from network.models import Distributor, DistributorStatus, NetworkSettings, Referral, Tier
@@ -30,7 +38,6 @@ from network.services import (
 )
 
 ADMINS = {"tenant_admin"}
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 READERS = {"tenant_admin", "finance"}
 
 
@@ -244,20 +251,6 @@ class MyDistributorView(APIView):
         return Response(DistributorSerializer(my_distributor(request)).data)
 
 
-class ImportRowErrorSerializer(serializers.Serializer):
-    row = serializers.IntegerField()
-    errors = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
-
-
-class ImportReportSerializer(serializers.Serializer):
-    created = serializers.IntegerField()
-    errors = ImportRowErrorSerializer(many=True)  # type: ignore[assignment]
-
-
-class ImportUploadSerializer(serializers.Serializer):
-    file = serializers.FileField()
-
-
 class AgentImportView(APIView):
     """Upload an .xlsx of agents. 200 with created > 0 when every row was good; 400 with the
     row-by-row report (and nothing written) otherwise."""
@@ -272,21 +265,7 @@ class AgentImportView(APIView):
         operation_id="network_agents_import",
     )
     def post(self, request: Request) -> Response:
-        data = ImportUploadSerializer(data=request.data)
-        data.is_valid(raise_exception=True)
-        report = agents_import(actor=request.user, content=data.validated_data["file"].read())  # type: ignore[arg-type]
-        body = ImportReportSerializer({"created": report.created, "errors": report.errors}).data
-        if report.errors:
-            return Response(
-                {
-                    "code": "import_rejected",
-                    "message": f"{len(report.errors)} 行有误，未导入任何数据",
-                    "fields": {},
-                    **body,
-                },
-                status=status.HTTP_400_BAD_REQUEST,
-            )
-        return Response(body)
+        return import_response(agents_import(actor=request.user, content=uploaded_file(request)))  # type: ignore[arg-type]
 
 
 class AgentExportView(APIView):
@@ -303,9 +282,7 @@ class AgentExportView(APIView):
             status=q.get("status", ""),
             kind=q.get("kind", ""),
         )
-        response = HttpResponse(agents_export(distributors=rows), content_type=XLSX)
-        response["Content-Disposition"] = 'attachment; filename="agents.xlsx"'
-        return response
+        return xlsx_download(agents_export(distributors=rows), "agents.xlsx")
 
 
 class ReferralInfoSerializer(serializers.Serializer):

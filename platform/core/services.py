@@ -1,7 +1,5 @@
 from typing import Any
 
-from django.db import connection
-
 from core.models import AuditEvent
 
 
@@ -26,7 +24,3 @@ def audit_event_record(
         data=data or {},
         ip=ip,
     )
-
-
-def current_schema_name() -> str:
-    return str(getattr(connection, "schema_name", "public"))

@@ -10,3 +10,7 @@ def current_tenant_id() -> int:
     if pk is None:
         pk = get_tenant_model().objects.only("pk").get(schema_name=connection.schema_name).pk  # type: ignore[attr-defined]
     return int(pk)
+
+
+def current_schema_name() -> str:
+    return str(getattr(connection, "schema_name", "public"))

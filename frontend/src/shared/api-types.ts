@@ -135,6 +135,103 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["customers_list"];
+        put?: never;
+        post: operations["customers_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["customers_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["customers_update"];
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/follow-ups/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["customers_follow_ups_list"];
+        put?: never;
+        post: operations["customers_follow_ups_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/{id}/vehicles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["customers_vehicles_list"];
+        put?: never;
+        post: operations["customers_vehicles_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["customers_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/customers/import/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Upload an .xlsx of customers and vehicles; all or nothing, with a row-by-row report. */
+        post: operations["customers_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/": {
         parameters: {
             query?: never;
@@ -145,6 +242,54 @@ export interface paths {
         get: operations["me"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/customer/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["my_customer_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["my_customer_update"];
+        trace?: never;
+    };
+    "/api/v1/my/reminders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["my_reminders_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/my/vehicles/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["my_vehicles_list"];
+        put?: never;
+        post: operations["my_vehicles_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -384,6 +529,55 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/reminders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The to-do list (待办提醒): reminders whose date has come, for the customers one may see. */
+        get: operations["reminders_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/reminders/{id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["reminders_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vehicles/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["vehicles_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["vehicles_update"];
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -452,12 +646,68 @@ export interface components {
             /** @default  */
             secondary_color: string;
         };
+        /**
+         * @description * `phone` - 电话
+         *     * `wechat` - 微信
+         *     * `visit` - 面访
+         *     * `sms` - 短信
+         *     * `other` - 其他
+         * @enum {string}
+         */
+        ChannelEnum: "phone" | "wechat" | "visit" | "sms" | "other";
         ConsoleSummary: {
             tenant: components["schemas"]["TenantBrief"];
             members_by_role: {
                 [key: string]: number;
             };
             recent_events: components["schemas"]["AuditEvent"][];
+        };
+        CustomerDetail: {
+            readonly id: number;
+            name: string;
+            mobile: string;
+            readonly id_number: string;
+            /** Format: date */
+            birth_date?: string | null;
+            /**
+             * 驾驶证到期
+             * Format: date
+             */
+            licence_expires_on?: string | null;
+            readonly promoter: components["schemas"]["Promoter"] | null;
+            /** Format: date */
+            registered_on: string;
+            note?: string;
+            owner_reminders_opt_in?: boolean;
+            readonly vehicles: components["schemas"]["Vehicle"][];
+            readonly follow_ups: components["schemas"]["FollowUp"][];
+            readonly reminders: components["schemas"]["Reminder"][];
+            readonly preferences: components["schemas"]["Preference"][];
+        };
+        CustomerInputRequest: {
+            name?: string;
+            mobile?: string;
+            id_number?: string;
+            /** Format: date */
+            birth_date?: string | null;
+            /** Format: date */
+            licence_expires_on?: string | null;
+            promoter?: number | null;
+            /** Format: date */
+            registered_on?: string | null;
+            note?: string;
+            owner_reminders_opt_in?: boolean;
+            vehicles?: components["schemas"]["VehicleInputRequest"][];
+        };
+        CustomerList: {
+            readonly id: number;
+            name: string;
+            mobile: string;
+            readonly id_number: string;
+            readonly vehicle_count: number;
+            readonly promoter: components["schemas"]["Promoter"] | null;
+            /** Format: date */
+            registered_on: string;
         };
         Distributor: {
             readonly id: number;
@@ -468,7 +718,7 @@ export interface components {
             licence_no?: string;
             readonly tier: components["schemas"]["TierBrief"] | null;
             readonly parent: components["schemas"]["DistributorBrief"] | null;
-            status?: components["schemas"]["StatusEnum"];
+            status?: components["schemas"]["Status3b1Enum"];
             referral_code: string;
             /** Format: date-time */
             joined_at: string;
@@ -483,6 +733,12 @@ export interface components {
          * @enum {string}
          */
         DistributorKindEnum: "agent" | "customer";
+        /**
+         * @description * `fuel` - 燃油
+         *     * `new_energy` - 新能源
+         * @enum {string}
+         */
+        EnergyEnum: "fuel" | "new_energy";
         /** @description Every 4xx answer: a stable code, a message to show, and errors per field. */
         Error: {
             code: string;
@@ -490,6 +746,25 @@ export interface components {
             fields: {
                 [key: string]: string[];
             };
+        };
+        FollowUp: {
+            readonly id: number;
+            channel: components["schemas"]["ChannelEnum"];
+            readonly channel_label: string;
+            content: string;
+            /** Format: date */
+            next_contact_on?: string | null;
+            vehicle?: number | null;
+            author_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        FollowUpInputRequest: {
+            channel: string;
+            content: string;
+            /** Format: date */
+            next_contact_on?: string | null;
+            vehicle?: number | null;
         };
         ImportReport: {
             created: number;
@@ -534,6 +809,12 @@ export interface components {
          * @enum {string}
          */
         NewTenantKindEnum: "brokerage" | "aftersales";
+        OwnerProfile: {
+            readonly id: number;
+            name: string;
+            readonly mobile: string;
+            owner_reminders_opt_in?: boolean;
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -548,6 +829,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
+        };
+        PaginatedCustomerListList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["CustomerList"][];
         };
         PaginatedDistributorList: {
             /** @example 123 */
@@ -579,6 +875,66 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PlatformTenant"][];
         };
+        PaginatedReminderList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Reminder"][];
+        };
+        PatchedCustomerInputRequest: {
+            name?: string;
+            mobile?: string;
+            id_number?: string;
+            /** Format: date */
+            birth_date?: string | null;
+            /** Format: date */
+            licence_expires_on?: string | null;
+            promoter?: number | null;
+            /** Format: date */
+            registered_on?: string | null;
+            note?: string;
+            owner_reminders_opt_in?: boolean;
+            vehicles?: components["schemas"]["VehicleInputRequest"][];
+        };
+        PatchedOwnerProfileRequest: {
+            name?: string;
+            owner_reminders_opt_in?: boolean;
+        };
+        /** @description Types are checked here; formats and business rules (plate, VIN, ranges) in the service. */
+        PatchedVehicleInputRequest: {
+            plate?: string;
+            vin?: string;
+            engine_no?: string;
+            brand_model?: string;
+            seats?: number | null;
+            /** Format: decimal */
+            displacement?: string | null;
+            energy?: string;
+            use?: string;
+            /** Format: date */
+            first_registered_on?: string | null;
+            /** Format: decimal */
+            purchase_price?: string | null;
+            mileage_km?: number | null;
+            /** Format: date */
+            ctpl_expires_on?: string | null;
+            /** Format: date */
+            commercial_expires_on?: string | null;
+            maintenance_every_km?: number | null;
+            maintenance_every_months?: number | null;
+            /** Format: date */
+            last_maintained_on?: string | null;
+            last_maintained_km?: number | null;
+        };
         PlatformTenant: {
             readonly id: number;
             name: string;
@@ -600,6 +956,19 @@ export interface components {
             branding: components["schemas"]["BrandingInputRequest"];
             admin?: components["schemas"]["AdminInputRequest"];
         };
+        Preference: {
+            key: string;
+            label: string;
+            evidence: string;
+            /** Format: decimal */
+            weight: string;
+            /** Format: date-time */
+            computed_at: string;
+        };
+        Promoter: {
+            id: number;
+            name: string;
+        };
         ReferralInfo: {
             code: string;
             inviter_name: string;
@@ -612,6 +981,54 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        Reminder: {
+            readonly id: number;
+            kind: components["schemas"]["ReminderKindEnum"];
+            readonly kind_label: string;
+            readonly title: string;
+            customer: number;
+            readonly customer_name: string;
+            readonly customer_mobile: string;
+            vehicle?: number | null;
+            /** @default  */
+            readonly plate: string;
+            /**
+             * Format: date
+             * @description the event: expiry, due date, birthday
+             */
+            due_on: string;
+            /** Format: date */
+            remind_on: string;
+            /** @default 0 */
+            lead_days: number;
+            status?: components["schemas"]["ReminderStatusEnum"];
+        };
+        ReminderCloseRequest: {
+            status: components["schemas"]["ReminderCloseStatusEnum"];
+        };
+        /**
+         * @description * `done` - done
+         *     * `dismissed` - dismissed
+         * @enum {string}
+         */
+        ReminderCloseStatusEnum: "done" | "dismissed";
+        /**
+         * @description * `renewal` - 续保提醒
+         *     * `maintenance` - 保养提醒
+         *     * `inspection` - 年检提醒
+         *     * `licence` - 驾驶证到期
+         *     * `birthday` - 客户生日
+         *     * `follow_up` - 跟进客户
+         * @enum {string}
+         */
+        ReminderKindEnum: "renewal" | "maintenance" | "inspection" | "licence" | "birthday" | "follow_up";
+        /**
+         * @description * `open` - 待处理
+         *     * `done` - 已处理
+         *     * `dismissed` - 已忽略
+         * @enum {string}
+         */
+        ReminderStatusEnum: "open" | "done" | "dismissed";
         Scope: {
             kind: components["schemas"]["ScopeKindEnum"];
             schema_name: string | null;
@@ -641,9 +1058,9 @@ export interface components {
          *     * `inactive` - 已停用
          * @enum {string}
          */
-        StatusEnum: "pending" | "active" | "inactive";
+        Status3b1Enum: "pending" | "active" | "inactive";
         StatusRequest: {
-            status: components["schemas"]["StatusEnum"];
+            status: components["schemas"]["Status3b1Enum"];
         };
         TenantBrief: {
             name: string;
@@ -704,10 +1121,89 @@ export interface components {
                 [key: string]: unknown;
             }[];
         };
+        /**
+         * @description * `family` - 家庭自用汽车
+         *     * `enterprise` - 企业非营业客车
+         *     * `government` - 机关非营业客车
+         *     * `taxi_rental` - 营业出租租赁
+         *     * `truck` - 非营业货车
+         *     * `truck_operating` - 营业货车
+         *     * `motorcycle` - 摩托车
+         * @enum {string}
+         */
+        UseEnum: "family" | "enterprise" | "government" | "taxi_rental" | "truck" | "truck_operating" | "motorcycle";
         UserBrief: {
             id: number;
             mobile: string;
             name: string;
+        };
+        Vehicle: {
+            readonly id: number;
+            customer: number;
+            plate: string;
+            vin?: string;
+            engine_no?: string;
+            brand_model?: string;
+            seats?: number;
+            /**
+             * 排量(L)
+             * Format: decimal
+             */
+            displacement?: string | null;
+            energy?: components["schemas"]["EnergyEnum"];
+            readonly energy_label: string;
+            use?: components["schemas"]["UseEnum"];
+            readonly use_label: string;
+            /** Format: date */
+            first_registered_on?: string | null;
+            /** Format: decimal */
+            purchase_price?: string | null;
+            mileage_km?: number;
+            /**
+             * 交强险到期
+             * Format: date
+             */
+            ctpl_expires_on?: string | null;
+            /**
+             * 商业险到期
+             * Format: date
+             */
+            commercial_expires_on?: string | null;
+            maintenance_every_km?: number;
+            maintenance_every_months?: number;
+            /** Format: date */
+            last_maintained_on?: string | null;
+            last_maintained_km?: number | null;
+            /** Format: date */
+            next_maintenance_on?: string | null;
+            /** Format: date */
+            next_inspection_on?: string | null;
+        };
+        /** @description Types are checked here; formats and business rules (plate, VIN, ranges) in the service. */
+        VehicleInputRequest: {
+            plate: string;
+            vin?: string;
+            engine_no?: string;
+            brand_model?: string;
+            seats?: number | null;
+            /** Format: decimal */
+            displacement?: string | null;
+            energy?: string;
+            use?: string;
+            /** Format: date */
+            first_registered_on?: string | null;
+            /** Format: decimal */
+            purchase_price?: string | null;
+            mileage_km?: number | null;
+            /** Format: date */
+            ctpl_expires_on?: string | null;
+            /** Format: date */
+            commercial_expires_on?: string | null;
+            maintenance_every_km?: number | null;
+            maintenance_every_months?: number | null;
+            /** Format: date */
+            last_maintained_on?: string | null;
+            last_maintained_km?: number | null;
         };
     };
     responses: never;
@@ -894,6 +1390,264 @@ export interface operations {
             };
         };
     };
+    customers_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                plate?: string;
+                /** @description 推广人姓名或手机号 */
+                promoter?: string;
+                registered_from?: string;
+                registered_to?: string;
+                /** @description 姓名、手机号或车牌 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedCustomerListList"];
+                };
+            };
+        };
+    };
+    customers_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CustomerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CustomerInputRequest"];
+                "multipart/form-data": components["schemas"]["CustomerInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+        };
+    };
+    customers_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+        };
+    };
+    customers_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedCustomerInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedCustomerInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedCustomerInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CustomerDetail"];
+                };
+            };
+        };
+    };
+    customers_follow_ups_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"][];
+                };
+            };
+        };
+    };
+    customers_follow_ups_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FollowUpInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FollowUpInputRequest"];
+                "multipart/form-data": components["schemas"]["FollowUpInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FollowUp"];
+                };
+            };
+        };
+    };
+    customers_vehicles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"][];
+                };
+            };
+        };
+    };
+    customers_vehicles_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VehicleInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VehicleInputRequest"];
+                "multipart/form-data": components["schemas"]["VehicleInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"];
+                };
+            };
+        };
+    };
+    customers_export: {
+        parameters: {
+            query?: {
+                plate?: string;
+                /** @description 推广人姓名或手机号 */
+                promoter?: string;
+                registered_from?: string;
+                registered_to?: string;
+                /** @description 姓名、手机号或车牌 */
+                search?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    customers_import: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImportUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+            400: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -909,6 +1663,113 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Me"];
+                };
+            };
+        };
+    };
+    my_customer_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerProfile"];
+                };
+            };
+        };
+    };
+    my_customer_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedOwnerProfileRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedOwnerProfileRequest"];
+                "multipart/form-data": components["schemas"]["PatchedOwnerProfileRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerProfile"];
+                };
+            };
+        };
+    };
+    my_reminders_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reminder"][];
+                };
+            };
+        };
+    };
+    my_vehicles_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"][];
+                };
+            };
+        };
+    };
+    my_vehicles_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VehicleInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VehicleInputRequest"];
+                "multipart/form-data": components["schemas"]["VehicleInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"];
                 };
             };
         };
@@ -1323,6 +2184,109 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlatformTenant"];
+                };
+            };
+        };
+    };
+    reminders_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                /** @description 代理人：只看自己名下的客户 */
+                mine?: boolean;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                status?: "" | "dismissed" | "done" | "open";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedReminderList"];
+                };
+            };
+        };
+    };
+    reminders_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReminderCloseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReminderCloseRequest"];
+                "multipart/form-data": components["schemas"]["ReminderCloseRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Reminder"];
+                };
+            };
+        };
+    };
+    vehicles_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"];
+                };
+            };
+        };
+    };
+    vehicles_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedVehicleInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedVehicleInputRequest"];
+                "multipart/form-data": components["schemas"]["PatchedVehicleInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Vehicle"];
                 };
             };
         };

@@ -1,0 +1,231 @@
+"""Customers (客户) of one tenant: owners, their vehicles, follow-ups, reminders and preferences.
+
+身份证 numbers are stored three ways, none of them plain: encrypted with the tenant's key, as a
+keyed digest (lookup, uniqueness) and masked (lists). Dates that reminders scan for (next
+maintenance, next inspection, birthday as MMDD) are kept on the rows so the daily scan is one
+set-based statement per rule.
+"""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Q
+
+from network.models import Distributor
+
+
+class Customer(models.Model):
+    name = models.CharField(max_length=60)
+    mobile = models.CharField(max_length=11)
+    id_number_cipher = models.TextField(blank=True, default="")
+    id_number_digest = models.CharField(max_length=64, blank=True, default="")
+    id_number_masked = models.CharField(max_length=18, blank=True, default="")
+    birth_date = models.DateField(null=True, blank=True)
+    birth_mmdd = models.PositiveSmallIntegerField(null=True, blank=True, help_text="month*100+day")
+    licence_expires_on = models.DateField("驾驶证到期", null=True, blank=True)
+    promoter = models.ForeignKey(
+        Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    registered_on = models.DateField()
+    owner_reminders_opt_in = models.BooleanField(default=True)
+    note = models.CharField(max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-registered_on", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["mobile"], name="customer_unique_mobile"),
+            models.UniqueConstraint(
+                fields=["id_number_digest"],
+                condition=~Q(id_number_digest=""),
+                name="customer_unique_id_number",
+            ),
+            models.UniqueConstraint(
+                fields=["user"], condition=Q(user__isnull=False), name="customer_one_per_user"
+            ),
+        ]
+        indexes = [
+            models.Index(fields=["promoter", "registered_on"]),
+            models.Index(fields=["birth_mmdd"]),
+            models.Index(fields=["licence_expires_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.mobile})"
+
+
+class VehicleUse(models.TextChoices):
+    """使用性质, as the 交强险 tables classify vehicles."""
+
+    FAMILY = "family", "家庭自用汽车"
+    ENTERPRISE = "enterprise", "企业非营业客车"
+    GOVERNMENT = "government", "机关非营业客车"
+    TAXI_RENTAL = "taxi_rental", "营业出租租赁"
+    TRUCK = "truck", "非营业货车"
+    TRUCK_OPERATING = "truck_operating", "营业货车"
+    MOTORCYCLE = "motorcycle", "摩托车"
+
+
+class Energy(models.TextChoices):
+    FUEL = "fuel", "燃油"
+    NEW_ENERGY = "new_energy", "新能源"
+
+
+class Vehicle(models.Model):
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="vehicles")
+    plate = models.CharField(max_length=8)
+    vin = models.CharField(max_length=17, blank=True, default="")
+    engine_no = models.CharField(max_length=30, blank=True, default="")
+    brand_model = models.CharField(max_length=60, blank=True, default="")
+    seats = models.PositiveSmallIntegerField(default=5)
+    displacement = models.DecimalField("排量(L)", max_digits=4, decimal_places=2, null=True, blank=True)
+    energy = models.CharField(max_length=12, choices=Energy.choices, default=Energy.FUEL)
+    use = models.CharField(max_length=20, choices=VehicleUse.choices, default=VehicleUse.FAMILY)
+    first_registered_on = models.DateField(null=True, blank=True)
+    purchase_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    mileage_km = models.PositiveIntegerField(default=0)
+    ctpl_expires_on = models.DateField("交强险到期", null=True, blank=True)
+    commercial_expires_on = models.DateField("商业险到期", null=True, blank=True)
+    maintenance_every_km = models.PositiveIntegerField(default=5000)
+    maintenance_every_months = models.PositiveSmallIntegerField(default=6)
+    last_maintained_on = models.DateField(null=True, blank=True)
+    last_maintained_km = models.PositiveIntegerField(null=True, blank=True)
+    next_maintenance_on = models.DateField(null=True, blank=True)
+    next_inspection_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["id"]
+        constraints = [
+            models.UniqueConstraint(fields=["plate"], name="vehicle_unique_plate"),
+            models.UniqueConstraint(fields=["vin"], condition=~Q(vin=""), name="vehicle_unique_vin"),
+        ]
+        indexes = [models.Index(fields=["customer"], name="vehicle_customer_idx")]
+
+    def __str__(self) -> str:
+        return self.plate
+
+
+class FollowUpChannel(models.TextChoices):
+    PHONE = "phone", "电话"
+    WECHAT = "wechat", "微信"
+    VISIT = "visit", "面访"
+    SMS = "sms", "短信"
+    OTHER = "other", "其他"
+
+
+class FollowUp(models.Model):
+    """跟踪记录: what was said to the customer and when to contact them next."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="follow_ups")
+    vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    channel = models.CharField(max_length=10, choices=FollowUpChannel.choices)
+    content = models.TextField(max_length=2000)
+    next_contact_on = models.DateField(null=True, blank=True)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    author_name = models.CharField(max_length=60)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        indexes = [models.Index(fields=["next_contact_on"]), models.Index(fields=["customer", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.get_channel_display()} {self.created_at:%Y-%m-%d}"
+
+
+class ReminderKind(models.TextChoices):
+    RENEWAL = "renewal", "续保提醒"
+    MAINTENANCE = "maintenance", "保养提醒"
+    INSPECTION = "inspection", "年检提醒"
+    LICENCE = "licence", "驾驶证到期"
+    BIRTHDAY = "birthday", "客户生日"
+    FOLLOW_UP = "follow_up", "跟进客户"
+
+
+# What the owner may see in the H5 (when opted in); birthdays and follow-ups are the agent's.
+OWNER_REMINDER_KINDS = [
+    ReminderKind.RENEWAL,
+    ReminderKind.MAINTENANCE,
+    ReminderKind.INSPECTION,
+    ReminderKind.LICENCE,
+]
+
+
+class ReminderStatus(models.TextChoices):
+    OPEN = "open", "待处理"
+    DONE = "done", "已处理"
+    DISMISSED = "dismissed", "已忽略"
+
+
+class Reminder(models.Model):
+    """One reminder, created once by the scan: the key (kind, customer, vehicle, due date, lead)
+    is unique, so re-running a scan inserts nothing new."""
+
+    kind = models.CharField(max_length=12, choices=ReminderKind.choices)
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reminders")
+    vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    due_on = models.DateField(help_text="the event: expiry, due date, birthday")
+    remind_on = models.DateField()
+    lead_days = models.SmallIntegerField(default=0)
+    status = models.CharField(max_length=10, choices=ReminderStatus.choices, default=ReminderStatus.OPEN)
+    created_at = models.DateTimeField()
+    closed_at = models.DateTimeField(null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["due_on", "id"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "customer", "vehicle", "due_on", "lead_days"],
+                nulls_distinct=False,
+                name="reminder_once",
+            )
+        ]
+        indexes = [models.Index(fields=["customer", "status", "due_on"], name="reminder_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.customer_id} {self.due_on}"
+
+
+class ReminderScan(models.Model):
+    """The last day the daily scan covered, so a missed day is caught up on the next run."""
+
+    scanned_through = models.DateField()
+    created = models.PositiveIntegerField(default=0)
+    finished_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-scanned_through"]
+
+    def __str__(self) -> str:
+        return f"scan through {self.scanned_through}: {self.created}"
+
+
+class Preference(models.Model):
+    """A 客户管家 tag learnt from what the customer bought, serviced and quoted (recomputed by a task)."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="preferences")
+    key = models.CharField(max_length=60)
+    label = models.CharField(max_length=60)
+    evidence = models.CharField(max_length=200)
+    weight = models.DecimalField(max_digits=6, decimal_places=2)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-weight", "key"]
+        constraints = [models.UniqueConstraint(fields=["customer", "key"], name="preference_once_per_key")]
+
+    def __str__(self) -> str:
+        return f"{self.customer_id} {self.label}"

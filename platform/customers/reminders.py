@@ -1,0 +1,184 @@
+"""The reminder scan: one set-based INSERT … SELECT per rule, idempotent by the reminder's key.
+
+The daily scan covers the days since the last scan (so a missed day is caught up) and creates the
+reminders whose remind date fell in them. When a vehicle or customer is written, the same
+statements run for that row alone with an open start, so a car added 45 days before its policy
+expires gets its 60-day renewal reminder at once and nothing older.
+"""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+
+from core.tenancy import current_schema_name
+from customers.models import Customer, FollowUp, Reminder, ReminderScan, Vehicle
+from customers.rules import (
+    BIRTHDAY_LEAD,
+    INSPECTION_LEAD,
+    LICENCE_LEADS,
+    MAINTENANCE_LEAD,
+    RENEWAL_LEADS,
+    birthdays_between,
+    next_inspection_on,
+)
+
+OPEN_START = date(1900, 1, 1)
+MAX_CATCH_UP_DAYS = 90
+
+R, V, C, F = (m._meta.db_table for m in (Reminder, Vehicle, Customer, FollowUp))
+COLUMNS = "kind, customer_id, vehicle_id, due_on, remind_on, lead_days, status, created_at"
+
+
+@dataclass(frozen=True)
+class RuleQuery:
+    kind: str
+    select: str  # yields the reminder rows, COLUMNS in order
+    params: dict[str, Any]
+
+
+def rule_queries(
+    *, today: date, since: date, vehicle_id: int | None = None, customer_id: int | None = None
+) -> list[RuleQuery]:
+    """The SELECT of every rule for remind dates in [since, today], optionally for one row."""
+    v_only = " AND v.id = %(vehicle_id)s" if vehicle_id else ""
+    v_only += " AND v.customer_id = %(customer_id)s" if customer_id else ""
+    c_only = " AND c.id = %(customer_id)s" if customer_id else ""
+    f_only = " AND f.customer_id = %(customer_id)s" if customer_id else ""
+    base = {
+        "today": today,
+        "since": since,
+        "now": timezone.now(),
+        "vehicle_id": vehicle_id,
+        "customer_id": customer_id,
+    }
+    birthday_from = max(since, today - timedelta(days=MAX_CATCH_UP_DAYS)) + timedelta(days=BIRTHDAY_LEAD)
+    birthdays = birthdays_between(birthday_from, today + timedelta(days=BIRTHDAY_LEAD))
+    queries = [
+        # Renewal: both policies of a car usually expire together: one reminder per car and date.
+        RuleQuery(
+            "renewal",
+            f"""SELECT DISTINCT ON (v.id, line.due_on) 'renewal', v.customer_id, v.id, line.due_on,
+                       line.due_on - l.lead, l.lead, 'open', %(now)s
+                FROM {V} v
+                CROSS JOIN LATERAL (VALUES (v.ctpl_expires_on), (v.commercial_expires_on)) AS line(due_on)
+                CROSS JOIN unnest(%(leads)s::int[]) AS l(lead)
+                WHERE line.due_on >= %(today)s AND line.due_on - l.lead BETWEEN %(since)s AND %(today)s{v_only}
+                ORDER BY v.id, line.due_on, l.lead""",
+            {**base, "leads": list(RENEWAL_LEADS)},
+        ),
+        RuleQuery(
+            "maintenance",
+            f"""SELECT 'maintenance', v.customer_id, v.id, v.next_maintenance_on,
+                       v.next_maintenance_on - {MAINTENANCE_LEAD}, {MAINTENANCE_LEAD}, 'open', %(now)s
+                FROM {V} v
+                WHERE v.next_maintenance_on - {MAINTENANCE_LEAD} BETWEEN %(since)s AND %(today)s{v_only}""",
+            base,
+        ),
+        RuleQuery(
+            "inspection",
+            f"""SELECT 'inspection', v.customer_id, v.id, v.next_inspection_on,
+                       v.next_inspection_on - {INSPECTION_LEAD}, {INSPECTION_LEAD}, 'open', %(now)s
+                FROM {V} v
+                WHERE v.next_inspection_on >= %(today)s
+                  AND v.next_inspection_on - {INSPECTION_LEAD} BETWEEN %(since)s AND %(today)s{v_only}""",
+            base,
+        ),
+        RuleQuery(
+            "licence",
+            f"""SELECT DISTINCT ON (c.id) 'licence', c.id, NULL::bigint, c.licence_expires_on,
+                       c.licence_expires_on - l.lead, l.lead, 'open', %(now)s
+                FROM {C} c CROSS JOIN unnest(%(leads)s::int[]) AS l(lead)
+                WHERE c.licence_expires_on >= %(today)s
+                  AND c.licence_expires_on - l.lead BETWEEN %(since)s AND %(today)s{c_only}
+                ORDER BY c.id, l.lead""",
+            {**base, "leads": list(LICENCE_LEADS)},
+        ),
+        RuleQuery(
+            "birthday",
+            f"""SELECT 'birthday', c.id, NULL::bigint, b.day, b.day - {BIRTHDAY_LEAD}, {BIRTHDAY_LEAD}, 'open', %(now)s
+                FROM {C} c JOIN unnest(%(mmdds)s::int[], %(days)s::date[]) AS b(mmdd, day) ON c.birth_mmdd = b.mmdd
+                WHERE TRUE{c_only}""",
+            {**base, "mmdds": [m for m, _ in birthdays], "days": [d for _, d in birthdays]},
+        ),
+        RuleQuery(
+            "follow_up",
+            f"""SELECT DISTINCT ON (f.customer_id, f.next_contact_on) 'follow_up', f.customer_id, NULL::bigint,
+                       f.next_contact_on, f.next_contact_on, 0, 'open', %(now)s
+                FROM {F} f
+                WHERE f.next_contact_on BETWEEN %(since)s AND %(today)s{f_only}
+                ORDER BY f.customer_id, f.next_contact_on""",
+            base,
+        ),
+    ]
+    if vehicle_id:
+        queries = [q for q in queries if q.kind in ("renewal", "maintenance", "inspection")]
+    return queries
+
+
+def _run(queries: list[RuleQuery]) -> dict[str, int]:
+    created: dict[str, int] = {}
+    with connection.cursor() as cursor:
+        for query in queries:
+            cursor.execute(f"INSERT INTO {R} ({COLUMNS}) {query.select} ON CONFLICT DO NOTHING", query.params)
+            created[query.kind] = created.get(query.kind, 0) + max(cursor.rowcount, 0)
+    return created
+
+
+def inspection_dates_roll(*, today: date) -> int:
+    """Move the next inspection of every car whose date has passed to the following one."""
+    rows = Vehicle.objects.filter(next_inspection_on__lt=today).only(
+        "id", "first_registered_on", "use", "seats"
+    )
+    changed = []
+    for vehicle in rows.iterator(chunk_size=2000):
+        vehicle.next_inspection_on = next_inspection_on(
+            first_registered_on=vehicle.first_registered_on,
+            use=vehicle.use,
+            seats=vehicle.seats,
+            on_or_after=today,
+        )
+        changed.append(vehicle)
+    Vehicle.objects.bulk_update(changed, ["next_inspection_on"], batch_size=2000)
+    return len(changed)
+
+
+@transaction.atomic
+def reminders_scan_daily(*, today: date) -> dict[str, int]:
+    """The beat job, per tenant. Covers every day since the last scan (at most 90 back)."""
+    with connection.cursor() as cursor:  # one scan per tenant at a time
+        cursor.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", [f"reminders:{current_schema_name()}"])
+    last = ReminderScan.objects.order_by("-scanned_through").first()
+    since = today if last is None else last.scanned_through + timedelta(days=1)
+    since = max(since, today - timedelta(days=MAX_CATCH_UP_DAYS))
+    inspection_dates_roll(today=today)
+    created = _run(rule_queries(today=today, since=since)) if since <= today else {}
+    if last is None or last.scanned_through < today:
+        ReminderScan.objects.create(
+            scanned_through=today, created=sum(created.values()), finished_at=timezone.now()
+        )
+    return created
+
+
+def reminders_refresh_for_vehicle(*, vehicle_id: int, today: date) -> dict[str, int]:
+    return _run(rule_queries(today=today, since=OPEN_START, vehicle_id=vehicle_id))
+
+
+def reminders_refresh_for_customer(*, customer_id: int, today: date) -> dict[str, int]:
+    """After a customer is written: the current reminders of the customer and their cars."""
+    queries = rule_queries(today=today, since=OPEN_START, customer_id=customer_id)
+    # A birthday is news from a week before until the day; a follow-up date only on its day.
+    queries = [q for q in queries if q.kind not in ("birthday", "follow_up")]
+    queries += [
+        q
+        for q in rule_queries(
+            today=today, since=today - timedelta(days=BIRTHDAY_LEAD), customer_id=customer_id
+        )
+        if q.kind == "birthday"
+    ]
+    queries += [
+        q for q in rule_queries(today=today, since=today, customer_id=customer_id) if q.kind == "follow_up"
+    ]
+    return _run(queries)
