@@ -1,6 +1,10 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
 import ReferralPage from '@shared/mobile/ReferralPage.vue'
+import CustomerDetailPage from './CustomerDetailPage.vue'
+import CustomerNewPage from './CustomerNewPage.vue'
+import CustomersPage from './CustomersPage.vue'
 import JoinPage from './JoinPage.vue'
+import RemindersPage from './RemindersPage.vue'
 import TeamPage from './TeamPage.vue'
 
 void createMobileApp({
@@ -9,7 +13,8 @@ void createMobileApp({
   allowSms: false,
   entries: [
     { key: 'quote', label: '快速报价', icon: 'balance-o' },
-    { key: 'customers', label: '客户管理', icon: 'friends-o' },
+    { key: 'customers', label: '客户管理', icon: 'friends-o', route: 'customers' },
+    { key: 'reminders', label: '待办提醒', icon: 'bell', route: 'reminders' },
     { key: 'quotes', label: '报价管理', icon: 'orders-o' },
     { key: 'team', label: '我的团队', icon: 'cluster-o', route: 'team' },
     { key: 'invite', label: '邀请代理人', icon: 'qr', route: 'invite' },
@@ -17,6 +22,10 @@ void createMobileApp({
     { key: 'policies', label: '政策', icon: 'bullhorn-o' },
   ],
   pages: [
+    { path: '/customers', name: 'customers', component: CustomersPage },
+    { path: '/customers/new', name: 'customer-new', component: CustomerNewPage },
+    { path: '/customers/:id', name: 'customer', component: CustomerDetailPage },
+    { path: '/reminders', name: 'reminders', component: RemindersPage },
     { path: '/team', name: 'team', component: TeamPage },
     { path: '/invite', name: 'invite', component: ReferralPage },
     { path: '/join', name: 'join', component: JoinPage, meta: { public: true } },

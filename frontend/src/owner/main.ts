@@ -1,17 +1,21 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
 import ReferralPage from '@shared/mobile/ReferralPage.vue'
+import VehiclesPage from './VehiclesPage.vue'
 
 void createMobileApp({
   app: 'owner',
   roleLabel: '车主',
   allowSms: true,
   entries: [
-    { key: 'vehicles', label: '我的车辆', icon: 'logistics' },
+    { key: 'vehicles', label: '我的车辆', icon: 'logistics', route: 'vehicles' },
     { key: 'quote', label: '快速报价', icon: 'balance-o' },
     { key: 'booking', label: '保养预约', icon: 'calendar-o' },
     { key: 'gifts', label: '礼包', icon: 'gift-o' },
     { key: 'mall', label: '商城', icon: 'shop-o' },
     { key: 'referral', label: '我的推荐', icon: 'friends-o', route: 'referral' },
   ],
-  pages: [{ path: '/referral', name: 'referral', component: ReferralPage }],
+  pages: [
+    { path: '/vehicles', name: 'vehicles', component: VehiclesPage },
+    { path: '/referral', name: 'referral', component: ReferralPage },
+  ],
 })
