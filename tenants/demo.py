@@ -122,6 +122,77 @@ def _seed_network(tenant: Tenant, demo: DemoTenant) -> None:
             parent_id = agent.pk
 
 
+# The brochure's sample customers (客户管理 screen), with cars whose dates make reminders show.
+DEMO_CUSTOMERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("long", "13700009001", ("粤B2088Z", "粤B33333")),
+    ("小米", "13700009002", ("粤B10101",)),
+    ("喻沛", "13700009003", ("湘F88888",)),
+    ("Bear 熊国民", "13700009004", ()),
+    ("rainday", "13700009005", ("陕EE1123",)),
+    ("jonny", "13700009006", ()),
+)
+
+
+def _seed_customers(tenant: Tenant, demo: DemoTenant) -> None:
+    """The owners (and, for Datang, the brochure's customers) as customers of the demo agents, each
+    car with policy expiry, registration and service dates spread so every reminder kind shows."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from customers.models import Customer
+    from customers.rules import add_months
+    from customers.services import customer_create, follow_up_record
+    from network.models import Distributor
+
+    today = timezone.localdate()
+    rows: list[tuple[str, str, tuple[str, ...]]] = [
+        (name, mobile, (f"{'粤湘陕'[i % 3]}B{i + 1}{demo.schema_name[:1].upper()}08{i}",))
+        for i, (mobile, name) in enumerate(demo.owners)
+    ]
+    if demo.schema_name == "datang":
+        rows += list(DEMO_CUSTOMERS)
+    with tenant_context(tenant):
+        agents = list(Distributor.objects.filter(kind="agent").order_by("id"))
+        admin = User.objects.get(mobile=demo.admin[0])
+        for index, (name, mobile, plates) in enumerate(rows):
+            if Customer.objects.filter(mobile=mobile).exists():
+                continue
+            vehicles = [
+                {
+                    "plate": plate,
+                    "brand_model": ("大众 迈腾", "丰田 凯美瑞", "本田 雅阁", "比亚迪 汉")[(index + n) % 4],
+                    "seats": 5,
+                    "displacement": Decimal("2.0"),
+                    "first_registered_on": add_months(today, 12 * (n - 6)) + timedelta(days=20 + index),
+                    "purchase_price": Decimal("180000.00"),
+                    "mileage_km": 30000 + 7000 * index,
+                    "last_maintained_on": today - timedelta(days=150 + 10 * index),
+                    "last_maintained_km": 28000 + 7000 * index,
+                    "ctpl_expires_on": today + timedelta(days=(5, 25, 55, 85, 120, 200)[(index + n) % 6]),
+                    "commercial_expires_on": today
+                    + timedelta(days=(5, 25, 55, 85, 120, 200)[(index + n) % 6]),
+                }
+                for n, plate in enumerate(plates)
+            ]
+            customer = customer_create(
+                actor=admin,
+                name=name,
+                mobile=mobile,
+                promoter_id=agents[index % len(agents)].pk if agents else None,
+                vehicles=vehicles,
+            )
+            follow_up_record(
+                actor=admin,
+                customer=customer,
+                channel=("phone", "wechat")[index % 2],
+                content="介绍续保方案，客户表示到期前再比价",
+                next_contact_on=today + timedelta(days=index + 1),
+            )
+
+
 def seed_demo(*, base_domain: str | None = None) -> list[str]:
     """Create (or complete) the demo world; returns the login lines to print. Idempotent."""
     base_domain = base_domain or settings.TENANT_BASE_DOMAIN
@@ -160,6 +231,7 @@ def seed_demo(*, base_domain: str | None = None) -> list[str]:
                 _person(mobile, name, Role.AGENT, tenant.pk)
             for mobile, name in demo.owners:
                 _person(mobile, name, Role.OWNER, tenant.pk)
+        _seed_customers(tenant, demo)
         lines.append(f"{demo.display_name}  http://{host}:8000/  （车主 H5）")
         lines.append(f"    管理员 {demo.admin[0]}  财务 {demo.finance[0]}  → http://{host}:8000/console/")
         lines.append(f"    代理人 {', '.join(m for m, _ in demo.agents)}  → http://{host}:8000/agent/")

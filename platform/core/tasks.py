@@ -17,7 +17,9 @@ def audit_event_record_task(
 
 
 @shared_task
-def run_in_every_tenant(task_name: str, kwargs: dict[str, Any] | None = None) -> list[str]:
+def run_in_every_tenant(
+    task_name: str, kwargs: dict[str, Any] | None = None, queue: str | None = None
+) -> list[str]:
     """Beat entry point for per-tenant jobs: enqueue ``task_name`` once in each active tenant's
     schema (tenant-schemas-celery stamps the schema on each message)."""
     from django_tenants.utils import get_public_schema_name, get_tenant_model, tenant_context
@@ -28,6 +30,6 @@ def run_in_every_tenant(task_name: str, kwargs: dict[str, Any] | None = None) ->
     tenants = get_tenant_model().objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
     for tenant in tenants.order_by("schema_name"):
         with tenant_context(tenant):
-            app.send_task(task_name, kwargs=kwargs or {})
+            app.send_task(task_name, kwargs=kwargs or {}, queue=queue)
         schemas.append(tenant.schema_name)
     return schemas

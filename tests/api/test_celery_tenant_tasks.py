@@ -1,14 +1,19 @@
 """A task enqueued in a tenant runs in that tenant's schema: real Redis broker, real worker."""
 
 import os
+import time
+from datetime import timedelta
 
 import pytest
 from celery.contrib.testing.worker import start_worker
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from config.celery import app
 from core.models import AuditEvent
-from core.tasks import audit_event_record_task
+from core.tasks import audit_event_record_task, run_in_every_tenant
+from customers.models import Reminder, ReminderScan
+from customers.services import customer_create
 from tests.conftest import committed_db
 
 
@@ -37,3 +42,37 @@ def test_task_enqueued_in_a_tenant_runs_in_that_tenants_schema() -> None:
             "在博维入队"
         ]
     assert not AuditEvent.objects.filter(action="probe.enqueued").exists()  # nothing landed in public
+
+
+@pytest.mark.worker
+@committed_db
+def test_the_beat_s_reminder_scan_runs_once_in_every_tenant_s_own_schema() -> None:
+    """The beat entry fans the scan out per tenant; each tenant's reminder appears in its schema only."""
+    expires = timezone.localdate() + timedelta(days=30)  # the 30-day stage starts today
+    for schema, plate in (("datang", "粤B5CAN1"), ("bowei", "粤B5CAN2")):
+        with schema_context(schema):
+            customer_create(
+                actor=None,
+                name="扫描",
+                mobile=f"1366666{plate[-1]}001",
+                vehicles=[{"plate": plate, "ctpl_expires_on": expires}],
+            )
+            Reminder.objects.all().delete()  # as if written before the window: the scan must raise it
+    queue = f"test-{os.getpid()}"
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=10):
+        fanned = run_in_every_tenant.apply_async(
+            args=["customers.tasks.reminders_scan_task"], kwargs={"queue": queue}, queue=queue
+        ).get(timeout=30)
+        assert {"datang", "bowei"} <= set(fanned)
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            done = []
+            for schema in ("datang", "bowei"):
+                with schema_context(schema):
+                    done.append(ReminderScan.objects.exists())
+            if all(done):
+                break
+            time.sleep(0.2)
+    for schema, plate in (("datang", "粤B5CAN1"), ("bowei", "粤B5CAN2")):
+        with schema_context(schema):
+            assert list(Reminder.objects.values_list("vehicle__plate", "lead_days")) == [(plate, 30)]

@@ -5,6 +5,7 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from accounts.models import Membership
+from customers.models import Customer, Reminder
 from network.models import Distributor, NetworkPath
 from network.selectors import upline_at
 from tenants.models import Tenant
@@ -30,6 +31,13 @@ def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(caps
         ]
         assert zhang.tier is not None and zhang.tier.name == "代理人"
         paths = NetworkPath.objects.count()
+        customers = Customer.objects.count()
+        assert customers == 2 + 6  # the two owners and the brochure's six customers
+        owner = Customer.objects.get(mobile="13900001021")
+        assert owner.user is not None and owner.user.mobile == "13900001021"
+        assert owner.promoter is not None and owner.promoter.name == "王海峰"
+        assert Reminder.objects.filter(kind="renewal").exists()
     call_command("seed_demo")
     with schema_context("datang"):
         assert NetworkPath.objects.count() == paths
+        assert Customer.objects.count() == customers

@@ -61,7 +61,7 @@ def test_agent_adds_a_customer_with_a_car_on_the_phone_and_the_owner_sees_it(pag
 
     with schema_context("datang"):
         customer = Customer.objects.get(mobile=OWNER_MOBILE)
-        assert customer.promoter.name == "孔销售"
+        assert customer.promoter is not None and customer.promoter.name == "孔销售"
         assert sorted(customer.vehicles.values_list("plate", flat=True)) == ["粤B7E2E8", "粤BD72029"]
 
     owner_page = page.context.new_page()
