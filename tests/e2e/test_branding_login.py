@@ -17,7 +17,10 @@ def brand_colour(page: Page) -> str:
 
 def field(page: Page, test_id: str) -> Locator:
     """Vant and Element Plus put the test id on the field's wrapper; type into its input."""
-    return page.locator(f'[data-testid="{test_id}"] input, input[data-testid="{test_id}"]').first
+    return page.locator(
+        f'[data-testid="{test_id}"] input, [data-testid="{test_id}"] textarea, '
+        f'input[data-testid="{test_id}"], textarea[data-testid="{test_id}"]'
+    ).first
 
 
 def login(page: Page, mobile: str, password: str) -> None:

@@ -13,7 +13,7 @@ from accounts.services import membership_grant, user_create
 from customers.models import Customer
 from network.services import agent_create, tier_create
 from tenants.models import Tenant
-from tests.conftest import committed_db
+from tests.conftest import PASSWORD, PEOPLE, committed_db
 from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -73,3 +73,35 @@ def test_agent_adds_a_customer_with_a_car_on_the_phone_and_the_owner_sees_it(pag
     expect(cars).to_have_count(2)
     expect(cars.first).to_contain_text("粤B7E2E8")
     expect(owner_page.get_by_test_id("reminder").first).to_contain_text("粤B7E2E8 交强险将于")
+
+
+def test_admin_adds_a_customer_in_the_console_finds_them_and_records_a_follow_up(page: Page, url_on) -> None:
+    page.set_viewport_size({"width": 1280, "height": 900})
+    page.goto(url_on("datang", "/console/"))
+    login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
+    page.get_by_test_id("menu-customers").click()
+    page.get_by_test_id("customer-new").click()
+    field(page, "customer-name").fill("蒋控台")
+    field(page, "customer-mobile").fill("13644449031")
+    field(page, "customer-id_number").fill("110105194912310021")  # wrong check digit
+    field(page, "vehicle-plate").fill("粤B7C0N1")
+    page.get_by_test_id("customer-save").click()
+    expect(page.locator(".el-form-item__error").first).to_contain_text("身份证号校验位不正确")
+    field(page, "customer-id_number").fill("11010519491231002X")
+    page.get_by_test_id("customer-save").click()
+
+    field(page, "customers-keyword").fill("粤B7C0N1")
+    page.get_by_test_id("customers-search").click()
+    table = page.get_by_test_id("customers-table")
+    expect(table).to_contain_text("蒋控台")
+    expect(table.locator("tbody tr")).to_have_count(1)
+    expect(table.locator("tbody tr").first).to_contain_text("1")  # 绑定车辆数
+
+    page.get_by_test_id("customer-follow-ups").first.click()
+    field(page, "followup-content").fill("电话介绍续保方案")
+    page.get_by_test_id("followup-save").click()
+    expect(page.get_by_test_id("followup-table")).to_contain_text("电话介绍续保方案")
+    with schema_context("datang"):
+        customer = Customer.objects.get(mobile="13644449031")
+        assert customer.id_number_masked == "110105********002X"
+        assert customer.follow_ups.get().author_name == "陈大唐"

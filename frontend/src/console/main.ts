@@ -24,6 +24,9 @@ async function main() {
         { path: 'tiers', name: 'tiers', component: TiersPage },
         { path: 'agents', name: 'agents', component: AgentsPage },
         { path: 'org', name: 'org', component: OrgPage },
+        // customers bring the date pickers, drawer and tabs: loaded when first opened, not with the login page
+        { path: 'customers', name: 'customers', component: () => import('./CustomersPage.vue') },
+        { path: 'reminders', name: 'reminders', component: () => import('./RemindersPage.vue') },
       ],
     },
   ])

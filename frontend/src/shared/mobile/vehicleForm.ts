@@ -2,16 +2,6 @@ import type { Schemas } from '../api'
 
 export type VehicleInput = Schemas['VehicleInputRequest']
 
-export const VEHICLE_USES: { value: string; label: string }[] = [
-  { value: 'family', label: '家庭自用汽车' },
-  { value: 'enterprise', label: '企业非营业客车' },
-  { value: 'government', label: '机关非营业客车' },
-  { value: 'taxi_rental', label: '营业出租租赁' },
-  { value: 'truck', label: '非营业货车' },
-  { value: 'truck_operating', label: '营业货车' },
-  { value: 'motorcycle', label: '摩托车' },
-]
-
 /** The form's text values as the API wants them: blanks left out, numbers as numbers. */
 export function vehicleBody(form: Record<string, string>): VehicleInput {
   const body: Record<string, string | number> = { plate: form.plate.trim() }
