@@ -334,35 +334,13 @@ def customer_update(
     return customer
 
 
-@transaction.atomic
-def vehicle_add(*, actor: User | None, customer: Customer, **data: Any) -> Vehicle:
+def _vehicle_write(
+    *, actor: User | None, vehicle: Vehicle, data: dict[str, Any], action: str, summary: str
+) -> Vehicle:
+    """Check ``data`` onto ``vehicle``, save it, and raise the reminders it now calls for."""
     unknown = set(data) - set(VEHICLE_FIELDS)
     if unknown:
         raise TypeError(f"unknown vehicle fields: {sorted(unknown)}")
-    errors = FieldErrors()
-    vehicle = Vehicle(customer=customer)
-    _apply_vehicle(errors, vehicle, {"plate": "", **data})
-    errors.raise_if_any()
-    vehicle.save()
-    today = timezone.localdate()
-    _km_maintenance_reminder(vehicle, today)
-    reminders_refresh_for_vehicle(vehicle_id=vehicle.pk, today=today)
-    audit_event_record(
-        actor=actor,
-        action="vehicle.create",
-        summary=f"客户 {customer.name} 绑定车辆 {vehicle.plate}",
-        object_type="vehicle",
-        object_id=vehicle.pk,
-    )
-    return vehicle
-
-
-@transaction.atomic
-def vehicle_update(*, actor: User | None, vehicle: Vehicle, **data: Any) -> Vehicle:
-    unknown = set(data) - set(VEHICLE_FIELDS)
-    if unknown:
-        raise TypeError(f"unknown vehicle fields: {sorted(unknown)}")
-    vehicle = Vehicle.objects.select_for_update().get(pk=vehicle.pk)
     errors = FieldErrors()
     _apply_vehicle(errors, vehicle, data)
     errors.raise_if_any()
@@ -372,12 +350,34 @@ def vehicle_update(*, actor: User | None, vehicle: Vehicle, **data: Any) -> Vehi
     reminders_refresh_for_vehicle(vehicle_id=vehicle.pk, today=today)
     audit_event_record(
         actor=actor,
-        action="vehicle.update",
-        summary=f"修改车辆 {vehicle.plate}：{'、'.join(sorted(data))}",
+        action=action,
+        summary=summary.format(plate=vehicle.plate),
         object_type="vehicle",
         object_id=vehicle.pk,
     )
     return vehicle
+
+
+@transaction.atomic
+def vehicle_add(*, actor: User | None, customer: Customer, **data: Any) -> Vehicle:
+    return _vehicle_write(
+        actor=actor,
+        vehicle=Vehicle(customer=customer),
+        data={"plate": "", **data},
+        action="vehicle.create",
+        summary=f"客户 {customer.name} 绑定车辆 {{plate}}",
+    )
+
+
+@transaction.atomic
+def vehicle_update(*, actor: User | None, vehicle: Vehicle, **data: Any) -> Vehicle:
+    return _vehicle_write(
+        actor=actor,
+        vehicle=Vehicle.objects.select_for_update().get(pk=vehicle.pk),
+        data=data,
+        action="vehicle.update",
+        summary=f"修改车辆 {{plate}}：{'、'.join(sorted(data))}",
+    )
 
 
 @transaction.atomic
