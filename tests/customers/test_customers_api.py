@@ -6,6 +6,7 @@ from io import BytesIO
 
 import pytest
 from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 from django_tenants.utils import schema_context
 from openpyxl import Workbook, load_workbook
@@ -434,3 +435,22 @@ def test_reminders_of_one_tenant_never_show_in_another(team, as_distributor, api
     assert [r["plate"] for r in api("datang_admin").get("/api/v1/reminders/").json()["results"]] == [
         "粤B2088Z"
     ]
+
+
+def test_the_customer_list_costs_the_same_queries_for_one_customer_or_many(team, as_distributor, api) -> None:
+    agent = as_distributor(team.lead)
+    admin = api("datang_admin")
+    new_customer(agent, vehicles=[{"plate": "粤B00001"}])
+
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as ctx:
+            assert admin.get("/api/v1/customers/").status_code == 200
+        return len(ctx.captured_queries)
+
+    one = queries()
+    for i in range(2, 7):
+        new_customer(
+            agent, name=f"客户{i}", mobile=f"1391234000{i}", id_number="", vehicles=[{"plate": f"粤B0000{i}"}]
+        )
+    assert admin.get("/api/v1/customers/").json()["count"] == 6
+    assert queries() == one
