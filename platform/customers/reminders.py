@@ -56,6 +56,12 @@ def rule_queries(
     }
     birthday_from = max(since, today - timedelta(days=MAX_CATCH_UP_DAYS)) + timedelta(days=BIRTHDAY_LEAD)
     birthdays = birthdays_between(birthday_from, today + timedelta(days=BIRTHDAY_LEAD))
+    # The expiry dates a stage can start on in [since, today]: a cheap equality filter in front of
+    # the per-lead arithmetic (4 dates on a normal day; it drops nothing the arithmetic would keep).
+    renewal_dues, licence_dues = (
+        _due_dates(RENEWAL_LEADS, today, since),
+        _due_dates(LICENCE_LEADS, today, since),
+    )
     queries = [
         # Renewal: both policies of a car usually expire together: one reminder per car and date.
         RuleQuery(
@@ -65,9 +71,10 @@ def rule_queries(
                 FROM {V} v
                 CROSS JOIN LATERAL (VALUES (v.ctpl_expires_on), (v.commercial_expires_on)) AS line(due_on)
                 CROSS JOIN unnest(%(leads)s::int[]) AS l(lead)
-                WHERE line.due_on >= %(today)s AND line.due_on - l.lead BETWEEN %(since)s AND %(today)s{v_only}
+                WHERE (v.ctpl_expires_on = ANY(%(dues)s::date[]) OR v.commercial_expires_on = ANY(%(dues)s::date[]))
+                  AND line.due_on >= %(today)s AND line.due_on - l.lead BETWEEN %(since)s AND %(today)s{v_only}
                 ORDER BY v.id, line.due_on, l.lead""",
-            {**base, "leads": list(RENEWAL_LEADS)},
+            {**base, "leads": list(RENEWAL_LEADS), "dues": renewal_dues},
         ),
         RuleQuery(
             "maintenance",
@@ -91,10 +98,10 @@ def rule_queries(
             f"""SELECT DISTINCT ON (c.id) 'licence', c.id, NULL::bigint, c.licence_expires_on,
                        c.licence_expires_on - l.lead, l.lead, 'open', %(now)s
                 FROM {C} c CROSS JOIN unnest(%(leads)s::int[]) AS l(lead)
-                WHERE c.licence_expires_on >= %(today)s
+                WHERE c.licence_expires_on = ANY(%(dues)s::date[]) AND c.licence_expires_on >= %(today)s
                   AND c.licence_expires_on - l.lead BETWEEN %(since)s AND %(today)s{c_only}
                 ORDER BY c.id, l.lead""",
-            {**base, "leads": list(LICENCE_LEADS)},
+            {**base, "leads": list(LICENCE_LEADS), "dues": licence_dues},
         ),
         RuleQuery(
             "birthday",
@@ -116,6 +123,13 @@ def rule_queries(
     if vehicle_id:
         queries = [q for q in queries if q.kind in ("renewal", "maintenance", "inspection")]
     return queries
+
+
+def _due_dates(leads: tuple[int, ...], today: date, since: date) -> list[date]:
+    first = max((since - today).days, -max(leads))
+    return sorted(
+        {today + timedelta(days=lead + n) for lead in leads for n in range(first, 1) if lead + n >= 0}
+    )
 
 
 def _run(queries: list[RuleQuery]) -> dict[str, int]:

@@ -1,0 +1,479 @@
+#!/usr/bin/env python
+"""The daily reminder scan at scale: one tenant with 1,000,000 vehicles (800,000 customers) in its
+own schema. Times the scan's SQL as production runs it (each rule's INSERT … SELECT … ON CONFLICT DO
+NOTHING through ``_run``, in a transaction rolled back after each run, so the commit's WAL flush is
+not counted) against a bare ``SELECT count(*)`` over the same SELECT with the same parameters, in
+rotation, in one run, and prints the ratio. Target: the scan within 3× the bare queries and under
+10 s. The bare queries are also timed without parallel workers (PostgreSQL never plans them for an
+INSERT … SELECT), to tell the cost of writing from the cost of running in one process.
+``reminders_scan_daily`` (the whole job, inspection roll included) is timed once, rolled back.
+
+The data is what the services would have written as of the day before TODAY, and the reminders table
+holds what the daily scans of the HISTORY_DAYS before it created (so the scan inserts into a table of
+realistic size, none of whose keys clash with today's).
+
+    .venv/bin/python bench/reminders.py [--customers 800000] [--vehicles 1000000] [--repeat 5]
+        [--explain]
+"""
+
+import argparse
+import os
+import random
+import re
+import shlex
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, timedelta
+from functools import partial
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import config.paths  # noqa: F401
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django.utils import timezone  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from core.validators import PROVINCE_ABBREVIATIONS, plate_kind  # noqa: E402
+from customers.models import Customer, FollowUp, Reminder, ReminderScan, Vehicle  # noqa: E402
+from customers.reminders import COLUMNS, RuleQuery, _run, reminders_scan_daily, rule_queries  # noqa: E402
+from customers.rules import add_months, next_inspection_on, next_maintenance_on  # noqa: E402
+from tenants.models import Tenant  # noqa: E402
+from tenants.services import tenant_provision  # noqa: E402
+
+SCHEMA = "bench_reminders"
+TODAY = date(2026, 6, 15)  # fixed, so a reused schema always meets the same day
+HISTORY_DAYS = 90  # daily scans already run before TODAY (the catch-up window)
+SEED = 20260615
+C, V, F, R = (m._meta.db_table for m in (Customer, Vehicle, FollowUp, Reminder))
+
+LETTERS = "ABCDEFGHJKLMNPQRSTUVWXYZ"  # I and O are never issued
+PLATE_CHARS = "0123456789" + LETTERS
+PROVINCES = PROVINCE_ABBREVIATIONS
+NE_SPACE = len(PROVINCES) * len(LETTERS) * 2 * len(PLATE_CHARS) * 10**4  # distinct new-energy plates
+# 使用性质 and seats, with their shares of a brokerage's book.
+USES = [
+    (("family", 5), 80),
+    (("family", 7), 5),
+    (("enterprise", 5), 4),
+    (("government", 5), 1),
+    (("taxi_rental", 5), 3),
+    (("truck", 3), 4),
+    (("truck_operating", 3), 2),
+    (("motorcycle", 2), 1),
+]
+BRANDS = [
+    "比亚迪 秦PLUS",
+    "丰田 卡罗拉",
+    "大众 朗逸",
+    "本田 雅阁",
+    "吉利 帝豪",
+    "长安 CS75",
+    "特斯拉 Model 3",
+]
+CHANNELS = ["phone", "wechat", "visit", "sms", "other"]
+
+
+def plate(code: int, new_energy: bool) -> str:
+    """A valid plate, one per code below NE_SPACE (fuel: 7 characters, new energy: 8)."""
+    province, code = PROVINCES[code % len(PROVINCES)], code // len(PROVINCES)
+    letter, code = LETTERS[code % len(LETTERS)], code // len(LETTERS)
+    if new_energy:
+        kind, code = "DF"[code % 2], code // 2
+        char, code = PLATE_CHARS[code % len(PLATE_CHARS)], code // len(PLATE_CHARS)
+        return f"{province}{letter}{kind}{char}{code:04d}"
+    chars = []
+    for _ in range(5):
+        chars.append(PLATE_CHARS[code % len(PLATE_CHARS)])
+        code //= len(PLATE_CHARS)
+    return f"{province}{letter}{''.join(chars)}"
+
+
+def build(customers: int, vehicles: int) -> None:
+    """Customers, vehicles and follow-ups written with COPY, with the derived dates the services
+    compute (next maintenance, next inspection, birth MMDD); then the reminders the daily scans of
+    the previous HISTORY_DAYS created, and the scan record of yesterday."""
+    rng = random.Random(SEED)
+    now = timezone.now()
+    yesterday = TODAY - timedelta(days=1)
+    day = timedelta(days=1)
+    with connection.cursor() as cursor:
+        pg = cursor.cursor  # the psycopg cursor, for COPY
+        mobiles = rng.sample(range(7 * 10**9), customers)
+        with pg.copy(
+            f"COPY {C} (id, name, mobile, id_number_cipher, id_number_digest, id_number_masked, birth_date,"
+            " birth_mmdd, licence_expires_on, registered_on, owner_reminders_opt_in, note, created_at,"
+            " updated_at) FROM STDIN"
+        ) as copy:
+            for i in range(customers):
+                n = mobiles[i]
+                born = date(1950, 1, 1) + day * rng.randrange(57 * 365) if rng.random() < 0.92 else None
+                licence = TODAY + day * rng.randrange(-365, 9 * 365) if rng.random() < 0.85 else None
+                copy.write_row(
+                    (
+                        i + 1,
+                        f"客户{i}",
+                        f"1{3 + n // 10**9}{n % 10**9:09d}",
+                        "",
+                        "",
+                        "",
+                        born,
+                        born.month * 100 + born.day if born else None,
+                        licence,
+                        TODAY - day * rng.randrange(1, 5 * 365),
+                        rng.random() < 0.7,
+                        "",
+                        now,
+                        now,
+                    )
+                )
+        del mobiles
+
+        codes = rng.sample(range(NE_SPACE), vehicles)
+        uses = rng.choices([u for u, _ in USES], weights=[w for _, w in USES], k=vehicles)
+        inspection: dict[tuple[date, str, int], date | None] = {}
+        maintenance: dict[tuple[date, int], date] = {}
+        with pg.copy(
+            f"COPY {V} (id, customer_id, plate, vin, engine_no, brand_model, seats, energy, use,"
+            " first_registered_on, mileage_km, ctpl_expires_on, commercial_expires_on, maintenance_every_km,"
+            " maintenance_every_months, last_maintained_on, next_maintenance_on, next_inspection_on,"
+            " created_at, updated_at) FROM STDIN"
+        ) as copy:
+            for j in range(vehicles):
+                use, seats = uses[j]
+                new_energy = use == "family" and rng.random() < 0.15
+                registered = TODAY - day * rng.randrange(1, 20 * 365) if rng.random() < 0.97 else None
+                # Policies: one expiry date for both in most cars, over the next 365 days.
+                r = rng.random()
+                ctpl = TODAY + day * rng.randrange(365) if r < 0.95 else None
+                if ctpl is None or r < 0.10:
+                    commercial = None  # no commercial policy (10%), or none of either (5%)
+                elif r < 0.25:
+                    commercial = TODAY + day * rng.randrange(365)  # bought at another time
+                else:
+                    commercial = ctpl
+                every_months = 6 if rng.random() < 0.8 else 12
+                # The last service over [-(interval + 200 days), 0]: the next one over ±200 days.
+                last = TODAY - day * rng.randrange(every_months * 30 + 200) if rng.random() < 0.85 else None
+                if last is not None and registered is not None and last < registered:
+                    last = None
+                basis = last or registered
+                if basis is None:
+                    next_service = None
+                else:
+                    key = (basis, every_months)
+                    if key not in maintenance:
+                        maintenance[key] = add_months(basis, every_months)
+                    next_service = maintenance[key]
+                    if j % 1000 == 0:  # spot-check the shortcut against the rule
+                        assert next_service == next_maintenance_on(
+                            last_maintained_on=last, first_registered_on=registered, every_months=every_months
+                        )
+                if registered is None:
+                    next_inspection = None
+                else:
+                    ikey = (registered, use, seats)
+                    if ikey not in inspection:  # as yesterday's roll left it: on or after yesterday
+                        inspection[ikey] = next_inspection_on(
+                            first_registered_on=registered, use=use, seats=seats, on_or_after=yesterday
+                        )
+                    next_inspection = inspection[ikey]
+                copy.write_row(
+                    (
+                        j + 1,
+                        j + 1 if j < customers else rng.randrange(1, customers + 1),
+                        plate(codes[j], new_energy),
+                        "",
+                        "",
+                        rng.choice(BRANDS),
+                        seats,
+                        "new_energy" if new_energy else "fuel",
+                        use,
+                        registered,
+                        rng.randrange(200_000),
+                        ctpl,
+                        commercial,
+                        5000 if every_months == 6 else 10000,
+                        every_months,
+                        last,
+                        next_service,
+                        next_inspection,
+                        now,
+                        now,
+                    )
+                )
+        del codes, uses
+
+        follow_ups = customers // 4
+        with pg.copy(
+            f"COPY {F} (id, customer_id, channel, content, next_contact_on, author_name, created_at) FROM STDIN"
+        ) as copy:
+            for k in range(follow_ups):
+                copy.write_row(
+                    (
+                        k + 1,
+                        rng.randrange(1, customers + 1),
+                        rng.choice(CHANNELS),
+                        "回访：续保意向",
+                        TODAY + day * rng.randrange(-30, 60) if rng.random() < 0.4 else None,
+                        "坐席",
+                        now - day * rng.randrange(365),
+                    )
+                )
+        for table, last_id in ((C, customers), (V, vehicles), (F, follow_ups)):
+            cursor.execute("SELECT setval(pg_get_serial_sequence(%s, 'id'), %s)", [table, last_id])
+        for table in (C, V, F):
+            cursor.execute(f"ANALYZE {table}")
+
+    # What the daily scans of the days before created (each day its own scan, as the beat runs it).
+    created = 0
+    for back in range(HISTORY_DAYS, 0, -1):
+        past = TODAY - timedelta(days=back)
+        created += sum(_run(rule_queries(today=past, since=past)).values())
+    ReminderScan.objects.create(scanned_through=yesterday, created=created, finished_at=now)
+
+
+def check_plates(vehicles: int) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT plate FROM {V} ORDER BY id LIMIT %s", [min(vehicles, 100_000)])
+        bad = [p for (p,) in cursor.fetchall() if plate_kind(p) is None]
+    assert not bad, f"invalid plates: {bad[:5]}"
+
+
+def ms_since(start: float) -> float:
+    return (time.perf_counter() - start) * 1000
+
+
+def vacuum_reminders() -> None:
+    """Rolled-back inserts leave dead rows and index entries under the same keys; clear them, so
+    each repeat inserts into the table as the day's scan finds it."""
+    with connection.cursor() as cursor:
+        cursor.execute(f"VACUUM {R}")
+
+
+def scan_once(queries: list[RuleQuery]) -> tuple[dict[str, float], dict[str, int]]:
+    """The daily scan's statements, each run by ``_run`` as production runs it; rolled back."""
+    times: dict[str, float] = {}
+    rows: dict[str, int] = {}
+    with transaction.atomic():
+        for query in queries:
+            start = time.perf_counter()
+            created = _run([query])
+            times[query.kind] = ms_since(start)
+            rows[query.kind] = created[query.kind]
+        transaction.set_rollback(True)
+    vacuum_reminders()
+    return times, rows
+
+
+def bare_once(queries: list[RuleQuery], *, parallel: bool = True) -> tuple[dict[str, float], dict[str, int]]:
+    """The same SELECTs, counted: the cost of finding the rows, nothing written. PostgreSQL may give
+    a count parallel workers, never an INSERT … SELECT: ``parallel=False`` shows the bare query
+    in one process too, to tell the cost of writing from the cost of being serial."""
+    times: dict[str, float] = {}
+    rows: dict[str, int] = {}
+    with transaction.atomic(), connection.cursor() as cursor:
+        if not parallel:
+            cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        for query in queries:
+            start = time.perf_counter()
+            cursor.execute(f"SELECT count(*) FROM ({query.select}) q", query.params)
+            rows[query.kind] = cursor.fetchone()[0]
+            times[query.kind] = ms_since(start)
+        transaction.set_rollback(True)
+    return times, rows
+
+
+def bare_serial_once(queries: list[RuleQuery]) -> tuple[dict[str, float], dict[str, int]]:
+    return bare_once(queries, parallel=False)
+
+
+Round = Callable[[list[RuleQuery]], tuple[dict[str, float], dict[str, int]]]
+
+
+def median_of(kind: str, runs: list[dict[str, float]]) -> float:
+    return statistics.median(t[kind] for t in runs)
+
+
+def median_total(runs: list[dict[str, float]]) -> float:
+    return statistics.median(sum(t.values()) for t in runs)
+
+
+def print_row(
+    label: str,
+    median: Callable[[list[dict[str, float]]], float],
+    samples: list[list[dict[str, float]]],
+    selected: int,
+    inserted: int,
+) -> float:
+    """One line of the table (scan, bare, bare in one process); returns scan/bare."""
+    scan_ms, bare_ms, serial_ms = (median(runs) for runs in samples)
+    print(
+        f"{label:>12} {selected:>9,} {inserted:>9,} {scan_ms:>9.1f} {bare_ms:>9.1f} {scan_ms / bare_ms:>9.2f}×"
+        f" {serial_ms:>12.1f} {scan_ms / serial_ms:>11.2f}×"
+    )
+    return scan_ms / bare_ms
+
+
+def explain(queries: list[RuleQuery]) -> None:
+    with transaction.atomic(), connection.cursor() as cursor:
+        for query in queries:
+            for label, sql in (
+                ("scan", f"INSERT INTO {R} ({COLUMNS}) {query.select} ON CONFLICT DO NOTHING"),
+                ("bare", f"SELECT count(*) FROM ({query.select}) q"),
+            ):
+                cursor.execute(f"EXPLAIN (ANALYZE, BUFFERS) {sql}", query.params)
+                print(f"--- {query.kind}, {label}")
+                print("\n".join(row[0] for row in cursor.fetchall()))
+        transaction.set_rollback(True)
+    vacuum_reminders()
+
+
+def facts() -> dict[str, Any]:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT name, setting, unit FROM pg_settings WHERE name IN ('shared_buffers', 'work_mem',"
+            " 'max_parallel_workers_per_gather', 'jit', 'synchronous_commit') ORDER BY name"
+        )
+        settings = ", ".join(f"{n}={s}{'×' + u if u else ''}" for n, s, u in cursor.fetchall())
+        cursor.execute("SHOW server_version")
+        version = cursor.fetchone()[0]
+        counts = {}
+        for label, sql in (
+            ("customers", f"SELECT count(*) FROM {C}"),
+            ("vehicles", f"SELECT count(*) FROM {V}"),
+            ("follow-ups", f"SELECT count(*) FROM {F}"),
+            (
+                "follow-ups with a next contact date",
+                f"SELECT count(*) FROM {F} WHERE next_contact_on IS NOT NULL",
+            ),
+            (f"reminders (from {HISTORY_DAYS} days of scans)", f"SELECT count(*) FROM {R}"),
+        ):
+            cursor.execute(sql)
+            counts[label] = cursor.fetchone()[0]
+        cursor.execute(
+            "SELECT pg_size_pretty(pg_total_relation_size(%s::regclass)), pg_size_pretty(pg_total_relation_size(%s::regclass))",
+            [V, C],
+        )
+        sizes = cursor.fetchone()
+    return {"version": version, "settings": settings, "counts": counts, "sizes": sizes}
+
+
+def command_line() -> str:
+    url = os.environ.get("DATABASE_URL")
+    prefix = f"DATABASE_URL={re.sub(r':[^:@/]*@', ':***@', url)} " if url else ""
+    redis = os.environ.get("REDIS_URL")
+    prefix += f"REDIS_URL={redis} " if redis else ""
+    script = os.path.relpath(sys.argv[0])
+    return prefix + shlex.join([os.path.relpath(sys.executable), script, *sys.argv[1:]])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--customers", type=int, default=800_000)
+    parser.add_argument("--vehicles", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of every statement")
+    args = parser.parse_args()
+
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    if not Tenant.objects.filter(schema_name=SCHEMA).exists():
+        tenant_provision(actor=None, name="提醒基准", schema_name=SCHEMA, domain="bench-reminders.localhost")
+    with schema_context(SCHEMA):
+        have = (Customer.objects.count(), Vehicle.objects.count())
+        if have != (args.customers, args.vehicles):
+            if any(have) or ReminderScan.objects.exists():
+                raise SystemExit(
+                    f"{SCHEMA} holds {have[0]} customers and {have[1]} vehicles; drop the schema"
+                    f" (DROP SCHEMA {SCHEMA} CASCADE and its tenant row) to rebuild with"
+                    f" {args.customers} and {args.vehicles}"
+                )
+            started = time.perf_counter()
+            with transaction.atomic():
+                build(args.customers, args.vehicles)
+            with connection.cursor() as cursor:
+                cursor.execute(f"VACUUM ANALYZE {C}, {V}, {F}, {R}")
+            print(
+                f"built {args.customers} customers, {args.vehicles} vehicles in"
+                f" {time.perf_counter() - started:.1f}s",
+                file=sys.stderr,
+            )
+        check_plates(args.vehicles)
+
+        info = facts()
+        print(f"command: {command_line()}")
+        print(f"PostgreSQL {info['version']} ({info['settings']}); {os.cpu_count()} CPUs")
+        print("  " + ", ".join(f"{label}: {count:,}" for label, count in info["counts"].items()))
+        print(f"  vehicles table {info['sizes'][0]}, customers table {info['sizes'][1]} (with indexes)")
+
+        if args.explain:
+            explain(rule_queries(today=TODAY, since=TODAY))
+
+        # One untimed round to warm the caches, then rotate which goes first.
+        rounds: list[Round] = [scan_once, bare_once, bare_serial_once]
+        queries = rule_queries(today=TODAY, since=TODAY)
+        for fn in rounds:
+            fn(queries)
+        samples: list[list[dict[str, float]]] = [[] for _ in rounds]
+        inserted: dict[str, int] = {}
+        selected: dict[str, int] = {}
+        for i in range(args.repeat):
+            queries = rule_queries(today=TODAY, since=TODAY)
+            for n in [*range(i % 3, 3), *range(i % 3)]:
+                times, rows = rounds[n](queries)
+                samples[n].append(times)
+                if n == 0:
+                    assert not inserted or rows == inserted, "every repeat inserts the same rows"
+                    inserted = rows
+                else:
+                    assert not selected or rows == selected, "every repeat selects the same rows"
+                    selected = rows
+
+        print(
+            f"\ndaily scan of {TODAY} (since={TODAY}): median ms of {args.repeat} runs, rotating;"
+            " each scan rolled back"
+        )
+        print(
+            f"{'rule':>12} {'selected':>9} {'inserted':>9} {'scan':>9} {'bare':>9} {'scan/bare':>10}"
+            f" {'bare 1-proc':>12} {'scan/1-proc':>12}"
+        )
+        for kind in [q.kind for q in queries]:
+            print_row(kind, partial(median_of, kind), samples, selected[kind], inserted[kind])
+        ratio = print_row("total", median_total, samples, sum(selected.values()), sum(inserted.values()))
+        scan_total = median_total(samples[0])
+        met = ratio <= 3 and scan_total < 10_000
+        print(
+            f"target (scan ≤ 3× bare and < 10 s): {'MET' if met else 'MISSED'}"
+            f" — {ratio:.2f}×, {scan_total / 1000:.2f} s"
+        )
+
+        # The whole job once, for the record: the inspection roll and the scan, rolled back.
+        with connection.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) FROM {V} WHERE next_inspection_on < %s", [TODAY])
+            to_roll = cursor.fetchone()[0]
+        with transaction.atomic():
+            start = time.perf_counter()
+            created = reminders_scan_daily(today=TODAY)
+            job_ms = ms_since(start)
+            transaction.set_rollback(True)
+        vacuum_reminders()
+        print(
+            f"reminders_scan_daily(today={TODAY}), whole job once: {job_ms / 1000:.2f} s"
+            f" (inspection roll of {to_roll:,} cars, {sum(created.values()):,} reminders created; rolled back)"
+        )
+
+
+if __name__ == "__main__":
+    main()
