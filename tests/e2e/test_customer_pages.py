@@ -24,7 +24,7 @@ AGENT_MOBILE, OWNER_MOBILE = "13644449011", "13644449021"
 def test_agent_adds_a_customer_with_a_car_on_the_phone_and_the_owner_sees_it(page: Page, url_on) -> None:
     datang = Tenant.objects.get(schema_name="datang")
     with schema_context("datang"):
-        tier = tier_create(actor=None, name="客户页代理人", rank=9)
+        tier = tier_create(actor=None, name="客户页销售", rank=9)
         agent_create(
             actor=None,
             name="孔销售",
