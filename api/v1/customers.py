@@ -32,7 +32,6 @@ from customers.selectors import (
     ALL_CUSTOMER_ROLES,
     customers_for_list,
     customers_visible,
-    distributor_of,
     reminder_title,
     reminders_for_owner,
     reminders_todo,
@@ -48,6 +47,7 @@ from customers.services import (
     vehicle_add,
     vehicle_update,
 )
+from network.selectors import distributor_of
 
 READERS = ALL_CUSTOMER_ROLES | {"agent"}
 WRITERS = {"tenant_admin", "agent"}
@@ -244,10 +244,6 @@ def _customer_fields(validated: dict[str, Any]) -> dict[str, Any]:
     return fields
 
 
-def _vehicle_fields(validated: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in validated.items() if not (v is None and k in ("seats", "mileage_km"))}
-
-
 # ---- helpers ------------------------------------------------------------------------------------
 
 
@@ -255,13 +251,9 @@ def _user(request: Request) -> User:
     return cast(User, request.user)  # every view here requires a logged-in user
 
 
-def _roles(request: Request) -> set[str]:
-    return request_roles(request)
-
-
 def _scope_root_id(request: Request) -> int | None:
     """None for admins (any promoter); the agent's own node for agents (self and downline only)."""
-    if _roles(request) & {"tenant_admin"}:
+    if request_roles(request) & {"tenant_admin"}:
         return None
     me = distributor_of(_user(request))
     if me is None:
@@ -270,13 +262,13 @@ def _scope_root_id(request: Request) -> int | None:
 
 
 def _require_writer(request: Request) -> None:
-    if not _roles(request) & WRITERS:
+    if not request_roles(request) & WRITERS:
         raise PermissionDenied("当前角色只能查看客户")
 
 
 def _visible_customer(request: Request, pk: int) -> Customer:
     customer = (
-        customers_visible(user=_user(request), roles=_roles(request))
+        customers_visible(user=_user(request), roles=request_roles(request))
         .select_related("promoter")
         .filter(pk=pk)
         .first()
@@ -309,7 +301,7 @@ def _list_rows(request: Request) -> Any:
     q = request.query_params
     return customers_for_list(
         user=_user(request),
-        roles=_roles(request),
+        roles=request_roles(request),
         search=q.get("search", "").strip(),
         plate=q.get("plate", "").strip(),
         promoter=q.get("promoter", "").strip(),
@@ -346,7 +338,7 @@ class CustomerListCreateView(generics.ListAPIView):
         customer = customer_create(
             actor=_user(request),
             scope_root_id=scope_root_id,
-            vehicles=[_vehicle_fields(v) for v in data.validated_data.get("vehicles", [])],
+            vehicles=list(data.validated_data.get("vehicles", [])),
             **fields,
         )
         return Response(
@@ -434,12 +426,12 @@ class CustomerVehiclesView(APIView):
         customer = _visible_customer(request, pk)
         data = VehicleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        vehicle = vehicle_add(actor=_user(request), customer=customer, **_vehicle_fields(data.validated_data))
+        vehicle = vehicle_add(actor=_user(request), customer=customer, **data.validated_data)
         return Response(VehicleSerializer(vehicle).data, status=status.HTTP_201_CREATED)
 
 
 def _visible_vehicle(request: Request, pk: int) -> Vehicle:
-    vehicle = vehicles_visible(user=_user(request), roles=_roles(request)).filter(pk=pk).first()
+    vehicle = vehicles_visible(user=_user(request), roles=request_roles(request)).filter(pk=pk).first()
     if vehicle is None:
         raise NotFound("车辆不存在")
     return vehicle
@@ -457,14 +449,12 @@ class VehicleDetailView(APIView):
         request=VehicleInputSerializer, responses=VehicleSerializer, operation_id="vehicles_update"
     )
     def patch(self, request: Request, pk: int) -> Response:
-        if not _roles(request) & (WRITERS | {"owner"}):
+        if not request_roles(request) & (WRITERS | {"owner"}):
             raise PermissionDenied("当前角色只能查看车辆")
         vehicle = _visible_vehicle(request, pk)
         data = VehicleInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        vehicle = vehicle_update(
-            actor=_user(request), vehicle=vehicle, **_vehicle_fields(data.validated_data)
-        )
+        vehicle = vehicle_update(actor=_user(request), vehicle=vehicle, **data.validated_data)
         return Response(VehicleSerializer(vehicle).data)
 
 
@@ -524,7 +514,7 @@ class ReminderListView(generics.ListAPIView):
         q = self.request.query_params
         return reminders_todo(
             user=_user(self.request),
-            roles=_roles(self.request),
+            roles=request_roles(self.request),
             today=timezone.localdate(),
             status=q.get("status", ReminderStatus.OPEN),
             kind=q.get("kind", ""),
@@ -547,7 +537,7 @@ class ReminderCloseView(APIView):
         reminder = (
             reminders_todo(
                 user=_user(request),
-                roles=_roles(request),
+                roles=request_roles(request),
                 today=timezone.localdate(),
                 status="",
             )
@@ -612,7 +602,7 @@ class OwnerVehiclesView(APIView):
         data.is_valid(raise_exception=True)
         customer = customer_for_owner(user=_user(request), create=True)
         assert customer is not None
-        vehicle = vehicle_add(actor=_user(request), customer=customer, **_vehicle_fields(data.validated_data))
+        vehicle = vehicle_add(actor=_user(request), customer=customer, **data.validated_data)
         return Response(VehicleSerializer(vehicle).data, status=status.HTTP_201_CREATED)
 
 

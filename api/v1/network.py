@@ -24,7 +24,7 @@ from core.excel import XLSX
 from core.validators import mask_mobile
 from network.excel import agents_export, agents_import
 from network.models import Distributor, DistributorStatus, NetworkSettings, Referral, Tier
-from network.selectors import distributors_for_console, org_tree, tiers
+from network.selectors import distributor_of, distributors_for_console, org_tree, tiers
 from network.services import (
     agent_create,
     agent_join_by_referral,
@@ -206,9 +206,7 @@ class AgentStatusView(APIView):
 
 
 def my_distributor(request: Request) -> Distributor:
-    me = (
-        Distributor.objects.select_related("tier", "parent").filter(user_id=int(request.user.pk or 0)).first()
-    )
+    me = distributor_of(request.user)
     if me is None:
         raise NotFound("您还不是本租户的分销成员")
     return me
@@ -366,7 +364,7 @@ class MyReferralView(APIView):
 
     @extend_schema(responses=MyReferralSerializer, operation_id="network_my_referral")
     def get(self, request: Request) -> Response:
-        me = Distributor.objects.filter(user_id=int(request.user.pk or 0)).first()
+        me = distributor_of(request.user)
         if me is None:
             if "owner" not in request_roles(request):
                 raise NotFound("您还不是本租户的分销成员")

@@ -2,20 +2,16 @@
 the customers promoted by them or anyone in their downline; an owner sees their own record."""
 
 from datetime import date
-from typing import Any
 
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
 from core.validators import normalize_plate
 from customers.models import OWNER_REMINDER_KINDS, Customer, Reminder, ReminderStatus, Vehicle
-from network.models import Distributor, NetworkPath
+from network.models import NetworkPath
+from network.selectors import distributor_of
 
 ALL_CUSTOMER_ROLES = {"tenant_admin", "finance"}
-
-
-def distributor_of(user: User) -> Distributor | None:
-    return Distributor.objects.filter(user=user).first()
 
 
 def customer_scope(*, user: User, roles: set[str]) -> Q:
@@ -138,11 +134,3 @@ def reminder_title(reminder: Reminder) -> str:
         case "follow_up":
             return f"约定今天联系 {reminder.customer.name}"
     return reminder.get_kind_display()
-
-
-def customer_detail_counts(customer: Customer) -> dict[str, Any]:
-    return {
-        "vehicles": customer.vehicles.count(),
-        "follow_ups": customer.follow_ups.count(),
-        "open_reminders": customer.reminders.filter(status=ReminderStatus.OPEN).count(),
-    }

@@ -39,7 +39,7 @@ from customers.models import (
 )
 from customers.reminders import reminders_refresh_for_customer, reminders_refresh_for_vehicle
 from customers.rules import maintenance_due_by_km, next_inspection_on, next_maintenance_on
-from network.models import Distributor, DistributorStatus
+from network.models import Distributor, DistributorKind, DistributorStatus, Referral
 from network.selectors import is_in_subtree
 
 CUSTOMER_FIELDS = (
@@ -447,8 +447,6 @@ def customer_for_owner(*, user: User, create: bool = False) -> Customer | None:
         return customer
     if not create:
         return None
-    from network.models import DistributorKind, Referral
-
     referral = Referral.objects.select_related("referrer").filter(user=user).first()
     promoter = referral.referrer if referral and referral.referrer.kind == DistributorKind.AGENT else None
     return customer_create(

@@ -22,6 +22,11 @@ def upline_at(*, distributor_id: int, at: datetime) -> list[Distributor]:
     return [path.ancestor for path in paths]
 
 
+def distributor_of(user: Any) -> Distributor | None:
+    """The user's own place in this tenant's network (an agent, or a customer who refers), if any."""
+    return Distributor.objects.select_related("tier", "parent").filter(user_id=user.pk).first()
+
+
 def subtree_of(*, distributor_id: int, include_self: bool = True) -> QuerySet[Distributor]:
     """Everyone below ``distributor_id`` now (and the node itself unless told otherwise). One query."""
     paths = NetworkPath.objects.filter(ancestor_id=distributor_id, valid_to__isnull=True)
