@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.errors import page_not_found
-from api.v1 import auth, branding, console, customers, me, network, platform_tenants
+from api.v1 import auth, branding, console, customers, me, network, platform_tenants, quotes
 
 common_v1 = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
@@ -48,6 +48,31 @@ tenant_v1 = [
     path("my/customer/", customers.OwnerProfileView.as_view(), name="my-customer"),
     path("my/vehicles/", customers.OwnerVehiclesView.as_view(), name="my-vehicles"),
     path("my/reminders/", customers.OwnerRemindersView.as_view(), name="my-reminders"),
+    path(
+        "customers/<int:pk>/prices/", quotes.CustomerPriceHistoryView.as_view(), name="customer-price-history"
+    ),
+    path("rating/", quotes.RatingView.as_view(), name="rating"),
+    path("quotes/", quotes.QuoteListCreateView.as_view(), name="quotes"),
+    path("quotes/export/", quotes.QuoteExportView.as_view(), name="quotes-export"),
+    path("quotes/<int:pk>/", quotes.QuoteDetailView.as_view(), name="quote"),
+    path(
+        "quotes/<int:pk>/options/<int:option_id>/adjust/",
+        quotes.QuoteOptionAdjustView.as_view(),
+        name="quote-option-adjust",
+    ),
+    path("quotes/<int:pk>/send/", quotes.QuoteSendView.as_view(), name="quote-send"),
+    path("quotes/<int:pk>/accept/", quotes.QuoteAcceptView.as_view(), name="quote-accept"),
+    path("quotes/<int:pk>/pay/", quotes.QuotePayView.as_view(), name="quote-pay"),
+    path("quotes/<int:pk>/cancel/", quotes.QuoteCancelView.as_view(), name="quote-cancel"),
+    path("policies/", quotes.PolicyListView.as_view(), name="policies"),
+    path("policies/<int:pk>/surrender/", quotes.PolicySurrenderView.as_view(), name="policy-surrender"),
+    path("insurers/", quotes.InsurerListView.as_view(), name="insurers"),
+    path("insurers/<str:code>/terms/", quotes.InsurerTermsView.as_view(), name="insurer-terms"),
+    path(
+        "insurers/<str:code>/rating-tables/<str:use>/",
+        quotes.InsurerRatingTableView.as_view(),
+        name="insurer-rating-table",
+    ),
 ]
 
 public_v1 = [

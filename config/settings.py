@@ -65,12 +65,14 @@ SHARED_APPS = [
     "drf_spectacular_sidecar",
     "core",
     "accounts",
+    "directory",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
     "core",
     "network",
     "customers",
+    "quotes",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -185,6 +187,9 @@ SPECTACULAR_SETTINGS = {
         "TenantKindEnum": "tenants.models.TenantKind",
         "ScopeKindEnum": [("tenant", "tenant"), ("public", "public")],
         "NewTenantKindEnum": [("brokerage", "经纪公司"), ("aftersales", "售后连锁")],
+        "ChannelEnum": "customers.models.FollowUpChannel",
+        "QuoteChannelEnum": "quotes.models.QuoteChannel",
+        "QuoteStatusEnum": "quotes.models.QuoteStatus",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {"BearerAuth": {"type": "http", "scheme": "bearer"}},
@@ -226,6 +231,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.run_in_every_tenant",
         "schedule": crontab(hour=5, minute=30),
         "args": ["customers.tasks.reminders_scan_task"],
+    },
+    "quotes-expire": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": crontab(hour=0, minute=5),
+        "args": ["quotes.tasks.quotes_expire_task"],
     },
     "preferences-recompute": {
         "task": "core.tasks.run_in_every_tenant",

@@ -193,6 +193,87 @@ def _seed_customers(tenant: Tenant, demo: DemoTenant) -> None:
             )
 
 
+# The insurers each demo tenant works with: code -> (交强险, 商业险) commission rates.
+DEMO_INSURER_TERMS = {
+    "datang": {
+        "PICC": ("0.04", "0.22"),
+        "PINGAN": ("0.04", "0.25"),
+        "CPIC": ("0.04", "0.24"),
+        "CHINALIFE": ("0.035", "0.26"),
+        "CCIC": ("0.04", "0.28"),
+        "SUNSHINE": ("0.03", "0.30"),
+    },
+    "bowei": {
+        "PICC": ("0.04", "0.20"),
+        "PINGAN": ("0.04", "0.23"),
+        "CPIC": ("0.04", "0.22"),
+        "CCIC": ("0.04", "0.27"),
+    },
+    "furuika": {"PICC": ("0.04", "0.18"), "PINGAN": ("0.04", "0.20"), "SUNSHINE": ("0.04", "0.25")},
+}
+
+
+def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
+    """The tenant's insurers and, once, a quote for each car due for renewal, walked to a spread of
+    states (平台已报价, 代理人已报价, 已出单, 已完成) so the 报价管理 screen shows each."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from customers.models import Vehicle
+    from directory.models import Insurer
+    from quotes.models import InsurerTerms, Quote, QuoteChannel
+    from quotes.pricing import province_of_plate
+    from quotes.rating_data import DEFAULT_VEHICLE_TAX_TABLES
+    from quotes.services import insurer_terms_set, quote_accept, quote_create, quote_pay, quote_send
+
+    today = timezone.localdate()
+    with tenant_context(tenant):
+        admin = User.objects.get(mobile=demo.admin[0])
+        if not InsurerTerms.objects.exists():
+            for code, (ctpl, commercial) in DEMO_INSURER_TERMS.get(demo.schema_name, {}).items():
+                insurer_terms_set(
+                    actor=admin,
+                    insurer=Insurer.objects.get(code=code),
+                    enabled=True,
+                    ctpl_commission_rate=Decimal(ctpl),
+                    commercial_commission_rate=Decimal(commercial),
+                )
+        if Quote.objects.exists() or not InsurerTerms.objects.exists():
+            return
+        due = Vehicle.objects.filter(ctpl_expires_on__lte=today + timedelta(days=90)).select_related(
+            "customer__promoter__user"
+        )
+        coverages = {
+            "ctpl": True,
+            "vehicle_tax": True,
+            "commercial": [
+                {"code": "own_damage"},
+                {"code": "third_party", "limit": "1000000"},
+                {"code": "driver_liability", "seats": 1, "limit_per_seat": "10000"},
+            ],
+        }
+        # Only provinces with a 车船税 table (广东, 北京 built in) can be quoted with the tax.
+        priced = [v for v in due.order_by("id") if province_of_plate(v.plate) in DEFAULT_VEHICLE_TAX_TABLES]
+        for index, vehicle in enumerate(priced):
+            seller = vehicle.customer.promoter.user if vehicle.customer.promoter else admin
+            history = {"ctpl_class": ("A1", "A2", "A3", "new")[index % 4], "claim_free_years": index % 4}
+            quote = quote_create(
+                actor=seller, role="agent", channel=QuoteChannel.AGENT, vehicle=vehicle, history=history,
+                coverages=coverages,
+            )  # fmt: skip
+            if index % 4 >= 1:
+                quote_send(actor=seller, role="agent", quote=quote, note="已为您比价，推荐最低价方案")
+            if index % 4 >= 2:
+                cheapest = quote.options.filter(cheapest=True).first()
+                if cheapest is not None:
+                    quote_accept(actor=seller, role="agent", quote=quote, option_id=cheapest.pk)
+            if index % 4 == 3:
+                quote_pay(actor=seller, role="agent", quote=Quote.objects.get(pk=quote.pk), method="wechat")
+
+
 def seed_demo(*, base_domain: str | None = None) -> list[str]:
     """Create (or complete) the demo world; returns the login lines to print. Idempotent."""
     base_domain = base_domain or settings.TENANT_BASE_DOMAIN
@@ -232,6 +313,7 @@ def seed_demo(*, base_domain: str | None = None) -> list[str]:
             for mobile, name in demo.owners:
                 _person(mobile, name, Role.OWNER, tenant.pk)
         _seed_customers(tenant, demo)
+        _seed_quotes(tenant, demo)
         lines.append(f"{demo.display_name}  http://{host}:8000/  （车主 H5）")
         lines.append(f"    管理员 {demo.admin[0]}  财务 {demo.finance[0]}  → http://{host}:8000/console/")
         lines.append(f"    代理人 {', '.join(m for m, _ in demo.agents)}  → http://{host}:8000/agent/")

@@ -36,6 +36,10 @@ def _keep_the_committed_world(self: TransactionTestCase) -> None:
 TransactionTestCase._fixture_teardown = _keep_the_committed_world  # type: ignore[attr-defined]
 
 
+# The Datang team (``team``, ``as_distributor``) for the customer and quote tests.
+pytest_plugins = ["tests.teams"]
+
+
 @dataclass(frozen=True)
 class Person:
     mobile: str

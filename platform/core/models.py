@@ -24,3 +24,26 @@ class AuditEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.created_at:%Y-%m-%d %H:%M} {self.action} {self.summary}"
+
+
+class DomainEvent(models.Model):
+    """An append-only outbox of business events (``policy.issued``, ``policy.cancelled`` …), written
+    in the same transaction as the change. Consumers (the commission engine, notifications) read it
+    by ``id`` from their own cursor, so none is missed and none is read twice; ``core.events`` also
+    sends the ``domain_event`` signal once the transaction commits."""
+
+    kind = models.CharField(max_length=60, db_index=True)
+    object_type = models.CharField(max_length=40)
+    object_id = models.CharField(max_length=64)
+    payload = models.JSONField(default=dict)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    occurred_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["object_type", "object_id"])]
+
+    def __str__(self) -> str:
+        return f"#{self.pk} {self.kind} {self.object_type}:{self.object_id}"

@@ -8,6 +8,7 @@ from accounts.models import Membership
 from customers.models import Customer, Reminder
 from network.models import Distributor, NetworkPath
 from network.selectors import upline_at
+from quotes.models import InsurerTerms, Policy, Quote, QuoteOption
 from tenants.models import Tenant
 
 pytestmark = pytest.mark.django_db
@@ -37,7 +38,25 @@ def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(caps
         assert owner.user is not None and owner.user.mobile == "13900001021"
         assert owner.promoter is not None and owner.promoter.name == "王海峰"
         assert Reminder.objects.filter(kind="renewal").exists()
+        # The four 粤 cars due for renewal, one per state; six insurers quoted on each.
+        assert sorted(Quote.objects.values_list("status", flat=True)) == [
+            "agent_quoted",
+            "completed",
+            "issued",
+            "platform_quoted",
+        ]
+        assert QuoteOption.objects.filter(available=True).count() == 4 * 6
+        assert Policy.objects.filter(line="ctpl").count() == 2
+        quotes = Quote.objects.count()
+    with schema_context("bowei"):
+        assert sorted(InsurerTerms.objects.values_list("insurer__code", flat=True)) == [
+            "CCIC",
+            "CPIC",
+            "PICC",
+            "PINGAN",
+        ]
     call_command("seed_demo")
     with schema_context("datang"):
         assert NetworkPath.objects.count() == paths
         assert Customer.objects.count() == customers
+        assert Quote.objects.count() == quotes

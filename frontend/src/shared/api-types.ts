@@ -183,6 +183,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/prices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 价格管理: one customer's prices across insurers over time. */
+        get: operations["v1_customers_prices_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/vehicles/": {
         parameters: {
             query?: never;
@@ -226,6 +243,57 @@ export interface paths {
         put?: never;
         /** @description Upload an .xlsx of customers and vehicles; all or nothing, with a row-by-row report. */
         post: operations["customers_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The platform's insurers, with this tenant's terms (None: not set up). */
+        get: operations["insurers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurers/{code}/rating-tables/{use}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The 商业险 table a tenant prices an insurer with: its own if it keeps one, else the insurer's. */
+        get: operations["insurers_rating_table_retrieve"];
+        /** @description The 商业险 table a tenant prices an insurer with: its own if it keeps one, else the insurer's. */
+        put: operations["insurers_rating_table_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurers/{code}/terms/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["insurers_terms_update"];
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -529,6 +597,184 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/policies/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["policies_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/policies/{id}/surrender/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 退保 (tenant admin or finance): records the refund and emits ``policy.cancelled``. */
+        post: operations["policies_surrender"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["quotes_list"];
+        put?: never;
+        post: operations["quotes_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["quotes_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["quotes_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["quotes_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/options/{option_id}/adjust/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["quotes_option_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/pay/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["quotes_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/{id}/send/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["quotes_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/quotes/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["quotes_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/rating/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Price a quick quote with every insurer the tenant works with. Writes nothing. */
+        post: operations["rating_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reminders/": {
         parameters: {
             query?: never;
@@ -582,6 +828,13 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
+        AcceptRequest: {
+            option: number;
+        };
+        AdjustRequest: {
+            /** Format: decimal */
+            factor: string;
+        };
         AdminInputRequest: {
             mobile: string;
             /** @default  */
@@ -646,6 +899,10 @@ export interface components {
             /** @default  */
             secondary_color: string;
         };
+        CancelRequest: {
+            /** @default  */
+            reason: string;
+        };
         /**
          * @description * `phone` - 电话
          *     * `wechat` - 微信
@@ -661,6 +918,21 @@ export interface components {
                 [key: string]: number;
             };
             recent_events: components["schemas"]["AuditEvent"][];
+        };
+        CoverageChoiceRequest: {
+            code: string;
+            /** Format: decimal */
+            limit?: string | null;
+            seats?: number | null;
+            /** Format: decimal */
+            limit_per_seat?: string | null;
+        };
+        CoveragesRequest: {
+            /** @default true */
+            ctpl: boolean;
+            /** @default true */
+            vehicle_tax: boolean;
+            commercial?: components["schemas"]["CoverageChoiceRequest"][];
         };
         CustomerDetail: {
             readonly id: number;
@@ -766,6 +1038,14 @@ export interface components {
             next_contact_on?: string | null;
             vehicle?: number | null;
         };
+        HistoryRequest: {
+            /** @default new */
+            ctpl_class: string;
+            /** @default 0 */
+            claim_free_years: number;
+            /** @default 0 */
+            claims_last_year: number;
+        };
         ImportReport: {
             created: number;
             errors: components["schemas"]["ImportRowError"][];
@@ -780,6 +1060,40 @@ export interface components {
             /** Format: binary */
             file: string;
         };
+        InsurerBrief: {
+            /** @description PICC, PINGAN, CPIC … */
+            code: string;
+            name: string;
+            short_name: string;
+            /** @description URL or data: URI */
+            logo?: string;
+            color?: string;
+        };
+        InsurerRow: {
+            /** @description PICC, PINGAN, CPIC … */
+            code: string;
+            name: string;
+            short_name: string;
+            /** @description URL or data: URI */
+            logo?: string;
+            color?: string;
+            /** Format: decimal */
+            factor_min: string;
+            /** Format: decimal */
+            factor_max: string;
+            /** Format: decimal */
+            default_factor: string;
+            /** Format: decimal */
+            agent_adjustment: string;
+            terms: components["schemas"]["Terms"] | null;
+            rating_tables: components["schemas"]["RatingTableBrief"][];
+        };
+        /**
+         * @description * `ctpl` - 交强险
+         *     * `commercial` - 商业险
+         * @enum {string}
+         */
+        LineEnum: "ctpl" | "commercial";
         Me: {
             id: number;
             mobile: string;
@@ -787,6 +1101,15 @@ export interface components {
             roles: string[];
             scope: components["schemas"]["Scope"];
         };
+        /**
+         * @description * `wechat` - 微信支付
+         *     * `alipay` - 支付宝
+         *     * `card` - 银行卡
+         *     * `transfer` - 对公转账
+         *     * `cash` - 现金
+         * @enum {string}
+         */
+        MethodEnum: "wechat" | "alipay" | "card" | "transfer" | "cash";
         MoveRequest: {
             parent: number | null;
         };
@@ -803,12 +1126,55 @@ export interface components {
         NetworkSettingsRequest: {
             agent_signup_requires_approval?: boolean;
         };
+        NewCustomerRequest: {
+            name: string;
+            mobile: string;
+            id_number?: string;
+        };
         /**
          * @description * `brokerage` - 经纪公司
          *     * `aftersales` - 售后连锁
          * @enum {string}
          */
         NewTenantKindEnum: "brokerage" | "aftersales";
+        NoteRequest: {
+            /** @default  */
+            note: string;
+        };
+        Option: {
+            id?: number;
+            insurer: components["schemas"]["InsurerBrief"];
+            available: boolean;
+            unavailable_reason: string;
+            rank: number | null;
+            cheapest: boolean;
+            /** Format: decimal */
+            base_factor: string | null;
+            /** Format: decimal */
+            autonomous_pricing_factor: string | null;
+            /** Format: decimal */
+            factor_min: string | null;
+            /** Format: decimal */
+            factor_max: string | null;
+            /** Format: decimal */
+            ctpl_premium: string;
+            /** Format: decimal */
+            vehicle_tax: string;
+            /** Format: decimal */
+            commercial_premium: string;
+            /** Format: decimal */
+            total: string;
+            /** Format: decimal */
+            ctpl_commission_rate?: string;
+            /** Format: decimal */
+            commercial_commission_rate?: string;
+            /**
+             * Format: decimal
+             * @description the tenant's 手续费 on this option
+             */
+            commission?: string;
+            breakdown: unknown;
+        };
         OwnerProfile: {
             readonly id: number;
             name: string;
@@ -875,6 +1241,51 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["PlatformTenant"][];
         };
+        PaginatedPolicyList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Policy"][];
+        };
+        PaginatedPriceHistoryRowList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["PriceHistoryRow"][];
+        };
+        PaginatedQuoteListList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["QuoteList"][];
+        };
         PaginatedReminderList: {
             /** @example 123 */
             count: number;
@@ -935,6 +1346,27 @@ export interface components {
             last_maintained_on?: string | null;
             last_maintained_km?: number | null;
         };
+        PayRequest: {
+            method: components["schemas"]["MethodEnum"];
+            /** @default  */
+            reference: string;
+            /** Format: decimal */
+            amount?: string | null;
+        };
+        Payment: {
+            /** Format: decimal */
+            amount: string;
+            method: string;
+            method_label: string;
+            reference: string;
+            /** Format: date-time */
+            paid_at: string;
+        };
+        Person: {
+            id: number;
+            name: string;
+            mobile: string;
+        };
         PlatformTenant: {
             readonly id: number;
             name: string;
@@ -956,6 +1388,47 @@ export interface components {
             branding: components["schemas"]["BrandingInputRequest"];
             admin?: components["schemas"]["AdminInputRequest"];
         };
+        Policy: {
+            readonly id: number;
+            quote: number;
+            quote_number: string;
+            insurer: components["schemas"]["InsurerBrief"];
+            line: components["schemas"]["LineEnum"];
+            line_label: string;
+            number: string;
+            /** Format: decimal */
+            premium: string;
+            /** Format: decimal */
+            vehicle_tax?: string;
+            /** Format: decimal */
+            commission_rate: string;
+            /** Format: date */
+            starts_on: string;
+            /** Format: date */
+            ends_on: string;
+            status?: components["schemas"]["PolicyStatusEnum"];
+            status_label: string;
+            /** Format: date-time */
+            issued_at: string;
+            /** Format: date-time */
+            cancelled_at?: string | null;
+            /** Format: decimal */
+            refund_amount?: string | null;
+            cancel_reason?: string;
+            customer: number;
+            customer_name: string;
+            plate: string;
+        };
+        PolicyNumbers: {
+            ctpl: string | null;
+            commercial: string | null;
+        };
+        /**
+         * @description * `active` - 有效
+         *     * `cancelled` - 已退保
+         * @enum {string}
+         */
+        PolicyStatusEnum: "active" | "cancelled";
         Preference: {
             key: string;
             label: string;
@@ -965,9 +1438,185 @@ export interface components {
             /** Format: date-time */
             computed_at: string;
         };
+        PriceHistoryRow: {
+            quote_id: number;
+            quote_number: string;
+            quote_status: string;
+            /** Format: date */
+            rated_on: string;
+            plate: string;
+            insurer: components["schemas"]["InsurerBrief"];
+            rank: number | null;
+            cheapest: boolean;
+            readonly chosen: boolean;
+            /** Format: decimal */
+            ctpl_premium: string;
+            /** Format: decimal */
+            vehicle_tax: string;
+            /** Format: decimal */
+            commercial_premium: string;
+            /** Format: decimal */
+            total: string;
+        };
         Promoter: {
             id: number;
             name: string;
+        };
+        /**
+         * @description * `agent` - 代理人
+         *     * `owner` - 车主
+         *     * `console` - 后台
+         * @enum {string}
+         */
+        QuoteChannelEnum: "agent" | "owner" | "console";
+        QuoteDetail: {
+            readonly id: number;
+            number?: string | null;
+            readonly policy_numbers: components["schemas"]["PolicyNumbers"];
+            customer: components["schemas"]["Person"];
+            vehicle: number;
+            plate: string;
+            status?: components["schemas"]["QuoteStatusEnum"];
+            status_label: string;
+            channel: components["schemas"]["QuoteChannelEnum"];
+            channel_label: string;
+            promoter: components["schemas"]["Person"] | null;
+            /**
+             * Format: decimal
+             * @description chosen option, else cheapest
+             */
+            premium: string;
+            readonly insurer: components["schemas"]["InsurerBrief"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date */
+            valid_until: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            region: string;
+            /** Format: date */
+            rated_on: string;
+            vehicle_snapshot: unknown;
+            history: unknown;
+            coverages: unknown;
+            readonly options: components["schemas"]["Option"][];
+            readonly policies: components["schemas"]["Policy"][];
+            readonly payment: components["schemas"]["Payment"] | null;
+            events: components["schemas"]["QuoteEvent"][];
+            readonly actions: string[];
+        };
+        QuoteEvent: {
+            readonly id: number;
+            action: string;
+            from_status?: string;
+            to_status: string;
+            actor_name?: string;
+            actor_role?: string;
+            note?: string;
+            data?: unknown;
+            /** Format: date-time */
+            readonly at: string;
+        };
+        QuoteInputRequest: {
+            vehicle_id?: number | null;
+            vehicle?: components["schemas"]["RatingVehicleRequest"];
+            province?: string;
+            history?: components["schemas"]["HistoryRequest"];
+            coverages?: components["schemas"]["CoveragesRequest"];
+            insurers?: string[];
+            customer_id?: number | null;
+            customer?: components["schemas"]["NewCustomerRequest"] | null;
+        };
+        QuoteList: {
+            readonly id: number;
+            number?: string | null;
+            readonly policy_numbers: components["schemas"]["PolicyNumbers"];
+            customer: components["schemas"]["Person"];
+            vehicle: number;
+            plate: string;
+            status?: components["schemas"]["QuoteStatusEnum"];
+            status_label: string;
+            channel: components["schemas"]["QuoteChannelEnum"];
+            channel_label: string;
+            promoter: components["schemas"]["Person"] | null;
+            /**
+             * Format: decimal
+             * @description chosen option, else cheapest
+             */
+            premium: string;
+            readonly insurer: components["schemas"]["InsurerBrief"] | null;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date */
+            valid_until: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /**
+         * @description * `platform_quoted` - 平台已报价
+         *     * `agent_quoted` - 代理人已报价
+         *     * `issued` - 已出单
+         *     * `completed` - 已完成
+         *     * `expired` - 已过期
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        QuoteStatusEnum: "platform_quoted" | "agent_quoted" | "issued" | "completed" | "expired" | "cancelled";
+        RatingInputRequest: {
+            vehicle_id?: number | null;
+            vehicle?: components["schemas"]["RatingVehicleRequest"];
+            province?: string;
+            history?: components["schemas"]["HistoryRequest"];
+            coverages?: components["schemas"]["CoveragesRequest"];
+            insurers?: string[];
+        };
+        RatingResult: {
+            region: string;
+            /** Format: date */
+            rated_on: string;
+            /** Format: date */
+            valid_until: string;
+            options: components["schemas"]["Option"][];
+        };
+        RatingTable: {
+            name: string;
+            coverages: unknown;
+            readonly source: string;
+        };
+        RatingTableBrief: {
+            use: string;
+            use_label: string;
+            name: string;
+            source: components["schemas"]["SourceEnum"];
+            /** Format: date-time */
+            updated_at: string;
+        };
+        RatingTableRequest: {
+            name: string;
+            coverages: unknown;
+        };
+        /** @description Typed vehicle details; over a chosen vehicle's record, they win. */
+        RatingVehicleRequest: {
+            plate?: string;
+            vin?: string;
+            brand_model?: string;
+            use?: string;
+            seats?: number | null;
+            /** Format: decimal */
+            tonnage?: string | null;
+            /** Format: decimal */
+            displacement?: string | null;
+            energy?: string;
+            /** Format: decimal */
+            purchase_price?: string | null;
+            /** Format: date */
+            first_registered_on?: string | null;
+            /** Format: date */
+            purchase_date?: string | null;
+            /** Format: date */
+            ctpl_expires_on?: string | null;
+            /** Format: date */
+            commercial_expires_on?: string | null;
         };
         ReferralInfo: {
             code: string;
@@ -1053,6 +1702,12 @@ export interface components {
             referral_code?: string;
         };
         /**
+         * @description * `insurer` - insurer
+         *     * `tenant` - tenant
+         * @enum {string}
+         */
+        SourceEnum: "insurer" | "tenant";
+        /**
          * @description * `pending` - 待审核
          *     * `active` - 正常
          *     * `inactive` - 已停用
@@ -1061,6 +1716,11 @@ export interface components {
         Status3b1Enum: "pending" | "active" | "inactive";
         StatusRequest: {
             status: components["schemas"]["Status3b1Enum"];
+        };
+        SurrenderRequest: {
+            /** Format: decimal */
+            refund_amount: string;
+            reason: string;
         };
         TenantBrief: {
             name: string;
@@ -1074,6 +1734,24 @@ export interface components {
          * @enum {string}
          */
         TenantKindEnum: "platform" | "brokerage" | "aftersales";
+        Terms: {
+            enabled: boolean;
+            /** Format: decimal */
+            ctpl_commission_rate: string;
+            /** Format: decimal */
+            commercial_commission_rate: string;
+            /** Format: decimal */
+            autonomous_pricing_factor?: string | null;
+        };
+        TermsRequest: {
+            enabled: boolean;
+            /** Format: decimal */
+            ctpl_commission_rate: string;
+            /** Format: decimal */
+            commercial_commission_rate: string;
+            /** Format: decimal */
+            autonomous_pricing_factor?: string | null;
+        };
         Tier: {
             readonly id: number;
             name: string;
@@ -1542,6 +2220,32 @@ export interface operations {
             };
         };
     };
+    v1_customers_prices_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPriceHistoryRowList"];
+                };
+            };
+        };
+    };
     customers_vehicles_list: {
         parameters: {
             query?: never;
@@ -1644,6 +2348,102 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+        };
+    };
+    insurers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsurerRow"][];
+                };
+            };
+        };
+    };
+    insurers_rating_table_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                use: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingTable"];
+                };
+            };
+        };
+    };
+    insurers_rating_table_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+                use: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RatingTableRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RatingTableRequest"];
+                "multipart/form-data": components["schemas"]["RatingTableRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingTable"];
+                };
+            };
+        };
+    };
+    insurers_terms_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                code: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TermsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TermsRequest"];
+                "multipart/form-data": components["schemas"]["TermsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsurerRow"];
                 };
             };
         };
@@ -2184,6 +2984,338 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["PlatformTenant"];
+                };
+            };
+        };
+    };
+    policies_list: {
+        parameters: {
+            query?: {
+                customer_id?: number;
+                number?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                plate?: string;
+                status?: "active" | "cancelled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedPolicyList"];
+                };
+            };
+        };
+    };
+    policies_surrender: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SurrenderRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SurrenderRequest"];
+                "multipart/form-data": components["schemas"]["SurrenderRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Policy"];
+                };
+            };
+        };
+    };
+    quotes_list: {
+        parameters: {
+            query?: {
+                created_from?: string;
+                created_to?: string;
+                /** @description 客户姓名或手机号 */
+                customer?: string;
+                customer_id?: number;
+                /** @description 报价单号或保单号 */
+                number?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                plate?: string;
+                /** @description 推广员姓名或手机号 */
+                promoter?: string;
+                /** @description 逗号分隔的状态 */
+                status?: "agent_quoted" | "cancelled" | "completed" | "expired" | "issued" | "platform_quoted";
+                vehicle_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedQuoteListList"];
+                };
+            };
+        };
+    };
+    quotes_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["QuoteInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["QuoteInputRequest"];
+                "multipart/form-data": components["schemas"]["QuoteInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDetail"];
+                };
+            };
+        };
+    };
+    quotes_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDetail"];
+                };
+            };
+        };
+    };
+    quotes_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AcceptRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AcceptRequest"];
+                "multipart/form-data": components["schemas"]["AcceptRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDetail"];
+                };
+            };
+        };
+    };
+    quotes_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["CancelRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CancelRequest"];
+                "multipart/form-data": components["schemas"]["CancelRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDetail"];
+                };
+            };
+        };
+    };
+    quotes_option_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                option_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AdjustRequest"];
+                "multipart/form-data": components["schemas"]["AdjustRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDetail"];
+                };
+            };
+        };
+    };
+    quotes_pay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PayRequest"];
+                "multipart/form-data": components["schemas"]["PayRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDetail"];
+                };
+            };
+        };
+    };
+    quotes_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["NoteRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["NoteRequest"];
+                "multipart/form-data": components["schemas"]["NoteRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QuoteDetail"];
+                };
+            };
+        };
+    };
+    quotes_export: {
+        parameters: {
+            query?: {
+                created_from?: string;
+                created_to?: string;
+                /** @description 客户姓名或手机号 */
+                customer?: string;
+                customer_id?: number;
+                /** @description 报价单号或保单号 */
+                number?: string;
+                plate?: string;
+                /** @description 推广员姓名或手机号 */
+                promoter?: string;
+                /** @description 逗号分隔的状态 */
+                status?: "agent_quoted" | "cancelled" | "completed" | "expired" | "issued" | "platform_quoted";
+                vehicle_id?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": string;
+                };
+            };
+        };
+    };
+    rating_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RatingInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RatingInputRequest"];
+                "multipart/form-data": components["schemas"]["RatingInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RatingResult"];
                 };
             };
         };

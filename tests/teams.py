@@ -1,4 +1,4 @@
-"""The Datang organisation the customer tests work in: 王海峰 (datang_agent) leads a team with one
+"""The Datang organisation the customer and quote tests work in: 王海峰 (datang_agent) leads a team with one
 member (刘小军); 钱多多 is a peer on another team. Bowei has its own agent and customer."""
 
 from dataclasses import dataclass

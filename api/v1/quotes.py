@@ -1,0 +1,933 @@
+"""Quick quote (快速报价), quote management (报价管理), policies (保单) and the tenant's insurers.
+
+``POST /rating/`` prices without writing anything. Quotes follow the customers' visibility: a quote
+one may not see answers 404, as one that does not exist. Owners see their own quotes without the
+tenant's commission figures."""
+
+from datetime import date, timedelta
+from decimal import Decimal
+from typing import Any, cast
+
+from django.http import HttpResponse
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from api.excel import xlsx_download
+from api.permissions import HasAllowedRole, request_roles
+from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.excel import XLSX
+from customers.models import Customer, Vehicle
+from customers.selectors import customers_visible, vehicles_visible
+from customers.services import customer_for_owner
+from directory.models import Insurer, InsurerRatingTable
+from network.selectors import distributor_of
+from quotes.excel import quotes_export
+from quotes.models import (
+    InsurerTerms,
+    PaymentMethod,
+    Policy,
+    PolicyStatus,
+    Quote,
+    QuoteChannel,
+    QuoteEvent,
+    QuoteOption,
+    QuoteStatus,
+    TenantRatingTable,
+)
+from quotes.pricing import Offer
+from quotes.rating_data import VEHICLE_USE_NAMES
+from quotes.selectors import policies_visible, price_history, quotes_for_list, quotes_visible, with_detail
+from quotes.services import (
+    QUOTE_VALID_DAYS,
+    TRANSITIONS,
+    factor_bounds,
+    insurer_terms_set,
+    option_adjust,
+    policy_surrender,
+    quote_accept,
+    quote_cancel,
+    quote_create,
+    quote_inputs,
+    quote_pay,
+    quote_send,
+    rate,
+    tenant_rating_table_set,
+)
+
+STAFF = {"tenant_admin", "agent", "finance"}
+SELLERS = {"tenant_admin", "agent"}
+ROLE_PRIORITY = ("owner", "agent", "tenant_admin", "finance")
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+def _acting_role(request: Request, allowed: set[str]) -> str:
+    roles = request_roles(request) & allowed
+    if not roles:
+        raise PermissionDenied("当前角色不能执行此操作")
+    return next(role for role in ROLE_PRIORITY if role in roles)
+
+
+def _is_owner_view(request: Request) -> bool:
+    return not (request_roles(request) & STAFF)
+
+
+# ---- serializers ------------------------------------------------------------------------------
+
+
+class InsurerBriefSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = Insurer
+        fields = ["code", "name", "short_name", "logo", "color"]
+
+
+class RatingVehicleSerializer(serializers.Serializer):
+    """Typed vehicle details; over a chosen vehicle's record, they win."""
+
+    plate = serializers.CharField(max_length=20, allow_blank=True, required=False)
+    vin = serializers.CharField(max_length=30, allow_blank=True, required=False)
+    brand_model = serializers.CharField(max_length=60, allow_blank=True, required=False)
+    use = serializers.CharField(max_length=30, required=False, allow_blank=True)
+    seats = serializers.IntegerField(required=False, allow_null=True)
+    tonnage = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    displacement = serializers.DecimalField(max_digits=6, decimal_places=2, required=False, allow_null=True)
+    energy = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    purchase_price = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, allow_null=True
+    )
+    first_registered_on = serializers.DateField(required=False, allow_null=True)
+    purchase_date = serializers.DateField(required=False, allow_null=True)
+    ctpl_expires_on = serializers.DateField(required=False, allow_null=True)
+    commercial_expires_on = serializers.DateField(required=False, allow_null=True)
+
+
+class HistorySerializer(serializers.Serializer):
+    ctpl_class = serializers.CharField(max_length=8, required=False, allow_blank=True, default="new")
+    claim_free_years = serializers.IntegerField(required=False, default=0)
+    claims_last_year = serializers.IntegerField(required=False, default=0)
+
+
+class CoverageChoiceSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    limit = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
+    seats = serializers.IntegerField(required=False, allow_null=True)
+    limit_per_seat = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+
+
+class CoveragesSerializer(serializers.Serializer):
+    ctpl = serializers.BooleanField(default=True)
+    vehicle_tax = serializers.BooleanField(default=True)
+    commercial = CoverageChoiceSerializer(many=True, required=False, default=list)
+
+
+class RatingInputSerializer(serializers.Serializer):
+    vehicle_id = serializers.IntegerField(required=False, allow_null=True)
+    vehicle = RatingVehicleSerializer(required=False, default=dict)
+    province = serializers.CharField(max_length=20, required=False, allow_blank=True)
+    history = HistorySerializer(required=False, default=dict)
+    coverages = CoveragesSerializer(required=False, default=dict)
+    insurers = serializers.ListField(child=serializers.CharField(max_length=12), required=False)
+
+
+class NewCustomerSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=60, allow_blank=True)
+    mobile = serializers.CharField(max_length=20, allow_blank=True)
+    id_number = serializers.CharField(max_length=30, allow_blank=True, required=False)
+
+
+class QuoteInputSerializer(RatingInputSerializer):
+    customer_id = serializers.IntegerField(required=False, allow_null=True)
+    customer = NewCustomerSerializer(required=False, allow_null=True)
+
+
+class OptionSerializer(serializers.Serializer):
+    id = serializers.IntegerField(required=False)
+    insurer = InsurerBriefSerializer()
+    available = serializers.BooleanField()
+    unavailable_reason = serializers.CharField()
+    rank = serializers.IntegerField(allow_null=True)
+    cheapest = serializers.BooleanField()
+    base_factor = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    autonomous_pricing_factor = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    factor_min = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    factor_max = serializers.DecimalField(max_digits=5, decimal_places=4, allow_null=True)
+    ctpl_premium = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vehicle_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    commercial_premium = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    ctpl_commission_rate = serializers.DecimalField(max_digits=7, decimal_places=4, required=False)
+    commercial_commission_rate = serializers.DecimalField(max_digits=7, decimal_places=4, required=False)
+    commission = serializers.DecimalField(
+        max_digits=14, decimal_places=2, required=False, help_text="the tenant's 手续费 on this option"
+    )
+    breakdown = serializers.JSONField()
+
+
+def _option_row(option: QuoteOption | Offer, *, staff: bool) -> dict[str, Any]:
+    if isinstance(option, Offer):
+        rating = option.rating
+        row: dict[str, Any] = {
+            "insurer": option.insurer,
+            "available": rating is not None,
+            "unavailable_reason": option.error.message if option.error else "",
+            "rank": option.rank,
+            "cheapest": option.cheapest,
+            "base_factor": option.base_factor,
+            "autonomous_pricing_factor": option.factor,
+            "ctpl_premium": rating.ctpl_premium if rating else Decimal(0),
+            "vehicle_tax": rating.vehicle_tax_amount if rating else Decimal(0),
+            "commercial_premium": rating.commercial_premium if rating else Decimal(0),
+            "total": rating.total if rating else Decimal(0),
+            "breakdown": rating.to_dict() if rating else {},
+        }
+        rates = (option.terms.ctpl_commission_rate, option.terms.commercial_commission_rate)
+    else:
+        row = {
+            name: getattr(option, name)
+            for name in (
+                "id", "insurer", "available", "unavailable_reason", "rank", "cheapest", "base_factor",
+                "autonomous_pricing_factor", "ctpl_premium", "vehicle_tax", "commercial_premium", "total",
+                "breakdown",
+            )
+        }  # fmt: skip
+        rates = (option.ctpl_commission_rate, option.commercial_commission_rate)
+    base = row["base_factor"]
+    low, high = factor_bounds(row["insurer"], base) if base is not None else (None, None)
+    row.update(factor_min=low, factor_max=high)
+    if staff:
+        row.update(
+            ctpl_commission_rate=rates[0],
+            commercial_commission_rate=rates[1],
+            commission=(row["ctpl_premium"] * rates[0] + row["commercial_premium"] * rates[1]).quantize(
+                Decimal("0.01")
+            ),
+        )
+    return row
+
+
+class RatingResultSerializer(serializers.Serializer):
+    region = serializers.CharField()
+    rated_on = serializers.DateField()
+    valid_until = serializers.DateField()
+    options = OptionSerializer(many=True)
+
+
+class PersonSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    mobile = serializers.CharField()
+
+
+class PolicyNumbersSerializer(serializers.Serializer):
+    ctpl = serializers.CharField(allow_null=True)
+    commercial = serializers.CharField(allow_null=True)
+
+
+class QuoteListSerializer(serializers.ModelSerializer):
+    status_label = serializers.CharField(source="get_status_display")
+    channel_label = serializers.CharField(source="get_channel_display")
+    customer = PersonSerializer()
+    promoter = PersonSerializer(allow_null=True)
+    policy_numbers = serializers.SerializerMethodField()
+    insurer = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Quote
+        fields = [
+            "id", "number", "policy_numbers", "customer", "vehicle", "plate", "status", "status_label", "channel",
+            "channel_label", "promoter", "premium", "insurer", "created_at", "valid_until", "updated_at",
+        ]  # fmt: skip
+
+    @extend_schema_field(PolicyNumbersSerializer)
+    def get_policy_numbers(self, obj: Quote) -> dict[str, str | None]:
+        numbers = {p.line: p.number for p in obj.policies.all()}
+        return {"ctpl": numbers.get("ctpl"), "commercial": numbers.get("commercial")}
+
+    @extend_schema_field(InsurerBriefSerializer(allow_null=True))
+    def get_insurer(self, obj: Quote) -> dict[str, Any] | None:
+        return InsurerBriefSerializer(obj.chosen_option.insurer).data if obj.chosen_option else None
+
+
+class QuoteEventSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = QuoteEvent
+        fields = [
+            "id",
+            "action",
+            "from_status",
+            "to_status",
+            "actor_name",
+            "actor_role",
+            "note",
+            "data",
+            "at",
+        ]
+
+
+class PolicySerializer(serializers.ModelSerializer):
+    insurer = InsurerBriefSerializer()
+    line_label = serializers.CharField(source="get_line_display")
+    status_label = serializers.CharField(source="get_status_display")
+    quote_number = serializers.CharField(source="quote.number")
+    customer_name = serializers.CharField(source="customer.name")
+    plate = serializers.CharField(source="vehicle.plate")
+
+    class Meta:
+        model = Policy
+        fields = [
+            "id", "quote", "quote_number", "insurer", "line", "line_label", "number", "premium", "vehicle_tax",
+            "commission_rate", "starts_on", "ends_on", "status", "status_label", "issued_at", "cancelled_at",
+            "refund_amount", "cancel_reason", "customer", "customer_name", "plate",
+        ]  # fmt: skip
+
+
+class PaymentSerializer(serializers.Serializer):
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    method = serializers.CharField()
+    method_label = serializers.CharField()
+    reference = serializers.CharField()
+    paid_at = serializers.DateTimeField()
+
+
+class QuoteDetailSerializer(QuoteListSerializer):
+    options = serializers.SerializerMethodField()
+    events = QuoteEventSerializer(many=True)
+    policies = serializers.SerializerMethodField()
+    payment = serializers.SerializerMethodField()
+    actions = serializers.SerializerMethodField()
+    vehicle_snapshot = serializers.JSONField()
+    history = serializers.JSONField()
+    coverages = serializers.JSONField()
+
+    class Meta(QuoteListSerializer.Meta):
+        fields = [
+            *QuoteListSerializer.Meta.fields,
+            "region", "rated_on", "vehicle_snapshot", "history", "coverages", "options", "policies", "payment",
+            "events", "actions",
+        ]  # fmt: skip
+
+    def _staff(self) -> bool:
+        return bool(self.context.get("staff"))
+
+    @extend_schema_field(OptionSerializer(many=True))
+    def get_options(self, obj: Quote) -> list[dict[str, Any]]:
+        rows = [_option_row(o, staff=self._staff()) for o in obj.options.all()]
+        return OptionSerializer(rows, many=True).data  # type: ignore[return-value]
+
+    @extend_schema_field(PolicySerializer(many=True))
+    def get_policies(self, obj: Quote) -> list[dict[str, Any]]:
+        data = PolicySerializer(obj.policies.all(), many=True).data
+        if not self._staff():
+            for row in data:
+                row.pop("commission_rate", None)
+        return data  # type: ignore[return-value]
+
+    @extend_schema_field(PaymentSerializer(allow_null=True))
+    def get_payment(self, obj: Quote) -> dict[str, Any] | None:
+        payment = getattr(obj, "payment", None)
+        if payment is None:
+            return None
+        return PaymentSerializer(
+            {
+                "amount": payment.amount,
+                "method": payment.method,
+                "method_label": payment.get_method_display(),
+                "reference": payment.reference,
+                "paid_at": payment.paid_at,
+            }
+        ).data
+
+    @extend_schema_field(serializers.ListField(child=serializers.CharField()))
+    def get_actions(self, obj: Quote) -> list[str]:
+        """What the caller may do next (the buttons to show)."""
+        roles: set[str] = self.context.get("roles", set())
+        who = {
+            "adjust": SELLERS,
+            "send": SELLERS,
+            "accept": SELLERS | {"owner"},
+            "pay": STAFF,
+            "cancel": SELLERS | {"owner"},
+        }
+        actions = [a for a, allowed in who.items() if roles & allowed and obj.status in TRANSITIONS[a][0]]
+        expired = obj.valid_until < timezone.localdate()
+        if expired:
+            actions = [a for a in actions if a not in ("adjust", "send", "accept")]
+        if (
+            "accept" in actions
+            and obj.status == QuoteStatus.PLATFORM_QUOTED
+            and obj.channel != QuoteChannel.OWNER
+        ):
+            actions.remove("accept")
+        if not obj.coverages.get("commercial") and "adjust" in actions:
+            actions.remove("adjust")
+        return actions
+
+
+def _detail(request: Request, quote: Quote, status_code: int = 200) -> Response:
+    fresh = _visible_quote(request, quote.pk)
+    context = {"staff": not _is_owner_view(request), "roles": request_roles(request)}
+    return Response(QuoteDetailSerializer(fresh, context=context).data, status=status_code)
+
+
+def _visible_quote(request: Request, pk: int) -> Quote:
+    quote = (
+        with_detail(quotes_visible(user=_user(request), roles=request_roles(request))).filter(pk=pk).first()
+    )
+    if quote is None:
+        raise NotFound("报价单不存在")
+    return quote
+
+
+def _visible_vehicle(request: Request, pk: int) -> Vehicle:
+    vehicle = vehicles_visible(user=_user(request), roles=request_roles(request)).select_related("customer")
+    found = vehicle.filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed(fields={"vehicle_id": ["车辆不存在或不在您的客户名下"]})
+    return found
+
+
+def _typed_vehicle(data: dict[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in (data.get("vehicle") or {}).items() if v not in (None, "")}
+
+
+def _rating_args(request: Request, data: dict[str, Any]) -> dict[str, Any]:
+    vehicle = _visible_vehicle(request, data["vehicle_id"]) if data.get("vehicle_id") else None
+    return {
+        "vehicle": vehicle,
+        "typed": _typed_vehicle(data),
+        "province": data.get("province") or None,
+        "history": dict(data.get("history") or {}),
+        "coverages": _coverages(data),
+    }
+
+
+def _coverages(data: dict[str, Any]) -> dict[str, Any]:
+    raw = dict(data.get("coverages") or {})
+    raw["commercial"] = [dict(item) for item in raw.get("commercial") or []]
+    return raw
+
+
+# ---- rating -----------------------------------------------------------------------------------
+
+
+class RatingView(APIView):
+    """Price a quick quote with every insurer the tenant works with. Writes nothing."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF | {"owner"}
+
+    @extend_schema(
+        request=RatingInputSerializer, responses=RatingResultSerializer, operation_id="rating_create"
+    )
+    def post(self, request: Request) -> Response:
+        body = RatingInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        args = _rating_args(request, body.validated_data)
+        today = timezone.localdate()
+        inputs = quote_inputs(
+            vehicle=args["vehicle"],
+            vehicle_overrides=args["typed"],
+            province=args["province"],
+            history=args["history"],
+            coverages=args["coverages"],
+            today=today,
+        )
+        offers = rate(inputs, insurer_codes=body.validated_data.get("insurers"))
+        offers.sort(key=lambda o: (o.rank is None, o.rank or 0, o.insurer.sort))
+        staff = not _is_owner_view(request)
+        result = {
+            "region": inputs.region,
+            "rated_on": today,
+            "valid_until": today + timedelta(days=QUOTE_VALID_DAYS),
+            "options": [_option_row(o, staff=staff) for o in offers],
+        }
+        return Response(RatingResultSerializer(result).data)
+
+
+# ---- quotes -----------------------------------------------------------------------------------
+
+
+def _date_param(request: Request, name: str) -> date | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise serializers.ValidationError({name: ["日期格式应为 2026-01-31"]}) from None
+
+
+def _int_param(request: Request, name: str) -> int | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    if not raw.isdigit():
+        raise serializers.ValidationError({name: ["应为整数"]})
+    return int(raw)
+
+
+LIST_PARAMS = [
+    OpenApiParameter("status", str, description="逗号分隔的状态", enum=[*QuoteStatus.values]),
+    OpenApiParameter("plate", str),
+    OpenApiParameter("customer", str, description="客户姓名或手机号"),
+    OpenApiParameter("customer_id", int),
+    OpenApiParameter("vehicle_id", int),
+    OpenApiParameter("promoter", str, description="推广员姓名或手机号"),
+    OpenApiParameter("number", str, description="报价单号或保单号"),
+    OpenApiParameter("created_from", date),
+    OpenApiParameter("created_to", date),
+]
+
+
+def _list_rows(request: Request) -> Any:
+    q = request.query_params
+    bad = [s for s in q.get("status", "").split(",") if s and s not in QuoteStatus.values]
+    if bad:
+        raise serializers.ValidationError({"status": [f"未知的状态：{', '.join(bad)}"]})
+    return quotes_for_list(
+        user=_user(request),
+        roles=request_roles(request),
+        status=q.get("status", "").strip(),
+        plate=q.get("plate", "").strip(),
+        customer=q.get("customer", "").strip(),
+        customer_id=_int_param(request, "customer_id"),
+        vehicle_id=_int_param(request, "vehicle_id"),
+        promoter=q.get("promoter", "").strip(),
+        number=q.get("number", "").strip(),
+        created_from=_date_param(request, "created_from"),
+        created_to=_date_param(request, "created_to"),
+    )
+
+
+@extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="quotes_list"))
+class QuoteListCreateView(generics.ListAPIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF | {"owner"}
+    serializer_class = QuoteListSerializer
+
+    def get_queryset(self) -> Any:
+        return _list_rows(self.request)
+
+    @extend_schema(
+        request=QuoteInputSerializer, responses={201: QuoteDetailSerializer}, operation_id="quotes_create"
+    )
+    def post(self, request: Request) -> Response:
+        role = _acting_role(request, SELLERS | {"owner"})
+        body = QuoteInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        data = body.validated_data
+        user = _user(request)
+        kwargs: dict[str, Any] = {}
+        scope_root_id = None
+        if role == "owner":
+            channel = QuoteChannel.OWNER
+            if data.get("vehicle_id"):
+                kwargs["vehicle"] = _visible_vehicle(request, data["vehicle_id"])
+            else:
+                kwargs["customer"] = customer_for_owner(user=user, create=True)
+        else:
+            channel = QuoteChannel.AGENT if role == "agent" else QuoteChannel.CONSOLE
+            if role == "agent":
+                me = distributor_of(user)
+                if me is None:
+                    raise PermissionDenied("您还不是本租户的代理人")
+                scope_root_id = me.pk
+            if data.get("vehicle_id"):
+                kwargs["vehicle"] = _visible_vehicle(request, data["vehicle_id"])
+            elif data.get("customer_id"):
+                customer = customers_visible(user=user, roles=request_roles(request)).filter(
+                    pk=data["customer_id"]
+                )
+                found: Customer | None = customer.first()
+                if found is None:
+                    raise ValidationFailed(fields={"customer_id": ["客户不存在或不在您的名下"]})
+                kwargs["customer"] = found
+            elif data.get("customer"):
+                new_customer = dict(data["customer"])
+                if scope_root_id is not None:
+                    new_customer["promoter_id"] = scope_root_id
+                kwargs["new_customer"] = new_customer
+        quote = quote_create(
+            actor=user,
+            role=role,
+            channel=channel,
+            vehicle_data=_typed_vehicle(data),
+            province=data.get("province") or None,
+            history=dict(data.get("history") or {}),
+            coverages=_coverages(data),
+            insurer_codes=data.get("insurers"),
+            scope_root_id=scope_root_id,
+            **kwargs,
+        )
+        return _detail(request, quote, status.HTTP_201_CREATED)
+
+
+class QuoteExportView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+
+    @extend_schema(parameters=LIST_PARAMS, responses={(200, XLSX): bytes}, operation_id="quotes_export")
+    def get(self, request: Request) -> HttpResponse:
+        return xlsx_download(quotes_export(quotes=_list_rows(request)), "quotes.xlsx")
+
+
+class QuoteDetailView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF | {"owner"}
+
+    @extend_schema(responses=QuoteDetailSerializer, operation_id="quotes_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        return _detail(request, _visible_quote(request, pk))
+
+
+class AdjustSerializer(serializers.Serializer):
+    factor = serializers.DecimalField(max_digits=6, decimal_places=4)
+
+
+class NoteSerializer(serializers.Serializer):
+    note = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+
+
+class AcceptSerializer(serializers.Serializer):
+    option = serializers.IntegerField()
+
+
+class PaySerializer(serializers.Serializer):
+    method = serializers.ChoiceField(choices=PaymentMethod.choices)
+    reference = serializers.CharField(max_length=60, allow_blank=True, required=False, default="")
+    amount = serializers.DecimalField(max_digits=14, decimal_places=2, required=False, allow_null=True)
+
+
+class CancelSerializer(serializers.Serializer):
+    reason = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
+
+
+class QuoteOptionAdjustView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = SELLERS
+
+    @extend_schema(
+        request=AdjustSerializer, responses=QuoteDetailSerializer, operation_id="quotes_option_adjust"
+    )
+    def post(self, request: Request, pk: int, option_id: int) -> Response:
+        quote = _visible_quote(request, pk)
+        body = AdjustSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        quote = option_adjust(
+            actor=_user(request),
+            role=_acting_role(request, SELLERS),
+            quote=quote,
+            option_id=option_id,
+            factor=body.validated_data["factor"],
+        )
+        return _detail(request, quote)
+
+
+class QuoteSendView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = SELLERS
+
+    @extend_schema(request=NoteSerializer, responses=QuoteDetailSerializer, operation_id="quotes_send")
+    def post(self, request: Request, pk: int) -> Response:
+        quote = _visible_quote(request, pk)
+        body = NoteSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        quote = quote_send(
+            actor=_user(request),
+            role=_acting_role(request, SELLERS),
+            quote=quote,
+            note=body.validated_data["note"],
+        )
+        return _detail(request, quote)
+
+
+class QuoteAcceptView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = SELLERS | {"owner"}
+
+    @extend_schema(request=AcceptSerializer, responses=QuoteDetailSerializer, operation_id="quotes_accept")
+    def post(self, request: Request, pk: int) -> Response:
+        quote = _visible_quote(request, pk)
+        body = AcceptSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        quote = quote_accept(
+            actor=_user(request),
+            role=_acting_role(request, SELLERS | {"owner"}),
+            quote=quote,
+            option_id=body.validated_data["option"],
+        )
+        return _detail(request, quote)
+
+
+class QuotePayView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+
+    @extend_schema(request=PaySerializer, responses=QuoteDetailSerializer, operation_id="quotes_pay")
+    def post(self, request: Request, pk: int) -> Response:
+        quote = _visible_quote(request, pk)
+        body = PaySerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        quote = quote_pay(
+            actor=_user(request),
+            role=_acting_role(request, STAFF),
+            quote=quote,
+            method=v["method"],
+            reference=v["reference"],
+            amount=v.get("amount"),
+        )
+        return _detail(request, quote)
+
+
+class QuoteCancelView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = SELLERS | {"owner"}
+
+    @extend_schema(request=CancelSerializer, responses=QuoteDetailSerializer, operation_id="quotes_cancel")
+    def post(self, request: Request, pk: int) -> Response:
+        quote = _visible_quote(request, pk)
+        body = CancelSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        quote = quote_cancel(
+            actor=_user(request),
+            role=_acting_role(request, SELLERS | {"owner"}),
+            quote=quote,
+            reason=body.validated_data["reason"],
+        )
+        return _detail(request, quote)
+
+
+class PriceHistoryRowSerializer(serializers.Serializer):
+    quote_id = serializers.IntegerField(source="quote.id")
+    quote_number = serializers.CharField(source="quote.number")
+    quote_status = serializers.CharField(source="quote.status")
+    rated_on = serializers.DateField(source="quote.rated_on")
+    plate = serializers.CharField(source="quote.plate")
+    insurer = InsurerBriefSerializer()
+    rank = serializers.IntegerField(allow_null=True)
+    cheapest = serializers.BooleanField()
+    chosen = serializers.SerializerMethodField()
+    ctpl_premium = serializers.DecimalField(max_digits=14, decimal_places=2)
+    vehicle_tax = serializers.DecimalField(max_digits=14, decimal_places=2)
+    commercial_premium = serializers.DecimalField(max_digits=14, decimal_places=2)
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+    def get_chosen(self, obj: QuoteOption) -> bool:
+        return obj.quote.chosen_option_id == obj.pk
+
+
+class CustomerPriceHistoryView(generics.ListAPIView):
+    """价格管理: one customer's prices across insurers over time."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+    serializer_class = PriceHistoryRowSerializer
+
+    def get_queryset(self) -> Any:
+        pk = self.kwargs["pk"]
+        if (
+            not customers_visible(user=_user(self.request), roles=request_roles(self.request))
+            .filter(pk=pk)
+            .exists()
+        ):
+            raise NotFound("客户不存在")
+        return price_history(user=_user(self.request), roles=request_roles(self.request), customer_id=pk)
+
+
+# ---- policies ---------------------------------------------------------------------------------
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("status", str, enum=[*PolicyStatus.values]),
+            OpenApiParameter("customer_id", int),
+            OpenApiParameter("number", str),
+            OpenApiParameter("plate", str),
+        ],
+        operation_id="policies_list",
+    )
+)
+class PolicyListView(generics.ListAPIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF | {"owner"}
+    serializer_class = PolicySerializer
+
+    def get_queryset(self) -> Any:
+        q = self.request.query_params
+        rows = policies_visible(user=_user(self.request), roles=request_roles(self.request))
+        if q.get("status"):
+            rows = rows.filter(status=q["status"])
+        customer_id = _int_param(self.request, "customer_id")
+        if customer_id:
+            rows = rows.filter(customer_id=customer_id)
+        if q.get("number"):
+            rows = rows.filter(number__icontains=q["number"].strip())
+        if q.get("plate"):
+            rows = rows.filter(vehicle__plate__contains=q["plate"].strip().upper())
+        return rows.select_related("insurer", "quote", "customer", "vehicle").order_by("-issued_at", "line")
+
+
+class SurrenderSerializer(serializers.Serializer):
+    refund_amount = serializers.DecimalField(max_digits=14, decimal_places=2)
+    reason = serializers.CharField(max_length=200, allow_blank=True)
+
+
+class PolicySurrenderView(APIView):
+    """退保 (tenant admin or finance): records the refund and emits ``policy.cancelled``."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin", "finance"}
+
+    @extend_schema(request=SurrenderSerializer, responses=PolicySerializer, operation_id="policies_surrender")
+    def post(self, request: Request, pk: int) -> Response:
+        policy = policies_visible(user=_user(request), roles=request_roles(request)).filter(pk=pk).first()
+        if policy is None:
+            raise NotFound("保单不存在")
+        body = SurrenderSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        policy = policy_surrender(
+            actor=_user(request),
+            role=_acting_role(request, {"tenant_admin", "finance"}),
+            policy=policy,
+            refund_amount=body.validated_data["refund_amount"],
+            reason=body.validated_data["reason"],
+        )
+        fresh = Policy.objects.select_related("insurer", "quote", "customer", "vehicle").get(pk=policy.pk)
+        return Response(PolicySerializer(fresh).data)
+
+
+# ---- the tenant's insurers --------------------------------------------------------------------
+
+
+class TermsSerializer(serializers.Serializer):
+    enabled = serializers.BooleanField()
+    ctpl_commission_rate = serializers.DecimalField(max_digits=7, decimal_places=4)
+    commercial_commission_rate = serializers.DecimalField(max_digits=7, decimal_places=4)
+    autonomous_pricing_factor = serializers.DecimalField(
+        max_digits=5, decimal_places=4, required=False, allow_null=True
+    )
+
+
+class RatingTableBriefSerializer(serializers.Serializer):
+    use = serializers.CharField()
+    use_label = serializers.CharField()
+    name = serializers.CharField()
+    source = serializers.ChoiceField(choices=["insurer", "tenant"])  # type: ignore[assignment]
+    updated_at = serializers.DateTimeField()
+
+
+class InsurerRowSerializer(InsurerBriefSerializer):
+    terms = TermsSerializer(allow_null=True)
+    factor_min = serializers.DecimalField(max_digits=5, decimal_places=4)
+    factor_max = serializers.DecimalField(max_digits=5, decimal_places=4)
+    default_factor = serializers.DecimalField(max_digits=5, decimal_places=4)
+    agent_adjustment = serializers.DecimalField(max_digits=5, decimal_places=4)
+    rating_tables = RatingTableBriefSerializer(many=True)
+
+    class Meta(InsurerBriefSerializer.Meta):
+        fields = [
+            *InsurerBriefSerializer.Meta.fields,
+            "factor_min", "factor_max", "default_factor", "agent_adjustment", "terms", "rating_tables",
+        ]  # fmt: skip
+
+
+def _insurer_rows(insurers: list[Insurer]) -> list[dict[str, Any]]:
+    terms = {t.insurer_id: t for t in InsurerTerms.objects.all()}
+    tables: dict[int, dict[str, dict[str, Any]]] = {}
+    for model, source in ((InsurerRatingTable, "insurer"), (TenantRatingTable, "tenant")):
+        for t in model.objects.filter(insurer__in=insurers):
+            tables.setdefault(t.insurer_id, {})[t.use] = {
+                "use": t.use,
+                "use_label": VEHICLE_USE_NAMES.get(t.use, t.use),  # type: ignore[call-overload]
+                "name": t.name,
+                "source": source,
+                "updated_at": t.updated_at,
+            }
+    return [
+        {
+            **{f: getattr(i, f) for f in ("code", "name", "short_name", "logo", "color", "factor_min", "factor_max",
+                                          "default_factor", "agent_adjustment")},
+            "terms": terms.get(i.pk),
+            "rating_tables": list(tables.get(i.pk, {}).values()),
+        }
+        for i in insurers
+    ]  # fmt: skip
+
+
+def _insurer_or_404(code: str) -> Insurer:
+    insurer = Insurer.objects.filter(code=code.upper(), active=True).first()
+    if insurer is None:
+        raise NotFound("保险公司不存在")
+    return insurer
+
+
+class InsurerListView(APIView):
+    """The platform's insurers, with this tenant's terms (None: not set up)."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+
+    @extend_schema(responses=InsurerRowSerializer(many=True), operation_id="insurers_list")
+    def get(self, request: Request) -> Response:
+        rows = _insurer_rows(list(Insurer.objects.filter(active=True)))
+        return Response(InsurerRowSerializer(rows, many=True).data)
+
+
+class InsurerTermsView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin", "finance"}
+
+    @extend_schema(
+        request=TermsSerializer, responses=InsurerRowSerializer, operation_id="insurers_terms_update"
+    )
+    def put(self, request: Request, code: str) -> Response:
+        insurer = _insurer_or_404(code)
+        body = TermsSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        insurer_terms_set(actor=_user(request), insurer=insurer, **body.validated_data)
+        return Response(InsurerRowSerializer(_insurer_rows([insurer])[0]).data)
+
+
+class RatingTableSerializer(serializers.Serializer):
+    name = serializers.CharField(max_length=80, allow_blank=True)
+    coverages = serializers.JSONField()
+    source = serializers.CharField(read_only=True)  # type: ignore[assignment]
+
+
+class InsurerRatingTableView(APIView):
+    """The 商业险 table a tenant prices an insurer with: its own if it keeps one, else the insurer's."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin"}
+
+    @extend_schema(responses=RatingTableSerializer, operation_id="insurers_rating_table_retrieve")
+    def get(self, request: Request, code: str, use: str) -> Response:
+        insurer = _insurer_or_404(code)
+        for model, source in ((TenantRatingTable, "tenant"), (InsurerRatingTable, "insurer")):
+            table = model.objects.filter(insurer=insurer, use=use).first()
+            if table is not None:
+                return Response({"name": table.name, "coverages": table.coverages, "source": source})
+        raise NotFound("该使用性质还没有费率表")
+
+    @extend_schema(
+        request=RatingTableSerializer,
+        responses=RatingTableSerializer,
+        operation_id="insurers_rating_table_update",
+    )
+    def put(self, request: Request, code: str, use: str) -> Response:
+        insurer = _insurer_or_404(code)
+        body = RatingTableSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        table = tenant_rating_table_set(actor=_user(request), insurer=insurer, use=use, **body.validated_data)
+        return Response({"name": table.name, "coverages": table.coverages, "source": "tenant"})

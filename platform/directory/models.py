@@ -1,0 +1,67 @@
+"""The platform's directory (public schema): insurers and their rating data.
+
+Every tenant reads these rows; which insurers a tenant works with, at what commission, is the
+tenant's own (``quotes.InsurerTerms``)."""
+
+from decimal import Decimal
+
+from django.db import models
+from django.db.models import F, Q
+
+from quotes.rating_data import AUTONOMOUS_PRICING_FACTOR_MAX, AUTONOMOUS_PRICING_FACTOR_MIN
+
+
+class Insurer(models.Model):
+    """A property insurer (财产保险公司). ``gateway`` names the adapter that prices and issues for it:
+    ``sandbox`` prices with the rating tables and issues sandbox policy numbers."""
+
+    code = models.CharField(max_length=12, unique=True, help_text="PICC, PINGAN, CPIC …")
+    name = models.CharField(max_length=60, unique=True)
+    short_name = models.CharField(max_length=12)
+    logo = models.TextField(blank=True, default="", help_text="URL or data: URI")
+    color = models.CharField(max_length=7, default="#1F4E9E")
+    # 自主定价系数: the range the insurer files (inside the legal [0.5, 1.5]), the factor it prices
+    # with by default, and how far an agent may move it on a quote.
+    factor_min = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("0.5"))
+    factor_max = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("1.5"))
+    default_factor = models.DecimalField(max_digits=5, decimal_places=4, default=Decimal("1.0"))
+    agent_adjustment = models.DecimalField(
+        max_digits=5, decimal_places=4, default=Decimal("0.10"), help_text="allowed ± on the factor"
+    )
+    gateway = models.CharField(max_length=20, default="sandbox")
+    active = models.BooleanField(default=True)
+    sort = models.PositiveSmallIntegerField(default=100)
+
+    class Meta:
+        ordering = ["sort", "code"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(factor_min__gte=AUTONOMOUS_PRICING_FACTOR_MIN)
+                & Q(factor_max__lte=AUTONOMOUS_PRICING_FACTOR_MAX)
+                & Q(factor_min__lte=F("default_factor"))
+                & Q(default_factor__lte=F("factor_max")),
+                name="insurer_factor_range_legal",
+            ),
+            models.CheckConstraint(condition=Q(agent_adjustment__gte=0), name="insurer_adjustment_positive"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.short_name}"
+
+
+class InsurerRatingTable(models.Model):
+    """An insurer's 商业险 rating table for one 使用性质 (``quotes.rating_data.VehicleUse``), as data
+    (``quotes.rating_tables``). A tenant may keep its own table for the same pair, which wins."""
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="rating_tables")
+    use = models.CharField(max_length=24)
+    name = models.CharField(max_length=80)
+    coverages = models.JSONField()
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["insurer__sort", "use"]
+        constraints = [models.UniqueConstraint(fields=["insurer", "use"], name="insurer_rating_table_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.insurer.code} {self.name}"
