@@ -61,6 +61,7 @@ schema: $(VENV_STAMP) $(NPM_STAMP)
 
 bench: $(VENV_STAMP) services
 	$(PY) bench/tenant_routing.py
+	$(PY) bench/quote.py
 
 clean:
 	-$(PY) infra/devservices.py down

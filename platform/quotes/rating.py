@@ -22,6 +22,7 @@ from dataclasses import dataclass, fields, is_dataclass
 from datetime import date
 from decimal import Decimal
 from enum import Enum
+from functools import cache
 from typing import Any, TypedDict
 
 from core.money import apply_rate, round_cny, to_decimal
@@ -674,16 +675,23 @@ class CommercialLine:
     premium: Decimal
 
 
+@cache
+def _field_names(cls: type) -> tuple[str, ...]:
+    return tuple(item.name for item in fields(cls))
+
+
 def _plain(value: Any) -> Any:
     """JSON-ready: Decimals as exact strings ("665.00"), dates ISO, enums by value."""
     if isinstance(value, Decimal):
         return format(value, "f")
+    if value is None or isinstance(value, str | int):
+        return value.value if isinstance(value, Enum) else value
     if isinstance(value, Enum):
         return value.value
     if isinstance(value, date):
         return value.isoformat()
     if is_dataclass(value) and not isinstance(value, type):
-        plain = {item.name: _plain(getattr(value, item.name)) for item in fields(value)}
+        plain = {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
         form = getattr(type(value), "form", None)
         return {"form": form, **plain} if form else plain
     if isinstance(value, Mapping):

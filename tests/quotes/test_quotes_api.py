@@ -18,10 +18,10 @@ from openpyxl import load_workbook
 from core.models import AuditEvent, DomainEvent
 from customers.models import Vehicle
 from customers.services import customer_create
-from directory.models import Insurer
-from quotes.models import InsurerTerms, Policy, Quote, QuoteStatus
+from quotes.models import Policy, Quote, QuoteStatus
 from quotes.services import quotes_expire
 from tests.conftest import PEOPLE
+from tests.quotes.conftest import car
 
 pytestmark = pytest.mark.django_db
 
@@ -35,42 +35,6 @@ EXPECTED = [
     ("CCIC", "827.64", "2102.64"),  # 1089 × 0.8 × 0.95
 ]
 THIRD_PARTY_1M = {"code": "third_party", "limit": "1000000"}
-VIN = "LSVAU218XN2183294"
-
-
-def enable_insurers(schema: str, codes: list[str], commercial_rate: str = "0.25") -> None:
-    with schema_context(schema):
-        for insurer in Insurer.objects.filter(code__in=codes):
-            InsurerTerms.objects.update_or_create(
-                insurer=insurer,
-                defaults={
-                    "enabled": True,
-                    "ctpl_commission_rate": Decimal("0.04"),
-                    "commercial_commission_rate": Decimal(commercial_rate),
-                },
-            )
-
-
-@pytest.fixture
-def insurers(datang, bowei):
-    enable_insurers("datang", [code for code, _, _ in EXPECTED])
-    enable_insurers("bowei", ["PICC"], commercial_rate="0.30")
-
-
-def car(**overrides):
-    today = timezone.localdate()
-    return {
-        "plate": "粤B2088Z",
-        "vin": VIN,
-        "seats": 5,
-        "displacement": Decimal("2.0"),
-        "use": "family",
-        "first_registered_on": today.replace(year=2022, month=3, day=15),
-        "purchase_price": Decimal("215000.00"),
-        "ctpl_expires_on": today + timedelta(days=40),
-        "commercial_expires_on": today + timedelta(days=40),
-        **overrides,
-    }
 
 
 @pytest.fixture
