@@ -67,6 +67,10 @@ tenant_v1 = [
     path("policies/", quotes.PolicyListView.as_view(), name="policies"),
     path("policies/<int:pk>/surrender/", quotes.PolicySurrenderView.as_view(), name="policy-surrender"),
     path("insurers/", quotes.InsurerListView.as_view(), name="insurers"),
+    path("vehicle-tax-tables/", quotes.VehicleTaxTableListView.as_view(), name="vehicle-tax-tables"),
+    path(
+        "vehicle-tax-tables/<str:province>/", quotes.VehicleTaxTableView.as_view(), name="vehicle-tax-table"
+    ),
     path("insurers/<str:code>/terms/", quotes.InsurerTermsView.as_view(), name="insurer-terms"),
     path(
         "insurers/<str:code>/rating-tables/<str:use>/",

@@ -213,6 +213,9 @@ DEMO_INSURER_TERMS = {
 }
 
 
+DEMO_TAX_TABLE = ("180", "360", "480", "900", "1800", "3000", "4500")  # yuan a year per displacement band
+
+
 def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
     """The tenant's insurers and, once, a quote for each car due for renewal, walked to a spread of
     states (平台已报价, 代理人已报价, 已出单, 已完成) so the 报价管理 screen shows each."""
@@ -224,10 +227,17 @@ def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
 
     from customers.models import Vehicle
     from directory.models import Insurer
-    from quotes.models import InsurerTerms, Quote, QuoteChannel
+    from quotes.models import InsurerTerms, Quote, QuoteChannel, TenantVehicleTaxTable
     from quotes.pricing import province_of_plate
     from quotes.rating_data import DEFAULT_VEHICLE_TAX_TABLES
-    from quotes.services import insurer_terms_set, quote_accept, quote_create, quote_pay, quote_send
+    from quotes.services import (
+        insurer_terms_set,
+        quote_accept,
+        quote_create,
+        quote_pay,
+        quote_send,
+        vehicle_tax_table_set,
+    )
 
     today = timezone.localdate()
     with tenant_context(tenant):
@@ -240,6 +250,12 @@ def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
                     enabled=True,
                     ctpl_commission_rate=Decimal(ctpl),
                     commercial_commission_rate=Decimal(commercial),
+                )
+        if demo.schema_name == "datang" and not TenantVehicleTaxTable.objects.exists():
+            # The provinces of Datang's 湘 and 陕 customers, kept by the tenant (inside the legal ranges).
+            for province in ("湖南", "陕西"):
+                vehicle_tax_table_set(
+                    actor=admin, province=province, annual_tax=[Decimal(v) for v in DEMO_TAX_TABLE]
                 )
         if Quote.objects.exists() or not InsurerTerms.objects.exists():
             return
@@ -255,8 +271,12 @@ def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
                 {"code": "driver_liability", "seats": 1, "limit_per_seat": "10000"},
             ],
         }
-        # Only provinces with a 车船税 table (广东, 北京 built in) can be quoted with the tax.
-        priced = [v for v in due.order_by("id") if province_of_plate(v.plate) in DEFAULT_VEHICLE_TAX_TABLES]
+        # Only provinces with a 车船税 table (built in, or the tenant's) can be quoted with the tax.
+        taxed = {
+            *DEFAULT_VEHICLE_TAX_TABLES,
+            *TenantVehicleTaxTable.objects.values_list("province", flat=True),
+        }
+        priced = [v for v in due.order_by("id") if province_of_plate(v.plate) in taxed]
         for index, vehicle in enumerate(priced):
             seller = vehicle.customer.promoter.user if vehicle.customer.promoter else admin
             history = {"ctpl_class": ("A1", "A2", "A3", "new")[index % 4], "claim_free_years": index % 4}

@@ -38,9 +38,10 @@ from quotes.models import (
     QuoteOption,
     QuoteStatus,
     TenantRatingTable,
+    TenantVehicleTaxTable,
 )
 from quotes.pricing import Offer
-from quotes.rating_data import VEHICLE_USE_NAMES
+from quotes.rating_data import DEFAULT_VEHICLE_TAX_TABLES, DISPLACEMENT_BANDS, VEHICLE_USE_NAMES
 from quotes.selectors import policies_visible, price_history, quotes_for_list, quotes_visible, with_detail
 from quotes.services import (
     QUOTE_VALID_DAYS,
@@ -57,6 +58,7 @@ from quotes.services import (
     quote_send,
     rate,
     tenant_rating_table_set,
+    vehicle_tax_table_set,
 )
 
 STAFF = {"tenant_admin", "agent", "finance"}
@@ -931,3 +933,62 @@ class InsurerRatingTableView(APIView):
         body.is_valid(raise_exception=True)
         table = tenant_rating_table_set(actor=_user(request), insurer=insurer, use=use, **body.validated_data)
         return Response({"name": table.name, "coverages": table.coverages, "source": "tenant"})
+
+
+# ---- 车船税 tables ------------------------------------------------------------------------------
+
+
+class VehicleTaxTableSerializer(serializers.Serializer):
+    province = serializers.CharField()
+    annual_tax = serializers.ListField(child=serializers.DecimalField(max_digits=8, decimal_places=2))
+    bands = serializers.ListField(child=serializers.CharField(), read_only=True)
+    source = serializers.ChoiceField(choices=["tenant", "built_in"], read_only=True)  # type: ignore[assignment]
+
+
+class VehicleTaxTableInputSerializer(serializers.Serializer):
+    annual_tax = serializers.ListField(child=serializers.DecimalField(max_digits=8, decimal_places=2))
+
+
+def _tax_row(province: str, amounts: Any, source: str) -> dict[str, Any]:
+    return {
+        "province": province,
+        "annual_tax": list(amounts),
+        "bands": list(DISPLACEMENT_BANDS.labels),
+        "source": source,
+    }
+
+
+class VehicleTaxTableListView(APIView):
+    """The provinces the tenant can quote 车船税 in: its own tables, then the built-in ones."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+
+    @extend_schema(responses=VehicleTaxTableSerializer(many=True), operation_id="vehicle_tax_tables_list")
+    def get(self, request: Request) -> Response:
+        own = {
+            t.province: _tax_row(t.province, t.annual_tax, "tenant")
+            for t in TenantVehicleTaxTable.objects.all()
+        }
+        built_in = {
+            p: _tax_row(p, t.annual_tax, "built_in")
+            for p, t in DEFAULT_VEHICLE_TAX_TABLES.items()
+            if p not in own
+        }
+        return Response(VehicleTaxTableSerializer([*own.values(), *built_in.values()], many=True).data)
+
+
+class VehicleTaxTableView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin"}
+
+    @extend_schema(
+        request=VehicleTaxTableInputSerializer,
+        responses=VehicleTaxTableSerializer,
+        operation_id="vehicle_tax_tables_update",
+    )
+    def put(self, request: Request, province: str) -> Response:
+        body = VehicleTaxTableInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        table = vehicle_tax_table_set(actor=_user(request), province=province, **body.validated_data)
+        return Response(VehicleTaxTableSerializer(_tax_row(table.province, table.annual_tax, "tenant")).data)

@@ -59,6 +59,7 @@ class SandboxGateway:
             rating_table=table,
             autonomous_pricing_factor=factor,
             traffic_violation_factor=request.traffic_violation_factor,
+            vehicle_tax_table=request.vehicle_tax_table,
         )
 
     def issue(

@@ -58,6 +58,22 @@ class TenantRatingTable(models.Model):
         return f"{self.insurer_id} {self.name}"
 
 
+class TenantVehicleTaxTable(models.Model):
+    """The 车船税 a province charges per passenger car, as the tenant keeps it: one amount per
+    displacement band (≤1.0L first, seven bands), each inside the legal range. Wins over the
+    built-in tables (广东, 北京) and lets the tenant quote in any other province."""
+
+    province = models.CharField(max_length=10, unique=True, help_text="region short name: 湖南, 上海 …")
+    annual_tax = models.JSONField(help_text='seven decimal strings, e.g. ["180", "360", …]')
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["province"]
+
+    def __str__(self) -> str:
+        return f"车船税 {self.province}"
+
+
 class QuoteStatus(models.TextChoices):
     PLATFORM_QUOTED = "platform_quoted", "平台已报价"
     AGENT_QUOTED = "agent_quoted", "代理人已报价"

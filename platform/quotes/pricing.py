@@ -16,7 +16,7 @@ from customers.models import Vehicle
 from customers.models import VehicleUse as CustomerVehicleUse
 from directory.models import Insurer, InsurerRatingTable
 from quotes.gateways import gateway_for
-from quotes.models import InsurerTerms, TenantRatingTable
+from quotes.models import InsurerTerms, TenantRatingTable, TenantVehicleTaxTable
 from quotes.rating import (
     ClaimHistory,
     CommercialRatingTable,
@@ -27,6 +27,7 @@ from quotes.rating import (
     VehicleDescription,
     VehicleUse,
 )
+from quotes.rating_data import PROVINCE_OF_CITY, VehicleTaxTable
 from quotes.rating_tables import table_from_data
 
 # customers.Vehicle.use -> the rows of the 交强险 tables.
@@ -155,6 +156,18 @@ def rating_tables_for(insurers: list[Insurer], use: VehicleUse) -> dict[int, Com
     return found
 
 
+def tenant_vehicle_tax_table(region: str) -> VehicleTaxTable | None:
+    """The tenant's 车船税 table for ``region`` (a 计划单列市 such as 深圳 uses its province's)."""
+    wanted = [region, PROVINCE_OF_CITY.get(region, region)]
+    rows = sorted(
+        TenantVehicleTaxTable.objects.filter(province__in=wanted), key=lambda r: wanted.index(r.province)
+    )
+    if not rows:
+        return None
+    row = rows[0]  # the city's own table before its province's
+    return VehicleTaxTable(province=row.province, annual_tax=tuple(Decimal(v) for v in row.annual_tax))
+
+
 # ---- the quick quote ----------------------------------------------------------------------------
 
 
@@ -166,6 +179,7 @@ class RatingRequest:
     selection: CoverageSelection
     today: date
     traffic_violation_factor: Decimal = Decimal(1)
+    vehicle_tax_table: VehicleTaxTable | None = None  # the tenant's, for the region (else built in)
 
 
 @dataclass(kw_only=True)

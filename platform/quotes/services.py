@@ -38,6 +38,7 @@ from quotes.models import (
     QuoteOption,
     QuoteStatus,
     TenantRatingTable,
+    TenantVehicleTaxTable,
 )
 from quotes.pricing import (
     Offer,
@@ -45,6 +46,7 @@ from quotes.pricing import (
     province_of_plate,
     rate_offers,
     tenant_insurers,
+    tenant_vehicle_tax_table,
     vehicle_description,
     vehicle_inputs,
 )
@@ -55,8 +57,9 @@ from quotes.rating import (
     RatingError,
     autonomous_pricing_factor_check,
     region_name,
+    vehicle_tax_table_problems,
 )
-from quotes.rating_data import CtplHistoryClass
+from quotes.rating_data import DISPLACEMENT_BANDS, CtplHistoryClass, VehicleTaxTable
 from quotes.rating_data import VehicleUse as RatingUse
 from quotes.rating_tables import RatingTableInvalid, table_from_data
 
@@ -245,7 +248,14 @@ def quote_inputs(
         ],
     }
     request = RatingRequest(
-        vehicle=description, province=region, history=claims, selection=selection, today=today
+        vehicle=description,
+        province=region,
+        history=claims,
+        selection=selection,
+        today=today,
+        vehicle_tax_table=tenant_vehicle_tax_table(region)
+        if selection.ctpl and selection.vehicle_tax
+        else None,
     )
     return QuoteInputs(
         request=request, region=region, vehicle=inputs, history=plain_history, coverages=plain_coverages
@@ -876,5 +886,36 @@ def tenant_rating_table_set(
         summary=f"{insurer.short_name} {name} 费率表已更新",
         object_type="insurer",
         object_id=insurer.code,
+    )
+    return table
+
+
+@transaction.atomic
+def vehicle_tax_table_set(*, actor: User, province: str, annual_tax: list[Decimal]) -> TenantVehicleTaxTable:
+    """Keep the tenant's 车船税 amounts for a province: seven bands, each inside its legal range."""
+    try:
+        region = region_name(province)
+    except RatingError as exc:
+        raise ValidationFailed(exc.message, fields={"province": [exc.message]}) from None
+    labels = DISPLACEMENT_BANDS.labels
+    if len(annual_tax) != len(labels):
+        raise ValidationFailed(fields={"annual_tax": [f"应有 {len(labels)} 档：{'、'.join(labels)}"]})
+    problems = vehicle_tax_table_problems(VehicleTaxTable(province=region, annual_tax=tuple(annual_tax)))
+    if problems:
+        errors = FieldErrors()
+        for index, label in enumerate(labels):
+            for problem in problems:
+                if problem.startswith(f"{label}："):
+                    errors.add(f"annual_tax.{index}", problem)
+        errors.raise_if_any("车船税额超出法定范围")
+    table, _ = TenantVehicleTaxTable.objects.update_or_create(
+        province=region, defaults={"annual_tax": [format(amount, "f") for amount in annual_tax]}
+    )
+    audit_event_record(
+        actor=actor,
+        action="vehicle_tax.table",
+        summary=f"{region} 车船税表：{'、'.join(table.annual_tax)}",
+        object_type="vehicle_tax_table",
+        object_id=region,
     )
     return table

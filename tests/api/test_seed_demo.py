@@ -38,14 +38,18 @@ def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(caps
         assert owner.user is not None and owner.user.mobile == "13900001021"
         assert owner.promoter is not None and owner.promoter.name == "王海峰"
         assert Reminder.objects.filter(kind="renewal").exists()
-        # The four 粤 cars due for renewal, one per state; six insurers quoted on each.
+        # The six cars due for renewal (four 粤; one 湘 and one 陕 taxed by Datang's own tables), in a
+        # spread of states; six insurers quoted on each.
         assert sorted(Quote.objects.values_list("status", flat=True)) == [
+            "agent_quoted",
             "agent_quoted",
             "completed",
             "issued",
             "platform_quoted",
+            "platform_quoted",
         ]
-        assert QuoteOption.objects.filter(available=True).count() == 4 * 6
+        assert {p[0] for p in Quote.objects.values_list("plate")} >= {"湘B2D081", "陕EE1123"}
+        assert QuoteOption.objects.filter(available=True).count() == 6 * 6
         assert Policy.objects.filter(line="ctpl").count() == 2
         quotes = Quote.objects.count()
     with schema_context("bowei"):

@@ -460,3 +460,43 @@ def test_nobody_sees_another_teams_or_tenants_quotes(owner_car, as_distributor, 
     # Bowei's admin sees Bowei's own insurers' terms, not Datang's.
     terms = {r["code"]: r["terms"] for r in bowei.get("/api/v1/insurers/").json()}
     assert terms["PICC"]["commercial_commission_rate"] == "0.3000" and terms["PINGAN"] is None
+
+
+def test_a_tenant_keeps_the_vehicle_tax_of_other_provinces(insurers, team, as_distributor, api):
+    """湖南 has no built-in table: until the tenant keeps one, a 湘 car is refused by province."""
+    agent = as_distributor(team.lead)
+    typed = {"plate": "湘A5T888", "seats": 5, "displacement": "1.8", "purchase_date": "2020-04-01"}
+    refused = agent.post("/api/v1/rating/", {"vehicle": typed, "coverages": {"ctpl": True}}, format="json")
+    assert refused.status_code == 400 and "湖南" in refused.json()["fields"]["province"][0]
+    admin = api("datang_admin")
+    url = "/api/v1/vehicle-tax-tables/湖南省/"
+    unlawful = admin.put(
+        url, {"annual_tax": ["180", "360", "700", "900", "1800", "3000", "4500"]}, format="json"
+    )
+    assert unlawful.status_code == 400 and list(unlawful.json()["fields"]) == [
+        "annual_tax.2"
+    ]  # 1.6–2.0L: 360–660
+    short = admin.put(url, {"annual_tax": ["180", "360"]}, format="json")
+    assert short.status_code == 400 and "annual_tax" in short.json()["fields"]
+    assert agent.put(url, {"annual_tax": ["180"] * 7}, format="json").status_code == 403
+    saved = admin.put(
+        url, {"annual_tax": ["180", "360", "480", "900", "1800", "3000", "4500"]}, format="json"
+    )
+    assert saved.status_code == 200 and saved.json()["province"] == "湖南"
+    rated = agent.post("/api/v1/rating/", {"vehicle": typed, "coverages": {"ctpl": True}}, format="json")
+    assert rated.status_code == 200, rated.json()
+    # 湖南 floats in scheme 5; new history: 950.00; 1.6–2.0L 480 a year, bought before this year: 12 months.
+    assert (rated.json()["options"][0]["ctpl_premium"], rated.json()["options"][0]["vehicle_tax"]) == (
+        "950.00",
+        "480.00",
+    )
+    provinces = {row["province"]: row["source"] for row in admin.get("/api/v1/vehicle-tax-tables/").json()}
+    assert provinces == {"湖南": "tenant", "广东": "built_in", "北京": "built_in"}
+    # Bowei keeps none: its 湘 quotes are still refused.
+    assert "湖南" not in {
+        row["province"] for row in api("bowei_admin").get("/api/v1/vehicle-tax-tables/").json()
+    }
+    bowei = api("bowei_admin").post(
+        "/api/v1/rating/", {"vehicle": typed, "coverages": {"ctpl": True}}, format="json"
+    )
+    assert bowei.status_code == 400 and "province" in bowei.json()["fields"]

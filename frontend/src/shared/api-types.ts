@@ -808,6 +808,39 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/vehicle-tax-tables/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The provinces the tenant can quote 车船税 in: its own tables, then the built-in ones. */
+        get: operations["vehicle_tax_tables_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/vehicle-tax-tables/{province}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["vehicle_tax_tables_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/vehicles/{id}/": {
         parameters: {
             query?: never;
@@ -1587,10 +1620,16 @@ export interface components {
             use: string;
             use_label: string;
             name: string;
-            source: components["schemas"]["SourceEnum"];
+            source: components["schemas"]["RatingTableBriefSourceEnum"];
             /** Format: date-time */
             updated_at: string;
         };
+        /**
+         * @description * `insurer` - insurer
+         *     * `tenant` - tenant
+         * @enum {string}
+         */
+        RatingTableBriefSourceEnum: "insurer" | "tenant";
         RatingTableRequest: {
             name: string;
             coverages: unknown;
@@ -1701,12 +1740,6 @@ export interface components {
             code: string;
             referral_code?: string;
         };
-        /**
-         * @description * `insurer` - insurer
-         *     * `tenant` - tenant
-         * @enum {string}
-         */
-        SourceEnum: "insurer" | "tenant";
         /**
          * @description * `pending` - 待审核
          *     * `active` - 正常
@@ -1883,6 +1916,21 @@ export interface components {
             last_maintained_on?: string | null;
             last_maintained_km?: number | null;
         };
+        VehicleTaxTable: {
+            province: string;
+            annual_tax: string[];
+            readonly bands: string[];
+            readonly source: components["schemas"]["VehicleTaxTableSourceEnum"];
+        };
+        VehicleTaxTableInputRequest: {
+            annual_tax: string[];
+        };
+        /**
+         * @description * `tenant` - tenant
+         *     * `built_in` - built_in
+         * @enum {string}
+         */
+        VehicleTaxTableSourceEnum: "tenant" | "built_in";
     };
     responses: never;
     parameters: never;
@@ -3371,6 +3419,52 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reminder"];
+                };
+            };
+        };
+    };
+    vehicle_tax_tables_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleTaxTable"][];
+                };
+            };
+        };
+    };
+    vehicle_tax_tables_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                province: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["VehicleTaxTableInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["VehicleTaxTableInputRequest"];
+                "multipart/form-data": components["schemas"]["VehicleTaxTableInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["VehicleTaxTable"];
                 };
             };
         };
