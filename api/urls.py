@@ -4,7 +4,7 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.errors import page_not_found
-from api.v1 import auth, branding, console, customers, me, network, platform_tenants, quotes
+from api.v1 import auth, branding, commissions, console, customers, me, network, platform_tenants, quotes
 
 common_v1 = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
@@ -67,6 +67,40 @@ tenant_v1 = [
     path("policies/", quotes.PolicyListView.as_view(), name="policies"),
     path("policies/<int:pk>/surrender/", quotes.PolicySurrenderView.as_view(), name="policy-surrender"),
     path("insurers/", quotes.InsurerListView.as_view(), name="insurers"),
+    path("commissions/plans/", commissions.PlanListCreateView.as_view(), name="commission-plans"),
+    path("commissions/plans/<int:pk>/", commissions.PlanDetailView.as_view(), name="commission-plan"),
+    path(
+        "commissions/plans/<int:pk>/in-force/",
+        commissions.PlanInForceView.as_view(),
+        name="commission-plan-in-force",
+    ),
+    path("commissions/campaigns/", commissions.CampaignListCreateView.as_view(), name="commission-campaigns"),
+    path("commissions/periods/", commissions.PeriodListView.as_view(), name="commission-periods"),
+    path(
+        "commissions/periods/<int:pk>/close/", commissions.PeriodCloseView.as_view(), name="commission-close"
+    ),
+    path("commissions/periods/<int:pk>/run/", commissions.PeriodRunView.as_view(), name="commission-run"),
+    path("commissions/entries/", commissions.EntryListView.as_view(), name="commission-entries"),
+    path("commissions/adjustments/", commissions.AdjustmentView.as_view(), name="commission-adjustments"),
+    path("commissions/statements/", commissions.StatementListView.as_view(), name="commission-statements"),
+    path(
+        "commissions/statements/<int:pk>/",
+        commissions.StatementDetailView.as_view(),
+        name="commission-statement",
+    ),
+    path(
+        "commissions/statements/<int:pk>/pay/",
+        commissions.StatementPayView.as_view(),
+        name="commission-statement-pay",
+    ),
+    path(
+        "commissions/statements/<int:pk>/export/",
+        commissions.StatementExportView.as_view(),
+        name="commission-statement-export",
+    ),
+    path("commissions/my/income/", commissions.MyIncomeView.as_view(), name="my-income"),
+    path("commissions/my/entries/", commissions.MyEntryListView.as_view(), name="my-income-entries"),
+    path("commissions/performance/", commissions.PerformanceView.as_view(), name="commission-performance"),
     path("vehicle-tax-tables/", quotes.VehicleTaxTableListView.as_view(), name="vehicle-tax-tables"),
     path(
         "vehicle-tax-tables/<str:province>/", quotes.VehicleTaxTableView.as_view(), name="vehicle-tax-table"

@@ -73,6 +73,7 @@ TENANT_APPS = [
     "network",
     "customers",
     "quotes",
+    "commissions",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -190,6 +191,13 @@ SPECTACULAR_SETTINGS = {
         "ChannelEnum": "customers.models.FollowUpChannel",
         "QuoteChannelEnum": "quotes.models.QuoteChannel",
         "QuoteStatusEnum": "quotes.models.QuoteStatus",
+        "PolicyStatusEnum": "quotes.models.PolicyStatus",
+        "PolicyLineEnum": "quotes.models.PolicyLine",
+        "CommissionLineEnum": "commissions.models.Line",
+        "PlanStatusEnum": "commissions.models.PlanStatus",
+        "RunStatusEnum": "commissions.models.RunStatus",
+        "StatementStatusEnum": "commissions.models.StatementStatus",
+        "DistributorStatusEnum": "network.models.DistributorStatus",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {"BearerAuth": {"type": "http", "scheme": "bearer"}},
@@ -231,6 +239,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.run_in_every_tenant",
         "schedule": crontab(hour=5, minute=30),
         "args": ["customers.tasks.reminders_scan_task"],
+    },
+    "commissions-catch-up": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": 60.0,
+        "args": ["commissions.tasks.commissions_process_events_task"],
     },
     "quotes-expire": {
         "task": "core.tasks.run_in_every_tenant",

@@ -36,8 +36,8 @@ def _keep_the_committed_world(self: TransactionTestCase) -> None:
 TransactionTestCase._fixture_teardown = _keep_the_committed_world  # type: ignore[attr-defined]
 
 
-# The Datang team (``team``, ``as_distributor``) for the customer and quote tests.
-pytest_plugins = ["tests.teams"]
+# The Datang team (``team``, ``as_distributor``) and the tenants' insurers (``insurers``).
+pytest_plugins = ["tests.teams", "tests.insurers"]
 
 
 @dataclass(frozen=True)

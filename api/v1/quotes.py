@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any, cast
 
+from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -380,7 +381,16 @@ def _detail(request: Request, quote: Quote, status_code: int = 200) -> Response:
     return Response(QuoteDetailSerializer(fresh, context=context).data, status=status_code)
 
 
+def _link_owner(request: Request) -> None:
+    """An owner whom an agent registered before they had an account is linked to that customer
+    record by mobile the first time they look (their quotes must not look empty)."""
+    if "owner" in request_roles(request) and not request_roles(request) & STAFF:
+        with transaction.atomic():
+            customer_for_owner(user=_user(request))
+
+
 def _visible_quote(request: Request, pk: int) -> Quote:
+    _link_owner(request)
     quote = (
         with_detail(quotes_visible(user=_user(request), roles=request_roles(request))).filter(pk=pk).first()
     )
@@ -478,7 +488,7 @@ def _int_param(request: Request, name: str) -> int | None:
 
 
 LIST_PARAMS = [
-    OpenApiParameter("status", str, description="逗号分隔的状态", enum=[*QuoteStatus.values]),
+    OpenApiParameter("status", str, description=f"一个或多个状态，逗号分隔：{', '.join(QuoteStatus.values)}"),
     OpenApiParameter("plate", str),
     OpenApiParameter("customer", str, description="客户姓名或手机号"),
     OpenApiParameter("customer_id", int),
@@ -491,6 +501,7 @@ LIST_PARAMS = [
 
 
 def _list_rows(request: Request) -> Any:
+    _link_owner(request)
     q = request.query_params
     bad = [s for s in q.get("status", "").split(",") if s and s not in QuoteStatus.values]
     if bad:
@@ -767,6 +778,7 @@ class PolicyListView(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         q = self.request.query_params
+        _link_owner(self.request)
         rows = policies_visible(user=_user(self.request), roles=request_roles(self.request))
         if q.get("status"):
             rows = rows.filter(status=q["status"])

@@ -14,7 +14,7 @@ from customers.services import customer_create
 from quotes.models import Quote, QuoteChannel, QuoteStatus
 from quotes.services import quote_accept, quote_create
 from quotes.tasks import quotes_expire_task
-from tests.quotes.conftest import car
+from tests.insurers import car
 
 pytestmark = pytest.mark.django_db
 

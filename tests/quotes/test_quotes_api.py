@@ -15,13 +15,15 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from openpyxl import load_workbook
 
+from accounts.services import auth_token_issue, membership_grant, user_create
 from core.models import AuditEvent, DomainEvent
 from customers.models import Vehicle
 from customers.services import customer_create
 from quotes.models import Policy, Quote, QuoteStatus
 from quotes.services import quotes_expire
+from tenants.models import Tenant
 from tests.conftest import PEOPLE
-from tests.quotes.conftest import car
+from tests.insurers import car
 
 pytestmark = pytest.mark.django_db
 
@@ -500,3 +502,20 @@ def test_a_tenant_keeps_the_vehicle_tax_of_other_provinces(insurers, team, as_di
         "/api/v1/rating/", {"vehicle": typed, "coverages": {"ctpl": True}}, format="json"
     )
     assert bowei.status_code == 400 and "province" in bowei.json()["fields"]
+
+
+def test_an_owner_registered_by_the_agent_before_signing_up_sees_their_quotes(
+    insurers, team, as_distributor, api
+):
+    with schema_context("datang"):
+        vehicle = customer_create(
+            actor=None, name="后注册车主", mobile="13912340021", promoter_id=team.lead.pk,
+            vehicles=[car(plate="粤B6K021", vin="")],
+        ).vehicles.get()  # fmt: skip
+    quote = quick_quote(as_distributor(team.lead), vehicle_id=vehicle.pk).json()
+    user = user_create(mobile="13912340021", name="后注册车主", password="Test@2026pw")
+    membership_grant(user=user, role="owner", tenant_id=Tenant.objects.get(schema_name="datang").pk)
+    owner = api(None, host="datang.localhost")
+    token = auth_token_issue(user=user, tenant_id=Tenant.objects.get(schema_name="datang").pk).token
+    owner.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
+    assert [q["id"] for q in owner.get("/api/v1/quotes/").json()["results"]] == [quote["id"]]

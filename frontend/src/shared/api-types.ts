@@ -119,6 +119,267 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/commissions/adjustments/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["adjustments_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/campaigns/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_commissions_campaigns_list"];
+        put?: never;
+        post: operations["campaigns_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["entries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/my/entries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 我的收入: each entry with its source, rule, basis, rate and arithmetic. */
+        get: operations["my_income_entries"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/my/income/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["my_income_summary"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/performance/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 业绩查询: per seller and month. Agents see themselves and their team; finance everyone. */
+        get: operations["performance_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/periods/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Months with entries (and the current one), newest first. */
+        get: operations["v1_commissions_periods_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/periods/{id}/close/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Start the month's settlement run (Celery); poll the run for progress. */
+        post: operations["periods_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/periods/{id}/run/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["periods_run"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/plans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_commissions_plans_list"];
+        put?: never;
+        post: operations["plans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/plans/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["plans_retrieve"];
+        put: operations["plans_update"];
+        post?: never;
+        delete: operations["plans_destroy"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/plans/{id}/in-force/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["plans_put_in_force"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/statements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["v1_commissions_statements_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/statements/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A statement with its lines: finance sees any, an agent their own. */
+        get: operations["statements_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/statements/{id}/export/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["statements_export"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/commissions/statements/{id}/pay/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["statements_pay"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/console/summary/": {
         parameters: {
             query?: never;
@@ -868,6 +1129,12 @@ export interface components {
             /** Format: decimal */
             factor: string;
         };
+        AdjustmentRequest: {
+            distributor: number;
+            /** Format: decimal */
+            amount: string;
+            reason: string;
+        };
         AdminInputRequest: {
             mobile: string;
             /** @default  */
@@ -932,6 +1199,33 @@ export interface components {
             /** @default  */
             secondary_color: string;
         };
+        Campaign: {
+            readonly id: number;
+            name: string;
+            lines: components["schemas"]["CommissionLineEnum"][];
+            insurer_codes?: string[];
+            regions?: string[];
+            /** Format: decimal */
+            rate: string;
+            distance?: number;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to: string;
+        };
+        CampaignRequest: {
+            name: string;
+            lines: components["schemas"]["CommissionLineEnum"][];
+            insurer_codes?: string[];
+            regions?: string[];
+            /** Format: decimal */
+            rate: string;
+            distance?: number;
+            /** Format: date */
+            valid_from: string;
+            /** Format: date */
+            valid_to: string;
+        };
         CancelRequest: {
             /** @default  */
             reason: string;
@@ -945,6 +1239,14 @@ export interface components {
          * @enum {string}
          */
         ChannelEnum: "phone" | "wechat" | "visit" | "sms" | "other";
+        /**
+         * @description * `ctpl` - 交强险
+         *     * `commercial` - 商业险
+         *     * `goods` - 商品
+         *     * `services` - 服务
+         * @enum {string}
+         */
+        CommissionLineEnum: "ctpl" | "commercial" | "goods" | "services";
         ConsoleSummary: {
             tenant: components["schemas"]["TenantBrief"];
             members_by_role: {
@@ -1023,7 +1325,7 @@ export interface components {
             licence_no?: string;
             readonly tier: components["schemas"]["TierBrief"] | null;
             readonly parent: components["schemas"]["DistributorBrief"] | null;
-            status?: components["schemas"]["Status3b1Enum"];
+            status?: components["schemas"]["DistributorStatusEnum"];
             referral_code: string;
             /** Format: date-time */
             joined_at: string;
@@ -1039,11 +1341,60 @@ export interface components {
          */
         DistributorKindEnum: "agent" | "customer";
         /**
+         * @description * `pending` - 待审核
+         *     * `active` - 正常
+         *     * `inactive` - 已停用
+         * @enum {string}
+         */
+        DistributorStatusEnum: "pending" | "active" | "inactive";
+        /**
          * @description * `fuel` - 燃油
          *     * `new_energy` - 新能源
          * @enum {string}
          */
         EnergyEnum: "fuel" | "new_energy";
+        Entry: {
+            readonly id: number;
+            period: string;
+            kind: components["schemas"]["EntryKindEnum"];
+            kind_label: string;
+            readonly state: components["schemas"]["StateEnum"];
+            distributor: number;
+            distributor_name: string;
+            /** @description policy, order, period, manual */
+            source_type: string;
+            /** Format: int64 */
+            source_id?: number | null;
+            source_number?: string;
+            line?: string;
+            readonly line_label: string;
+            insurer_code?: string;
+            /** @description levels above the seller */
+            level?: number;
+            readonly rule: string;
+            /** Format: decimal */
+            basis: string;
+            /** Format: decimal */
+            rate?: string | null;
+            /** Format: decimal */
+            amount: string;
+            formula: string;
+            /** Format: date-time */
+            sale_at: string;
+            readonly reversal: boolean;
+            reason?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `commission` - 佣金
+         *     * `campaign` - 活动手续费
+         *     * `promotion` - 促销结算
+         *     * `volume_bonus` - 通算奖励
+         *     * `adjustment` - 手工调整
+         * @enum {string}
+         */
+        EntryKindEnum: "commission" | "campaign" | "promotion" | "volume_bonus" | "adjustment";
         /** @description Every 4xx answer: a stable code, a message to show, and errors per field. */
         Error: {
             code: string;
@@ -1093,6 +1444,27 @@ export interface components {
             /** Format: binary */
             file: string;
         };
+        IncomeMonth: {
+            period: string;
+            period_status: string;
+            totals: {
+                [key: string]: string;
+            };
+            /** Format: decimal */
+            total: string;
+            count: number;
+            statement_id: number | null;
+            statement_status: string | null;
+        };
+        IncomeSummary: {
+            /** Format: decimal */
+            total: string;
+            /** Format: decimal */
+            pending: string;
+            /** Format: decimal */
+            settled: string;
+            months: components["schemas"]["IncomeMonth"][];
+        };
         InsurerBrief: {
             /** @description PICC, PINGAN, CPIC … */
             code: string;
@@ -1121,12 +1493,6 @@ export interface components {
             terms: components["schemas"]["Terms"] | null;
             rating_tables: components["schemas"]["RatingTableBrief"][];
         };
-        /**
-         * @description * `ctpl` - 交强险
-         *     * `commercial` - 商业险
-         * @enum {string}
-         */
-        LineEnum: "ctpl" | "commercial";
         Me: {
             id: number;
             mobile: string;
@@ -1259,6 +1625,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Distributor"][];
         };
+        PaginatedEntryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Entry"][];
+        };
         PaginatedPlatformTenantList: {
             /** @example 123 */
             count: number;
@@ -1334,6 +1715,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Reminder"][];
         };
+        PaginatedStatementList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Statement"][];
+        };
         PatchedCustomerInputRequest: {
             name?: string;
             mobile?: string;
@@ -1395,11 +1791,95 @@ export interface components {
             /** Format: date-time */
             paid_at: string;
         };
+        PerformanceRow: {
+            distributor_id: number;
+            name: string;
+            month: string;
+            policies: number;
+            /** Format: decimal */
+            premium: string;
+            /** Format: decimal */
+            commission: string;
+        };
+        Period: {
+            readonly id: number;
+            label: string;
+            year: number;
+            month: number;
+            status?: components["schemas"]["PeriodStatusEnum"];
+            status_label: string;
+            entries: number;
+            /** Format: decimal */
+            total: string;
+            /** Format: date-time */
+            closed_at?: string | null;
+            readonly run: components["schemas"]["Run"] | null;
+        };
+        /**
+         * @description * `open` - 未结算
+         *     * `closing` - 结算中
+         *     * `closed` - 已结算
+         * @enum {string}
+         */
+        PeriodStatusEnum: "open" | "closing" | "closed";
         Person: {
             id: number;
             name: string;
             mobile: string;
         };
+        PlanDetail: {
+            readonly id: number;
+            name: string;
+            scheme: components["schemas"]["SchemeEnum"];
+            scheme_label: string;
+            settlement_mode: components["schemas"]["SettlementModeEnum"];
+            settlement_mode_label: string;
+            in_force?: boolean;
+            status?: components["schemas"]["PlanStatusEnum"];
+            /** @description 项目数 */
+            rule_count: number;
+            /** @description 已产生佣金：只能归档，不能修改或删除 */
+            used: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+            rules: components["schemas"]["Rule"][];
+            volume_tiers: components["schemas"]["VolumeTier"][];
+        };
+        PlanInputRequest: {
+            name: string;
+            scheme: components["schemas"]["SchemeEnum"];
+            settlement_mode: components["schemas"]["SettlementModeEnum"];
+            rules: components["schemas"]["RuleRequest"][];
+            volume_tiers?: components["schemas"]["VolumeTierRequest"][];
+        };
+        PlanList: {
+            readonly id: number;
+            name: string;
+            scheme: components["schemas"]["SchemeEnum"];
+            scheme_label: string;
+            settlement_mode: components["schemas"]["SettlementModeEnum"];
+            settlement_mode_label: string;
+            in_force?: boolean;
+            status?: components["schemas"]["PlanStatusEnum"];
+            /** @description 项目数 */
+            rule_count: number;
+            /** @description 已产生佣金：只能归档，不能修改或删除 */
+            used: boolean;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly updated_at: string;
+        };
+        /**
+         * @description * `active` - 启用
+         *     * `archived` - 已归档
+         * @enum {string}
+         */
+        PlanStatusEnum: "active" | "archived";
         PlatformTenant: {
             readonly id: number;
             name: string;
@@ -1426,7 +1906,7 @@ export interface components {
             quote: number;
             quote_number: string;
             insurer: components["schemas"]["InsurerBrief"];
-            line: components["schemas"]["LineEnum"];
+            line: components["schemas"]["PolicyLineEnum"];
             line_label: string;
             number: string;
             /** Format: decimal */
@@ -1452,6 +1932,12 @@ export interface components {
             customer_name: string;
             plate: string;
         };
+        /**
+         * @description * `ctpl` - 交强险
+         *     * `commercial` - 商业险
+         * @enum {string}
+         */
+        PolicyLineEnum: "ctpl" | "commercial";
         PolicyNumbers: {
             ctpl: string | null;
             commercial: string | null;
@@ -1595,6 +2081,12 @@ export interface components {
          * @enum {string}
          */
         QuoteStatusEnum: "platform_quoted" | "agent_quoted" | "issued" | "completed" | "expired" | "cancelled";
+        /**
+         * @description * `percent` - 比例
+         *     * `fixed` - 固定金额
+         * @enum {string}
+         */
+        RateKindEnum: "percent" | "fixed";
         RatingInputRequest: {
             vehicle_id?: number | null;
             vehicle?: components["schemas"]["RatingVehicleRequest"];
@@ -1717,6 +2209,73 @@ export interface components {
          * @enum {string}
          */
         ReminderStatusEnum: "open" | "done" | "dismissed";
+        Rule: {
+            readonly id: number;
+            line: components["schemas"]["CommissionLineEnum"];
+            /** @description PICC … */
+            insurer?: string | null;
+            tier?: number | null;
+            distance?: number | null;
+            /** @default percent */
+            rate_kind: components["schemas"]["RateKindEnum"];
+            /** Format: decimal */
+            rate?: string | null;
+            /** Format: decimal */
+            amount?: string | null;
+            /** Format: decimal */
+            cap?: string | null;
+            /** Format: date */
+            valid_from?: string | null;
+            /** Format: date */
+            valid_to?: string | null;
+        };
+        RuleRequest: {
+            line: components["schemas"]["CommissionLineEnum"];
+            /** @description PICC … */
+            insurer?: string | null;
+            tier?: number | null;
+            distance?: number | null;
+            /** @default percent */
+            rate_kind: components["schemas"]["RateKindEnum"];
+            /** Format: decimal */
+            rate?: string | null;
+            /** Format: decimal */
+            amount?: string | null;
+            /** Format: decimal */
+            cap?: string | null;
+            /** Format: date */
+            valid_from?: string | null;
+            /** Format: date */
+            valid_to?: string | null;
+        };
+        Run: {
+            readonly id: number;
+            status?: components["schemas"]["RunStatusEnum"];
+            status_label: string;
+            /** @description percent */
+            progress?: number;
+            step?: string;
+            statements?: number;
+            error?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+        };
+        /**
+         * @description * `queued` - 排队中
+         *     * `running` - 结算中
+         *     * `done` - 已完成
+         *     * `failed` - 失败
+         * @enum {string}
+         */
+        RunStatusEnum: "queued" | "running" | "done" | "failed";
+        /**
+         * @description * `differential` - 级差
+         *     * `per_level` - 逐级分成
+         * @enum {string}
+         */
+        SchemeEnum: "differential" | "per_level";
         Scope: {
             kind: components["schemas"]["ScopeKindEnum"];
             schema_name: string | null;
@@ -1728,6 +2287,12 @@ export interface components {
          * @enum {string}
          */
         ScopeKindEnum: "tenant" | "public";
+        /**
+         * @description * `same_level` - 同级结算
+         *     * `cross_level` - 跨级结算
+         * @enum {string}
+         */
+        SettlementModeEnum: "same_level" | "cross_level";
         SmsSendRequest: {
             mobile: string;
         };
@@ -1741,14 +2306,73 @@ export interface components {
             referral_code?: string;
         };
         /**
-         * @description * `pending` - 待审核
-         *     * `active` - 正常
-         *     * `inactive` - 已停用
+         * @description * `pending` - pending
+         *     * `confirmed` - confirmed
+         *     * `settled` - settled
          * @enum {string}
          */
-        Status3b1Enum: "pending" | "active" | "inactive";
+        StateEnum: "pending" | "confirmed" | "settled";
+        Statement: {
+            readonly id: number;
+            period: string;
+            period_status: string;
+            distributor: number;
+            distributor_name: string;
+            distributor_mobile: string;
+            /** @default  */
+            tier: string;
+            settlement_mode: components["schemas"]["SettlementModeEnum"];
+            settlement_mode_label: string;
+            /** @description kind -> amount */
+            totals?: unknown;
+            /** Format: decimal */
+            earned: string;
+            /** Format: decimal */
+            receivable: string;
+            /** Format: decimal */
+            payable: string;
+            /** @description [{distributor_id|null, name, receive, pay}] */
+            counterparties?: unknown;
+            status?: components["schemas"]["StatementStatusEnum"];
+            status_label: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+        };
+        StatementDetail: {
+            readonly id: number;
+            period: string;
+            period_status: string;
+            distributor: number;
+            distributor_name: string;
+            distributor_mobile: string;
+            /** @default  */
+            tier: string;
+            settlement_mode: components["schemas"]["SettlementModeEnum"];
+            settlement_mode_label: string;
+            /** @description kind -> amount */
+            totals?: unknown;
+            /** Format: decimal */
+            earned: string;
+            /** Format: decimal */
+            receivable: string;
+            /** Format: decimal */
+            payable: string;
+            /** @description [{distributor_id|null, name, receive, pay}] */
+            counterparties?: unknown;
+            status?: components["schemas"]["StatementStatusEnum"];
+            status_label: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+            entries: components["schemas"]["Entry"][];
+        };
+        /**
+         * @description * `open` - 待支付
+         *     * `paid` - 已支付
+         * @enum {string}
+         */
+        StatementStatusEnum: "open" | "paid";
         StatusRequest: {
-            status: components["schemas"]["Status3b1Enum"];
+            status: components["schemas"]["DistributorStatusEnum"];
         };
         SurrenderRequest: {
             /** Format: decimal */
@@ -1931,6 +2555,22 @@ export interface components {
          * @enum {string}
          */
         VehicleTaxTableSourceEnum: "tenant" | "built_in";
+        VolumeTier: {
+            /** Format: decimal */
+            threshold: string;
+            /** Format: decimal */
+            rate: string;
+            /** @default false */
+            include_goods: boolean;
+        };
+        VolumeTierRequest: {
+            /** Format: decimal */
+            threshold: string;
+            /** Format: decimal */
+            rate: string;
+            /** @default false */
+            include_goods: boolean;
+        };
     };
     responses: never;
     parameters: never;
@@ -2093,6 +2733,463 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Branding"];
+                };
+            };
+        };
+    };
+    adjustments_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AdjustmentRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["AdjustmentRequest"];
+                "multipart/form-data": components["schemas"]["AdjustmentRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Entry"];
+                };
+            };
+        };
+    };
+    v1_commissions_campaigns_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"][];
+                };
+            };
+        };
+    };
+    campaigns_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CampaignRequest"];
+                "multipart/form-data": components["schemas"]["CampaignRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Campaign"];
+                };
+            };
+        };
+    };
+    entries_list: {
+        parameters: {
+            query?: {
+                distributor?: number;
+                kind?: "adjustment" | "campaign" | "commission" | "promotion" | "volume_bonus";
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 2026-10 */
+                period?: string;
+                /** @description 保单号 */
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEntryList"];
+                };
+            };
+        };
+    };
+    my_income_entries: {
+        parameters: {
+            query?: {
+                kind?: "adjustment" | "campaign" | "commission" | "promotion" | "volume_bonus";
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 2026-10 */
+                period?: string;
+                /** @description 保单号 */
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedEntryList"];
+                };
+            };
+        };
+    };
+    my_income_summary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["IncomeSummary"];
+                };
+            };
+        };
+    };
+    performance_list: {
+        parameters: {
+            query?: {
+                /** @description 2026-01 */
+                from?: string;
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PerformanceRow"][];
+                };
+            };
+        };
+    };
+    v1_commissions_periods_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Period"][];
+                };
+            };
+        };
+    };
+    periods_close: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+        };
+    };
+    periods_run: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Run"];
+                };
+            };
+        };
+    };
+    v1_commissions_plans_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanList"][];
+                };
+            };
+        };
+    };
+    plans_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlanInputRequest"];
+                "multipart/form-data": components["schemas"]["PlanInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDetail"];
+                };
+            };
+        };
+    };
+    plans_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDetail"];
+                };
+            };
+        };
+    };
+    plans_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlanInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlanInputRequest"];
+                "multipart/form-data": components["schemas"]["PlanInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDetail"];
+                };
+            };
+        };
+    };
+    plans_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    plans_put_in_force: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlanDetail"];
+                };
+            };
+        };
+    };
+    v1_commissions_statements_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 结算月份 id */
+                period?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedStatementList"];
+                };
+            };
+        };
+    };
+    statements_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StatementDetail"];
+                };
+            };
+        };
+    };
+    statements_export: {
+        parameters: {
+            query?: {
+                /** @description DRF keeps ?format= for itself */
+                file?: "pdf" | "xlsx";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/pdf": string;
+                    "application/octet-stream": string;
+                };
+            };
+        };
+    };
+    statements_pay: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Statement"];
                 };
             };
         };
@@ -3108,8 +4205,8 @@ export interface operations {
                 plate?: string;
                 /** @description 推广员姓名或手机号 */
                 promoter?: string;
-                /** @description 逗号分隔的状态 */
-                status?: "agent_quoted" | "cancelled" | "completed" | "expired" | "issued" | "platform_quoted";
+                /** @description 一个或多个状态，逗号分隔：platform_quoted, agent_quoted, issued, completed, expired, cancelled */
+                status?: string;
                 vehicle_id?: number;
             };
             header?: never;
@@ -3323,8 +4420,8 @@ export interface operations {
                 plate?: string;
                 /** @description 推广员姓名或手机号 */
                 promoter?: string;
-                /** @description 逗号分隔的状态 */
-                status?: "agent_quoted" | "cancelled" | "completed" | "expired" | "issued" | "platform_quoted";
+                /** @description 一个或多个状态，逗号分隔：platform_quoted, agent_quoted, issued, completed, expired, cancelled */
+                status?: string;
                 vehicle_id?: number;
             };
             header?: never;

@@ -1,4 +1,4 @@
-"""The quote tests' world: Datang works with the six seeded insurers, Bowei with PICC only."""
+"""The insurers the tenants work with in tests: Datang the six seeded ones, Bowei PICC only."""
 
 from datetime import timedelta
 from decimal import Decimal

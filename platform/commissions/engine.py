@@ -1,0 +1,279 @@
+"""The commission engine, set-based: one SQL statement prices every beneficiary of every sale in a
+batch (one policy as it is issued, or a whole book in the benchmark), so the arithmetic lives in
+one place and scales.
+
+For each issued policy with a seller, the seller's upline as it stood at ``issued_at`` (the closure
+table with validity periods) is joined with the plan's rules:
+
+* **per-level share** (逐级分成): the rule for the beneficiary's distance from the seller;
+* **differential** (级差): the rule for the beneficiary's tier is a cumulative rate; a level earns
+  its rate minus the highest rate below it in the chain (never less than 0).
+
+Referring customers (not licensed) earn nothing on insurance: their share stays with the tenant, but
+in a differential chain their rate still counts as "below" for the levels above them. A rule's cap
+limits one beneficiary's amount on one sale. Walking up from the seller, the running total never
+exceeds the commission the tenant received for the sale (premium × the insurer's rate): the level
+that crosses it gets the remainder, the ones above nothing. Amounts round half-up to the cent.
+"""
+
+from datetime import date, datetime
+from decimal import Decimal
+from typing import Any
+
+from django.conf import settings
+from django.db import connection
+from django.utils import timezone
+
+from commissions.models import Entry, Period, PeriodStatus, Plan, Scheme
+
+LINE_LABELS_SQL = """CASE s.line WHEN 'ctpl' THEN '交强险保费' WHEN 'commercial' THEN '商业险保费'
+    WHEN 'goods' THEN '商品金额' ELSE '服务金额' END"""
+
+ENTRY_COLUMNS = (
+    "period_id, distributor_id, kind, source_type, source_id, source_number, line, insurer_code, seller_id, "
+    "level, plan_id, rule_id, campaign_id, basis, rate, amount, formula, path, sale_at, reverses_id, reason, "
+    "created_by_id, created_at"
+)
+ON_CONFLICT_ONCE = (
+    "ON CONFLICT (source_type, source_id, distributor_id, kind) "
+    "WHERE (reverses_id IS NULL AND NOT (kind = 'adjustment')) DO NOTHING"
+)
+
+
+def _sales_sql(policy_filter: str) -> str:
+    return f"""
+    sale AS (
+        SELECT p.id, p.number, p.line, i.code AS insurer_code, p.insurer_id, p.premium AS basis,
+               round(p.premium * p.commission_rate, 2) AS received, p.issued_at, p.promoter_id AS seller_id,
+               q.region, (p.issued_at AT TIME ZONE %(tz)s)::date AS sale_day
+        FROM quotes_policy p
+        JOIN quotes_quote q ON q.id = p.quote_id
+        JOIN directory_insurer i ON i.id = p.insurer_id
+        WHERE p.promoter_id IS NOT NULL AND {policy_filter}
+    )"""
+
+
+def _period_join(day: str) -> str:
+    return f"""LEFT JOIN commissions_period pr ON pr.year = extract(year FROM {day})
+        AND pr.month = extract(month FROM {day}) AND pr.status = 'open'"""
+
+
+def period_for(day: date) -> Period:
+    period, _ = Period.objects.get_or_create(year=day.year, month=day.month)
+    return period
+
+
+def current_open_period(today: date | None = None) -> Period:
+    """Where late entries go: this month's period, or the first open month after it."""
+    day = today or timezone.localdate()
+    year, month = day.year, day.month
+    while True:
+        period = period_for(date(year, month, 1))
+        if period.status == PeriodStatus.OPEN:
+            return period
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+
+
+def _ensure_periods(policy_filter: str, params: dict[str, Any]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""INSERT INTO commissions_period (year, month, status)
+                SELECT DISTINCT extract(year FROM d)::int, extract(month FROM d)::int, 'open'
+                FROM (SELECT (p.issued_at AT TIME ZONE %(tz)s)::date AS d FROM quotes_policy p
+                      WHERE p.promoter_id IS NOT NULL AND {policy_filter}) days
+                ON CONFLICT (year, month) DO NOTHING""",
+            params,
+        )
+
+
+def _filter(policy_ids: list[int] | None) -> tuple[str, dict[str, Any]]:
+    if policy_ids is None:
+        return "TRUE", {}
+    return "p.id = ANY(%(ids)s)", {"ids": list(policy_ids)}
+
+
+def entries_for_policies(*, plan: Plan, policy_ids: list[int] | None, today: date | None = None) -> int:
+    """Write the commission (and campaign) entries of the given issued policies (all when None).
+    Idempotent: a sale already priced gets nothing new. Returns the number of entries written."""
+    policy_filter, params = _filter(policy_ids)
+    params = {
+        **params,
+        "tz": settings.TIME_ZONE,
+        "plan_id": plan.pk,
+        "fallback": current_open_period(today).pk,
+    }
+    _ensure_periods(policy_filter, params)
+    differential = plan.scheme == Scheme.DIFFERENTIAL
+    match = "r.tier_id = c.tier_id" if differential else "r.distance = c.depth"
+    step = "GREATEST(v - prev_v, 0)" if differential else "v"
+    percent_text = (
+        "format('%%s %%s × (%%s%%%% − %%s%%%%)', label, basis, trim_scale(v * 100), trim_scale(prev_v * 100))"
+        if differential
+        else "format('%%s %%s × %%s%%%%', label, basis, trim_scale(v * 100))"
+    )
+    fixed_text = "format('固定 %%s − %%s 元', v, prev_v)" if differential else "format('固定 %%s 元', v)"
+    sql = f"""
+    WITH {_sales_sql(policy_filter)},
+    chain AS (
+        SELECT s.*, {LINE_LABELS_SQL} AS label, np.ancestor_id AS beneficiary, np.depth, d.kind AS dkind,
+               d.tier_id
+        FROM sale s
+        JOIN network_networkpath np ON np.descendant_id = s.seller_id AND np.valid_from <= s.issued_at
+             AND (np.valid_to IS NULL OR np.valid_to > s.issued_at)
+        JOIN network_distributor d ON d.id = np.ancestor_id
+    ),
+    rated AS (
+        SELECT c.*, r.id AS rule_id, r.rate_kind, r.cap,
+               CASE WHEN r.rate_kind = 'fixed' THEN r.amount ELSE r.rate END AS v
+        FROM chain c
+        LEFT JOIN LATERAL (
+            SELECT r.* FROM commissions_rule r
+            WHERE r.plan_id = %(plan_id)s AND r.line = c.line
+              AND (r.insurer_id IS NULL OR r.insurer_id = c.insurer_id)
+              AND (r.valid_from IS NULL OR r.valid_from <= c.sale_day)
+              AND (r.valid_to IS NULL OR r.valid_to >= c.sale_day)
+              AND {match}
+            ORDER BY r.insurer_id NULLS LAST, r.id
+            LIMIT 1
+        ) r ON TRUE
+    ),
+    stepped AS (
+        SELECT rated.*,
+               COALESCE(MAX(v) OVER (PARTITION BY id ORDER BY depth
+                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prev_v
+        FROM rated
+    ),
+    raw AS (
+        SELECT stepped.*, {step} AS eff,
+               CASE WHEN rule_id IS NULL OR (dkind = 'customer' AND line IN ('ctpl', 'commercial')) THEN 0
+                    WHEN rate_kind = 'fixed' THEN {step}
+                    ELSE round(basis * {step}, 2) END AS uncapped
+        FROM stepped
+    ),
+    capped AS (
+        SELECT raw.*, LEAST(uncapped, COALESCE(cap, 'Infinity')) AS raw_amount FROM raw
+    ),
+    paid AS (
+        SELECT capped.*,
+               GREATEST(0, LEAST(raw_amount, received - COALESCE(SUM(raw_amount) OVER (
+                   PARTITION BY id ORDER BY depth ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))
+                   AS amount,
+               array_agg(beneficiary) OVER (PARTITION BY id ORDER BY depth DESC
+                                            ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS path
+        FROM capped
+    )
+    INSERT INTO commissions_entry ({ENTRY_COLUMNS})
+    SELECT COALESCE(pr.id, %(fallback)s), beneficiary, 'commission', 'policy', s.id, number, line, insurer_code,
+           seller_id, depth, %(plan_id)s, rule_id, NULL, basis,
+           CASE WHEN rate_kind = 'percent' THEN eff END, amount,
+           left(CASE WHEN rate_kind = 'fixed' THEN {fixed_text} ELSE {percent_text} END
+                || format(' = %%s', uncapped)
+                || CASE WHEN raw_amount < uncapped THEN format('，单笔封顶 %%s', raw_amount) ELSE '' END
+                || CASE WHEN amount < raw_amount
+                        THEN format('，本单手续费 %%s 已分完，实得 %%s', received, amount) ELSE '' END, 300),
+           path, issued_at, NULL, '', NULL, now()
+    FROM paid s {_period_join("s.sale_day")}
+    WHERE amount > 0
+    {ON_CONFLICT_ONCE}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        written = cursor.rowcount
+    return written + _campaign_entries(policy_filter, params)
+
+
+def _campaign_entries(policy_filter: str, params: dict[str, Any]) -> int:
+    """活动手续费: the best campaign a sale qualifies for, per beneficiary (campaigns do not stack),
+    within what is left of the tenant's commission after the plan's entries."""
+    sql = f"""
+    WITH {_sales_sql(policy_filter)},
+    spent AS (
+        SELECT source_id, SUM(amount) AS total FROM commissions_entry
+        WHERE source_type = 'policy' AND kind = 'commission' AND reverses_id IS NULL
+          AND source_id IN (SELECT id FROM sale)
+        GROUP BY source_id
+    ),
+    offer AS (
+        SELECT DISTINCT ON (s.id, np.ancestor_id)
+               s.*, {LINE_LABELS_SQL} AS label, c.id AS campaign_id, c.name AS campaign_name, c.rate,
+               np.ancestor_id AS beneficiary, np.depth, d.kind AS dkind
+        FROM sale s
+        JOIN commissions_campaign c ON s.line = ANY(c.lines) AND s.sale_day BETWEEN c.valid_from AND c.valid_to
+             AND (cardinality(c.insurer_codes) = 0 OR s.insurer_code = ANY(c.insurer_codes))
+             AND (cardinality(c.regions) = 0 OR s.region = ANY(c.regions))
+        JOIN network_networkpath np ON np.descendant_id = s.seller_id AND np.depth = c.distance
+             AND np.valid_from <= s.issued_at AND (np.valid_to IS NULL OR np.valid_to > s.issued_at)
+        JOIN network_distributor d ON d.id = np.ancestor_id
+        WHERE NOT (d.kind = 'customer' AND s.line IN ('ctpl', 'commercial'))
+        ORDER BY s.id, np.ancestor_id, c.rate DESC, c.id
+    ),
+    paid AS (
+        SELECT o.*, round(o.basis * o.rate, 2) AS uncapped,
+               GREATEST(0, LEAST(round(o.basis * o.rate, 2), o.received - COALESCE(sp.total, 0)
+                   - COALESCE(SUM(round(o.basis * o.rate, 2)) OVER (PARTITION BY o.id ORDER BY o.depth, o.beneficiary
+                       ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0))) AS amount
+        FROM offer o LEFT JOIN spent sp ON sp.source_id = o.id
+    )
+    INSERT INTO commissions_entry ({ENTRY_COLUMNS})
+    SELECT COALESCE(pr.id, %(fallback)s), beneficiary, 'campaign', 'policy', s.id, number, line, insurer_code,
+           seller_id, depth, NULL, NULL, campaign_id, basis, rate, amount,
+           left(format('活动「%%s」：%%s %%s × %%s%%%% = %%s', campaign_name, label, basis, trim_scale(rate * 100),
+                       uncapped)
+                || CASE WHEN amount < uncapped
+                        THEN format('，本单手续费 %%s 已分完，实得 %%s', received, amount) ELSE '' END, 300),
+           ARRAY(SELECT up.ancestor_id FROM network_networkpath up
+                 WHERE up.descendant_id = s.beneficiary AND up.valid_from <= s.issued_at
+                   AND (up.valid_to IS NULL OR up.valid_to > s.issued_at)
+                 ORDER BY up.depth DESC),
+           issued_at, NULL, '', NULL, now()
+    FROM paid s {_period_join("s.sale_day")}
+    WHERE amount > 0
+    {ON_CONFLICT_ONCE}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def reverse_policy_entries(
+    *,
+    policy_id: int,
+    refund_amount: Decimal,
+    premium: Decimal,
+    at: datetime,
+    reason: str,
+    today: date | None = None,
+) -> int:
+    """退保: negative entries for every entry the policy paid, at the original rates, scaled by the
+    share of the premium refunded (all of it: the entries and their reversals sum to zero). They go
+    in the original period while it is open, else in the current open one. Idempotent."""
+    ratio = (refund_amount / premium) if premium else Decimal(1)
+    ratio = min(max(ratio, Decimal(0)), Decimal(1))
+    params: dict[str, Any] = {
+        "policy_id": policy_id,
+        "ratio": ratio,
+        "ratio_text": format(ratio.quantize(Decimal("0.0001")).normalize(), "f"),
+        "at": at,
+        "reason": reason[:200],
+        "fallback": current_open_period(today).pk,
+    }
+    sql = f"""
+    INSERT INTO commissions_entry ({ENTRY_COLUMNS})
+    SELECT COALESCE(pr.id, %(fallback)s), e.distributor_id, e.kind, e.source_type, e.source_id, e.source_number,
+           e.line, e.insurer_code, e.seller_id, e.level, e.plan_id, e.rule_id, e.campaign_id,
+           -round(e.basis * %(ratio)s, 2), e.rate, -round(e.amount * %(ratio)s, 2),
+           left(format('退保冲回：原 %%s × 退费比例 %%s = -%%s', e.amount, %(ratio_text)s,
+                       round(e.amount * %(ratio)s, 2)), 300),
+           e.path, %(at)s, e.id, %(reason)s, NULL, now()
+    FROM commissions_entry e
+    LEFT JOIN commissions_period pr ON pr.id = e.period_id AND pr.status = 'open'
+    WHERE e.source_type = 'policy' AND e.source_id = %(policy_id)s AND e.reverses_id IS NULL AND e.amount > 0
+    ON CONFLICT (reverses_id) DO NOTHING
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def entries_of(source_type: str, source_id: int) -> list[Entry]:
+    return list(Entry.objects.filter(source_type=source_type, source_id=source_id).order_by("level", "id"))
