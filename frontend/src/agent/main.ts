@@ -1,5 +1,6 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
 import ReferralPage from '@shared/mobile/ReferralPage.vue'
+import { quotePages } from '../quote-mobile/routes'
 import CustomerDetailPage from './CustomerDetailPage.vue'
 import CustomerNewPage from './CustomerNewPage.vue'
 import CustomersPage from './CustomersPage.vue'
@@ -12,10 +13,10 @@ void createMobileApp({
   roleLabel: '代理人',
   allowSms: false,
   entries: [
-    { key: 'quote', label: '快速报价', icon: 'balance-o' },
+    { key: 'quote', label: '快速报价', icon: 'balance-o', route: 'quote' },
     { key: 'customers', label: '客户管理', icon: 'friends-o', route: 'customers' },
     { key: 'reminders', label: '待办提醒', icon: 'bell', route: 'reminders' },
-    { key: 'quotes', label: '报价管理', icon: 'orders-o' },
+    { key: 'quotes', label: '报价管理', icon: 'orders-o', route: 'quotes' },
     { key: 'team', label: '我的团队', icon: 'cluster-o', route: 'team' },
     { key: 'invite', label: '邀请代理人', icon: 'qr', route: 'invite' },
     { key: 'performance', label: '业绩', icon: 'chart-trending-o' },
@@ -29,5 +30,6 @@ void createMobileApp({
     { path: '/team', name: 'team', component: TeamPage },
     { path: '/invite', name: 'invite', component: ReferralPage },
     { path: '/join', name: 'join', component: JoinPage, meta: { public: true } },
+    ...quotePages,
   ],
 })

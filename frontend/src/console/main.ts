@@ -27,6 +27,8 @@ async function main() {
         // customers bring the date pickers, drawer and tabs: loaded when first opened, not with the login page
         { path: 'customers', name: 'customers', component: () => import('./CustomersPage.vue') },
         { path: 'reminders', name: 'reminders', component: () => import('./RemindersPage.vue') },
+        { path: 'quotes', name: 'quotes', component: () => import('./QuotesPage.vue') },
+        { path: 'insurers', name: 'insurers', component: () => import('./InsurersPage.vue') },
       ],
     },
   ])

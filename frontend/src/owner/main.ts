@@ -1,5 +1,6 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
 import ReferralPage from '@shared/mobile/ReferralPage.vue'
+import { quotePages } from '../quote-mobile/routes'
 import VehiclesPage from './VehiclesPage.vue'
 
 void createMobileApp({
@@ -8,7 +9,8 @@ void createMobileApp({
   allowSms: true,
   entries: [
     { key: 'vehicles', label: '我的车辆', icon: 'logistics', route: 'vehicles' },
-    { key: 'quote', label: '快速报价', icon: 'balance-o' },
+    { key: 'quote', label: '快速报价', icon: 'balance-o', route: 'quote' },
+    { key: 'quotes', label: '我的报价', icon: 'orders-o', route: 'quotes' },
     { key: 'booking', label: '保养预约', icon: 'calendar-o' },
     { key: 'gifts', label: '礼包', icon: 'gift-o' },
     { key: 'mall', label: '商城', icon: 'shop-o' },
@@ -17,5 +19,6 @@ void createMobileApp({
   pages: [
     { path: '/vehicles', name: 'vehicles', component: VehiclesPage },
     { path: '/referral', name: 'referral', component: ReferralPage },
+    ...quotePages,
   ],
 })

@@ -1,0 +1,388 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { defineComponent, h } from 'vue'
+import { createMemoryHistory } from 'vue-router'
+import { createShell } from '@shared/shell'
+import { CONSOLE } from './context'
+import QuotesPage from './QuotesPage.vue'
+
+const json = (status: number, body: unknown) =>
+  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
+
+const picc = { code: 'PICC', name: '中国人民财产保险', short_name: '人保财险', logo: '', color: '#E60012' }
+const pingan = { code: 'PINGAN', name: '中国平安财产保险', short_name: '平安产险', logo: '', color: '#F26B1D' }
+const zhang = { id: 11, name: '张伟', mobile: '13800138000' }
+const li = { id: 5, name: '李娜', mobile: '13700137000' }
+
+const issued = {
+  id: 1,
+  number: 'Q20260302000001',
+  policy_numbers: { ctpl: 'PICC-CTPL-0001', commercial: 'PICC-COMM-0001' },
+  customer: zhang,
+  vehicle: 7,
+  plate: '粤B2088Z',
+  status: 'issued',
+  status_label: '已出单',
+  channel: 'agent',
+  channel_label: '代理人',
+  promoter: li,
+  premium: '4626.17',
+  insurer: picc,
+  created_at: '2026-03-02T02:01:59Z',
+  valid_until: '2026-03-09',
+  updated_at: '2026-03-02T02:05:00Z',
+}
+const quoted = {
+  ...issued,
+  id: 2,
+  number: 'Q20260301000002',
+  policy_numbers: { ctpl: null, commercial: null },
+  plate: '粤B33333',
+  status: 'agent_quoted',
+  status_label: '代理人已报价',
+  promoter: null,
+  premium: '3950.00',
+  insurer: null,
+}
+
+const breakdown = {
+  region: '广东',
+  rating_table: '人保 2026 家庭自用',
+  ctpl: {
+    use: 'family',
+    band: '6座以下',
+    base_premium: '950.00',
+    region: '广东',
+    floating_scheme: 5,
+    history_class: 'A1',
+    floating_rate: '-0.10',
+    premium: '855.00',
+  },
+  vehicle_tax: { table_province: '广东', displacement_band: '1.6–2.0L', exempt: false, annual_tax: '480.00', tax_year: 2026, months: 12, amount: '480.00' },
+  actual_value: null,
+  commercial_lines: [
+    {
+      code: 'third_party',
+      name: '第三者责任保险',
+      limit: '1000000.00',
+      seats: null,
+      limit_per_seat: null,
+      base_premium: '1570.00',
+      ncd: '0.8',
+      autonomous_pricing_factor: '0.85',
+      traffic_violation_factor: '1',
+      premium: '1067.60',
+    },
+  ],
+}
+const option = (id: number, insurer: typeof picc, total: string, rank: number) => ({
+  id,
+  insurer,
+  available: true,
+  unavailable_reason: '',
+  rank,
+  cheapest: rank === 1,
+  base_factor: '0.8500',
+  autonomous_pricing_factor: '0.8500',
+  factor_min: '0.7500',
+  factor_max: '0.9500',
+  ctpl_premium: '855.00',
+  vehicle_tax: '480.00',
+  commercial_premium: '2615.00',
+  total,
+  ctpl_commission_rate: '0.0400',
+  commercial_commission_rate: '0.2000',
+  commission: '557.20',
+  breakdown,
+})
+const quotedDetail = {
+  ...quoted,
+  region: '广东',
+  rated_on: '2026-03-01',
+  vehicle_snapshot: {},
+  history: {},
+  coverages: { ctpl: true, vehicle_tax: true, commercial: [{ code: 'third_party', limit: '1000000' }] },
+  options: [option(21, picc, '3950.00', 1), option(22, pingan, '4102.35', 2)],
+  policies: [],
+  payment: null,
+  events: [
+    { id: 1, action: 'create', from_status: '', to_status: 'platform_quoted', actor_name: '李娜', actor_role: 'agent', note: '', at: '2026-03-01T01:00:00Z' },
+    { id: 2, action: 'send', from_status: 'platform_quoted', to_status: 'agent_quoted', actor_name: '李娜', actor_role: 'agent', note: '已微信发给客户', at: '2026-03-01T01:10:00Z' },
+  ],
+  actions: ['adjust', 'accept', 'cancel'],
+}
+const issuedDetail = {
+  ...quotedDetail,
+  ...issued,
+  options: [option(11, picc, '4626.17', 1)],
+  policies: [
+    {
+      id: 41,
+      quote: 1,
+      quote_number: issued.number,
+      insurer: picc,
+      line: 'ctpl',
+      line_label: '交强险',
+      number: 'PICC-CTPL-0001',
+      premium: '855.00',
+      vehicle_tax: '480.00',
+      commission_rate: '0.0400',
+      starts_on: '2026-03-03',
+      ends_on: '2027-03-02',
+      status: 'active',
+      status_label: '有效',
+      issued_at: '2026-03-02T02:05:00Z',
+      cancelled_at: null,
+      refund_amount: null,
+      cancel_reason: '',
+      customer: 11,
+      customer_name: '张伟',
+      plate: '粤B2088Z',
+    },
+  ],
+  actions: ['pay'],
+}
+
+/** A plain box for the date range: "2026-03-01~2026-03-31" in, ['2026-03-01', '2026-03-31'] out. */
+const DatePickerStub = defineComponent({
+  props: { modelValue: { type: null, default: null } },
+  emits: ['update:modelValue', 'change'],
+  setup(props, { emit, attrs }) {
+    return () =>
+      h('input', {
+        'data-testid': attrs['data-testid'],
+        value: Array.isArray(props.modelValue) ? props.modelValue.join('~') : '',
+        onChange: (e: Event) => {
+          const raw = (e.target as HTMLInputElement).value
+          const value = raw ? raw.split('~') : null
+          emit('update:modelValue', value)
+          emit('change', value)
+        },
+      })
+  },
+})
+
+type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
+
+function fakeServer(answer: Answer = () => undefined) {
+  return vi.fn(async (req: Request) => {
+    const url = new URL(req.url)
+    const own = await answer(req, url)
+    if (own) return own
+    if (url.pathname === '/api/v1/quotes/') return json(200, page([issued, quoted]))
+    if (url.pathname === '/api/v1/quotes/1/') return json(200, issuedDetail)
+    if (url.pathname === '/api/v1/quotes/2/') return json(200, quotedDetail)
+    return json(404, { code: 'not_found', message: '未找到', fields: {} })
+  })
+}
+
+async function mountPage(roles = ['tenant_admin']) {
+  const { router, session, brand } = createShell(
+    'console',
+    [
+      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
+      { path: '/', name: 'quotes', component: QuotesPage },
+    ],
+    createMemoryHistory(),
+  )
+  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
+  mount(QuotesPage, {
+    attachTo: document.body,
+    global: {
+      plugins: [router],
+      provide: { [CONSOLE as symbol]: { session, brand } },
+      stubs: { transition: false, 'transition-group': false, ElDatePicker: DatePickerStub },
+    },
+  })
+  await flushPromises()
+}
+
+const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
+const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
+
+async function fill(id: string, value: string, event = 'input') {
+  const el = byTestId(id)
+  const input = (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el : el.querySelector('input, textarea')) as HTMLInputElement
+  input.value = value
+  input.dispatchEvent(new Event(event))
+  await flushPromises()
+}
+
+const errorNextTo = (id: string) =>
+  byTestId(id).closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim()
+const settle = async () => {
+  await flushPromises()
+  await new Promise((r) => setTimeout(r, 150))
+}
+
+beforeEach(() => {
+  window.localStorage.clear()
+  document.body.innerHTML = ''
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('console: quotes (报价管理)', () => {
+  it('lists quotes like the original screen: number, policy numbers, customer, plate, status, promoter, premium', async () => {
+    const fetchMock = fakeServer()
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+
+    const rows = [...byTestId('quotes-table').querySelectorAll('.el-table__body tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
+    )
+    expect(rows).toHaveLength(2)
+    expect(rows[0].slice(0, 8)).toEqual([
+      '1',
+      'Q20260302000001',
+      '交强 PICC-CTPL-0001商业 PICC-COMM-0001',
+      '张伟13800138000',
+      '粤B2088Z',
+      '已出单',
+      '李娜',
+      '¥4,626.17人保财险',
+    ])
+    expect(rows[1].slice(0, 8)).toEqual(['2', 'Q20260301000002', '—', '张伟13800138000', '粤B33333', '代理人已报价', '—', '¥3,950.00'])
+    expect(rows[0][8]).toMatch(/^2026-03-02 \d\d:01:59$/)
+    expect(rows[0][9]).toBe('查看')
+    expect(byTestId('quotes-total').textContent).toBe('共2条记录，当前显示第 1 页')
+    expect(new URL(fetchMock.mock.calls[0][0].url).search).toBe('?page=1&page_size=20')
+  })
+
+  it('passes the filters to the API: statuses comma-separated, plate, customer, promoter, number, dates', async () => {
+    const fetchMock = fakeServer()
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+
+    const options = [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')]
+    options.find((o) => o.textContent?.trim() === '代理人已报价')!.click()
+    await flushPromises()
+    options.find((o) => o.textContent?.trim() === '已出单')!.click()
+    await flushPromises()
+    await fill('quotes-plate', '粤b2088z')
+    await fill('quotes-customer', '张伟')
+    await fill('quotes-promoter', '李娜')
+    await fill('quotes-number', 'PICC-CTPL')
+    await fill('quotes-created', '2026-03-01~2026-03-31', 'change')
+    byTestId('quotes-search').click()
+    await flushPromises()
+
+    const last = new URL(fetchMock.mock.calls.at(-1)![0].url)
+    expect(last.pathname).toBe('/api/v1/quotes/')
+    expect(Object.fromEntries(last.searchParams)).toEqual({
+      status: 'agent_quoted,issued',
+      plate: '粤B2088Z',
+      customer: '张伟',
+      promoter: '李娜',
+      number: 'PICC-CTPL',
+      created_from: '2026-03-01',
+      created_to: '2026-03-31',
+      page: '1',
+      page_size: '20',
+    })
+  })
+
+  it('opens a quote: every insurer with its total, the breakdown, the history; 调整系数 sends the factor', async () => {
+    let adjusted: unknown = null
+    const fetchMock = fakeServer(async (req, url) => {
+      if (url.pathname === '/api/v1/quotes/2/options/22/adjust/' && req.method === 'POST') {
+        adjusted = await req.clone().json()
+        const again = { ...quotedDetail, options: [quotedDetail.options[0], { ...quotedDetail.options[1], autonomous_pricing_factor: '0.9000', total: '4256.20' }] }
+        return json(200, again)
+      }
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    allByTestId('quote-view')[1].click()
+    await flushPromises()
+
+    const drawer = byTestId('quote-drawer')
+    expect(drawer.textContent).toContain('报价单 Q20260301000002')
+    expect(byTestId('quote-status').textContent?.trim()).toBe('代理人已报价')
+    expect(byTestId('quote-header').textContent).toContain('广东')
+    expect(byTestId('quote-header').textContent).toContain('2026-03-09')
+    expect(byTestId('quote-header').textContent).toContain('交强险、车船税、三者险 100万')
+    expect(allByTestId('option-total').map((e) => e.textContent)).toEqual(['¥3,950.00', '¥4,102.35'])
+    const options = byTestId('quote-options').textContent ?? ''
+    expect(options).toContain('人保财险')
+    expect(options).toContain('最低价')
+    expect(options).toContain('0.7500–0.9500')
+    expect(options).toContain('交强 4% / 商业 20%')
+    // finance's buttons are not an administrator's: the server's `actions` decide
+    expect(allByTestId('quote-pay')).toHaveLength(0)
+    expect(allByTestId('quote-cancel')).toHaveLength(1)
+    const history = byTestId('quote-history').textContent ?? ''
+    expect(history).toContain('生成报价')
+    expect(history).toContain('代理人报价')
+    expect(history).toContain('李娜（代理人）')
+    expect(history).toContain('已微信发给客户')
+
+    // the breakdown of an option, row expanded
+    drawer.querySelector<HTMLElement>('.el-table__expand-icon')!.click()
+    await flushPromises()
+    const explained = byTestId('option-breakdown').textContent ?? ''
+    expect(explained).toContain('基础保费 ¥950.00')
+    expect(explained).toContain('¥855.00')
+    expect(explained).toContain('× 12/12 = ¥480.00')
+    expect(explained).toContain('第三者责任保险')
+    expect(explained).toContain('100万')
+
+    allByTestId('option-adjust')[1].click()
+    await flushPromises()
+    await fill('action-factor', '0.9')
+    await fill('action-factor', '0.9', 'change')
+    byTestId('action-submit').click()
+    await flushPromises()
+    expect(adjusted).toEqual({ factor: '0.9000' })
+    expect(allByTestId('option-total').map((e) => e.textContent)).toEqual(['¥3,950.00', '¥4,256.20'])
+  })
+
+  it('shows a refused transition (409) in the dialog', async () => {
+    vi.stubGlobal(
+      'fetch',
+      fakeServer((_req, url) => {
+        if (url.pathname === '/api/v1/quotes/2/cancel/')
+          return json(409, { code: 'quote_invalid_transition', message: '报价单 Q20260301000002 当前为「已出单」，不能取消报价', fields: {} })
+      }),
+    )
+    await mountPage()
+    allByTestId('quote-view')[1].click()
+    await flushPromises()
+    byTestId('quote-cancel').click()
+    await flushPromises()
+    await fill('action-reason', '客户改主意了')
+    byTestId('action-submit').click()
+    await flushPromises()
+    expect(byTestId('action-error').textContent).toContain('不能取消报价')
+  })
+
+  it('退保 from the policies of an issued quote, with the server’s field errors next to the boxes', async () => {
+    let body: unknown = null
+    vi.stubGlobal(
+      'fetch',
+      fakeServer(async (req, url) => {
+        if (url.pathname === '/api/v1/policies/41/surrender/') {
+          body = await req.clone().json()
+          return json(400, {
+            code: 'invalid',
+            message: '请检查填写的内容',
+            fields: { refund_amount: ['退费金额应在 0 到保费 855.00 之间'], reason: ['请填写退保原因'] },
+          })
+        }
+      }),
+    )
+    await mountPage(['finance'])
+    allByTestId('quote-view')[0].click()
+    await flushPromises()
+    expect(byTestId('quote-policies').textContent).toContain('PICC-CTPL-0001')
+    expect(allByTestId('quote-pay')).toHaveLength(1)
+    byTestId('policy-surrender').click()
+    await flushPromises()
+    await fill('surrender-refund', '900')
+    byTestId('surrender-submit').click()
+    await settle()
+    expect(body).toEqual({ refund_amount: '900', reason: '' })
+    expect(errorNextTo('surrender-refund')).toBe('退费金额应在 0 到保费 855.00 之间')
+    expect(errorNextTo('surrender-reason')).toBe('请填写退保原因')
+  })
+})
