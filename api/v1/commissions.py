@@ -31,6 +31,7 @@ from commissions.models import (
     Line,
     Period,
     Plan,
+    PromotionBearer,
     RateKind,
     Scheme,
     SettlementMode,
@@ -111,6 +112,9 @@ class PlanInputSerializer(serializers.Serializer):
     name = serializers.CharField(max_length=60, allow_blank=True)
     scheme = serializers.ChoiceField(choices=Scheme.choices)
     settlement_mode = serializers.ChoiceField(choices=SettlementMode.choices)
+    promotion_bearer = serializers.ChoiceField(
+        choices=PromotionBearer.choices, default=PromotionBearer.TENANT
+    )
     rules = RuleSerializer(many=True)
     volume_tiers = VolumeTierSerializer(many=True, required=False, default=list)
 
@@ -118,6 +122,7 @@ class PlanInputSerializer(serializers.Serializer):
 class PlanListSerializer(serializers.ModelSerializer):
     scheme_label = serializers.CharField(source="get_scheme_display")
     settlement_mode_label = serializers.CharField(source="get_settlement_mode_display")
+    promotion_bearer_label = serializers.CharField(source="get_promotion_bearer_display")
     rule_count = serializers.IntegerField(help_text="项目数")
     used = serializers.BooleanField(help_text="已产生佣金：只能归档，不能修改或删除")
     created_by_name = serializers.SerializerMethodField()
@@ -125,7 +130,8 @@ class PlanListSerializer(serializers.ModelSerializer):
     class Meta:
         model = Plan
         fields = [
-            "id", "name", "scheme", "scheme_label", "settlement_mode", "settlement_mode_label", "in_force", "status",
+            "id", "name", "scheme", "scheme_label", "settlement_mode", "settlement_mode_label", "promotion_bearer",
+            "promotion_bearer_label", "in_force", "status",
             "rule_count", "used", "created_at", "created_by_name", "updated_at",
         ]  # fmt: skip
 

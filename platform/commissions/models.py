@@ -44,6 +44,12 @@ class RateKind(models.TextChoices):
     FIXED = "fixed", "固定金额"
 
 
+class PromotionBearer(models.TextChoices):
+    SELLER = "seller", "销售人员承担"
+    CHAIN = "chain", "链上按分成比例分担"
+    TENANT = "tenant", "公司承担"
+
+
 class PlanStatus(models.TextChoices):
     ACTIVE = "active", "启用"
     ARCHIVED = "archived", "已归档"
@@ -57,6 +63,10 @@ class Plan(models.Model):
     scheme = models.CharField(max_length=16, choices=Scheme.choices)
     settlement_mode = models.CharField(max_length=16, choices=SettlementMode.choices)
     in_force = models.BooleanField(default=False)
+    # 促销活动结算: who pays for the gift packs or coupons given with a sale (their actual value).
+    promotion_bearer = models.CharField(
+        max_length=8, choices=PromotionBearer.choices, default=PromotionBearer.TENANT
+    )
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"

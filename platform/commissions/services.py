@@ -24,6 +24,7 @@ from commissions.models import (
     PeriodStatus,
     Plan,
     PlanStatus,
+    PromotionBearer,
     RateKind,
     Rule,
     RunStatus,
@@ -36,6 +37,7 @@ from commissions.models import (
 )
 from core.errors import FieldErrors, StateConflict, ValidationFailed
 from core.models import DomainEvent
+from core.money import allocate
 from core.services import audit_event_record
 from directory.models import Insurer
 from network.models import Distributor, NetworkPath, Tier
@@ -43,7 +45,7 @@ from network.models import Distributor, NetworkPath, Tier
 logger = logging.getLogger(__name__)
 
 CONSUMER = "commissions"
-SALE_EVENTS = ("policy.issued", "policy.cancelled")
+SALE_EVENTS = ("policy.issued", "policy.cancelled", "promotion.given")
 
 
 def _percent(rate: Decimal) -> str:
@@ -148,6 +150,7 @@ def plan_save(
     settlement_mode: str,
     rules: list[dict[str, Any]],
     volume_tiers: list[dict[str, Any]] | None = None,
+    promotion_bearer: str = PromotionBearer.TENANT,
 ) -> Plan:
     """Create or replace a plan with its rules. The 交强险 4% cap over the whole chain is checked
     here. A plan that has paid entries cannot change (copy it instead)."""
@@ -165,6 +168,8 @@ def plan_save(
         errors.add("scheme", "分成方式应为级差或逐级分成")
     if settlement_mode not in SettlementMode.values:
         errors.add("settlement_mode", "结算方式应为同级结算或跨级结算")
+    if promotion_bearer not in PromotionBearer.values:
+        errors.add("promotion_bearer", "促销成本应由销售人员、分成链或公司承担")
     if not rules:
         errors.add("rules", "至少需要一条规则")
     rules = [dict(r) for r in rules]
@@ -180,11 +185,16 @@ def plan_save(
     errors.raise_if_any()
     if plan is None:
         plan = Plan.objects.create(
-            name=name, scheme=scheme, settlement_mode=settlement_mode, created_by=actor
+            name=name,
+            scheme=scheme,
+            settlement_mode=settlement_mode,
+            promotion_bearer=promotion_bearer,
+            created_by=actor,
         )
         action = "commission.plan.create"
     else:
         plan.name, plan.scheme, plan.settlement_mode = name, scheme, settlement_mode
+        plan.promotion_bearer = promotion_bearer
         plan.save()
         plan.rules.all().delete()
         plan.volume_tiers.all().delete()
@@ -313,6 +323,16 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
         for event in events:
             if event.kind == "policy.issued":
                 issued.append(int(event.object_id))
+            elif event.kind == "promotion.given":
+                flush()
+                payload = event.payload
+                promotion_charge(
+                    policy_id=int(payload["policy_id"]),
+                    value=Decimal(payload["value"]),
+                    description=str(payload.get("description", "")),
+                    plan=plan,
+                    today=today,
+                )
             elif event.kind == "policy.cancelled":
                 flush()
                 payload = event.payload
@@ -328,6 +348,72 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
         cursor.last_id = events[-1].pk
         cursor.save(update_fields=["last_id"])
         return len(events)
+
+
+def promotion_charge(
+    *, policy_id: int, value: Decimal, description: str, plan: Plan | None, today: date | None = None
+) -> list[Entry]:
+    """促销活动结算: the actual value of the gift packs or coupons given with a sale, charged as
+    the plan says: to the seller; across the chain in proportion to what each earned on the sale
+    (to the cent, largest remainder); or borne by the tenant (no entry). Once per sale."""
+    if plan is None or plan.promotion_bearer == PromotionBearer.TENANT or value <= 0:
+        return []
+    earned = list(
+        Entry.objects.filter(
+            source_type="policy", source_id=policy_id, kind__in=[EntryKind.COMMISSION, EntryKind.CAMPAIGN],
+            reverses__isnull=True, amount__gt=0,
+        ).order_by("level", "id")
+    )  # fmt: skip
+    if not earned:
+        return []
+    sale = earned[0]
+    shares: dict[int, Decimal] = {}
+    paths: dict[int, list[int]] = {}
+    for entry in earned:
+        shares[entry.distributor_id] = shares.get(entry.distributor_id, Decimal(0)) + entry.amount
+        paths[entry.distributor_id] = entry.path
+    if plan.promotion_bearer == PromotionBearer.SELLER and sale.seller_id is not None:
+        charges = {sale.seller_id: value}
+        paths.setdefault(sale.seller_id, _current_path(sale.seller_id))
+        how = "由销售人员承担"
+    else:
+        people = list(shares)
+        parts = allocate(value, [shares[p] for p in people])
+        charges = dict(zip(people, parts, strict=True))
+        how = "按本单分成比例分担"
+    total = sum(shares.values(), Decimal(0))
+    period = current_open_period(today)
+    rows = []
+    for person, amount in charges.items():
+        if amount == 0:
+            continue
+        share = (
+            f"（本单所得 {shares.get(person, Decimal(0))} / {total}）"
+            if plan.promotion_bearer == PromotionBearer.CHAIN
+            else ""
+        )
+        rows.append(
+            Entry(
+                period=period,
+                distributor_id=person,
+                kind=EntryKind.PROMOTION,
+                source_type="policy",
+                source_id=policy_id,
+                source_number=sale.source_number,
+                line=sale.line,
+                insurer_code=sale.insurer_code,
+                seller_id=sale.seller_id,
+                level=0,
+                plan=plan,
+                basis=value,
+                amount=-amount,
+                formula=f"促销「{description}」实际价值 {value}，{how}{share}：-{amount}"[:300],
+                path=paths.get(person) or [person],
+                sale_at=sale.sale_at,
+                reason=description[:200],
+            )  # fmt: skip
+        )
+    return Entry.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _current_path(distributor_id: int) -> list[int]:

@@ -15,10 +15,12 @@ from commissions.models import Entry, Period, Statement
 from commissions.services import (
     adjustment_create,
     campaign_create,
+    process_events,
     settlement_run_execute,
     settlement_start,
 )
 from core.errors import ValidationFailed
+from core.events import emit
 from network.models import NetworkPath
 from network.services import customer_referrer_ensure, distributor_move
 from tests.commissions.conftest import make_plan, on, sell
@@ -303,3 +305,31 @@ def test_a_manual_adjustment_needs_a_reason(chain) -> None:
             Decimal("-12.50"),
             chain.seller.pk,
         )
+
+
+@pytest.mark.parametrize(
+    ("bearer", "expected"),
+    [
+        ("seller", {"佣金专员4": "-58.00"}),
+        # the chain's 200.00 split 80/20/50/30/20: 58 × 0.4, 0.1, 0.25, 0.15, 0.1
+        ("chain", {"佣金专员4": "-23.20", "佣金组长3": "-5.80", "佣金主管2": "-14.50", "佣金经理1": "-8.70",
+                   "佣金总监0": "-5.80"}),
+        ("tenant", {}),
+    ],
+)  # fmt: skip
+def test_a_promotion_given_with_a_sale_is_charged_as_the_plan_says(chain, bearer, expected) -> None:
+    """A gift pack worth 58.00 (机油 + 洗车) given with a 商业险 sale."""
+    with schema_context("datang"):
+        plan = make_plan(
+            chain, scheme="differential", rules=[dict(r) for r in DIFFERENTIAL], promotion_bearer=bearer
+        )
+        policy = sell(chain.seller)
+        entries_for_policies(plan=plan, policy_ids=[policy.pk])
+        emit("promotion.given", object_type="policy", object_id=policy.pk,
+             payload={"policy_id": policy.pk, "value": "58.00", "description": "续保礼包"})  # fmt: skip
+        process_events()
+        process_events()  # consumed once
+        charged = Entry.objects.filter(source_id=policy.pk, kind="promotion").select_related("distributor")
+        assert {e.distributor.name: format(e.amount, "f") for e in charged} == expected
+        if bearer == "seller":
+            assert charged.get().formula == "促销「续保礼包」实际价值 58.00，由销售人员承担：-58.00"

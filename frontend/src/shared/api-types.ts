@@ -1834,6 +1834,8 @@ export interface components {
             scheme_label: string;
             settlement_mode: components["schemas"]["SettlementModeEnum"];
             settlement_mode_label: string;
+            promotion_bearer?: components["schemas"]["PromotionBearerEnum"];
+            promotion_bearer_label: string;
             in_force?: boolean;
             status?: components["schemas"]["PlanStatusEnum"];
             /** @description 项目数 */
@@ -1852,6 +1854,8 @@ export interface components {
             name: string;
             scheme: components["schemas"]["SchemeEnum"];
             settlement_mode: components["schemas"]["SettlementModeEnum"];
+            /** @default tenant */
+            promotion_bearer: components["schemas"]["PromotionBearerEnum"];
             rules: components["schemas"]["RuleRequest"][];
             volume_tiers?: components["schemas"]["VolumeTierRequest"][];
         };
@@ -1862,6 +1866,8 @@ export interface components {
             scheme_label: string;
             settlement_mode: components["schemas"]["SettlementModeEnum"];
             settlement_mode_label: string;
+            promotion_bearer?: components["schemas"]["PromotionBearerEnum"];
+            promotion_bearer_label: string;
             in_force?: boolean;
             status?: components["schemas"]["PlanStatusEnum"];
             /** @description 项目数 */
@@ -1981,6 +1987,13 @@ export interface components {
             id: number;
             name: string;
         };
+        /**
+         * @description * `seller` - 销售人员承担
+         *     * `chain` - 链上按分成比例分担
+         *     * `tenant` - 公司承担
+         * @enum {string}
+         */
+        PromotionBearerEnum: "seller" | "chain" | "tenant";
         /**
          * @description * `agent` - 代理人
          *     * `owner` - 车主
