@@ -4,7 +4,18 @@ from django.urls import include, path, re_path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.errors import page_not_found
-from api.v1 import auth, branding, commissions, console, customers, me, network, platform_tenants, quotes
+from api.v1 import (
+    auth,
+    branding,
+    catalog,
+    commissions,
+    console,
+    customers,
+    me,
+    network,
+    platform_tenants,
+    quotes,
+)
 
 common_v1 = [
     path("auth/token/", auth.TokenView.as_view(), name="auth-token"),
@@ -101,6 +112,17 @@ tenant_v1 = [
     path("commissions/my/income/", commissions.MyIncomeView.as_view(), name="my-income"),
     path("commissions/my/entries/", commissions.MyEntryListView.as_view(), name="my-income-entries"),
     path("commissions/performance/", commissions.PerformanceView.as_view(), name="commission-performance"),
+    path("products/", catalog.ProductListCreateView.as_view(), name="products"),
+    path("products/<int:pk>/", catalog.ProductDetailView.as_view(), name="product"),
+    path("products/<int:pk>/image/", catalog.ProductImageView.as_view(), name="product-image"),
+    path("gift-packs/", catalog.PackListCreateView.as_view(), name="gift-packs"),
+    path("gift-packs/issued/", catalog.IssuedListView.as_view(), name="gift-packs-issued"),
+    path("gift-packs/redeem/", catalog.RedeemView.as_view(), name="gift-packs-redeem"),
+    path("gift-packs/lookup/", catalog.CodeLookupView.as_view(), name="gift-packs-lookup"),
+    path("gift-packs/<int:pk>/", catalog.PackDetailView.as_view(), name="gift-pack"),
+    path("gift-packs/<int:pk>/issue/", catalog.PackIssueView.as_view(), name="gift-pack-issue"),
+    path("gift-packs/<int:pk>/rules/", catalog.PackRulesView.as_view(), name="gift-pack-rules"),
+    path("my/gift-packs/", catalog.OwnerPacksView.as_view(), name="my-gift-packs"),
     path("vehicle-tax-tables/", quotes.VehicleTaxTableListView.as_view(), name="vehicle-tax-tables"),
     path(
         "vehicle-tax-tables/<str:province>/", quotes.VehicleTaxTableView.as_view(), name="vehicle-tax-table"

@@ -74,6 +74,7 @@ TENANT_APPS = [
     "customers",
     "quotes",
     "commissions",
+    "catalog",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -239,6 +240,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.run_in_every_tenant",
         "schedule": crontab(hour=5, minute=30),
         "args": ["customers.tasks.reminders_scan_task"],
+    },
+    "gift-packs-catch-up": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": 60.0,
+        "args": ["catalog.tasks.gift_packs_process_events_task"],
     },
     "commissions-catch-up": {
         "task": "core.tasks.run_in_every_tenant",

@@ -3,10 +3,12 @@
 from django.urls import path
 
 from api.urls import api_urls, common_v1, tenant_v1
+from api.v1.catalog import tenant_media
 from web.pages import page
 
 urlpatterns = [
     *api_urls(common_v1, tenant_v1),
+    path("media/tenants/<str:schema>/<path:path>", tenant_media, name="tenant-media"),
     path("agent/", page("agent"), name="agent-app"),
     path("console/", page("console"), name="console-app"),
     path("", page("owner"), name="owner-h5"),

@@ -308,13 +308,3 @@ class Statement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.period} {self.distributor_id} {self.earned}"
-
-
-class EventCursor(models.Model):
-    """How far a consumer has read the ``core.DomainEvent`` outbox (one row per consumer)."""
-
-    consumer = models.CharField(max_length=40, unique=True)
-    last_id = models.BigIntegerField(default=0)
-
-    def __str__(self) -> str:
-        return f"{self.consumer} @ {self.last_id}"

@@ -18,7 +18,6 @@ from commissions.models import (
     Campaign,
     Entry,
     EntryKind,
-    EventCursor,
     Line,
     Period,
     PeriodStatus,
@@ -36,6 +35,7 @@ from commissions.models import (
     VolumeTier,
 )
 from core.errors import FieldErrors, StateConflict, ValidationFailed
+from core.events import consume
 from core.models import DomainEvent
 from core.money import allocate
 from core.services import audit_event_record
@@ -306,12 +306,8 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
     """Read new sale events from the outbox (``core.DomainEvent``) after this consumer's cursor and
     write their entries. Safe to call from anywhere at any time: the cursor row is locked, and the
     writes are idempotent. Returns the number of events consumed."""
-    with transaction.atomic():
-        cursor, _ = EventCursor.objects.get_or_create(consumer=CONSUMER)
-        cursor = EventCursor.objects.select_for_update().get(pk=cursor.pk)
-        events = list(DomainEvent.objects.filter(pk__gt=cursor.last_id).order_by("pk")[:limit])
-        if not events:
-            return 0
+
+    def handle(events: list[DomainEvent]) -> None:
         plan = Plan.objects.filter(in_force=True).first()
         issued: list[int] = []
 
@@ -321,11 +317,12 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
             issued.clear()
 
         for event in events:
+            payload = event.payload
             if event.kind == "policy.issued":
                 issued.append(int(event.object_id))
-            elif event.kind == "promotion.given":
-                flush()
-                payload = event.payload
+                continue
+            flush()
+            if event.kind == "promotion.given":
                 promotion_charge(
                     policy_id=int(payload["policy_id"]),
                     value=Decimal(payload["value"]),
@@ -334,8 +331,6 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
                     today=today,
                 )
             elif event.kind == "policy.cancelled":
-                flush()
-                payload = event.payload
                 reverse_policy_entries(
                     policy_id=int(event.object_id),
                     refund_amount=Decimal(payload["refund_amount"]),
@@ -345,9 +340,8 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
                     today=today,
                 )
         flush()
-        cursor.last_id = events[-1].pk
-        cursor.save(update_fields=["last_id"])
-        return len(events)
+
+    return consume(CONSUMER, handle, limit=limit)
 
 
 def promotion_charge(

@@ -2,12 +2,13 @@
 that commits, sends ``domain_event`` (receivers get the saved row). A rolled-back change leaves no
 event and sends nothing."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db import transaction
 from django.dispatch import Signal
 
-from core.models import DomainEvent
+from core.models import DomainEvent, EventCursor
 
 domain_event = Signal()
 
@@ -24,3 +25,19 @@ def emit(
     )
     transaction.on_commit(lambda: domain_event.send(sender=DomainEvent, event=event))
     return event
+
+
+def consume(consumer: str, handle: Callable[[list[DomainEvent]], None], *, limit: int = 500) -> int:
+    """Hand the events after ``consumer``'s cursor to ``handle`` (in order, up to ``limit``) and move
+    the cursor past them, in one transaction with the cursor row locked: concurrent callers wait,
+    and a failing handler leaves the cursor where it was. Returns how many events were handled."""
+    with transaction.atomic():
+        EventCursor.objects.get_or_create(consumer=consumer)
+        cursor = EventCursor.objects.select_for_update().get(consumer=consumer)
+        events = list(DomainEvent.objects.filter(pk__gt=cursor.last_id).order_by("pk")[:limit])
+        if not events:
+            return 0
+        handle(events)
+        cursor.last_id = events[-1].pk
+        cursor.save(update_fields=["last_id"])
+        return len(events)

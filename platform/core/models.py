@@ -47,3 +47,13 @@ class DomainEvent(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.object_type}:{self.object_id}"
+
+
+class EventCursor(models.Model):
+    """How far a consumer has read the ``DomainEvent`` outbox (one row per consumer)."""
+
+    consumer = models.CharField(max_length=40, unique=True)
+    last_id = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.consumer} @ {self.last_id}"

@@ -510,6 +510,125 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gift-packs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 礼包查询: filter by expiry and status. */
+        get: operations["gift_packs_list"];
+        put?: never;
+        /** @description 礼包查询: filter by expiry and status. */
+        post: operations["gift_packs_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gift-packs/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["gift_packs_retrieve"];
+        put: operations["gift_packs_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gift-packs/{id}/issue/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Give a pack to a customer by hand (an agent: to their own customers). */
+        post: operations["gift_packs_issue"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gift-packs/{id}/rules/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 随保单赠送: give the pack with every matching policy issued. */
+        get: operations["gift_pack_rules_list"];
+        put?: never;
+        /** @description 随保单赠送: give the pack with every matching policy issued. */
+        post: operations["gift_pack_rules_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gift-packs/issued/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["gift_packs_issued_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gift-packs/lookup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What a code holds, before redeeming it. */
+        get: operations["gift_packs_lookup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/gift-packs/redeem/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 核销: exactly once, even with many concurrent attempts. */
+        post: operations["gift_packs_redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/insurers/": {
         parameters: {
             query?: never;
@@ -591,6 +710,23 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["my_customer_update"];
+        trace?: never;
+    };
+    "/api/v1/my/gift-packs/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The owner's packs in the H5: code (shown as a QR), contents, state. */
+        get: operations["my_gift_packs_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/my/reminders/": {
@@ -885,6 +1021,54 @@ export interface paths {
         put?: never;
         /** @description 退保 (tenant admin or finance): records the refund and emits ``policy.cancelled``. */
         post: operations["policies_surrender"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["products_list"];
+        put?: never;
+        post: operations["products_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/products/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["products_destroy"];
+        options?: never;
+        head?: never;
+        patch: operations["products_update"];
+        trace?: never;
+    };
+    "/api/v1/products/{id}/image/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["products_image"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1430,6 +1614,10 @@ export interface components {
             /** @default 0 */
             claims_last_year: number;
         };
+        ImageUploadRequest: {
+            /** Format: binary */
+            image: string;
+        };
         ImportReport: {
             created: number;
             errors: components["schemas"]["ImportRowError"][];
@@ -1493,6 +1681,59 @@ export interface components {
             terms: components["schemas"]["Terms"] | null;
             rating_tables: components["schemas"]["RatingTableBrief"][];
         };
+        IssueRequest: {
+            customer: number;
+        };
+        Issued: {
+            readonly id: number;
+            code: string;
+            pack: number;
+            pack_name: string;
+            redeem_mode: string;
+            customer: number;
+            customer_name: string;
+            channel: components["schemas"]["IssuedChannelEnum"];
+            channel_label: string;
+            /** @default  */
+            policy_number: string;
+            status?: components["schemas"]["IssuedStatusEnum"];
+            readonly status_label: string;
+            readonly expired: boolean;
+            /** Format: decimal */
+            value: string;
+            /** Format: decimal */
+            market_value: string;
+            /** Format: date */
+            expires_on: string;
+            /** Format: date-time */
+            readonly issued_at: string;
+            /** Format: date-time */
+            redeemed_at?: string | null;
+            items: components["schemas"]["IssuedItem"][];
+        };
+        /**
+         * @description * `manual` - 手工发放
+         *     * `policy` - 随保单赠送
+         *     * `campaign` - 活动发放
+         * @enum {string}
+         */
+        IssuedChannelEnum: "manual" | "policy" | "campaign";
+        IssuedItem: {
+            id: number;
+            name: string;
+            quantity: number;
+            redeemed: boolean;
+            /** Format: date-time */
+            redeemed_at: string | null;
+        };
+        /**
+         * @description * `issued` - 未兑换
+         *     * `partial` - 部分兑换
+         *     * `redeemed` - 已兑换
+         *     * `void` - 已作废
+         * @enum {string}
+         */
+        IssuedStatusEnum: "issued" | "partial" | "redeemed" | "void";
         Me: {
             id: number;
             mobile: string;
@@ -1580,6 +1821,69 @@ export interface components {
             readonly mobile: string;
             owner_reminders_opt_in?: boolean;
         };
+        Pack: {
+            readonly id: number;
+            name: string;
+            /** Format: decimal */
+            readonly market_value: string;
+            /** Format: decimal */
+            readonly actual_value: string;
+            /** Format: decimal */
+            market_value_override?: string | null;
+            /** Format: decimal */
+            actual_value_override?: string | null;
+            /** @description 壳牌蓝喜力机油*1, 奶茶*1 */
+            readonly contents: string;
+            items: components["schemas"]["PackItem"][];
+            /** Format: date */
+            expires_on: string | null;
+            /** @default whole */
+            redeem_mode: components["schemas"]["RedeemModeEnum"];
+            /** @default true */
+            active: boolean;
+            /** @description active / expired / inactive */
+            readonly status: string;
+            readonly issued_count: number;
+            readonly redeemed_count: number;
+        };
+        PackItem: {
+            product: number;
+            readonly product_name: string;
+            quantity: number;
+        };
+        PackItemRequest: {
+            product: number;
+            quantity: number;
+        };
+        PackRequest: {
+            name: string;
+            /** Format: decimal */
+            market_value_override?: string | null;
+            /** Format: decimal */
+            actual_value_override?: string | null;
+            items: components["schemas"]["PackItemRequest"][];
+            /** Format: date */
+            expires_on: string | null;
+            /** @default whole */
+            redeem_mode: components["schemas"]["RedeemModeEnum"];
+            /** @default true */
+            active: boolean;
+        };
+        PackRule: {
+            readonly id: number;
+            line?: string;
+            insurer_code?: string;
+            /** Format: decimal */
+            min_premium?: string;
+            active?: boolean;
+        };
+        PackRuleRequest: {
+            line?: string;
+            insurer_code?: string;
+            /** Format: decimal */
+            min_premium?: string;
+            active?: boolean;
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -1640,6 +1944,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Entry"][];
         };
+        PaginatedIssuedList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Issued"][];
+        };
         PaginatedPlatformTenantList: {
             /** @example 123 */
             count: number;
@@ -1684,6 +2003,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["PriceHistoryRow"][];
+        };
+        PaginatedProductList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Product"][];
         };
         PaginatedQuoteListList: {
             /** @example 123 */
@@ -1748,6 +2082,19 @@ export interface components {
         PatchedOwnerProfileRequest: {
             name?: string;
             owner_reminders_opt_in?: boolean;
+        };
+        PatchedProductRequest: {
+            name?: string;
+            kind?: components["schemas"]["ProductKindEnum"];
+            /** @description supplier or shop */
+            source?: string;
+            /** Format: decimal */
+            market_price?: string;
+            /** Format: decimal */
+            actual_price?: string;
+            /** @description goods only; services have none */
+            stock?: number | null;
+            on_shelf?: boolean;
         };
         /** @description Types are checked here; formats and business rules (plate, VIN, ranges) in the service. */
         PatchedVehicleInputRequest: {
@@ -1983,6 +2330,45 @@ export interface components {
             /** Format: decimal */
             total: string;
         };
+        Product: {
+            readonly id: number;
+            name: string;
+            kind?: components["schemas"]["ProductKindEnum"];
+            readonly kind_label: string;
+            /** @description supplier or shop */
+            source?: string;
+            /** Format: decimal */
+            market_price: string;
+            /** Format: decimal */
+            actual_price: string;
+            /** @description goods only; services have none */
+            stock?: number | null;
+            on_shelf?: boolean;
+            readonly archived: boolean;
+            readonly image_url: string;
+            readonly image_h5_url: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        /**
+         * @description * `goods` - 商品
+         *     * `service` - 服务
+         * @enum {string}
+         */
+        ProductKindEnum: "goods" | "service";
+        ProductRequest: {
+            name: string;
+            kind?: components["schemas"]["ProductKindEnum"];
+            /** @description supplier or shop */
+            source?: string;
+            /** Format: decimal */
+            market_price: string;
+            /** Format: decimal */
+            actual_price: string;
+            /** @description goods only; services have none */
+            stock?: number | null;
+            on_shelf?: boolean;
+        };
         Promoter: {
             id: number;
             name: string;
@@ -2161,6 +2547,18 @@ export interface components {
             ctpl_expires_on?: string | null;
             /** Format: date */
             commercial_expires_on?: string | null;
+        };
+        /**
+         * @description * `whole` - 整包兑换
+         *     * `per_item` - 逐项兑换
+         * @enum {string}
+         */
+        RedeemModeEnum: "whole" | "per_item";
+        RedeemRequest: {
+            code: string;
+            item?: number | null;
+            /** @default  */
+            place: string;
         };
         ReferralInfo: {
             code: string;
@@ -3510,6 +3908,251 @@ export interface operations {
             };
         };
     };
+    gift_packs_list: {
+        parameters: {
+            query?: {
+                expires_from?: string;
+                expires_to?: string;
+                name?: string;
+                status?: "active" | "expired" | "inactive";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pack"][];
+                };
+            };
+        };
+    };
+    gift_packs_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PackRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PackRequest"];
+                "multipart/form-data": components["schemas"]["PackRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pack"];
+                };
+            };
+        };
+    };
+    gift_packs_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pack"];
+                };
+            };
+        };
+    };
+    gift_packs_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PackRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PackRequest"];
+                "multipart/form-data": components["schemas"]["PackRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Pack"];
+                };
+            };
+        };
+    };
+    gift_packs_issue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["IssueRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["IssueRequest"];
+                "multipart/form-data": components["schemas"]["IssueRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issued"];
+                };
+            };
+        };
+    };
+    gift_pack_rules_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackRule"][];
+                };
+            };
+        };
+    };
+    gift_pack_rules_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PackRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PackRuleRequest"];
+                "multipart/form-data": components["schemas"]["PackRuleRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackRule"];
+                };
+            };
+        };
+    };
+    gift_packs_issued_list: {
+        parameters: {
+            query?: {
+                code?: string;
+                customer?: number;
+                pack?: number;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedIssuedList"];
+                };
+            };
+        };
+    };
+    gift_packs_lookup: {
+        parameters: {
+            query: {
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issued"];
+                };
+            };
+        };
+    };
+    gift_packs_redeem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RedeemRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RedeemRequest"];
+                "multipart/form-data": components["schemas"]["RedeemRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issued"];
+                };
+            };
+        };
+    };
     insurers_list: {
         parameters: {
             query?: never;
@@ -3665,6 +4308,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OwnerProfile"];
+                };
+            };
+        };
+    };
+    my_gift_packs_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issued"][];
                 };
             };
         };
@@ -4197,6 +4859,130 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Policy"];
+                };
+            };
+        };
+    };
+    products_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                name?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                source?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProductList"];
+                };
+            };
+        };
+    };
+    products_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ProductRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ProductRequest"];
+                "multipart/form-data": components["schemas"]["ProductRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+        };
+    };
+    products_destroy: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    products_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedProductRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedProductRequest"];
+                "multipart/form-data": components["schemas"]["PatchedProductRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
+                };
+            };
+        };
+    };
+    products_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["ImageUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Product"];
                 };
             };
         };

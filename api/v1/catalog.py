@@ -1,0 +1,503 @@
+"""Products (商品管理), gift packs (礼包管理), issuing packs to customers and redeeming them (核销),
+and the owner's own packs in the H5. Product images are served only on their tenant's host."""
+
+from datetime import date
+from typing import Any, cast
+
+from django.core.files.storage import default_storage
+from django.db import transaction
+from django.db.models import QuerySet
+from django.http import FileResponse, Http404, HttpRequest
+from django.utils import timezone
+from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
+from rest_framework import generics, serializers, status
+from rest_framework.parsers import MultiPartParser
+from rest_framework.request import Request
+from rest_framework.response import Response
+from rest_framework.views import APIView
+
+from accounts.models import User
+from api.permissions import HasAllowedRole, request_roles
+from catalog.models import (
+    GiftPack,
+    GiftPackRule,
+    IssueChannel,
+    IssuedPack,
+    IssueStatus,
+    Product,
+    RedeemMode,
+)
+from catalog.services import (
+    pack_contents,
+    pack_counts,
+    pack_issue,
+    pack_save,
+    pack_values,
+    product_image_set,
+    product_remove,
+    product_save,
+    redeem,
+)
+from core.errors import NotFound, PermissionDenied
+from customers.selectors import customers_visible
+from customers.services import customer_for_owner
+
+MANAGERS = {"tenant_admin"}
+STAFF = {"tenant_admin", "finance", "agent"}
+
+
+def _user(request: Request) -> User:
+    return cast(User, request.user)
+
+
+def _media_url(path: str) -> str:
+    return f"/media/{path}" if path else ""
+
+
+# ---- products ---------------------------------------------------------------------------------
+
+
+class ProductSerializer(serializers.ModelSerializer):
+    kind_label = serializers.CharField(source="get_kind_display", read_only=True)
+    image_url = serializers.SerializerMethodField()
+    image_h5_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Product
+        fields = [
+            "id", "name", "kind", "kind_label", "source", "market_price", "actual_price", "stock", "on_shelf",
+            "archived", "image_url", "image_h5_url", "created_at",
+        ]  # fmt: skip
+        read_only_fields = ["archived", "created_at"]
+        extra_kwargs = {"name": {"allow_blank": True}}
+
+    def get_image_url(self, obj: Product) -> str:
+        return _media_url(obj.image)
+
+    def get_image_h5_url(self, obj: Product) -> str:
+        return _media_url(obj.image_h5)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("name", str),
+            OpenApiParameter("source", str),
+            OpenApiParameter("kind", str),
+        ],
+        operation_id="products_list",
+    )
+)
+class ProductListCreateView(generics.ListAPIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+    serializer_class = ProductSerializer
+
+    def get_queryset(self) -> QuerySet[Product]:
+        q = self.request.query_params
+        rows = Product.objects.filter(archived=False)
+        if q.get("name"):
+            rows = rows.filter(name__icontains=q["name"].strip())
+        if q.get("source"):
+            rows = rows.filter(source__icontains=q["source"].strip())
+        if q.get("kind"):
+            rows = rows.filter(kind=q["kind"])
+        return rows
+
+    @extend_schema(
+        request=ProductSerializer, responses={201: ProductSerializer}, operation_id="products_create"
+    )
+    def post(self, request: Request) -> Response:
+        if not request_roles(request) & MANAGERS:
+            raise PermissionDenied("只有管理员可以维护商品")
+        body = ProductSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        product = product_save(actor=_user(request), **body.validated_data)
+        return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
+
+
+class RemovedSerializer(serializers.Serializer):
+    outcome = serializers.ChoiceField(choices=["deleted", "archived"])
+
+
+def _product(pk: int) -> Product:
+    product = Product.objects.filter(pk=pk).first()
+    if product is None:
+        raise NotFound("商品不存在")
+    return product
+
+
+class ProductDetailView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = MANAGERS
+
+    @extend_schema(request=ProductSerializer, responses=ProductSerializer, operation_id="products_update")
+    def patch(self, request: Request, pk: int) -> Response:
+        product = _product(pk)
+        body = ProductSerializer(data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        product = product_save(actor=_user(request), product=product, **body.validated_data)
+        return Response(ProductSerializer(product).data)
+
+    @extend_schema(responses=RemovedSerializer, operation_id="products_destroy")
+    def delete(self, request: Request, pk: int) -> Response:
+        return Response({"outcome": product_remove(actor=_user(request), product=_product(pk))})
+
+
+class ImageUploadSerializer(serializers.Serializer):
+    image = serializers.FileField()
+
+
+class ProductImageView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = MANAGERS
+    parser_classes = [MultiPartParser]
+
+    @extend_schema(
+        request={"multipart/form-data": ImageUploadSerializer},
+        responses=ProductSerializer,
+        operation_id="products_image",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        body = ImageUploadSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        product = product_image_set(
+            actor=_user(request), product=_product(pk), content=body.validated_data["image"].read()
+        )
+        return Response(ProductSerializer(product).data)
+
+
+def tenant_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
+    """A tenant's uploaded files, only on that tenant's own host."""
+    tenant = getattr(request, "tenant", None)
+    if tenant is None or tenant.schema_name != schema or ".." in path:
+        raise Http404
+    name = f"tenants/{schema}/{path}"
+    if not default_storage.exists(name):
+        raise Http404
+    return FileResponse(default_storage.open(name, "rb"))
+
+
+# ---- gift packs -------------------------------------------------------------------------------
+
+
+class PackItemSerializer(serializers.Serializer):
+    product = serializers.IntegerField()
+    product_name = serializers.CharField(read_only=True)
+    quantity = serializers.IntegerField()
+
+
+class PackSerializer(serializers.Serializer):
+    id = serializers.IntegerField(read_only=True)
+    name = serializers.CharField(max_length=60, allow_blank=True)
+    market_value = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    actual_value = serializers.DecimalField(max_digits=12, decimal_places=2, read_only=True)
+    market_value_override = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    actual_value_override = serializers.DecimalField(
+        max_digits=12, decimal_places=2, required=False, allow_null=True
+    )
+    contents = serializers.CharField(read_only=True, help_text="壳牌蓝喜力机油*1, 奶茶*1")
+    items = PackItemSerializer(many=True)
+    expires_on = serializers.DateField(allow_null=True)
+    redeem_mode = serializers.ChoiceField(choices=RedeemMode.choices, default=RedeemMode.WHOLE)
+    active = serializers.BooleanField(default=True)
+    status = serializers.CharField(read_only=True, help_text="active / expired / inactive")
+    issued_count = serializers.IntegerField(read_only=True)
+    redeemed_count = serializers.IntegerField(read_only=True)
+
+
+def _pack_row(pack: GiftPack, counts: dict[int, tuple[int, int]]) -> dict[str, Any]:
+    market, actual = pack_values(pack)
+    issued, redeemed = counts.get(pack.pk, (0, 0))
+    today = timezone.localdate()
+    return {
+        "id": pack.pk,
+        "name": pack.name,
+        "market_value": market,
+        "actual_value": actual,
+        "market_value_override": pack.market_value_override,
+        "actual_value_override": pack.actual_value_override,
+        "contents": pack_contents(pack),
+        "items": [
+            {"product": i.product_id, "product_name": i.product.name, "quantity": i.quantity}
+            for i in pack.items.select_related("product")
+        ],  # fmt: skip
+        "expires_on": pack.expires_on,
+        "redeem_mode": pack.redeem_mode,
+        "active": pack.active,
+        "status": "inactive" if not pack.active else ("expired" if pack.expires_on < today else "active"),
+        "issued_count": issued,
+        "redeemed_count": redeemed,
+    }
+
+
+def _pack(pk: int) -> GiftPack:
+    pack = GiftPack.objects.filter(pk=pk).first()
+    if pack is None:
+        raise NotFound("礼包不存在")
+    return pack
+
+
+def _date(request: Request, name: str) -> date | None:
+    raw = request.query_params.get(name, "").strip()
+    if not raw:
+        return None
+    try:
+        return date.fromisoformat(raw)
+    except ValueError:
+        raise serializers.ValidationError({name: ["日期格式应为 2026-01-31"]}) from None
+
+
+class PackListCreateView(APIView):
+    """礼包查询: filter by expiry and status."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+
+    @extend_schema(
+        parameters=[
+            OpenApiParameter("expires_from", date),
+            OpenApiParameter("expires_to", date),
+            OpenApiParameter("status", str, enum=["active", "expired", "inactive"]),
+            OpenApiParameter("name", str),
+        ],
+        responses=PackSerializer(many=True),
+        operation_id="gift_packs_list",
+    )
+    def get(self, request: Request) -> Response:
+        rows = GiftPack.objects.all()
+        today = timezone.localdate()
+        if (start := _date(request, "expires_from")) is not None:
+            rows = rows.filter(expires_on__gte=start)
+        if (end := _date(request, "expires_to")) is not None:
+            rows = rows.filter(expires_on__lte=end)
+        state = request.query_params.get("status", "")
+        if state == "active":
+            rows = rows.filter(active=True, expires_on__gte=today)
+        elif state == "expired":
+            rows = rows.filter(expires_on__lt=today)
+        elif state == "inactive":
+            rows = rows.filter(active=False)
+        elif state:
+            raise serializers.ValidationError({"status": ["应为 active、expired 或 inactive"]})
+        if request.query_params.get("name"):
+            rows = rows.filter(name__icontains=request.query_params["name"].strip())
+        packs = list(rows)
+        counts = pack_counts([p.pk for p in packs])
+        return Response(PackSerializer([_pack_row(p, counts) for p in packs], many=True).data)
+
+    @extend_schema(request=PackSerializer, responses={201: PackSerializer}, operation_id="gift_packs_create")
+    def post(self, request: Request) -> Response:
+        if not request_roles(request) & MANAGERS:
+            raise PermissionDenied("只有管理员可以维护礼包")
+        body = PackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        pack = pack_save(actor=_user(request), **_pack_args(body.validated_data))
+        return Response(PackSerializer(_pack_row(pack, {})).data, status=status.HTTP_201_CREATED)
+
+
+def _pack_args(data: dict[str, Any]) -> dict[str, Any]:
+    return {**data, "items": [dict(i) for i in data["items"]]}
+
+
+class PackDetailView(APIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+
+    @extend_schema(responses=PackSerializer, operation_id="gift_packs_retrieve")
+    def get(self, request: Request, pk: int) -> Response:
+        pack = _pack(pk)
+        return Response(PackSerializer(_pack_row(pack, pack_counts([pack.pk]))).data)
+
+    @extend_schema(request=PackSerializer, responses=PackSerializer, operation_id="gift_packs_update")
+    def put(self, request: Request, pk: int) -> Response:
+        if not request_roles(request) & MANAGERS:
+            raise PermissionDenied("只有管理员可以维护礼包")
+        pack = _pack(pk)
+        body = PackSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        pack = pack_save(actor=_user(request), pack=pack, **_pack_args(body.validated_data))
+        return Response(PackSerializer(_pack_row(pack, pack_counts([pack.pk]))).data)
+
+
+class PackRuleSerializer(serializers.ModelSerializer):
+    class Meta:
+        model = GiftPackRule
+        fields = ["id", "line", "insurer_code", "min_premium", "active"]
+
+
+class PackRulesView(APIView):
+    """随保单赠送: give the pack with every matching policy issued."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = MANAGERS
+
+    @extend_schema(responses=PackRuleSerializer(many=True), operation_id="gift_pack_rules_list")
+    def get(self, request: Request, pk: int) -> Response:
+        return Response(PackRuleSerializer(_pack(pk).rules.all(), many=True).data)
+
+    @extend_schema(
+        request=PackRuleSerializer, responses={201: PackRuleSerializer}, operation_id="gift_pack_rules_create"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        pack = _pack(pk)
+        body = PackRuleSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        if body.validated_data.get("line", "commercial") not in ("ctpl", "commercial"):
+            raise serializers.ValidationError({"line": ["应为交强险或商业险"]})
+        rule = GiftPackRule.objects.create(pack=pack, **body.validated_data)
+        return Response(PackRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+# ---- issued packs -----------------------------------------------------------------------------
+
+
+class IssuedItemSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+    quantity = serializers.IntegerField()
+    redeemed = serializers.BooleanField()
+    redeemed_at = serializers.DateTimeField(allow_null=True)
+
+
+class IssuedSerializer(serializers.ModelSerializer):
+    pack_name = serializers.CharField(source="pack.name")
+    redeem_mode = serializers.CharField(source="pack.redeem_mode")
+    customer_name = serializers.CharField(source="customer.name")
+    channel_label = serializers.CharField(source="get_channel_display")
+    status_label = serializers.SerializerMethodField()
+    expired = serializers.SerializerMethodField()
+    items = IssuedItemSerializer(many=True)
+    policy_number = serializers.CharField(source="policy.number", default="")
+
+    class Meta:
+        model = IssuedPack
+        fields = [
+            "id", "code", "pack", "pack_name", "redeem_mode", "customer", "customer_name", "channel", "channel_label",
+            "policy_number", "status", "status_label", "expired", "value", "market_value", "expires_on", "issued_at",
+            "redeemed_at", "items",
+        ]  # fmt: skip
+
+    def get_expired(self, obj: IssuedPack) -> bool:
+        return obj.expires_on < timezone.localdate() and obj.status != IssueStatus.REDEEMED
+
+    def get_status_label(self, obj: IssuedPack) -> str:
+        return "已过期" if self.get_expired(obj) else obj.get_status_display()
+
+
+def _issued(rows: QuerySet[IssuedPack]) -> QuerySet[IssuedPack]:
+    return rows.select_related("pack", "customer", "policy").prefetch_related("items")
+
+
+class IssueSerializer(serializers.Serializer):
+    customer = serializers.IntegerField()
+
+
+class PackIssueView(APIView):
+    """Give a pack to a customer by hand (an agent: to their own customers)."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin", "agent"}
+
+    @extend_schema(
+        request=IssueSerializer, responses={201: IssuedSerializer}, operation_id="gift_packs_issue"
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        pack = _pack(pk)
+        body = IssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        customer = (
+            customers_visible(user=_user(request), roles=request_roles(request))
+            .filter(pk=body.validated_data["customer"])
+            .first()
+        )
+        if customer is None:
+            raise serializers.ValidationError({"customer": ["客户不存在或不在您的名下"]})
+        issued = pack_issue(actor=_user(request), pack=pack, customer=customer, channel=IssueChannel.MANUAL)
+        return Response(
+            IssuedSerializer(_issued(IssuedPack.objects.filter(pk=issued.pk)).get()).data, status=201
+        )
+
+
+@extend_schema_view(
+    get=extend_schema(
+        parameters=[
+            OpenApiParameter("customer", int),
+            OpenApiParameter("code", str),
+            OpenApiParameter("pack", int),
+        ],
+        operation_id="gift_packs_issued_list",
+    )
+)
+class IssuedListView(generics.ListAPIView):
+    permission_classes = [HasAllowedRole]
+    allowed_roles = STAFF
+    serializer_class = IssuedSerializer
+
+    def get_queryset(self) -> QuerySet[IssuedPack]:
+        q = self.request.query_params
+        visible = customers_visible(user=_user(self.request), roles=request_roles(self.request))
+        rows = IssuedPack.objects.filter(customer__in=visible)
+        for name, field in (("customer", "customer_id"), ("pack", "pack_id")):
+            if q.get(name):
+                if not q[name].isdigit():
+                    raise serializers.ValidationError({name: ["应为整数"]})
+                rows = rows.filter(**{field: int(q[name])})
+        if q.get("code"):
+            rows = rows.filter(code__icontains=q["code"].strip())
+        return _issued(rows)
+
+
+class RedeemSerializer(serializers.Serializer):
+    code = serializers.CharField(max_length=40)
+    item = serializers.IntegerField(required=False, allow_null=True)
+    place = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
+
+
+class RedeemView(APIView):
+    """核销: exactly once, even with many concurrent attempts."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin"}
+
+    @extend_schema(request=RedeemSerializer, responses=IssuedSerializer, operation_id="gift_packs_redeem")
+    def post(self, request: Request) -> Response:
+        body = RedeemSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        v = body.validated_data
+        issued = redeem(actor=_user(request), code=v["code"], item_id=v.get("item"), place=v["place"])
+        return Response(IssuedSerializer(_issued(IssuedPack.objects.filter(pk=issued.pk)).get()).data)
+
+
+class CodeLookupView(APIView):
+    """What a code holds, before redeeming it."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"tenant_admin"}
+
+    @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=IssuedSerializer,
+                   operation_id="gift_packs_lookup")  # fmt: skip
+    def get(self, request: Request) -> Response:
+        code = request.query_params.get("code", "").strip().upper()
+        issued = _issued(IssuedPack.objects.filter(code=code)).first()
+        if issued is None:
+            raise NotFound("券码不存在")
+        return Response(IssuedSerializer(issued).data)
+
+
+class OwnerPacksView(APIView):
+    """The owner's packs in the H5: code (shown as a QR), contents, state."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = {"owner"}
+
+    @extend_schema(responses=IssuedSerializer(many=True), operation_id="my_gift_packs_list")
+    def get(self, request: Request) -> Response:
+        with transaction.atomic():
+            customer = customer_for_owner(user=_user(request))
+        rows = (
+            _issued(IssuedPack.objects.filter(customer=customer)) if customer else IssuedPack.objects.none()
+        )
+        return Response(IssuedSerializer(rows, many=True).data)
