@@ -1,0 +1,251 @@
+#!/usr/bin/env python
+"""Commission entries and a month's settlement at scale: one tenant (schema ``bench_settlement``)
+with POLICIES issued policies sold at the bottom of chains of 5 levels (a differential plan with a
+cumulative rate per tier, 商业险 and 交强险). Times, in one run, rotating which goes first, each in
+a transaction rolled back afterwards:
+
+* **engine**: ``commissions.engine.entries_for_policies`` over every policy (one set-based
+  statement: upline at sale time, rule per tier, differential step, cap at the tenant's commission,
+  period, formula, path), against **raw**: one plain ``INSERT … SELECT`` producing the same number
+  of rows from the same tables (policies joined to their upline, amount = premium × a constant);
+* **settlement**: ``settlement_run_execute`` for the month (statements per person and who pays whom,
+  same-level mode), against **raw**: one ``INSERT … SELECT … GROUP BY`` writing one row per person.
+
+Prints the medians and the ratios. Target: the engine within 2× of the raw insert.
+
+    .venv/bin/python bench/settlement.py [--policies 200000] [--repeat 3]    (--policies 1000000 for the big run)
+"""
+
+import argparse
+import os
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from datetime import date, datetime
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from zoneinfo import ZoneInfo
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import config.paths  # noqa: F401
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from commissions.engine import entries_for_policies  # noqa: E402
+from commissions.models import Period, Plan, SettlementRun  # noqa: E402
+from commissions.services import plan_put_in_force, plan_save, settlement_run_execute, settlement_start  # noqa: E402
+from network.models import Tier  # noqa: E402
+from quotes.models import Policy  # noqa: E402
+from tenants.models import Tenant  # noqa: E402
+from tenants.services import tenant_provision  # noqa: E402
+
+SCHEMA = "bench_settlement"
+LEVELS = 5
+PER_SELLER = 100  # policies per seller
+MONTH = date(2026, 10, 1)
+SOLD_AT = datetime(2026, 10, 15, 10, tzinfo=ZoneInfo("Asia/Shanghai"))
+TODAY = date(2026, 11, 25)
+CUMULATIVE = {
+    "commercial": ["0.08", "0.10", "0.15", "0.18", "0.20"],
+    "ctpl": ["0.01", "0.015", "0.02", "0.03", "0.04"],
+}
+
+
+def build(policies: int) -> None:
+    """Tiers, chains of 5 agents (the seller at the bottom), closure rows since January, then one
+    customer, vehicle, quote, option and policy per sale (alternately 商业险 and 交强险), all in SQL."""
+    sellers = policies // PER_SELLER
+    tiers = [Tier.objects.create(name=f"基准{i}", rank=i + 1).pk for i in range(LEVELS)]  # top first
+    sql = f"""
+    INSERT INTO public.accounts_user (password, mobile, name, is_active, date_joined)
+    SELECT '!', '19' || lpad(g::text, 9, '0'), '基准' || g, true, now()
+    FROM generate_series(1, {sellers * LEVELS}) g
+    ON CONFLICT (mobile) DO NOTHING;
+
+    INSERT INTO network_distributor (id, user_id, kind, name, mobile, licence_no, tier_id, parent_id, status,
+                                     referral_code, joined_at, created_at, updated_at)
+    SELECT g, u.id, 'agent', '基准' || g, '19' || lpad(g::text, 9, '0'), 'B' || g,
+           (ARRAY{tiers})[mod(g - 1, {LEVELS}) + 1],
+           CASE WHEN mod(g - 1, {LEVELS}) = 0 THEN NULL ELSE g - 1 END, 'active', 'B' || g,
+           '2026-01-01', now(), now()
+    FROM generate_series(1, {sellers * LEVELS}) g JOIN public.accounts_user u ON u.mobile = '19' || lpad(g::text, 9, '0');
+
+    INSERT INTO network_networkpath (ancestor_id, descendant_id, depth, valid_from, valid_to)
+    SELECT d.id - k, d.id, k, '2026-01-01', NULL
+    FROM network_distributor d CROSS JOIN generate_series(0, {LEVELS - 1}) k
+    WHERE k <= mod(d.id - 1, {LEVELS});
+
+    INSERT INTO customers_customer (id, name, mobile, id_number_cipher, id_number_digest, id_number_masked,
+        registered_on, owner_reminders_opt_in, note, created_at, updated_at, promoter_id)
+    SELECT g, '客户' || g, '17' || lpad(g::text, 9, '0'), '', '', '', '2026-10-01', false, '', now(), now(),
+           ((g - 1) / {PER_SELLER}) * {LEVELS} + {LEVELS}
+    FROM generate_series(1, {policies}) g;
+
+    INSERT INTO customers_vehicle (id, customer_id, plate, vin, engine_no, brand_model, seats, energy, use, mileage_km,
+        maintenance_every_km, maintenance_every_months, created_at, updated_at)
+    SELECT g, g, 'B' || g, '', '', '', 5, 'fuel', 'family', 0, 5000, 6, now(), now()
+    FROM generate_series(1, {policies}) g;
+
+    INSERT INTO quotes_quote (id, number, customer_id, vehicle_id, promoter_id, plate, status, channel, region,
+        vehicle_snapshot, history, coverages, rated_on, valid_until, premium, created_at, updated_at)
+    SELECT g, 'QB' || g, g, g, c.promoter_id, 'B' || g, 'issued', 'agent', '广东', '{{}}', '{{}}', '{{}}',
+           '2026-10-15', '2026-10-22', 1000, now(), now()
+    FROM generate_series(1, {policies}) g JOIN customers_customer c ON c.id = g;
+
+    INSERT INTO quotes_quoteoption (id, quote_id, insurer_id, available, unavailable_reason, cheapest, ctpl_premium,
+        vehicle_tax, commercial_premium, total, ctpl_commission_rate, commercial_commission_rate, breakdown)
+    SELECT g, g, i.id, true, '', true, 0, 0, 0, 1000, 0.04, 0.25, '{{}}'
+    FROM generate_series(1, {policies}) g CROSS JOIN (SELECT id FROM public.directory_insurer WHERE code = 'PICC') i;
+
+    INSERT INTO quotes_policy (quote_id, option_id, insurer_id, customer_id, vehicle_id, promoter_id, line, number,
+        premium, vehicle_tax, commission_rate, starts_on, ends_on, status, issued_at, cancel_reason)
+    SELECT g, g, o.insurer_id, g, g, c.promoter_id,
+           CASE WHEN mod(g, 2) = 0 THEN 'commercial' ELSE 'ctpl' END, 'PB' || g,
+           CASE WHEN mod(g, 2) = 0 THEN 800 + mod(g, 1700) ELSE 950 END, 0,
+           CASE WHEN mod(g, 2) = 0 THEN 0.25 ELSE 0.04 END, '2026-10-16', '2027-10-15', 'active',
+           %s, ''
+    FROM generate_series(1, {policies}) g JOIN customers_customer c ON c.id = g JOIN quotes_quoteoption o ON o.id = g;
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [SOLD_AT])
+        for table in ("network_distributor", "customers_customer", "customers_vehicle", "quotes_quote",
+                      "quotes_quoteoption", "quotes_policy"):  # fmt: skip
+            cursor.execute(
+                f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), (SELECT max(id) FROM {table}))"
+            )
+    rules: list[dict[str, Any]] = [
+        {"line": line, "tier": tiers[LEVELS - 1 - level], "rate": Decimal(rate)}
+        for line, rates in CUMULATIVE.items()
+        for level, rate in enumerate(rates)
+    ]
+    plan = plan_save(
+        actor=None, name="基准方案", scheme="differential", settlement_mode="same_level", rules=rules
+    )
+    plan_put_in_force(actor=None, plan=plan)
+
+
+def timed(fn: Callable[[], int]) -> tuple[float, int]:
+    with transaction.atomic():
+        started = time.perf_counter()
+        rows = fn()
+        elapsed = time.perf_counter() - started
+        transaction.set_rollback(True)
+    return elapsed, rows
+
+
+def raw_entries() -> int:
+    """The baseline: as many rows from the same tables, with the plainest arithmetic."""
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO commissions_entry (period_id, distributor_id, kind, source_type, source_id, source_number,
+                   line, insurer_code, seller_id, level, basis, rate, amount, formula, path, sale_at, reason,
+                   created_at)
+               SELECT %s, np.ancestor_id, 'commission', 'raw', p.id, p.number, p.line, '', p.promoter_id, np.depth,
+                      p.premium, 0.01, round(p.premium * 0.01, 2), '', ARRAY[np.ancestor_id], p.issued_at, '', now()
+               FROM quotes_policy p
+               JOIN network_networkpath np ON np.descendant_id = p.promoter_id AND np.valid_from <= p.issued_at
+                    AND (np.valid_to IS NULL OR np.valid_to > p.issued_at)""",
+            [Period.objects.get(year=MONTH.year, month=MONTH.month).pk],
+        )
+        return cursor.rowcount
+
+
+def engine_entries() -> int:
+    return entries_for_policies(plan=Plan.objects.get(in_force=True), policy_ids=None, today=TODAY)
+
+
+def settle() -> int:
+    engine_entries()
+    started = time.perf_counter()
+    run = settlement_start(
+        actor=None, period=Period.objects.get(year=MONTH.year, month=MONTH.month), today=TODAY
+    )
+    run = settlement_run_execute(run.pk)
+    assert run.status == "done", run.error
+    settle.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    return run.statements
+
+
+def raw_statements() -> int:
+    engine_entries()
+    started = time.perf_counter()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            """INSERT INTO commissions_statement (period_id, distributor_id, settlement_mode, totals, earned,
+                   receivable, payable, counterparties, status)
+               SELECT period_id, distributor_id, 'cross_level', '{}', SUM(amount), SUM(amount), 0, '[]', 'open'
+               FROM commissions_entry GROUP BY period_id, distributor_id"""
+        )
+        rows = cursor.rowcount
+    raw_statements.elapsed = time.perf_counter() - started  # type: ignore[attr-defined]
+    return rows
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--policies", type=int, default=200_000)
+    parser.add_argument("--repeat", type=int, default=3)
+    args = parser.parse_args()
+
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    if not Tenant.objects.filter(schema_name=SCHEMA).exists():
+        tenant_provision(actor=None, name="结算基准", schema_name=SCHEMA, domain="bench-settlement.localhost")
+    with schema_context(SCHEMA):
+        have = Policy.objects.count()
+        if have != args.policies:
+            if have:
+                raise SystemExit(
+                    f"{SCHEMA} holds {have} policies; DROP SCHEMA {SCHEMA} CASCADE (and its tenant row)"
+                )
+            started = time.perf_counter()
+            with transaction.atomic():
+                build(args.policies)
+            with connection.cursor() as cursor:
+                cursor.execute("VACUUM ANALYZE quotes_policy, network_networkpath, network_distributor")
+            print(
+                f"built {args.policies:,} policies in {time.perf_counter() - started:.1f}s", file=sys.stderr
+            )
+        Period.objects.get_or_create(year=MONTH.year, month=MONTH.month)
+        SettlementRun.objects.all().delete()
+        Period.objects.update(status="open", closed_at=None)
+
+        engine_entries_count = timed(engine_entries)[1]  # warm-up
+        timed(raw_entries)
+        samples: dict[str, list[float]] = {"engine": [], "raw": [], "settlement": [], "raw_statements": []}
+        counts: dict[str, int] = {}
+        for i in range(args.repeat):
+            pairs = [("engine", engine_entries), ("raw", raw_entries)]
+            for name, fn in pairs if i % 2 == 0 else reversed(pairs):
+                elapsed, rows = timed(fn)
+                samples[name].append(elapsed)
+                counts[name] = rows
+            counts["settlement"] = timed(settle)[1]
+            samples["settlement"].append(settle.elapsed)  # type: ignore[attr-defined]
+            counts["raw_statements"] = timed(raw_statements)[1]
+            samples["raw_statements"].append(raw_statements.elapsed)  # type: ignore[attr-defined]
+        assert counts["engine"] == counts["raw"] == engine_entries_count, counts
+
+        med = {k: statistics.median(v) for k, v in samples.items()}
+        print(
+            f"policies={args.policies:,} chains of {LEVELS} levels, repeat={args.repeat} (medians; rolled back)"
+        )
+        print(f"  entries: engine {med['engine']:.2f}s  raw INSERT…SELECT {med['raw']:.2f}s  "
+              f"({counts['engine']:,} rows each)  ratio {med['engine'] / med['raw']:.2f}x  (target ≤ 2x)")  # fmt: skip
+        print(f"  settlement run {med['settlement']:.2f}s  raw GROUP BY insert {med['raw_statements']:.2f}s  "
+              f"({counts['settlement']:,} statements)  ratio {med['settlement'] / med['raw_statements']:.2f}x")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
