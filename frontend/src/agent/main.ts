@@ -4,8 +4,12 @@ import { quotePages } from '../quote-mobile/routes'
 import CustomerDetailPage from './CustomerDetailPage.vue'
 import CustomerNewPage from './CustomerNewPage.vue'
 import CustomersPage from './CustomersPage.vue'
+import IncomeMonthPage from './IncomeMonthPage.vue'
+import IncomePage from './IncomePage.vue'
 import JoinPage from './JoinPage.vue'
+import PerformancePage from './PerformancePage.vue'
 import RemindersPage from './RemindersPage.vue'
+import StatementPage from './StatementPage.vue'
 import TeamPage from './TeamPage.vue'
 
 void createMobileApp({
@@ -19,7 +23,8 @@ void createMobileApp({
     { key: 'quotes', label: '报价管理', icon: 'orders-o', route: 'quotes' },
     { key: 'team', label: '我的团队', icon: 'cluster-o', route: 'team' },
     { key: 'invite', label: '邀请代理人', icon: 'qr', route: 'invite' },
-    { key: 'performance', label: '业绩', icon: 'chart-trending-o' },
+    { key: 'income', label: '我的收入', icon: 'gold-coin-o', route: 'income' },
+    { key: 'performance', label: '业绩', icon: 'chart-trending-o', route: 'performance' },
     { key: 'policies', label: '政策', icon: 'bullhorn-o' },
   ],
   pages: [
@@ -30,6 +35,10 @@ void createMobileApp({
     { path: '/team', name: 'team', component: TeamPage },
     { path: '/invite', name: 'invite', component: ReferralPage },
     { path: '/join', name: 'join', component: JoinPage, meta: { public: true } },
+    { path: '/income', name: 'income', component: IncomePage },
+    { path: '/income/:period', name: 'income-month', component: IncomeMonthPage },
+    { path: '/statements/:id', name: 'statement', component: StatementPage },
+    { path: '/performance', name: 'performance', component: PerformancePage },
     ...quotePages,
   ],
 })

@@ -29,6 +29,8 @@ async function main() {
         { path: 'reminders', name: 'reminders', component: () => import('./RemindersPage.vue') },
         { path: 'quotes', name: 'quotes', component: () => import('./QuotesPage.vue') },
         { path: 'insurers', name: 'insurers', component: () => import('./InsurersPage.vue') },
+        { path: 'commission-plans', name: 'commission-plans', component: () => import('./CommissionPlansPage.vue') },
+        { path: 'settlement', name: 'settlement', component: () => import('./SettlementPage.vue') },
       ],
     },
   ])
