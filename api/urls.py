@@ -11,6 +11,7 @@ from api.v1 import (
     commissions,
     console,
     customers,
+    mall,
     me,
     network,
     platform_tenants,
@@ -123,6 +124,11 @@ tenant_v1 = [
     path("gift-packs/<int:pk>/issue/", catalog.PackIssueView.as_view(), name="gift-pack-issue"),
     path("gift-packs/<int:pk>/rules/", catalog.PackRulesView.as_view(), name="gift-pack-rules"),
     path("my/gift-packs/", catalog.OwnerPacksView.as_view(), name="my-gift-packs"),
+    path("mall/products/", mall.MallProductListView.as_view(), name="mall-products"),
+    path("mall/orders/", mall.OrderListCreateView.as_view(), name="mall-orders"),
+    path("mall/orders/<int:pk>/", mall.OrderDetailView.as_view(), name="mall-order"),
+    path("mall/orders/<int:pk>/fulfil/", mall.OrderFulfilView.as_view(), name="mall-order-fulfil"),
+    path("mall/orders/<int:pk>/refund/", mall.OrderRefundView.as_view(), name="mall-order-refund"),
     path("vehicle-tax-tables/", quotes.VehicleTaxTableListView.as_view(), name="vehicle-tax-tables"),
     path(
         "vehicle-tax-tables/<str:province>/", quotes.VehicleTaxTableView.as_view(), name="vehicle-tax-table"
@@ -136,6 +142,7 @@ tenant_v1 = [
 ]
 
 public_v1 = [
+    path("payments/stripe/webhook/", mall.StripeWebhookView.as_view(), name="stripe-webhook"),
     path(
         "platform/tenants/", platform_tenants.PlatformTenantListCreateView.as_view(), name="platform-tenants"
     ),

@@ -75,6 +75,7 @@ TENANT_APPS = [
     "quotes",
     "commissions",
     "catalog",
+    "mall",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -222,6 +223,14 @@ SPECTACULAR_SETTINGS = {
 
 # SMS one-time codes go through a provider interface; the dev backend logs the code.
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.LoggingSmsBackend")
+
+# Stripe (mall payments). Test-mode placeholders by default: nothing reaches Stripe without real keys.
+STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_suxinbao_placeholder")
+STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_suxinbao_placeholder")
+STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_suxinbao_placeholder")
+STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
+MALL_PAYMENT_METHODS = ["card", "wechat_pay", "alipay"]
+MALL_RESERVATION_MINUTES = int(os.environ.get("MALL_RESERVATION_MINUTES", "30"))
 SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_RESEND_SECONDS = 60
 SMS_CODE_MAX_ATTEMPTS = 5
@@ -240,6 +249,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.run_in_every_tenant",
         "schedule": crontab(hour=5, minute=30),
         "args": ["customers.tasks.reminders_scan_task"],
+    },
+    "mall-release-reservations": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": 300.0,
+        "args": ["mall.tasks.reservations_release_task"],
     },
     "gift-packs-catch-up": {
         "task": "core.tasks.run_in_every_tenant",

@@ -57,3 +57,19 @@ class EventCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.consumer} @ {self.last_id}"
+
+
+class ProcessedWebhook(models.Model):
+    """A provider's event already handled (kept in the public schema): a replayed delivery is
+    acknowledged and ignored."""
+
+    provider = models.CharField(max_length=20)
+    event_id = models.CharField(max_length=120)
+    kind = models.CharField(max_length=80, blank=True, default="")
+    received_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["provider", "event_id"], name="webhook_once")]
+
+    def __str__(self) -> str:
+        return f"{self.provider} {self.event_id}"

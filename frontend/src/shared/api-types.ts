@@ -680,6 +680,87 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/mall/orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["mall_orders_list"];
+        put?: never;
+        post: operations["mall_orders_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["mall_orders_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/orders/{id}/fulfil/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["mall_orders_fulfil"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/orders/{id}/refund/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["mall_orders_refund"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/mall/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What an owner can buy: on-shelf goods in stock and services. */
+        get: operations["mall_products_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/me/": {
         parameters: {
             query?: never;
@@ -972,6 +1053,23 @@ export interface paths {
         get: operations["network_tree"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/payments/stripe/webhook/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Stripe's deliveries: signature verified, each event applied once, whatever the order. */
+        post: operations["stripe_webhook"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1414,6 +1512,10 @@ export interface components {
             /** @default  */
             reason: string;
         };
+        CartItemRequest: {
+            product: number;
+            quantity: number;
+        };
         /**
          * @description * `phone` - 电话
          *     * `wechat` - 微信
@@ -1815,6 +1917,49 @@ export interface components {
             commission?: string;
             breakdown: unknown;
         };
+        Order: {
+            readonly id: number;
+            number: string;
+            status?: components["schemas"]["OrderStatusEnum"];
+            status_label: string;
+            customer: number;
+            customer_name: string;
+            /** Format: decimal */
+            total: string;
+            /** Format: decimal */
+            refunded?: string;
+            items: components["schemas"]["OrderItem"][];
+            readonly client_secret: string;
+            readonly publishable_key: string;
+            readonly payment_methods: string[];
+            /** Format: date-time */
+            reserved_until: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+            cancel_reason?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        OrderItem: {
+            product: number;
+            name: string;
+            kind: string;
+            quantity: number;
+            /** Format: decimal */
+            unit_price: string;
+            /** Format: decimal */
+            amount: string;
+        };
+        /**
+         * @description * `pending_payment` - 待支付
+         *     * `paid` - 已支付
+         *     * `fulfilled` - 已发货/已服务
+         *     * `cancelled` - 已取消
+         *     * `partially_refunded` - 部分退款
+         *     * `refunded` - 已退款
+         * @enum {string}
+         */
+        OrderStatusEnum: "pending_payment" | "paid" | "fulfilled" | "cancelled" | "partially_refunded" | "refunded";
         OwnerProfile: {
             readonly id: number;
             name: string;
@@ -1958,6 +2103,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Issued"][];
+        };
+        PaginatedOrderList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Order"][];
         };
         PaginatedPlatformTenantList: {
             /** @example 123 */
@@ -2173,6 +2333,9 @@ export interface components {
             id: number;
             name: string;
             mobile: string;
+        };
+        PlaceOrderRequest: {
+            items: components["schemas"]["CartItemRequest"][];
         };
         PlanDetail: {
             readonly id: number;
@@ -2571,6 +2734,12 @@ export interface components {
             mobile: string;
             /** Format: date-time */
             created_at: string;
+        };
+        RefundRequest: {
+            /** Format: decimal */
+            amount: string;
+            /** @default  */
+            reason: string;
         };
         Reminder: {
             readonly id: number;
@@ -2981,6 +3150,9 @@ export interface components {
             rate: string;
             /** @default false */
             include_goods: boolean;
+        };
+        WebhookResult: {
+            result: string;
         };
     };
     responses: never;
@@ -4249,6 +4421,150 @@ export interface operations {
             };
         };
     };
+    mall_orders_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                status?: "cancelled" | "fulfilled" | "paid" | "partially_refunded" | "pending_payment" | "refunded";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedOrderList"];
+                };
+            };
+        };
+    };
+    mall_orders_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PlaceOrderRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PlaceOrderRequest"];
+                "multipart/form-data": components["schemas"]["PlaceOrderRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+        };
+    };
+    mall_orders_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+        };
+    };
+    mall_orders_fulfil: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+        };
+    };
+    mall_orders_refund: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefundRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RefundRequest"];
+                "multipart/form-data": components["schemas"]["RefundRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Order"];
+                };
+            };
+        };
+    };
+    mall_products_list: {
+        parameters: {
+            query?: {
+                kind?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedProductList"];
+                };
+            };
+        };
+    };
     me: {
         parameters: {
             query?: never;
@@ -4755,6 +5071,25 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TreeNode"][];
+                };
+            };
+        };
+    };
+    stripe_webhook: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookResult"];
                 };
             };
         };

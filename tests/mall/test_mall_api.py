@@ -1,0 +1,209 @@
+"""The mall with Stripe answered at the HTTP boundary (the ``responses`` library): stripe-python's
+real client builds every request. Webhooks are signed offline with the test secret."""
+
+import json
+import re
+import time
+from datetime import timedelta
+from decimal import Decimal
+from itertools import count
+from urllib.parse import parse_qs
+
+import pytest
+import responses
+import stripe
+from django.conf import settings
+from django.utils import timezone
+from django_tenants.utils import schema_context
+
+from catalog.models import Product
+from catalog.services import product_save
+from core.models import DomainEvent
+from mall.models import Order
+from mall.services import reservations_release
+
+pytestmark = pytest.mark.django_db
+STRIPE = "https://api.stripe.com/v1"
+
+
+@pytest.fixture
+def stripe_api():
+    """Stripe's answers: a new PaymentIntent per order, refunds that succeed, cancellations."""
+    made = count(1)
+
+    def intent(request):
+        n = next(made)
+        body = {"id": f"pi_test_{n}", "object": "payment_intent", "status": "requires_payment_method",
+                "client_secret": f"pi_test_{n}_secret_x", "currency": "cny"}  # fmt: skip
+        return 200, {}, json.dumps(body)
+
+    def refund(request):
+        return 200, {}, json.dumps({"id": f"re_{time.time_ns()}", "object": "refund", "status": "succeeded"})
+
+    with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
+        mock.add_callback(responses.POST, f"{STRIPE}/payment_intents", callback=intent)
+        mock.add_callback(responses.POST, f"{STRIPE}/refunds", callback=refund)
+        mock.add(responses.POST, re.compile(rf"{STRIPE}/payment_intents/pi_test_\d+/cancel"),
+                 json={"object": "payment_intent", "status": "canceled"})  # fmt: skip
+        yield mock
+
+
+@pytest.fixture
+def shelf(datang):
+    with schema_context("datang"):
+        oil = product_save(actor=None, name="商城机油", kind="goods", market_price=Decimal("210"),
+                           actual_price=Decimal("188.50"), stock=3)  # fmt: skip
+        wash = product_save(actor=None, name="精洗服务", kind="service", market_price=Decimal("60"),
+                            actual_price=Decimal("39.00"), stock=None)  # fmt: skip
+        return oil, wash
+
+
+def webhook(api, kind: str, obj: dict, event_id: str | None = None, secret: str | None = None):
+    payload = json.dumps({
+        "id": event_id or f"evt_{kind}_{time.time_ns()}", "object": "event", "type": kind, "api_version": "2025-01-27",
+        "created": int(time.time()), "data": {"object": obj},
+    })  # fmt: skip
+    header = stripe.WebhookSignature.generate_signature_header(
+        payload, secret or settings.STRIPE_WEBHOOK_SECRET
+    )
+    return api(None).post("/api/v1/payments/stripe/webhook/", payload, content_type="application/json",
+                          HTTP_STRIPE_SIGNATURE=header)  # fmt: skip
+
+
+def intent_of(order_id: int) -> str:
+    with schema_context("datang"):
+        return str(Order.objects.get(pk=order_id).payment_intent)
+
+
+def paid(order_id: int) -> dict:
+    """The order's PaymentIntent, as a webhook carries it."""
+    return {
+        "id": intent_of(order_id),
+        "object": "payment_intent",
+        "metadata": {"tenant": "datang", "order": str(order_id)},
+    }
+
+
+def stock(product: Product) -> int | None:
+    with schema_context("datang"):
+        return Product.objects.get(pk=product.pk).stock
+
+
+def test_an_owner_orders_stock_is_reserved_and_only_a_verified_webhook_pays(api, shelf, stripe_api):
+    oil, wash = shelf
+    owner = api("datang_owner")
+    placed = owner.post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 2},
+                                                           {"product": wash.pk, "quantity": 1}]}, format="json")  # fmt: skip
+    assert placed.status_code == 201, placed.json()
+    order = placed.json()
+    # 188.50 × 2 + 39.00
+    assert (order["total"], order["status"], order["client_secret"]) == (
+        "416.00",
+        "pending_payment",
+        "pi_test_1_secret_x",
+    )
+    assert order["payment_methods"] == ["card", "wechat_pay", "alipay"] and stock(oil) == 1
+    sent = parse_qs(stripe_api.calls[0].request.body)
+    assert (sent["amount"], sent["currency"], sent["metadata[tenant]"]) == (["41600"], ["cny"], ["datang"])
+    assert sent["payment_method_types[0]"] == ["card"] and sent["payment_method_types[2]"] == ["alipay"]
+
+    forged = webhook(api, "payment_intent.succeeded", paid(order["id"]), secret="whsec_not_ours")
+    assert forged.status_code == 400 and "signature" in forged.json()["fields"]
+    assert owner.get(f"/api/v1/mall/orders/{order['id']}/").json()["status"] == "pending_payment"
+    first = webhook(api, "payment_intent.succeeded", paid(order["id"]), event_id="evt_paid_1")
+    assert first.json() == {"result": "paid"}
+    assert webhook(api, "payment_intent.succeeded", paid(order["id"]), event_id="evt_paid_1").json() == {
+        "result": "duplicate"
+    }
+    # A failure notice arriving late (out of order) changes nothing.
+    assert webhook(api, "payment_intent.payment_failed", paid(order["id"])).json() == {"result": "no change"}
+    seen = owner.get(f"/api/v1/mall/orders/{order['id']}/").json()
+    assert (seen["status"], seen["client_secret"]) == ("paid", "")
+    with schema_context("datang"):
+        assert DomainEvent.objects.filter(kind="order.paid").count() == 1
+
+
+def test_out_of_stock_and_stripe_down_leave_nothing_behind(api, shelf, stripe_api):
+    oil, _ = shelf
+    owner = api("datang_owner")
+    short = owner.post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 4}]}, format="json")
+    assert short.status_code == 400 and "剩 3 件" in short.json()["fields"]["items.0.quantity"][0]
+    stripe_api.remove(responses.POST, f"{STRIPE}/payment_intents")
+    stripe_api.add(
+        responses.POST, f"{STRIPE}/payment_intents", status=500, json={"error": {"message": "down"}}
+    )
+    down = owner.post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 1}]}, format="json")
+    assert down.status_code == 502 and down.json()["code"] == "payment_unavailable"
+    with schema_context("datang"):
+        assert Order.objects.count() == 0
+    assert stock(oil) == 3
+
+
+def test_a_failed_payment_or_an_expired_reservation_gives_the_stock_back(api, shelf, stripe_api):
+    oil, _ = shelf
+    owner = api("datang_owner")
+    order = owner.post(
+        "/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 2}]}, format="json"
+    ).json()
+    assert webhook(api, "payment_intent.payment_failed", paid(order["id"])).json() == {"result": "cancelled"}
+    assert stock(oil) == 3
+    again = owner.post(
+        "/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 3}]}, format="json"
+    ).json()
+    assert stock(oil) == 0
+    with schema_context("datang"):
+        assert reservations_release(now=timezone.now()) == 0  # still within its 30 minutes
+        assert reservations_release(now=timezone.now() + timedelta(minutes=31)) == 1
+        assert Order.objects.get(pk=again["id"]).cancel_reason == "超时未支付"
+    assert stock(oil) == 3
+    assert any(
+        c.request.url.endswith(f"/payment_intents/{intent_of(again['id'])}/cancel") for c in stripe_api.calls
+    )
+    # Paid after all, once its stock was released: the payment is refunded, not accepted.
+    late = webhook(api, "payment_intent.succeeded", paid(again["id"]))
+    assert late.json() == {"result": "late payment refunded"}
+
+
+def test_refunds_full_or_partial_through_stripe(api, shelf, stripe_api):
+    oil, wash = shelf
+    owner = api("datang_owner")
+    order = owner.post(
+        "/api/v1/mall/orders/", {"items": [{"product": wash.pk, "quantity": 2}]}, format="json"
+    ).json()
+    admin = api("datang_admin")
+    early = admin.post(f"/api/v1/mall/orders/{order['id']}/refund/", {"amount": "10"}, format="json")
+    assert early.status_code == 409
+    webhook(api, "payment_intent.succeeded", paid(order["id"]))
+    too_much = admin.post(f"/api/v1/mall/orders/{order['id']}/refund/", {"amount": "78.01"}, format="json")
+    assert too_much.status_code == 400 and "amount" in too_much.json()["fields"]
+    part = admin.post(
+        f"/api/v1/mall/orders/{order['id']}/refund/", {"amount": "39.00", "reason": "少做一次"}, format="json"
+    )
+    assert (part.json()["status"], part.json()["refunded"]) == ("partially_refunded", "39.00")
+    assert parse_qs(stripe_api.calls[-1].request.body)["amount"] == ["3900"]
+    # Stripe's own notice of the full refund brings the order to 已退款; replaying it changes nothing.
+    charge = {"id": "ch_1", "object": "charge", "payment_intent": intent_of(order["id"]), "amount_refunded": 7800,
+              "metadata": {"tenant": "datang"}}  # fmt: skip
+    assert webhook(api, "charge.refunded", charge, event_id="evt_ref_1").json() == {"result": "refunded"}
+    assert webhook(api, "charge.refunded", charge, event_id="evt_ref_1").json() == {"result": "duplicate"}
+    done = admin.get(f"/api/v1/mall/orders/{order['id']}/").json()
+    assert (done["status"], done["refunded"]) == ("refunded", "78.00")
+    with schema_context("datang"):
+        amounts = [
+            e.payload["amount"] for e in DomainEvent.objects.filter(kind="order.refunded").order_by("id")
+        ]
+        assert amounts == ["39.00", "39.00"]
+
+
+def test_orders_stay_in_their_tenant_and_with_their_owner(api, shelf, stripe_api, team):
+    oil, _ = shelf
+    order = api("datang_owner").post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 1}]},
+                                     format="json").json()  # fmt: skip
+    assert api("bowei_admin").get(f"/api/v1/mall/orders/{order['id']}/").status_code == 404
+    assert api("bowei_admin").get("/api/v1/mall/orders/").json()["results"] == []
+    assert api("datang_admin").get("/api/v1/mall/orders/").json()["results"][0]["number"] == order["number"]
+    assert api(None, host="datang.localhost").get("/api/v1/mall/orders/").status_code == 401
+    assert api("datang_agent").get("/api/v1/mall/orders/").status_code == 403
+    products = api("datang_owner").get("/api/v1/mall/products/").json()["results"]
+    assert {p["name"] for p in products} == {"商城机油", "精洗服务"}
+    assert api("bowei_admin").get("/api/v1/mall/products/").json()["results"] == []
