@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from accounts.models import User
 from api.permissions import HasAllowedRole, request_roles
+from api.serializers import RemovedSerializer
 from catalog.models import (
     GiftPack,
     GiftPackRule,
@@ -116,10 +117,6 @@ class ProductListCreateView(generics.ListAPIView):
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
 
-class RemovedSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["deleted", "archived"])
-
-
 def _product(pk: int) -> Product:
     product = Product.objects.filter(pk=pk).first()
     if product is None:
@@ -139,7 +136,7 @@ class ProductDetailView(APIView):
         product = product_save(actor=_user(request), product=product, **body.validated_data)
         return Response(ProductSerializer(product).data)
 
-    @extend_schema(responses=RemovedSerializer, operation_id="products_destroy")
+    @extend_schema(responses={200: RemovedSerializer}, operation_id="products_destroy")
     def delete(self, request: Request, pk: int) -> Response:
         return Response({"outcome": product_remove(actor=_user(request), product=_product(pk))})
 

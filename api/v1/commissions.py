@@ -22,6 +22,7 @@ from rest_framework.views import APIView
 from accounts.models import User
 from api.excel import xlsx_download
 from api.permissions import HasAllowedRole, request_roles
+from api.serializers import RemovedSerializer
 from commissions.engine import current_open_period
 from commissions.exports import statement_pdf, statement_xlsx
 from commissions.models import (
@@ -190,10 +191,6 @@ class PlanListCreateView(generics.ListAPIView):
         return Response(_plan_detail(plan.pk), status=status.HTTP_201_CREATED)
 
 
-class RemovedSerializer(serializers.Serializer):
-    outcome = serializers.ChoiceField(choices=["deleted", "archived"])
-
-
 class PlanDetailView(APIView):
     permission_classes = [HasAllowedRole]
     allowed_roles = FINANCE
@@ -210,7 +207,7 @@ class PlanDetailView(APIView):
         plan_save(actor=_user(request), plan=plan, **_plan_args(body.validated_data))
         return Response(_plan_detail(pk))
 
-    @extend_schema(responses=RemovedSerializer, operation_id="plans_destroy")
+    @extend_schema(responses={200: RemovedSerializer}, operation_id="plans_destroy")
     def delete(self, request: Request, pk: int) -> Response:
         outcome = plan_remove(actor=_user(request), plan=_get(Plan, pk, "方案不存在"))
         return Response({"outcome": outcome})
@@ -486,7 +483,16 @@ class AdjustmentView(APIView):
         return Response(EntrySerializer(row, context={"statuses": {}}).data, status=status.HTTP_201_CREATED)
 
 
+class CounterpartySerializer(serializers.Serializer):
+    distributor_id = serializers.IntegerField(allow_null=True, help_text="null: the company")
+    name = serializers.CharField()
+    receive = serializers.DecimalField(max_digits=14, decimal_places=2)
+    pay = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
 class StatementSerializer(serializers.ModelSerializer):
+    totals = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=2))
+    counterparties = CounterpartySerializer(many=True)
     period = serializers.CharField(source="period.__str__")
     period_status = serializers.CharField(source="period.status")
     distributor_name = serializers.CharField(source="distributor.name")

@@ -1540,6 +1540,15 @@ export interface components {
             };
             recent_events: components["schemas"]["AuditEvent"][];
         };
+        Counterparty: {
+            /** @description null: the company */
+            distributor_id: number | null;
+            name: string;
+            /** Format: decimal */
+            receive: string;
+            /** Format: decimal */
+            pay: string;
+        };
         CoverageChoiceRequest: {
             code: string;
             /** Format: decimal */
@@ -1960,6 +1969,12 @@ export interface components {
          * @enum {string}
          */
         OrderStatusEnum: "pending_payment" | "paid" | "fulfilled" | "cancelled" | "partially_refunded" | "refunded";
+        /**
+         * @description * `deleted` - deleted
+         *     * `archived` - archived
+         * @enum {string}
+         */
+        OutcomeEnum: "deleted" | "archived";
         OwnerProfile: {
             readonly id: number;
             name: string;
@@ -2789,6 +2804,13 @@ export interface components {
          * @enum {string}
          */
         ReminderStatusEnum: "open" | "done" | "dismissed";
+        /**
+         * @description What a DELETE did: ``deleted``, or ``archived`` when the row is still referenced (a plan that
+         *     paid commission, a product in a pack).
+         */
+        Removed: {
+            outcome: components["schemas"]["OutcomeEnum"];
+        };
         Rule: {
             readonly id: number;
             line: components["schemas"]["CommissionLineEnum"];
@@ -2903,16 +2925,16 @@ export interface components {
             tier: string;
             settlement_mode: components["schemas"]["SettlementModeEnum"];
             settlement_mode_label: string;
-            /** @description kind -> amount */
-            totals?: unknown;
+            totals: {
+                [key: string]: string;
+            };
             /** Format: decimal */
             earned: string;
             /** Format: decimal */
             receivable: string;
             /** Format: decimal */
             payable: string;
-            /** @description [{distributor_id|null, name, receive, pay}] */
-            counterparties?: unknown;
+            counterparties: components["schemas"]["Counterparty"][];
             status?: components["schemas"]["StatementStatusEnum"];
             status_label: string;
             /** Format: date-time */
@@ -2929,16 +2951,16 @@ export interface components {
             tier: string;
             settlement_mode: components["schemas"]["SettlementModeEnum"];
             settlement_mode_label: string;
-            /** @description kind -> amount */
-            totals?: unknown;
+            totals: {
+                [key: string]: string;
+            };
             /** Format: decimal */
             earned: string;
             /** Format: decimal */
             receivable: string;
             /** Format: decimal */
             payable: string;
-            /** @description [{distributor_id|null, name, receive, pay}] */
-            counterparties?: unknown;
+            counterparties: components["schemas"]["Counterparty"][];
             status?: components["schemas"]["StatementStatusEnum"];
             status_label: string;
             /** Format: date-time */
@@ -3654,12 +3676,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Removed"];
+                };
             };
         };
     };
@@ -5261,12 +5284,13 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description No response body */
-            204: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["Removed"];
+                };
             };
         };
     };
