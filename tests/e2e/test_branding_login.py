@@ -85,7 +85,8 @@ def test_platform_admin_creates_a_tenant_in_the_console(page: Page, url_on) -> N
     for name, value in fields.items():
         field(page, f"tenant-form-{name}").fill(value)
     page.get_by_test_id("tenant-form-submit").click()
-    expect(page.get_by_test_id("tenant-table")).to_contain_text("anda.localhost")
+    # Provisioning migrates a whole schema (every tenant app) inside the request: give it time.
+    expect(page.get_by_test_id("tenant-table")).to_contain_text("anda.localhost", timeout=90_000)
 
     # the new tenant's admin logs in at its host and sees its branding
     page.goto(url_on("anda", "/console/"))
