@@ -611,7 +611,7 @@ class NoteSerializer(serializers.Serializer):
 
 
 class AcceptSerializer(serializers.Serializer):
-    option = serializers.IntegerField()
+    option = serializers.IntegerField(source="option_id")
 
 
 class PaySerializer(serializers.Serializer):
@@ -624,100 +624,68 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
 
 
-class QuoteOptionAdjustView(APIView):
-    permission_classes = [HasAllowedRole]
-    allowed_roles = SELLERS
+class QuoteStepView(APIView):
+    """One step of the quote's state machine: the body checked, the service run as the caller, the
+    quote answered as the caller may see it."""
 
-    @extend_schema(
-        request=AdjustSerializer, responses=QuoteDetailSerializer, operation_id="quotes_option_adjust"
+    permission_classes = [HasAllowedRole]
+    allowed_roles: set[str] = SELLERS
+    body_serializer: type[serializers.Serializer]
+    step: Any  # the service, called with actor, role, quote and the body's fields
+
+    def post(self, request: Request, pk: int, **ids: int) -> Response:
+        quote = _visible_quote(request, pk)
+        body = self.body_serializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        quote = type(self).step(
+            actor=_user(request),
+            role=_acting_role(request, self.allowed_roles),
+            quote=quote,
+            **ids,
+            **body.validated_data,
+        )
+        return _detail(request, quote)
+
+
+def _step_schema(body: type[serializers.Serializer], operation_id: str, description: str) -> Any:
+    return extend_schema_view(
+        post=extend_schema(
+            request=body, responses=QuoteDetailSerializer, operation_id=operation_id, description=description
+        )
     )
-    def post(self, request: Request, pk: int, option_id: int) -> Response:
-        quote = _visible_quote(request, pk)
-        body = AdjustSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        quote = option_adjust(
-            actor=_user(request),
-            role=_acting_role(request, SELLERS),
-            quote=quote,
-            option_id=option_id,
-            factor=body.validated_data["factor"],
-        )
-        return _detail(request, quote)
 
 
-class QuoteSendView(APIView):
-    permission_classes = [HasAllowedRole]
-    allowed_roles = SELLERS
-
-    @extend_schema(request=NoteSerializer, responses=QuoteDetailSerializer, operation_id="quotes_send")
-    def post(self, request: Request, pk: int) -> Response:
-        quote = _visible_quote(request, pk)
-        body = NoteSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        quote = quote_send(
-            actor=_user(request),
-            role=_acting_role(request, SELLERS),
-            quote=quote,
-            note=body.validated_data["note"],
-        )
-        return _detail(request, quote)
+@_step_schema(AdjustSerializer, "quotes_option_adjust", "Re-price one option with another 自主定价系数.")
+class QuoteOptionAdjustView(QuoteStepView):
+    body_serializer = AdjustSerializer
+    step = option_adjust
 
 
-class QuoteAcceptView(APIView):
-    permission_classes = [HasAllowedRole]
+@_step_schema(NoteSerializer, "quotes_send", "平台已报价 -> 代理人已报价 (the owner sees it).")
+class QuoteSendView(QuoteStepView):
+    body_serializer = NoteSerializer
+    step = quote_send
+
+
+@_step_schema(AcceptSerializer, "quotes_accept", "The customer takes an option: policies issued (已出单).")
+class QuoteAcceptView(QuoteStepView):
     allowed_roles = SELLERS | {"owner"}
-
-    @extend_schema(request=AcceptSerializer, responses=QuoteDetailSerializer, operation_id="quotes_accept")
-    def post(self, request: Request, pk: int) -> Response:
-        quote = _visible_quote(request, pk)
-        body = AcceptSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        quote = quote_accept(
-            actor=_user(request),
-            role=_acting_role(request, SELLERS | {"owner"}),
-            quote=quote,
-            option_id=body.validated_data["option"],
-        )
-        return _detail(request, quote)
+    body_serializer = AcceptSerializer
+    step = quote_accept
 
 
-class QuotePayView(APIView):
-    permission_classes = [HasAllowedRole]
+@_step_schema(PaySerializer, "quotes_pay", "Premium received: 已出单 -> 已完成.")
+class QuotePayView(QuoteStepView):
     allowed_roles = STAFF
-
-    @extend_schema(request=PaySerializer, responses=QuoteDetailSerializer, operation_id="quotes_pay")
-    def post(self, request: Request, pk: int) -> Response:
-        quote = _visible_quote(request, pk)
-        body = PaySerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        v = body.validated_data
-        quote = quote_pay(
-            actor=_user(request),
-            role=_acting_role(request, STAFF),
-            quote=quote,
-            method=v["method"],
-            reference=v["reference"],
-            amount=v.get("amount"),
-        )
-        return _detail(request, quote)
+    body_serializer = PaySerializer
+    step = quote_pay
 
 
-class QuoteCancelView(APIView):
-    permission_classes = [HasAllowedRole]
+@_step_schema(CancelSerializer, "quotes_cancel", "Cancel an open quote (已取消).")
+class QuoteCancelView(QuoteStepView):
     allowed_roles = SELLERS | {"owner"}
-
-    @extend_schema(request=CancelSerializer, responses=QuoteDetailSerializer, operation_id="quotes_cancel")
-    def post(self, request: Request, pk: int) -> Response:
-        quote = _visible_quote(request, pk)
-        body = CancelSerializer(data=request.data)
-        body.is_valid(raise_exception=True)
-        quote = quote_cancel(
-            actor=_user(request),
-            role=_acting_role(request, SELLERS | {"owner"}),
-            quote=quote,
-            reason=body.validated_data["reason"],
-        )
-        return _detail(request, quote)
+    body_serializer = CancelSerializer
+    step = quote_cancel
 
 
 class PriceHistoryRowSerializer(serializers.Serializer):

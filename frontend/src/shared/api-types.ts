@@ -1214,6 +1214,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description The customer takes an option: policies issued (已出单). */
         post: operations["quotes_accept"];
         delete?: never;
         options?: never;
@@ -1230,6 +1231,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Cancel an open quote (已取消). */
         post: operations["quotes_cancel"];
         delete?: never;
         options?: never;
@@ -1246,6 +1248,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Re-price one option with another 自主定价系数. */
         post: operations["quotes_option_adjust"];
         delete?: never;
         options?: never;
@@ -1262,6 +1265,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description Premium received: 已出单 -> 已完成. */
         post: operations["quotes_pay"];
         delete?: never;
         options?: never;
@@ -1278,6 +1282,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
+        /** @description 平台已报价 -> 代理人已报价 (the owner sees it). */
         post: operations["quotes_send"];
         delete?: never;
         options?: never;
