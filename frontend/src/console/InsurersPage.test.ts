@@ -1,5 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
@@ -32,6 +32,12 @@ const table = {
   coverages: { third_party: { form: 'limit_bases', name: '第三者责任保险', by_limit: { '1000000': '1570' } } },
 }
 
+const BANDS = ['≤1.0L', '1.0–1.6L', '1.6–2.0L', '2.0–2.5L', '2.5–3.0L', '3.0–4.0L', '>4.0L']
+const money = (...amounts: number[]) => amounts.map((a) => a.toFixed(2))
+let taxTables: unknown[] = []
+const guangdong = { province: '广东', annual_tax: money(180, 360, 420, 720, 1800, 3000, 4500), bands: BANDS, source: 'tenant' }
+const beijing = { province: '北京', annual_tax: money(300, 420, 480, 900, 1800, 3000, 4500), bands: BANDS, source: 'built_in' }
+
 type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
 
 function fakeServer(answer: Answer = () => undefined) {
@@ -41,6 +47,7 @@ function fakeServer(answer: Answer = () => undefined) {
     if (own) return own
     if (url.pathname === '/api/v1/insurers/') return json(200, [picc, pingan])
     if (url.pathname === '/api/v1/insurers/PICC/rating-tables/family/' && req.method === 'GET') return json(200, table)
+    if (url.pathname === '/api/v1/vehicle-tax-tables/' && req.method === 'GET') return json(200, taxTables)
     return json(404, { code: 'not_found', message: '未找到', fields: {} })
   })
 }
@@ -85,6 +92,7 @@ const settle = async () => {
 }
 
 beforeEach(() => {
+  taxTables = [guangdong, beijing]
   window.localStorage.clear()
   document.body.innerHTML = ''
 })
@@ -168,5 +176,124 @@ describe('console: insurers (保险公司)', () => {
     await settle()
     expect(saved).toEqual({ name: '人保 2026 家庭自用', coverages: edited })
     expect(errorNextTo(byTestId('rating-json'))).toBe("coverages.third_party.by_limit.1000000：应为非负数：'-1'")
+  })
+})
+
+describe('console: 车船税税额 (保险公司 page)', () => {
+  // the tab is a lazy chunk: compile it once up front
+  beforeAll(() => import('./VehicleTaxTablesPanel.vue'), 60_000)
+
+  async function openTaxTab() {
+    const tab = [...document.querySelectorAll<HTMLElement>('.el-tabs__item')].find((t) => t.textContent?.trim() === '车船税税额')!
+    tab.click()
+    await vi.waitFor(() => expect(document.querySelector('[data-testid="tax-tables"]')).toBeTruthy())
+    await settle()
+  }
+  const rows = () =>
+    [...byTestId('tax-tables').querySelectorAll('.el-table__body-wrapper tr.el-table__row')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
+    )
+  const amountBox = (i: number) => byTestId(`tax-amount-${i}`)
+
+  it('lists every province with its 7 bands, the source and the legal range of each band', async () => {
+    vi.stubGlobal('fetch', fakeServer())
+    await mountPage()
+    await openTaxTab()
+    const header = byTestId('tax-tables').querySelector('.el-table__header-wrapper')!.textContent ?? ''
+    expect(header).toContain('≤1.0L60–360 元')
+    expect(header).toContain('>4.0L3600–5400 元')
+    expect(rows().map((r) => r.slice(0, 8))).toEqual([
+      ['广东本租户', '180', '360', '420', '720', '1800', '3000', '4500'],
+      ['北京内置', '300', '420', '480', '900', '1800', '3000', '4500'],
+    ])
+  })
+
+  it('edits a province: sends the 7 amounts and shows "annual_tax.2" under the third box', async () => {
+    let sent: { path: string; body: unknown } | null = null
+    vi.stubGlobal(
+      'fetch',
+      fakeServer(async (req, url) => {
+        if (url.pathname.startsWith('/api/v1/vehicle-tax-tables/') && req.method === 'PUT') {
+          sent = { path: decodeURIComponent(url.pathname), body: await req.clone().json() }
+          return json(400, {
+            code: 'invalid',
+            message: '车船税额超出法定范围',
+            fields: { 'annual_tax.2': ['1.6–2.0L：300 元不在法定范围 360–660 元内'] },
+          })
+        }
+      }),
+    )
+    await mountPage()
+    await openTaxTab()
+    ;[...document.querySelectorAll<HTMLElement>('[data-testid="tax-edit"]')][0].click()
+    await settle()
+    expect(byTestId('tax-dialog').textContent).toContain('编辑车船税税额 · 广东')
+    expect((amountBox(0) as HTMLInputElement).value).toBe('180')
+    expect((byTestId('tax-province') as HTMLInputElement).disabled).toBe(true)
+    await type(amountBox(2), '300')
+    byTestId('tax-save').click()
+    await settle()
+    expect(sent).toEqual({ path: '/api/v1/vehicle-tax-tables/广东/', body: { annual_tax: ['180', '360', '300', '720', '1800', '3000', '4500'] } })
+    expect(errorNextTo(amountBox(2))).toBe('1.6–2.0L：300 元不在法定范围 360–660 元内')
+    expect(errorNextTo(amountBox(1))).toBeUndefined()
+    expect(errorNextTo(amountBox(3))).toBeUndefined()
+    expect(byTestId('tax-error').textContent).toContain('车船税额超出法定范围')
+    // the legal range is shown next to every box, the one typed outside it marked
+    const ranges = [...document.querySelectorAll<HTMLElement>('[data-testid="tax-range"]')]
+    expect(ranges.map((r) => r.textContent?.trim())).toEqual([
+      '法定范围 60–360 元',
+      '法定范围 300–540 元',
+      '法定范围 360–660 元',
+      '法定范围 660–1200 元',
+      '法定范围 1200–2400 元',
+      '法定范围 2400–3600 元',
+      '法定范围 3600–5400 元',
+    ])
+    expect(ranges.map((r) => r.classList.contains('warn'))).toEqual([false, false, true, false, false, false, false])
+  })
+
+  it('添加省份: the province and 7 amounts, an unknown province named by the server, then the list again', async () => {
+    const sent: { path: string; body: unknown }[] = []
+    vi.stubGlobal(
+      'fetch',
+      fakeServer(async (req, url) => {
+        if (url.pathname.startsWith('/api/v1/vehicle-tax-tables/') && req.method === 'PUT') {
+          const path = decodeURIComponent(url.pathname)
+          const body = (await req.clone().json()) as { annual_tax: string[] }
+          sent.push({ path, body })
+          if (path.includes('浙省')) return json(400, { code: 'invalid', message: '未知的投保地区：浙省', fields: { province: ['未知的投保地区：浙省'] } })
+          const saved = { province: '浙江', annual_tax: body.annual_tax.map((a) => Number(a).toFixed(2)), bands: BANDS, source: 'tenant' }
+          taxTables = [saved, guangdong, beijing]
+          return json(200, saved)
+        }
+      }),
+    )
+    await mountPage()
+    await openTaxTab()
+    byTestId('tax-add').click()
+    await settle()
+    expect(byTestId('tax-dialog').textContent).toContain('添加省份车船税税额')
+    await type(byTestId('tax-province'), '浙省')
+    const amounts = ['180', '360', '420', '720', '1800', '3000', '4500']
+    for (const [i, a] of amounts.entries()) await type(amountBox(i), a)
+    byTestId('tax-save').click()
+    await settle()
+    expect(errorNextTo(byTestId('tax-province'))).toBe('未知的投保地区：浙省')
+
+    await type(byTestId('tax-province'), '浙江')
+    byTestId('tax-save').click()
+    await settle()
+    expect(sent.map((s) => s.path)).toEqual(['/api/v1/vehicle-tax-tables/浙省/', '/api/v1/vehicle-tax-tables/浙江/'])
+    expect(sent[1].body).toEqual({ annual_tax: amounts })
+    expect(rows().map((r) => r[0])).toEqual(['浙江本租户', '广东本租户', '北京内置'])
+  })
+
+  it('finance sees the tables but cannot change them', async () => {
+    vi.stubGlobal('fetch', fakeServer())
+    await mountPage(['finance'])
+    await openTaxTab()
+    expect(rows()).toHaveLength(2)
+    expect(document.querySelector('[data-testid="tax-add"]')).toBeNull()
+    expect(document.querySelector('[data-testid="tax-edit"]')).toBeNull()
   })
 })

@@ -1,5 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import { defineComponent, h } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
@@ -384,5 +384,236 @@ describe('console: quotes (报价管理)', () => {
     expect(body).toEqual({ refund_amount: '900', reason: '' })
     expect(errorNextTo('surrender-refund')).toBe('退费金额应在 0 到保费 855.00 之间')
     expect(errorNextTo('surrender-reason')).toBe('请填写退保原因')
+  })
+})
+
+describe('console: 快速报价', () => {
+  const car = {
+    id: 7,
+    customer: 11,
+    plate: '粤B2088Z',
+    vin: 'LSVAU218XN2183294',
+    brand_model: '大众帕萨特',
+    seats: 5,
+    displacement: '2.00',
+    energy: 'fuel',
+    energy_label: '燃油',
+    use: 'family',
+    use_label: '家庭自用汽车',
+    first_registered_on: '2022-03-15',
+    purchase_price: '215000.00',
+  }
+  const zhangDetail = { ...zhang, id_number: '', promoter: null, registered_on: '2026-01-01', vehicles: [car], follow_ups: [], reminders: [], preferences: [] }
+  const unavailable = {
+    ...option(0, { code: 'CPIC', name: '中国太平洋财产保险', short_name: '太保产险', logo: '', color: '#0050A0' }, '0.00', 0),
+    available: false,
+    unavailable_reason: '本租户未配置该保险公司的家庭自用汽车费率表',
+    rank: null,
+    cheapest: false,
+    breakdown: {},
+  }
+  const rating = {
+    region: '广东',
+    rated_on: '2026-03-01',
+    valid_until: '2026-03-08',
+    options: [
+      { ...option(0, picc, '3950.00', 1), id: undefined },
+      { ...option(0, pingan, '4102.35', 2), id: undefined },
+      { ...unavailable, id: undefined },
+    ],
+  }
+
+  function quickServer(answer: Answer = () => undefined) {
+    return fakeServer(async (req, url) => {
+      const own = await answer(req, url)
+      if (own) return own
+      if (url.pathname === '/api/v1/customers/') return json(200, page([{ ...zhang, id_number: '', vehicle_count: 1, promoter: null, registered_on: '2026-01-01' }]))
+      if (url.pathname === '/api/v1/customers/11/') return json(200, zhangDetail)
+    })
+  }
+
+  // the drawer is a lazy chunk: compile it once up front, not inside the first test's time
+  beforeAll(() => import('./QuickQuoteDrawer.vue'), 60_000)
+
+  async function openQuick() {
+    byTestId('quick-quote').click()
+    await vi.waitFor(() => expect(byTestId('quick-quote-drawer')).toBeTruthy())
+    await settle()
+  }
+
+  const dropdownItem = (text: string) =>
+    [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')].find((o) => o.textContent?.includes(text))!
+
+  it('试算 a typed car for a new customer: the rating body, then every insurer ranked with 最低价 and the breakdown', async () => {
+    let sent: unknown = null
+    const fetchMock = quickServer(async (req, url) => {
+      if (url.pathname === '/api/v1/rating/' && req.method === 'POST') {
+        sent = await req.clone().json()
+        return json(200, rating)
+      }
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    await openQuick()
+
+    byTestId('qq-mode-new').querySelector('input')!.click()
+    await flushPromises()
+    await fill('qq-customer-name', '王芳')
+    await fill('qq-customer-mobile', '13900139000')
+    await fill('qq-plate', '粤b12345')
+    await fill('qq-vin', 'lsvau218xn2183294')
+    await fill('qq-seats', '7')
+    await fill('qq-displacement', '1.8')
+    await fill('qq-purchase-price', '189000')
+    byTestId('qq-cov-scratch').querySelector('input')!.click()
+    await flushPromises()
+    byTestId('qq-rate').click()
+    await settle()
+
+    expect(sent).toEqual({
+      vehicle: { plate: '粤B12345', vin: 'LSVAU218XN2183294', use: 'family', seats: 7, displacement: '1.8', energy: 'fuel', purchase_price: '189000' },
+      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0 },
+      coverages: {
+        ctpl: true,
+        vehicle_tax: true,
+        commercial: [
+          { code: 'own_damage' },
+          { code: 'third_party', limit: '1000000' },
+          { code: 'driver_liability', seats: 1, limit_per_seat: '10000' },
+          { code: 'passenger_liability', seats: 6, limit_per_seat: '10000' },
+          { code: 'scratch', limit: '2000' },
+        ],
+      },
+      // 投保地区 from the plate's first character
+      province: '广东',
+    })
+    // 试算 stores nothing
+    expect(fetchMock.mock.calls.some(([r]) => new URL(r.url).pathname === '/api/v1/quotes/' && r.method === 'POST')).toBe(false)
+
+    expect(byTestId('qq-summary').textContent).toContain('2 家保险公司可承保')
+    const rows = [...byTestId('qq-result').querySelectorAll('.el-table__body > tbody > tr.el-table__row')].map((tr) => tr.textContent ?? '')
+    expect(rows).toHaveLength(3)
+    expect(rows[0]).toContain('人保财险')
+    expect(rows[0]).toContain('第 1 名')
+    expect(rows[0]).toContain('最低价')
+    expect(rows[0]).toContain('¥557.20')
+    expect(rows[1]).toContain('平安产险')
+    expect(rows[1]).toContain('第 2 名')
+    expect(rows[1]).not.toContain('最低价')
+    expect(rows[2]).toContain('无法承保：本租户未配置该保险公司的家庭自用汽车费率表')
+    expect(allByTestId('qq-total').map((e) => e.textContent)).toEqual(['¥3,950.00', '¥4,102.35', '—'])
+    expect(allByTestId('qq-cheapest')).toHaveLength(1)
+
+    byTestId('qq-result').querySelector<HTMLElement>('.el-table__expand-icon')!.click()
+    await flushPromises()
+    const explained = byTestId('option-breakdown').textContent ?? ''
+    expect(explained).toContain('基础保费 ¥950.00')
+    expect(explained).toContain('× 12/12 = ¥480.00')
+  })
+
+  it('shows a 400 on vehicle.seats under 座位数 and the message on top', async () => {
+    vi.stubGlobal(
+      'fetch',
+      quickServer((_req, url) => {
+        if (url.pathname === '/api/v1/rating/')
+          return json(400, {
+            code: 'invalid',
+            message: '请检查填写的内容',
+            fields: { 'vehicle.seats': ['座位数应在 1 到 60 之间'], province: ['请选择投保地区（车牌无法判断省份时必填）'] },
+          })
+      }),
+    )
+    await mountPage()
+    await openQuick()
+    byTestId('qq-mode-new').querySelector('input')!.click()
+    await flushPromises()
+    await fill('qq-plate', 'WJ12345')
+    await fill('qq-seats', '0')
+    byTestId('qq-rate').click()
+    await settle()
+    expect(errorNextTo('qq-seats')).toBe('座位数应在 1 到 60 之间')
+    expect(errorNextTo('qq-province')).toBe('请选择投保地区（车牌无法判断省份时必填）')
+    expect(errorNextTo('qq-plate')).toBeUndefined()
+    expect(byTestId('qq-error').textContent).toContain('请检查填写的内容')
+    expect(allByTestId('qq-result')).toHaveLength(0)
+  })
+
+  it('生成报价单 for a customer’s stored car posts /quotes/ with vehicle_id, opens the new quote and refreshes the list', async () => {
+    let created: unknown = null
+    const fetchMock = quickServer(async (req, url) => {
+      if (url.pathname === '/api/v1/quotes/' && req.method === 'POST') {
+        created = await req.clone().json()
+        return json(201, quotedDetail)
+      }
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    await openQuick()
+
+    byTestId('qq-customer').querySelector<HTMLElement>('.el-select__wrapper')!.click()
+    await settle()
+    dropdownItem('13800138000 · 1 辆车').click()
+    await settle()
+    // the customer's car is chosen and its record fills the boxes
+    expect((byTestId('qq-plate') as HTMLInputElement).value).toBe('粤B2088Z')
+    expect((byTestId('qq-seats') as HTMLInputElement).value).toBe('5')
+
+    const listCalls = () => fetchMock.mock.calls.filter(([r]) => new URL(r.url).pathname === '/api/v1/quotes/' && r.method === 'GET').length
+    const before = listCalls()
+    byTestId('qq-create').click()
+    await settle()
+
+    expect(created).toEqual({
+      vehicle_id: 7,
+      vehicle: {},
+      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0 },
+      coverages: {
+        ctpl: true,
+        vehicle_tax: true,
+        commercial: [
+          { code: 'own_damage' },
+          { code: 'third_party', limit: '1000000' },
+          { code: 'driver_liability', seats: 1, limit_per_seat: '10000' },
+          { code: 'passenger_liability', seats: 4, limit_per_seat: '10000' },
+        ],
+      },
+      province: '广东',
+    })
+    expect(byTestId('quote-drawer').textContent).toContain('报价单 Q20260301000002')
+    expect(listCalls()).toBe(before + 1)
+  })
+
+  it('生成报价单 for a new customer sends customer {name, mobile} and shows customer.mobile under 手机号', async () => {
+    let created: Record<string, unknown> | null = null
+    vi.stubGlobal(
+      'fetch',
+      quickServer(async (req, url) => {
+        if (url.pathname === '/api/v1/quotes/' && req.method === 'POST') {
+          created = await req.clone().json()
+          return json(400, { code: 'invalid', message: '请检查填写的内容', fields: { 'customer.mobile': ['手机号格式不正确'] } })
+        }
+      }),
+    )
+    await mountPage(['agent'])
+    await openQuick()
+    byTestId('qq-mode-new').querySelector('input')!.click()
+    await flushPromises()
+    await fill('qq-customer-name', '王芳')
+    await fill('qq-customer-mobile', '1390013')
+    await fill('qq-plate', '粤B12345')
+    byTestId('qq-create').click()
+    await settle()
+    expect(created!.customer).toEqual({ name: '王芳', mobile: '1390013' })
+    expect(created!.vehicle_id).toBeUndefined()
+    expect(errorNextTo('qq-customer-mobile')).toBe('手机号格式不正确')
+    expect(allByTestId('quote-drawer').filter((d) => d.textContent?.includes('报价单 Q'))).toHaveLength(0)
+  })
+
+  it('finance may 试算 but not 生成报价单', async () => {
+    vi.stubGlobal('fetch', quickServer())
+    await mountPage(['finance'])
+    await openQuick()
+    expect(allByTestId('qq-rate')).toHaveLength(1)
+    expect(allByTestId('qq-create')).toHaveLength(0)
   })
 })
