@@ -29,6 +29,7 @@ from catalog.models import (
     RedeemMode,
 )
 from catalog.services import (
+    own_code,
     pack_contents,
     pack_counts,
     pack_issue,
@@ -477,8 +478,9 @@ class CodeLookupView(APIView):
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=IssuedSerializer,
                    operation_id="gift_packs_lookup")  # fmt: skip
     def get(self, request: Request) -> Response:
-        code = request.query_params.get("code", "").strip().upper()
-        issued = _issued(IssuedPack.objects.filter(code=code)).first()
+        issued = _issued(
+            IssuedPack.objects.filter(code=own_code(request.query_params.get("code", "")))
+        ).first()
         if issued is None:
             raise NotFound("券码不存在")
         return Response(IssuedSerializer(issued).data)

@@ -268,14 +268,19 @@ def pack_issue(
     return issued
 
 
-def _find_code(code: str) -> IssuedPack:
-    code = (code or "").strip().upper()
+def own_code(code: str) -> str:
+    """The code, normalised; a code of another tenant is refused by name (not "unknown")."""
+    code = "".join((code or "").split()).upper()
     prefix = f"{connection.schema_name.upper()}-"  # type: ignore[attr-defined]
     if "-" in code and not code.startswith(prefix):
         raise ValidationFailed(
             "该券码不属于本机构，不能在此兑换", code="foreign_code", fields={"code": ["券码属于其他机构"]}
         )
-    issued = IssuedPack.objects.select_for_update().filter(code=code).first()
+    return code
+
+
+def _find_code(code: str) -> IssuedPack:
+    issued = IssuedPack.objects.select_for_update().filter(code=own_code(code)).first()
     if issued is None:
         raise NotFound("券码不存在", code="code_not_found")
     return issued

@@ -40,8 +40,15 @@ ON_CONFLICT_ONCE = (
 )
 
 
-def _sales_sql(policy_filter: str) -> str:
-    return f"""
+ON_CONFLICT_REVERSED = "ON CONFLICT (reverses_id, reversal_key) WHERE (reverses_id IS NOT NULL) DO NOTHING"
+
+
+def _sales_sql(source_type: str, ids_filter: str) -> str:
+    """The ``sale`` CTE: one row per sale with the same columns whatever it is. A policy's basis
+    is its premium and the tenant received premium × the insurer's rate; an order line's basis and
+    ceiling are its amount (the tenant's own goods and services)."""
+    if source_type == "policy":
+        return f"""
     sale AS (
         SELECT p.id, p.number, p.line, i.code AS insurer_code, p.insurer_id, p.premium AS basis,
                round(p.premium * p.commission_rate, 2) AS received, p.issued_at, p.promoter_id AS seller_id,
@@ -49,7 +56,17 @@ def _sales_sql(policy_filter: str) -> str:
         FROM quotes_policy p
         JOIN quotes_quote q ON q.id = p.quote_id
         JOIN directory_insurer i ON i.id = p.insurer_id
-        WHERE p.promoter_id IS NOT NULL AND {policy_filter}
+        WHERE p.promoter_id IS NOT NULL AND {ids_filter.replace("{id}", "p.id")}
+    )"""
+    return f"""
+    sale AS (
+        SELECT oi.id, o.number, CASE oi.kind WHEN 'goods' THEN 'goods' ELSE 'services' END AS line,
+               ''::varchar AS insurer_code, NULL::bigint AS insurer_id, oi.amount AS basis, oi.amount AS received,
+               o.paid_at AS issued_at, o.promoter_id AS seller_id, ''::varchar AS region,
+               (o.paid_at AT TIME ZONE %(tz)s)::date AS sale_day
+        FROM mall_orderitem oi
+        JOIN mall_order o ON o.id = oi.order_id
+        WHERE o.promoter_id IS NOT NULL AND o.paid_at IS NOT NULL AND {ids_filter.replace("{id}", "o.id")}
     )"""
 
 
@@ -74,35 +91,50 @@ def current_open_period(today: date | None = None) -> Period:
         year, month = (year + 1, 1) if month == 12 else (year, month + 1)
 
 
-def _ensure_periods(policy_filter: str, params: dict[str, Any]) -> None:
+def _ensure_periods(sales: str, params: dict[str, Any]) -> None:
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""INSERT INTO commissions_period (year, month, status)
-                SELECT DISTINCT extract(year FROM d)::int, extract(month FROM d)::int, 'open'
-                FROM (SELECT (p.issued_at AT TIME ZONE %(tz)s)::date AS d FROM quotes_policy p
-                      WHERE p.promoter_id IS NOT NULL AND {policy_filter}) days
+            f"""WITH {sales}
+                INSERT INTO commissions_period (year, month, status)
+                SELECT DISTINCT extract(year FROM sale_day)::int, extract(month FROM sale_day)::int, 'open'
+                FROM sale
                 ON CONFLICT (year, month) DO NOTHING""",
             params,
         )
 
 
-def _filter(policy_ids: list[int] | None) -> tuple[str, dict[str, Any]]:
-    if policy_ids is None:
+def _filter(ids: list[int] | None) -> tuple[str, dict[str, Any]]:
+    if ids is None:
         return "TRUE", {}
-    return "p.id = ANY(%(ids)s)", {"ids": list(policy_ids)}
+    return "{id} = ANY(%(ids)s)", {"ids": list(ids)}
 
 
 def entries_for_policies(*, plan: Plan, policy_ids: list[int] | None, today: date | None = None) -> int:
-    """Write the commission (and campaign) entries of the given issued policies (all when None).
-    Idempotent: a sale already priced gets nothing new. Returns the number of entries written."""
-    policy_filter, params = _filter(policy_ids)
+    """Write the commission (and campaign) entries of the given issued policies (all when None)."""
+    return entries_for_sales(source_type="policy", plan=plan, ids=policy_ids, today=today)
+
+
+def entries_for_orders(*, plan: Plan, order_ids: list[int], today: date | None = None) -> int:
+    """The entries of paid mall orders, one sale per order line (goods or services)."""
+    return entries_for_sales(source_type="order_item", plan=plan, ids=order_ids, today=today)
+
+
+def entries_for_sales(
+    *, source_type: str, plan: Plan, ids: list[int] | None, today: date | None = None
+) -> int:
+    """Write the commission (and campaign) entries of the given sales (``ids`` are policies, or
+    orders for ``order_item``; all when None). Idempotent: a sale already priced gets nothing new.
+    Returns the number of entries written."""
+    ids_filter, params = _filter(ids)
     params = {
         **params,
         "tz": settings.TIME_ZONE,
         "plan_id": plan.pk,
         "fallback": current_open_period(today).pk,
+        "source_type": source_type,
     }
-    _ensure_periods(policy_filter, params)
+    sales = _sales_sql(source_type, ids_filter)
+    _ensure_periods(sales, params)
     differential = plan.scheme == Scheme.DIFFERENTIAL
     match = "r.tier_id = c.tier_id" if differential else "r.distance = c.depth"
     step = "GREATEST(v - prev_v, 0)" if differential else "v"
@@ -113,7 +145,7 @@ def entries_for_policies(*, plan: Plan, policy_ids: list[int] | None, today: dat
     )
     fixed_text = "format('固定 %%s − %%s 元', v, prev_v)" if differential else "format('固定 %%s 元', v)"
     sql = f"""
-    WITH {_sales_sql(policy_filter)},
+    WITH {sales},
     chain AS (
         SELECT s.*, {LINE_LABELS_SQL} AS label, np.ancestor_id AS beneficiary, np.depth, d.kind AS dkind,
                d.tier_id
@@ -163,7 +195,7 @@ def entries_for_policies(*, plan: Plan, policy_ids: list[int] | None, today: dat
         FROM capped
     )
     INSERT INTO commissions_entry ({ENTRY_COLUMNS})
-    SELECT COALESCE(pr.id, %(fallback)s), beneficiary, 'commission', 'policy', s.id, number, line, insurer_code,
+    SELECT COALESCE(pr.id, %(fallback)s), beneficiary, 'commission', %(source_type)s, s.id, number, line, insurer_code,
            seller_id, depth, %(plan_id)s, rule_id, NULL, basis,
            CASE WHEN rate_kind = 'percent' THEN eff END, amount,
            left(CASE WHEN rate_kind = 'fixed' THEN {fixed_text} ELSE {percent_text} END
@@ -179,17 +211,17 @@ def entries_for_policies(*, plan: Plan, policy_ids: list[int] | None, today: dat
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         written = cursor.rowcount
-    return written + _campaign_entries(policy_filter, params)
+    return written + _campaign_entries(sales, params)
 
 
-def _campaign_entries(policy_filter: str, params: dict[str, Any]) -> int:
+def _campaign_entries(sales: str, params: dict[str, Any]) -> int:
     """活动手续费: the best campaign a sale qualifies for, per beneficiary (campaigns do not stack),
     within what is left of the tenant's commission after the plan's entries."""
     sql = f"""
-    WITH {_sales_sql(policy_filter)},
+    WITH {sales},
     spent AS (
         SELECT source_id, SUM(amount) AS total FROM commissions_entry
-        WHERE source_type = 'policy' AND kind = 'commission' AND reverses_id IS NULL
+        WHERE source_type = %(source_type)s AND kind = 'commission' AND reverses_id IS NULL
           AND source_id IN (SELECT id FROM sale)
         GROUP BY source_id
     ),
@@ -215,7 +247,7 @@ def _campaign_entries(policy_filter: str, params: dict[str, Any]) -> int:
         FROM offer o LEFT JOIN spent sp ON sp.source_id = o.id
     )
     INSERT INTO commissions_entry ({ENTRY_COLUMNS})
-    SELECT COALESCE(pr.id, %(fallback)s), beneficiary, 'campaign', 'policy', s.id, number, line, insurer_code,
+    SELECT COALESCE(pr.id, %(fallback)s), beneficiary, 'campaign', %(source_type)s, s.id, number, line, insurer_code,
            seller_id, depth, NULL, NULL, campaign_id, basis, rate, amount,
            left(format('活动「%%s」：%%s %%s × %%s%%%% = %%s', campaign_name, label, basis, trim_scale(rate * 100),
                        uncapped)
@@ -258,17 +290,66 @@ def reverse_policy_entries(
         "fallback": current_open_period(today).pk,
     }
     sql = f"""
-    INSERT INTO commissions_entry ({ENTRY_COLUMNS})
+    INSERT INTO commissions_entry ({ENTRY_COLUMNS}, reversal_key)
     SELECT COALESCE(pr.id, %(fallback)s), e.distributor_id, e.kind, e.source_type, e.source_id, e.source_number,
            e.line, e.insurer_code, e.seller_id, e.level, e.plan_id, e.rule_id, e.campaign_id,
            -round(e.basis * %(ratio)s, 2), e.rate, -round(e.amount * %(ratio)s, 2),
            left(format('退保冲回：原 %%s × 退费比例 %%s = -%%s', e.amount, %(ratio_text)s,
                        round(e.amount * %(ratio)s, 2)), 300),
-           e.path, %(at)s, e.id, %(reason)s, NULL, now()
+           e.path, %(at)s, e.id, %(reason)s, NULL, now(), 'cancel'
     FROM commissions_entry e
     LEFT JOIN commissions_period pr ON pr.id = e.period_id AND pr.status = 'open'
     WHERE e.source_type = 'policy' AND e.source_id = %(policy_id)s AND e.reverses_id IS NULL AND e.amount > 0
-    ON CONFLICT (reverses_id) DO NOTHING
+    {ON_CONFLICT_REVERSED}
+    """
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.rowcount
+
+
+def reverse_order_entries(
+    *,
+    order_id: int,
+    refunded_before: Decimal,
+    refunded_after: Decimal,
+    total: Decimal,
+    event_id: int,
+    at: datetime,
+    today: date | None = None,
+) -> int:
+    """A mall refund (full or one of several partial ones): each entry the order paid loses the
+    refunded share at its original rate, computed cumulatively (what the refunds so far take back,
+    less what earlier refunds took), so partial refunds that add up to the total net each entry to
+    exactly zero. Once per refund event."""
+    params: dict[str, Any] = {
+        "order_id": order_id,
+        "before": refunded_before / total,
+        "after": min(refunded_after / total, Decimal(1)),
+        "refund": format(refunded_after - refunded_before, "f"),
+        "total": format(total, "f"),
+        "key": f"refund:{event_id}",
+        "at": at,
+        "fallback": current_open_period(today).pk,
+    }
+    sql = f"""
+    WITH back AS (
+        SELECT e.*, round(e.amount * %(after)s, 2) - round(e.amount * %(before)s, 2) AS taken,
+               round(e.basis * %(after)s, 2) - round(e.basis * %(before)s, 2) AS basis_taken
+        FROM commissions_entry e
+        WHERE e.source_type = 'order_item' AND e.reverses_id IS NULL AND e.amount > 0
+          AND e.source_id IN (SELECT id FROM mall_orderitem WHERE order_id = %(order_id)s)
+    )
+    INSERT INTO commissions_entry ({ENTRY_COLUMNS}, reversal_key)
+    SELECT COALESCE(pr.id, %(fallback)s), b.distributor_id, b.kind, b.source_type, b.source_id, b.source_number,
+           b.line, b.insurer_code, b.seller_id, b.level, b.plan_id, b.rule_id, b.campaign_id, -b.basis_taken, b.rate,
+           -b.taken,
+           left(format('退款冲回：订单退款 %%s / 合计 %%s，原 %%s 冲回 -%%s', %(refund)s, %(total)s, b.amount, b.taken),
+                300),
+           b.path, %(at)s, b.id, '订单退款', NULL, now(), %(key)s
+    FROM back b
+    LEFT JOIN commissions_period pr ON pr.id = b.period_id AND pr.status = 'open'
+    WHERE b.taken <> 0
+    {ON_CONFLICT_REVERSED}
     """
     with connection.cursor() as cursor:
         cursor.execute(sql, params)

@@ -223,9 +223,11 @@ class Entry(models.Model):
     # Top of the chain first, the beneficiary last (same-level settlement passes money down it).
     path = ArrayField(models.BigIntegerField(), default=list)
     sale_at = models.DateTimeField()
-    reverses = models.OneToOneField(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversal"
+    reverses = models.ForeignKey(
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
     )
+    # Which event reversed it: "cancel" (退保, once), "refund:<event id>" (each partial refund once).
+    reversal_key = models.CharField(max_length=40, blank=True, default="", db_default="")
     reason = models.CharField(max_length=200, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -243,6 +245,11 @@ class Entry(models.Model):
             ),
             models.CheckConstraint(
                 condition=~Q(kind="adjustment") | ~Q(reason=""), name="entry_adjustment_has_reason"
+            ),
+            models.UniqueConstraint(
+                fields=["reverses", "reversal_key"],
+                condition=Q(reverses__isnull=False),
+                name="entry_reversed_once_per_event",
             ),
         ]
         indexes = [

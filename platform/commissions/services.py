@@ -12,7 +12,13 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
-from commissions.engine import current_open_period, entries_for_policies, reverse_policy_entries
+from commissions.engine import (
+    current_open_period,
+    entries_for_orders,
+    entries_for_policies,
+    reverse_order_entries,
+    reverse_policy_entries,
+)
 from commissions.models import (
     MAX_CTPL_RATE,
     Campaign,
@@ -45,7 +51,7 @@ from network.models import Distributor, NetworkPath, Tier
 logger = logging.getLogger(__name__)
 
 CONSUMER = "commissions"
-SALE_EVENTS = ("policy.issued", "policy.cancelled", "promotion.given")
+SALE_EVENTS = ("policy.issued", "policy.cancelled", "promotion.given", "order.paid", "order.refunded")
 
 
 def _percent(rate: Decimal) -> str:
@@ -310,18 +316,36 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
     def handle(events: list[DomainEvent]) -> None:
         plan = Plan.objects.filter(in_force=True).first()
         issued: list[int] = []
+        paid: list[int] = []
 
         def flush() -> None:
-            if issued and plan is not None:
+            if plan is not None and issued:
                 entries_for_policies(plan=plan, policy_ids=list(issued), today=today)
+            if plan is not None and paid:
+                entries_for_orders(plan=plan, order_ids=list(paid), today=today)
             issued.clear()
+            paid.clear()
 
         for event in events:
             payload = event.payload
             if event.kind == "policy.issued":
                 issued.append(int(event.object_id))
                 continue
+            if event.kind == "order.paid":
+                paid.append(int(event.object_id))
+                continue
             flush()
+            if event.kind == "order.refunded":
+                after = Decimal(payload["refunded"])
+                reverse_order_entries(
+                    order_id=int(event.object_id),
+                    refunded_before=after - Decimal(payload["amount"]),
+                    refunded_after=after,
+                    total=Decimal(payload["total"]),
+                    event_id=event.pk,
+                    at=event.occurred_at,
+                    today=today,
+                )
             if event.kind == "promotion.given":
                 promotion_charge(
                     policy_id=int(payload["policy_id"]),

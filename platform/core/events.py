@@ -5,8 +5,9 @@ event and sends nothing."""
 from collections.abc import Callable
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.dispatch import Signal
+from django_tenants.utils import schema_context
 
 from core.models import DomainEvent, EventCursor
 
@@ -23,7 +24,14 @@ def emit(
         payload=payload,
         actor=actor if getattr(actor, "pk", None) else None,
     )
-    transaction.on_commit(lambda: domain_event.send(sender=DomainEvent, event=event))
+    schema = connection.schema_name  # type: ignore[attr-defined]
+
+    def announce() -> None:
+        # The receivers work in the schema the event was written in, wherever the commit happens.
+        with schema_context(schema):
+            domain_event.send(sender=DomainEvent, event=event)
+
+    transaction.on_commit(announce)
     return event
 
 

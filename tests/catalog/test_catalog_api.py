@@ -146,7 +146,8 @@ def test_an_agent_issues_a_pack_and_it_is_redeemed_exactly_once(api, as_distribu
     )
     foreign = api("bowei_admin").post("/api/v1/gift-packs/redeem/", {"code": code}, format="json")
     assert foreign.status_code == 400 and foreign.json()["code"] == "foreign_code"
-    assert api("bowei_admin").get("/api/v1/gift-packs/lookup/", {"code": code}).status_code == 404
+    looked_up = api("bowei_admin").get("/api/v1/gift-packs/lookup/", {"code": code})
+    assert looked_up.status_code == 400 and looked_up.json()["code"] == "foreign_code"
     assert api("bowei_admin").get("/api/v1/gift-packs/").json() == []
     assert api("bowei_admin").get("/api/v1/gift-packs/issued/").json()["results"] == []
     counts = admin.get(f"/api/v1/gift-packs/{catalog['pack']['id']}/").json()

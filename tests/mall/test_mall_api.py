@@ -18,9 +18,12 @@ from django_tenants.utils import schema_context
 
 from catalog.models import Product
 from catalog.services import product_save
+from commissions.models import Entry
 from core.models import DomainEvent
+from customers.services import customer_create
 from mall.models import Order
 from mall.services import reservations_release
+from tests.conftest import PEOPLE
 
 pytestmark = pytest.mark.django_db
 STRIPE = "https://api.stripe.com/v1"
@@ -207,3 +210,48 @@ def test_orders_stay_in_their_tenant_and_with_their_owner(api, shelf, stripe_api
     products = api("datang_owner").get("/api/v1/mall/products/").json()["results"]
     assert {p["name"] for p in products} == {"商城机油", "精洗服务"}
     assert api("bowei_admin").get("/api/v1/mall/products/").json()["results"] == []
+
+
+def test_a_paid_order_pays_the_sellers_chain_and_refunds_take_it_back_to_the_cent(
+    api, shelf, stripe_api, team, django_capture_on_commit_callbacks
+):
+    """The owner's promoter is 王海峰 (团队长) under 唐总: per level, goods 10% / 5%, services 8% / 4%."""
+    oil, wash = shelf
+    with schema_context("datang"):
+        owner = customer_create(
+            actor=None, name="商城客户", mobile=PEOPLE["datang_owner"].mobile, promoter_id=team.lead.pk
+        )
+        assert owner.user is not None
+    admin = api("datang_admin")
+    rules = [{"line": line, "distance": d, "rate": r}
+             for line, rates in (("goods", ("0.10", "0.05")), ("services", ("0.08", "0.04"))) for d, r in enumerate(rates)]  # fmt: skip
+    plan = admin.post("/api/v1/commissions/plans/", {"name": "商城方案", "scheme": "per_level",
+                      "settlement_mode": "cross_level", "rules": rules}, format="json").json()  # fmt: skip
+    admin.post(f"/api/v1/commissions/plans/{plan['id']}/in-force/")
+    order = api("datang_owner").post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 2},
+                                     {"product": wash.pk, "quantity": 1}]}, format="json").json()  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook(api, "payment_intent.succeeded", paid(order["id"]))
+    with schema_context("datang"):
+        earned = {(e.line, e.distributor.name): format(e.amount, "f")
+                  for e in Entry.objects.filter(source_type="order_item").select_related("distributor")}  # fmt: skip
+    # goods 377.00 × 10% and × 5%; services 39.00 × 8% and × 4%
+    assert earned == {("goods", "王海峰"): "37.70", ("goods", "唐总"): "18.85",
+                      ("services", "王海峰"): "3.12", ("services", "唐总"): "1.56"}  # fmt: skip
+    for amount in ("100.00", "316.00"):  # two partial refunds that add up to the 416.00 paid
+        with django_capture_on_commit_callbacks(execute=True):
+            refunded = admin.post(
+                f"/api/v1/mall/orders/{order['id']}/refund/", {"amount": amount}, format="json"
+            )
+        assert refunded.status_code == 200, refunded.json()
+    with schema_context("datang"):
+        net: dict[str, Decimal] = {}
+        for e in Entry.objects.filter(source_type="order_item").select_related("distributor"):
+            net[e.distributor.name] = net.get(e.distributor.name, Decimal(0)) + e.amount
+        assert net == {"王海峰": Decimal("0.00"), "唐总": Decimal("0.00")}
+        first = (
+            Entry.objects.filter(reversal_key__startswith="refund:", distributor=team.lead, line="goods")
+            .order_by("id")
+            .first()
+        )
+        assert first is not None and first.amount == Decimal("-9.06")  # 37.70 × 100/416 = 9.0625
