@@ -31,6 +31,10 @@ async function main() {
         { path: 'insurers', name: 'insurers', component: () => import('./InsurersPage.vue') },
         { path: 'commission-plans', name: 'commission-plans', component: () => import('./CommissionPlansPage.vue') },
         { path: 'settlement', name: 'settlement', component: () => import('./SettlementPage.vue') },
+        { path: 'products', name: 'products', component: () => import('./ProductsPage.vue') },
+        { path: 'gift-packs', name: 'gift-packs', component: () => import('./GiftPacksPage.vue') },
+        { path: 'redeem', name: 'redeem', component: () => import('./RedeemPage.vue') },
+        { path: 'mall-orders', name: 'mall-orders', component: () => import('./MallOrdersPage.vue') },
       ],
     },
   ])
