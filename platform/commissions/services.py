@@ -507,29 +507,50 @@ def _volume_bonuses(period: Period, plan: Plan) -> int:
     if not tiers:
         return 0
     start, end = period_bounds(period)
+    # Insurance counts for licensed agents only; a tier with include_goods adds the seller's paid
+    # mall orders (net of refunds) to the same basis.
     sql = """
-    WITH sold AS (
-        SELECT p.promoter_id AS seller_id, SUM(p.premium) AS basis, count(*) AS n
+    WITH ins AS (
+        SELECT p.promoter_id AS seller_id, SUM(p.premium) AS amount, count(*) AS n
         FROM quotes_policy p JOIN network_distributor d ON d.id = p.promoter_id AND d.kind = 'agent'
         WHERE p.status = 'active' AND (p.issued_at AT TIME ZONE %(tz)s)::date >= %(start)s
           AND (p.issued_at AT TIME ZONE %(tz)s)::date < %(end)s
         GROUP BY p.promoter_id
     ),
+    goods AS (
+        SELECT o.promoter_id AS seller_id, SUM(o.total - o.refunded) AS amount, count(*) AS n
+        FROM mall_order o
+        WHERE o.promoter_id IS NOT NULL AND o.status IN ('paid', 'fulfilled', 'partially_refunded')
+          AND (o.paid_at AT TIME ZONE %(tz)s)::date >= %(start)s AND (o.paid_at AT TIME ZONE %(tz)s)::date < %(end)s
+        GROUP BY o.promoter_id
+    ),
+    sold AS (
+        SELECT COALESCE(i.seller_id, g.seller_id) AS seller_id, COALESCE(i.amount, 0) AS ins,
+               COALESCE(g.amount, 0) AS goods, COALESCE(i.n, 0) AS n_ins, COALESCE(g.n, 0) AS n_goods
+        FROM ins i FULL JOIN goods g ON g.seller_id = i.seller_id
+    ),
     reached AS (
-        SELECT DISTINCT ON (s.seller_id) s.*, t.threshold, t.rate
-        FROM sold s JOIN commissions_volumetier t ON t.plan_id = %(plan)s AND s.basis >= t.threshold
+        SELECT DISTINCT ON (s.seller_id) s.*, t.threshold, t.rate, t.include_goods,
+               s.ins + CASE WHEN t.include_goods THEN s.goods ELSE 0 END AS basis
+        FROM sold s JOIN commissions_volumetier t ON t.plan_id = %(plan)s
+             AND s.ins + CASE WHEN t.include_goods THEN s.goods ELSE 0 END >= t.threshold
         ORDER BY s.seller_id, t.threshold DESC
     )
     INSERT INTO commissions_entry (period_id, distributor_id, kind, source_type, source_id, source_number, line,
         insurer_code, seller_id, level, plan_id, basis, rate, amount, formula, path, sale_at, reason, created_at)
     SELECT %(period)s, r.seller_id, 'volume_bonus', 'period', %(period)s, %(label)s, '', '', r.seller_id, 0,
            %(plan)s, r.basis, r.rate, round(r.basis * r.rate, 2),
-           format('通算：本月 %%s 单保费 %%s ≥ 门槛 %%s，× %%s%%%% = %%s', r.n, r.basis, r.threshold,
-                  trim_scale(r.rate * 100), round(r.basis * r.rate, 2)),
+           CASE WHEN r.include_goods
+                THEN format('通算：本月 %%s 单保费 %%s + %%s 笔商城订单 %%s = %%s ≥ 门槛 %%s，× %%s%%%% = %%s',
+                            r.n_ins, r.ins, r.n_goods, r.goods, r.basis, r.threshold, trim_scale(r.rate * 100),
+                            round(r.basis * r.rate, 2))
+                ELSE format('通算：本月 %%s 单保费 %%s ≥ 门槛 %%s，× %%s%%%% = %%s', r.n_ins, r.basis, r.threshold,
+                            trim_scale(r.rate * 100), round(r.basis * r.rate, 2)) END,
            ARRAY(SELECT up.ancestor_id FROM network_networkpath up WHERE up.descendant_id = r.seller_id
                  AND up.valid_to IS NULL ORDER BY up.depth DESC),
            now(), '', now()
     FROM reached r
+    WHERE r.basis > 0
     ON CONFLICT (source_type, source_id, distributor_id, kind)
         WHERE (reverses_id IS NULL AND NOT (kind = 'adjustment')) DO NOTHING
     """

@@ -18,11 +18,14 @@ from django_tenants.utils import schema_context
 
 from catalog.models import Product
 from catalog.services import product_save
+from commissions.engine import current_open_period
 from commissions.models import Entry
+from commissions.services import plan_put_in_force, plan_save, settlement_run_execute, settlement_start
 from core.models import DomainEvent
 from customers.services import customer_create
 from mall.models import Order
 from mall.services import reservations_release
+from tests.commissions.conftest import sell
 from tests.conftest import PEOPLE
 
 pytestmark = pytest.mark.django_db
@@ -255,3 +258,35 @@ def test_a_paid_order_pays_the_sellers_chain_and_refunds_take_it_back_to_the_cen
             .first()
         )
         assert first is not None and first.amount == Decimal("-9.06")  # 37.70 × 100/416 = 9.0625
+
+
+def test_a_volume_tier_can_count_mall_orders_with_the_premium(shelf, stripe_api, team, api) -> None:
+    """王海峰 sells a 1,500.00 policy and his customer buys 416.00 in the mall: 1,916.00 misses a
+    2,000 insurance-only threshold but reaches 1,900 counted with goods: 1% of 1,916.00 = 19.16."""
+    oil, wash = shelf
+    with schema_context("datang"):
+        customer_create(
+            actor=None, name="通算客户", mobile=PEOPLE["datang_owner"].mobile, promoter_id=team.lead.pk
+        )
+        plan = plan_save(actor=None, name="通算含商城", scheme="per_level", settlement_mode="cross_level",
+                         rules=[{"line": "commercial", "distance": 0, "rate": Decimal("0.10")}],
+                         volume_tiers=[{"threshold": Decimal("1900"), "rate": Decimal("0.01"), "include_goods": True},
+                                       {"threshold": Decimal("2000"), "rate": Decimal("0.02")}])  # fmt: skip
+        plan_put_in_force(actor=None, plan=plan)
+        sell(team.lead, premium="1500.00")
+    order = api("datang_owner").post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 2},
+                                     {"product": wash.pk, "quantity": 1}]}, format="json").json()  # fmt: skip
+    webhook(api, "payment_intent.succeeded", paid(order["id"]))
+    with schema_context("datang"):
+        run = settlement_start(actor=None, period=current_open_period())
+        assert settlement_run_execute(run.pk).status == "done"
+        bonus = Entry.objects.get(kind="volume_bonus")
+        assert (bonus.distributor_id, bonus.basis, bonus.amount) == (
+            team.lead.pk,
+            Decimal("1916.00"),
+            Decimal("19.16"),
+        )
+        assert (
+            bonus.formula
+            == "通算：本月 1 单保费 1500.00 + 1 笔商城订单 416.00 = 1916.00 ≥ 门槛 1900.00，× 1% = 19.16"
+        )
