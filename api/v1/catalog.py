@@ -33,6 +33,7 @@ from catalog.services import (
     pack_contents,
     pack_counts,
     pack_issue,
+    pack_issue_campaign,
     pack_save,
     pack_values,
     product_image_set,
@@ -41,6 +42,7 @@ from catalog.services import (
     redeem,
 )
 from core.errors import NotFound, PermissionDenied
+from customers.models import Customer
 from customers.selectors import customers_visible
 from customers.services import customer_for_owner
 
@@ -416,6 +418,43 @@ class PackIssueView(APIView):
         issued = pack_issue(actor=_user(request), pack=pack, customer=customer, channel=IssueChannel.MANUAL)
         return Response(
             IssuedSerializer(_issued(IssuedPack.objects.filter(pk=issued.pk)).get()).data, status=201
+        )
+
+
+class CampaignIssueSerializer(serializers.Serializer):
+    customers = serializers.ListField(child=serializers.IntegerField(), max_length=2000)
+
+
+class CampaignIssueResultSerializer(serializers.Serializer):
+    issued = serializers.IntegerField()
+    codes = serializers.ListField(child=serializers.CharField())
+
+
+class PackCampaignView(APIView):
+    """活动发放: the pack to many customers at once (all or none)."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = MANAGERS
+
+    @extend_schema(
+        request=CampaignIssueSerializer,
+        responses={201: CampaignIssueResultSerializer},
+        operation_id="gift_packs_campaign",
+    )
+    def post(self, request: Request, pk: int) -> Response:
+        pack = _pack(pk)
+        body = CampaignIssueSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        wanted = list(dict.fromkeys(body.validated_data["customers"]))
+        found = {c.pk: c for c in Customer.objects.filter(pk__in=wanted)}
+        missing = [pk for pk in wanted if pk not in found]
+        if missing:
+            raise serializers.ValidationError(
+                {"customers": [f"客户不存在：{', '.join(map(str, missing[:10]))}"]}
+            )
+        issued = pack_issue_campaign(actor=_user(request), pack=pack, customers=[found[pk] for pk in wanted])
+        return Response(
+            {"issued": len(issued), "codes": [i.code for i in issued]}, status=status.HTTP_201_CREATED
         )
 
 

@@ -279,6 +279,14 @@ def own_code(code: str) -> str:
     return code
 
 
+@transaction.atomic
+def pack_issue_campaign(*, actor: User | None, pack: GiftPack, customers: list[Customer]) -> list[IssuedPack]:
+    """活动发放: one pack to each customer, all or none."""
+    if not customers:
+        raise ValidationFailed(fields={"customers": ["请选择至少一位客户"]})
+    return [pack_issue(actor=actor, pack=pack, customer=c, channel=IssueChannel.CAMPAIGN) for c in customers]
+
+
 def _find_code(code: str) -> IssuedPack:
     issued = IssuedPack.objects.select_for_update().filter(code=own_code(code)).first()
     if issued is None:

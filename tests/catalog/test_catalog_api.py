@@ -236,3 +236,19 @@ def test_a_hundred_concurrent_redemptions_of_one_code_have_exactly_one_winner() 
     assert outcomes.count("ok") == 1 and set(outcomes) == {"ok", "already_redeemed"}
     with schema_context("bowei"):
         assert Redemption.objects.filter(issued__code=code).count() == 1
+
+
+def test_a_campaign_gives_the_pack_to_many_customers_all_or_none(api, catalog):
+    with schema_context("datang"):
+        ids = [customer_create(actor=None, name=f"活动客户{i}", mobile=f"1391234920{i}").pk for i in range(3)]
+    admin = api("datang_admin")
+    url = f"/api/v1/gift-packs/{catalog['pack']['id']}/campaign/"
+    refused = admin.post(url, {"customers": [*ids, 999999]}, format="json")
+    assert refused.status_code == 400 and "999999" in refused.json()["fields"]["customers"][0]
+    with schema_context("datang"):
+        assert IssuedPack.objects.count() == 0
+    done = admin.post(url, {"customers": [*ids, ids[0]]}, format="json")
+    assert done.status_code == 201 and done.json()["issued"] == 3
+    with schema_context("datang"):
+        assert set(IssuedPack.objects.values_list("channel", flat=True)) == {"campaign"}
+    assert api("datang_agent").post(url, {"customers": ids}, format="json").status_code == 403

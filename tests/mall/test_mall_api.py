@@ -22,6 +22,8 @@ from commissions.engine import current_open_period
 from commissions.models import Entry
 from commissions.services import plan_put_in_force, plan_save, settlement_run_execute, settlement_start
 from core.models import DomainEvent
+from customers.butler import preferences_recompute
+from customers.models import Preference
 from customers.services import customer_create
 from mall.models import Order
 from mall.services import reservations_release
@@ -290,3 +292,17 @@ def test_a_volume_tier_can_count_mall_orders_with_the_premium(shelf, stripe_api,
             bonus.formula
             == "通算：本月 1 单保费 1500.00 + 1 笔商城订单 416.00 = 1916.00 ≥ 门槛 1900.00，× 1% = 19.16"
         )
+
+
+def test_what_an_owner_buys_in_the_mall_becomes_a_butler_tag(api, shelf, stripe_api) -> None:
+    oil, _ = shelf
+    owner = api("datang_owner")
+    for _ in range(2):
+        order = owner.post(
+            "/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 1}]}, format="json"
+        ).json()
+        webhook(api, "payment_intent.succeeded", paid(order["id"]))
+    with schema_context("datang"):
+        preferences_recompute()
+        tag = Preference.objects.get(key="buys:商城机油")
+        assert (tag.label, tag.evidence) == ("常购商城机油", "购买商城机油 2 次")

@@ -544,6 +544,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gift-packs/{id}/campaign/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 活动发放: the pack to many customers at once (all or none). */
+        post: operations["gift_packs_campaign"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/gift-packs/{id}/issue/": {
         parameters: {
             query?: never;
@@ -1499,6 +1516,13 @@ export interface components {
             valid_from: string;
             /** Format: date */
             valid_to: string;
+        };
+        CampaignIssueRequest: {
+            customers: number[];
+        };
+        CampaignIssueResult: {
+            issued: number;
+            codes: string[];
         };
         CampaignRequest: {
             name: string;
@@ -4201,6 +4225,33 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Pack"];
+                };
+            };
+        };
+    };
+    gift_packs_campaign: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CampaignIssueRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CampaignIssueRequest"];
+                "multipart/form-data": components["schemas"]["CampaignIssueRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CampaignIssueResult"];
                 };
             };
         };
