@@ -215,6 +215,61 @@ DEMO_INSURER_TERMS = {
 
 DEMO_TAX_TABLE = ("180", "360", "480", "900", "1800", "3000", "4500")  # yuan a year per displacement band
 
+# The brochure's 商品管理 rows: name, source, market price, actual price, stock (None: a service).
+DEMO_PRODUCTS = (
+    ("壳牌蓝喜力机油", "壳牌华南", "210.00", "100.00", 120),
+    ("汽车贴膜", "3M 授权店", "1080.00", "500.00", 30),
+    ("壳牌长效冷却液", "壳牌华南", "59.00", "20.00", 200),
+    ("曼牌机油滤清器W719", "曼牌", "89.00", "45.00", 150),
+    ("奶茶", "一点点", "15.00", "7.00", 500),
+    ("精洗服务", "福田门店", "60.00", "39.00", None),
+)
+# Cumulative 级差 rates per tier (区域经理, 团队长, 代理人): 商业险 and 交强险 (4% at most over the chain).
+DEMO_PLAN_RATES = {"commercial": ("0.18", "0.15", "0.10"), "ctpl": ("0.04", "0.03", "0.02")}
+
+
+def _seed_commissions_and_catalog(tenant: Tenant, demo: DemoTenant) -> None:
+    """A commission plan in force (so the demo sales below pay their chains), the brochure's
+    products and two gift packs, one given with every 商业险 policy."""
+    from datetime import timedelta
+    from decimal import Decimal
+
+    from django.utils import timezone
+    from django_tenants.utils import tenant_context
+
+    from catalog.models import GiftPack, GiftPackRule, Product
+    from catalog.services import pack_save, product_save
+    from commissions.models import Plan
+    from commissions.services import plan_put_in_force, plan_save
+    from network.models import Tier
+
+    with tenant_context(tenant):
+        admin = User.objects.get(mobile=demo.admin[0])
+        if not Plan.objects.exists():
+            tiers = list(Tier.objects.order_by("rank").values_list("pk", flat=True))
+            rules = [
+                {"line": line, "tier": tier, "rate": Decimal(rate)}
+                for line, rates in DEMO_PLAN_RATES.items()
+                for tier, rate in zip(tiers, rates, strict=False)
+            ]
+            plan = plan_save(actor=admin, name=f"{demo.short_name} 2026 标准方案", scheme="differential",
+                             settlement_mode="same_level", rules=rules, promotion_bearer="seller",
+                             volume_tiers=[{"threshold": Decimal("100000"), "rate": Decimal("0.02")}])  # fmt: skip
+            plan_put_in_force(actor=admin, plan=plan)
+        if not Product.objects.exists():
+            for name, source, market, actual, stock in DEMO_PRODUCTS:
+                product_save(actor=admin, name=name, kind="goods" if stock is not None else "service",
+                             source=source, market_price=Decimal(market), actual_price=Decimal(actual), stock=stock)  # fmt: skip
+        if not GiftPack.objects.exists():
+            by_name = {p.name: p.pk for p in Product.objects.all()}
+            expires = timezone.localdate() + timedelta(days=180)
+            renewal = pack_save(actor=admin, name="续保礼包", expires_on=expires, redeem_mode="per_item",
+                                items=[{"product": by_name["壳牌蓝喜力机油"], "quantity": 1},
+                                       {"product": by_name["精洗服务"], "quantity": 2}])  # fmt: skip
+            pack_save(actor=admin, name="贴膜礼包", expires_on=expires, redeem_mode="whole",
+                      items=[{"product": by_name["汽车贴膜"], "quantity": 1}])  # fmt: skip
+            GiftPackRule.objects.create(pack=renewal, line="commercial", min_premium=Decimal("1000"))
+
 
 def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
     """The tenant's insurers and, once, a quote for each car due for renewal, walked to a spread of
@@ -225,6 +280,8 @@ def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
     from django.utils import timezone
     from django_tenants.utils import tenant_context
 
+    from catalog.services import process_events as gift_packs_process_events
+    from commissions.services import process_events as commissions_process_events
     from customers.models import Vehicle
     from directory.models import Insurer
     from quotes.models import InsurerTerms, Quote, QuoteChannel, TenantVehicleTaxTable
@@ -292,6 +349,10 @@ def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
                     quote_accept(actor=seller, role="agent", quote=quote, option_id=cheapest.pk)
             if index % 4 == 3:
                 quote_pay(actor=seller, role="agent", quote=Quote.objects.get(pk=quote.pk), method="wechat")
+        # What the sales set off (normally right after each commit): packs given with the
+        # policies, then the commission entries and the packs' cost. Both are idempotent.
+        gift_packs_process_events()
+        commissions_process_events()
 
 
 def seed_demo(*, base_domain: str | None = None) -> list[str]:
@@ -333,6 +394,7 @@ def seed_demo(*, base_domain: str | None = None) -> list[str]:
             for mobile, name in demo.owners:
                 _person(mobile, name, Role.OWNER, tenant.pk)
         _seed_customers(tenant, demo)
+        _seed_commissions_and_catalog(tenant, demo)
         _seed_quotes(tenant, demo)
         lines.append(f"{demo.display_name}  http://{host}:8000/  （车主 H5）")
         lines.append(f"    管理员 {demo.admin[0]}  财务 {demo.finance[0]}  → http://{host}:8000/console/")

@@ -5,6 +5,8 @@ from django.core.management import call_command
 from django_tenants.utils import schema_context
 
 from accounts.models import Membership
+from catalog.models import GiftPack, IssuedPack, Product
+from commissions.models import Entry
 from customers.models import Customer, Reminder
 from network.models import Distributor, NetworkPath
 from network.selectors import upline_at
@@ -52,6 +54,13 @@ def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(caps
         assert QuoteOption.objects.filter(available=True).count() == 6 * 6
         assert Policy.objects.filter(line="ctpl").count() == 2
         quotes = Quote.objects.count()
+        # The plan in force paid the chains of the two issued sales; the renewal pack went with
+        # each 商业险 policy of 1,000 or more, its value charged to the seller.
+        assert Entry.objects.filter(source_type="policy").exists()
+        assert (Product.objects.count(), GiftPack.objects.count()) == (6, 2)
+        given = IssuedPack.objects.filter(channel="policy").count()
+        assert given >= 1 and Entry.objects.filter(kind="promotion").count() == given
+        entries = Entry.objects.count()
     with schema_context("bowei"):
         assert sorted(InsurerTerms.objects.values_list("insurer__code", flat=True)) == [
             "CCIC",
@@ -64,3 +73,4 @@ def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(caps
         assert NetworkPath.objects.count() == paths
         assert Customer.objects.count() == customers
         assert Quote.objects.count() == quotes
+        assert Entry.objects.count() == entries
