@@ -124,6 +124,11 @@ tenant_v1 = [
     path("gift-packs/<int:pk>/issue/", catalog.PackIssueView.as_view(), name="gift-pack-issue"),
     path("gift-packs/<int:pk>/rules/", catalog.PackRulesView.as_view(), name="gift-pack-rules"),
     path("gift-packs/<int:pk>/campaign/", catalog.PackCampaignView.as_view(), name="gift-pack-campaign"),
+    path(
+        "gift-packs/<int:pk>/rules/<int:rule_id>/",
+        catalog.PackRuleDetailView.as_view(),
+        name="gift-pack-rule",
+    ),
     path("my/gift-packs/", catalog.OwnerPacksView.as_view(), name="my-gift-packs"),
     path("mall/products/", mall.MallProductListView.as_view(), name="mall-products"),
     path("mall/orders/", mall.OrderListCreateView.as_view(), name="mall-orders"),

@@ -347,8 +347,33 @@ class PackRulesView(APIView):
         body.is_valid(raise_exception=True)
         if body.validated_data.get("line", "commercial") not in ("ctpl", "commercial"):
             raise serializers.ValidationError({"line": ["应为交强险或商业险"]})
+        if body.validated_data.get("min_premium", 0) < 0:
+            raise serializers.ValidationError({"min_premium": ["不能为负数"]})
         rule = GiftPackRule.objects.create(pack=pack, **body.validated_data)
         return Response(PackRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
+
+
+class PackRuleDetailView(APIView):
+    """Change or switch off a 随单赠送 rule (rules that gave packs are kept, not deleted)."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = MANAGERS
+
+    @extend_schema(
+        request=PackRuleSerializer, responses=PackRuleSerializer, operation_id="gift_pack_rules_update"
+    )
+    def patch(self, request: Request, pk: int, rule_id: int) -> Response:
+        rule = _pack(pk).rules.filter(pk=rule_id).first()
+        if rule is None:
+            raise NotFound("规则不存在")
+        body = PackRuleSerializer(rule, data=request.data, partial=True)
+        body.is_valid(raise_exception=True)
+        if body.validated_data.get("line", rule.line) not in ("ctpl", "commercial"):
+            raise serializers.ValidationError({"line": ["应为交强险或商业险"]})
+        if body.validated_data.get("min_premium", rule.min_premium) < 0:
+            raise serializers.ValidationError({"min_premium": ["不能为负数"]})
+        body.save()
+        return Response(PackRuleSerializer(rule).data)
 
 
 # ---- issued packs -----------------------------------------------------------------------------

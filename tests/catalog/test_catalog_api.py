@@ -15,9 +15,12 @@ from PIL import Image
 
 from catalog.models import GiftPack, IssuedPack, Redemption
 from catalog.services import pack_issue, pack_save, product_save, redeem
+from catalog.services import process_events as gift_packs_process_events
 from commissions.models import Entry
 from core.errors import DomainError
+from core.events import emit
 from customers.services import customer_create
+from tests.commissions.conftest import sell
 from tests.conftest import PEOPLE, committed_db
 from tests.insurers import car
 
@@ -252,3 +255,22 @@ def test_a_campaign_gives_the_pack_to_many_customers_all_or_none(api, catalog):
     with schema_context("datang"):
         assert set(IssuedPack.objects.values_list("channel", flat=True)) == {"campaign"}
     assert api("datang_agent").post(url, {"customers": ids}, format="json").status_code == 403
+
+
+def test_a_switched_off_rule_gives_nothing_with_later_policies(api, team, catalog):
+    admin = api("datang_admin")
+    url = f"/api/v1/gift-packs/{catalog['pack']['id']}/rules/"
+    assert admin.post(url, {"line": "commercial", "min_premium": "-1"}, format="json").status_code == 400
+    rule = admin.post(url, {"line": "commercial", "min_premium": "500"}, format="json").json()
+    with schema_context("datang"):
+        first = sell(team.lead, premium="800.00")
+        emit("policy.issued", object_type="policy", object_id=first.pk, payload={})
+        gift_packs_process_events()
+        assert IssuedPack.objects.filter(policy=first).count() == 1
+    off = admin.patch(f"{url}{rule['id']}/", {"active": False}, format="json")
+    assert off.status_code == 200 and off.json()["active"] is False
+    with schema_context("datang"):
+        later = sell(team.lead, premium="800.00")
+        emit("policy.issued", object_type="policy", object_id=later.pk, payload={})
+        gift_packs_process_events()
+        assert not IssuedPack.objects.filter(policy=later).exists()

@@ -42,7 +42,8 @@ def test_admin_creates_tiers_and_agents_and_the_agent_sees_the_team(page: Page, 
             choose(page, "agent-form-parent", parent)
         field(page, "agent-form-password").fill("Agent@2026x")
         page.get_by_test_id("agent-form-submit").click()
-        expect(page.get_by_test_id("agent-table")).to_contain_text(name)
+        # Creating an agent hashes a password (argon2): slow on a busy machine.
+        expect(page.get_by_test_id("agent-table")).to_contain_text(name, timeout=20_000)
 
     page.get_by_test_id("menu-org").click()
     expect(page.get_by_test_id("org-tree")).to_contain_text("周队长")

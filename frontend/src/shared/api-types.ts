@@ -596,6 +596,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/gift-packs/{id}/rules/{rule_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description Change or switch off a 随单赠送 rule (rules that gave packs are kept, not deleted). */
+        patch: operations["gift_pack_rules_update"];
+        trace?: never;
+    };
     "/api/v1/gift-packs/issued/": {
         parameters: {
             query?: never;
@@ -2286,6 +2303,13 @@ export interface components {
         PatchedOwnerProfileRequest: {
             name?: string;
             owner_reminders_opt_in?: boolean;
+        };
+        PatchedPackRuleRequest: {
+            line?: string;
+            insurer_code?: string;
+            /** Format: decimal */
+            min_premium?: string;
+            active?: boolean;
         };
         PatchedProductRequest: {
             name?: string;
@@ -4322,6 +4346,34 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PackRule"];
+                };
+            };
+        };
+    };
+    gift_pack_rules_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                rule_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedPackRuleRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedPackRuleRequest"];
+                "multipart/form-data": components["schemas"]["PatchedPackRuleRequest"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
