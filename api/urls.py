@@ -16,6 +16,7 @@ from api.v1 import (
     network,
     platform_tenants,
     quotes,
+    shops,
 )
 
 common_v1 = [
@@ -130,6 +131,8 @@ tenant_v1 = [
         name="gift-pack-rule",
     ),
     path("my/gift-packs/", catalog.OwnerPacksView.as_view(), name="my-gift-packs"),
+    path("shops/", shops.TenantShopListView.as_view(), name="shops"),
+    path("partner-shops/", shops.PartnerShopView.as_view(), name="partner-shops"),
     path("mall/products/", mall.MallProductListView.as_view(), name="mall-products"),
     path("mall/orders/", mall.OrderListCreateView.as_view(), name="mall-orders"),
     path("mall/orders/<int:pk>/", mall.OrderDetailView.as_view(), name="mall-order"),
@@ -148,6 +151,11 @@ tenant_v1 = [
 ]
 
 public_v1 = [
+    path("platform/shops/", shops.PlatformShopListCreateView.as_view(), name="platform-shops"),
+    path("platform/shops/<int:pk>/staff/", shops.PlatformShopStaffView.as_view(), name="platform-shop-staff"),
+    path("shop/me/", shops.ShopMeView.as_view(), name="shop-me"),
+    path("shop/gift-packs/lookup/", shops.ShopLookupView.as_view(), name="shop-gift-packs-lookup"),
+    path("shop/gift-packs/redeem/", shops.ShopRedeemView.as_view(), name="shop-gift-packs-redeem"),
     path("payments/stripe/webhook/", mall.StripeWebhookView.as_view(), name="stripe-webhook"),
     path(
         "platform/tenants/", platform_tenants.PlatformTenantListCreateView.as_view(), name="platform-tenants"

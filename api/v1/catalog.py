@@ -412,7 +412,7 @@ class IssuedSerializer(serializers.ModelSerializer):
         return "已过期" if self.get_expired(obj) else obj.get_status_display()
 
 
-def _issued(rows: QuerySet[IssuedPack]) -> QuerySet[IssuedPack]:
+def issued_rows(rows: QuerySet[IssuedPack]) -> QuerySet[IssuedPack]:
     return rows.select_related("pack", "customer", "policy").prefetch_related("items")
 
 
@@ -442,7 +442,7 @@ class PackIssueView(APIView):
             raise serializers.ValidationError({"customer": ["客户不存在或不在您的名下"]})
         issued = pack_issue(actor=_user(request), pack=pack, customer=customer, channel=IssueChannel.MANUAL)
         return Response(
-            IssuedSerializer(_issued(IssuedPack.objects.filter(pk=issued.pk)).get()).data, status=201
+            IssuedSerializer(issued_rows(IssuedPack.objects.filter(pk=issued.pk)).get()).data, status=201
         )
 
 
@@ -509,7 +509,7 @@ class IssuedListView(generics.ListAPIView):
                 rows = rows.filter(**{field: int(q[name])})
         if q.get("code"):
             rows = rows.filter(code__icontains=q["code"].strip())
-        return _issued(rows)
+        return issued_rows(rows)
 
 
 class RedeemSerializer(serializers.Serializer):
@@ -530,7 +530,7 @@ class RedeemView(APIView):
         body.is_valid(raise_exception=True)
         v = body.validated_data
         issued = redeem(actor=_user(request), code=v["code"], item_id=v.get("item"), place=v["place"])
-        return Response(IssuedSerializer(_issued(IssuedPack.objects.filter(pk=issued.pk)).get()).data)
+        return Response(IssuedSerializer(issued_rows(IssuedPack.objects.filter(pk=issued.pk)).get()).data)
 
 
 class CodeLookupView(APIView):
@@ -542,7 +542,7 @@ class CodeLookupView(APIView):
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=IssuedSerializer,
                    operation_id="gift_packs_lookup")  # fmt: skip
     def get(self, request: Request) -> Response:
-        issued = _issued(
+        issued = issued_rows(
             IssuedPack.objects.filter(code=own_code(request.query_params.get("code", "")))
         ).first()
         if issued is None:
@@ -561,6 +561,8 @@ class OwnerPacksView(APIView):
         with transaction.atomic():
             customer = customer_for_owner(user=_user(request))
         rows = (
-            _issued(IssuedPack.objects.filter(customer=customer)) if customer else IssuedPack.objects.none()
+            issued_rows(IssuedPack.objects.filter(customer=customer))
+            if customer
+            else IssuedPack.objects.none()
         )
         return Response(IssuedSerializer(rows, many=True).data)

@@ -182,3 +182,16 @@ class Redemption(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issued_id} {self.item_id or 'all'}"
+
+
+class PartnerShop(models.Model):
+    """A shop this tenant works with: its staff may redeem the tenant's gift packs."""
+
+    shop = models.ForeignKey("directory.Shop", on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["shop"], name="partner_shop_once")]
+
+    def __str__(self) -> str:
+        return f"partner {self.shop_id}"

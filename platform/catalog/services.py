@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
+from django_tenants.utils import schema_context
 from PIL import Image, UnidentifiedImageError
 
 from accounts.models import User
@@ -26,12 +27,13 @@ from catalog.models import (
     IssuedItem,
     IssuedPack,
     IssueStatus,
+    PartnerShop,
     Product,
     ProductKind,
     RedeemMode,
     Redemption,
 )
-from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
+from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.events import consume, emit
 from core.models import DomainEvent
 from core.services import audit_event_record
@@ -367,3 +369,44 @@ def process_events(*, limit: int = 500) -> int:
                                policy=policy)  # fmt: skip
 
     return consume("gift_packs", handle, limit=limit)
+
+
+# ---- redemption at a partner shop --------------------------------------------------------------
+
+
+def shop_of(user: User) -> Any:
+    from directory.models import ShopStaff
+
+    staff = ShopStaff.objects.select_related("shop").filter(user=user, shop__active=True).first()
+    if staff is None:
+        raise PermissionDenied("您不是任何门店的员工")
+    return staff.shop
+
+
+def shop_code_tenant(*, user: User, code: str) -> tuple[Any, str]:
+    """(shop, tenant schema) for a code presented at the user's shop: the code names its tenant,
+    which must exist and partner with the shop, else the code is refused by name."""
+    from tenants.models import Tenant
+
+    shop = shop_of(user)
+    code = "".join((code or "").split()).upper()
+    schema = code.split("-", 1)[0].lower() if "-" in code else ""
+    tenant = (
+        Tenant.objects.filter(schema_name=schema).exclude(schema_name="public").first() if schema else None
+    )
+    if tenant is None:
+        raise NotFound("券码不存在", code="code_not_found")
+    with schema_context(tenant.schema_name):
+        if not PartnerShop.objects.filter(shop=shop).exists():
+            raise ValidationFailed(
+                f"本店不是「{tenant.name}」的合作门店，不能兑换其礼包", code="not_partner",
+                fields={"code": ["不是本店合作机构的券码"]},
+            )  # fmt: skip
+    return shop, tenant.schema_name
+
+
+def shop_redeem(*, user: User, code: str, item_id: int | None = None) -> tuple[str, IssuedPack]:
+    """A partner shop's staff redeem a tenant's pack (exactly once, as in the tenant's own 核销)."""
+    shop, schema = shop_code_tenant(user=user, code=code)
+    with schema_context(schema):
+        return schema, redeem(actor=user, code=code, item_id=item_id, place=shop.name)

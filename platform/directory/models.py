@@ -5,6 +5,7 @@ tenant's own (``quotes.InsurerTerms``)."""
 
 from decimal import Decimal
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
@@ -65,3 +66,36 @@ class InsurerRatingTable(models.Model):
 
     def __str__(self) -> str:
         return f"{self.insurer.code} {self.name}"
+
+
+class Shop(models.Model):
+    """A vehicle service shop (维修保养服务商), shared by every tenant. Tenants partner with shops
+    (``catalog.PartnerShop``); the shop's staff redeem partner tenants' gift packs."""
+
+    name = models.CharField(max_length=60)
+    uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
+    address = models.CharField(max_length=200, blank=True, default="")
+    phone = models.CharField(max_length=20, blank=True, default="")
+    latitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
+    services = models.JSONField(default=list, blank=True, help_text="保养, 洗车, 贴膜 …")
+    hours = models.CharField(max_length=60, blank=True, default="")
+    active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShopStaff(models.Model):
+    """Who works at a shop (their login role is ``shop_staff`` on the platform host)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="shop_staff")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.shop_id}"

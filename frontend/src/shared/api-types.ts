@@ -1093,6 +1093,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/partner-shops/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["partner_shops_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/payments/stripe/webhook/": {
         parameters: {
             query?: never;
@@ -1104,6 +1120,38 @@ export interface paths {
         put?: never;
         /** @description Stripe's deliveries: signature verified, each event applied once, whatever the order. */
         post: operations["stripe_webhook"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/shops/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_shops_list"];
+        put?: never;
+        post: operations["platform_shops_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/shops/{id}/staff/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["platform_shops_staff_add"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1384,6 +1432,72 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["reminders_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/gift-packs/lookup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_gift_packs_lookup"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/gift-packs/redeem/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 核销 at the shop: a partner tenant's pack, exactly once. */
+        post: operations["shop_gift_packs_redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_me"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shops/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The platform's shops, marked with whether this tenant partners with each. */
+        get: operations["shops_list"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -2285,6 +2399,9 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Statement"][];
         };
+        PartnerRequest: {
+            shop: number;
+        };
         PatchedCustomerInputRequest: {
             name?: string;
             mobile?: string;
@@ -2948,6 +3065,38 @@ export interface components {
          * @enum {string}
          */
         SettlementModeEnum: "same_level" | "cross_level";
+        Shop: {
+            readonly id: number;
+            name: string;
+            /** 统一社会信用代码 */
+            uscc: string;
+            address?: string;
+            phone?: string;
+            /** Format: decimal */
+            latitude?: string | null;
+            /** Format: decimal */
+            longitude?: string | null;
+            services?: string[];
+            hours?: string;
+            readonly active: boolean;
+        };
+        ShopCodeRequest: {
+            code: string;
+            item?: number | null;
+        };
+        ShopRequest: {
+            name: string;
+            /** 统一社会信用代码 */
+            uscc: string;
+            address?: string;
+            phone?: string;
+            /** Format: decimal */
+            latitude?: string | null;
+            /** Format: decimal */
+            longitude?: string | null;
+            services?: string[];
+            hours?: string;
+        };
         SmsSendRequest: {
             mobile: string;
         };
@@ -2959,6 +3108,11 @@ export interface components {
             mobile: string;
             code: string;
             referral_code?: string;
+        };
+        StaffRequest: {
+            mobile: string;
+            name: string;
+            password?: string;
         };
         /**
          * @description * `pending` - pending
@@ -3046,6 +3200,22 @@ export interface components {
          * @enum {string}
          */
         TenantKindEnum: "platform" | "brokerage" | "aftersales";
+        TenantShop: {
+            readonly id: number;
+            name: string;
+            /** 统一社会信用代码 */
+            uscc: string;
+            address?: string;
+            phone?: string;
+            /** Format: decimal */
+            latitude?: string | null;
+            /** Format: decimal */
+            longitude?: string | null;
+            services?: string[];
+            hours?: string;
+            readonly active: boolean;
+            readonly partner: boolean;
+        };
         Terms: {
             enabled: boolean;
             /** Format: decimal */
@@ -5206,6 +5376,31 @@ export interface operations {
             };
         };
     };
+    partner_shops_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PartnerRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PartnerRequest"];
+                "multipart/form-data": components["schemas"]["PartnerRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantShop"];
+                };
+            };
+        };
+    };
     stripe_webhook: {
         parameters: {
             query?: never;
@@ -5222,6 +5417,76 @@ export interface operations {
                 content: {
                     "application/json": components["schemas"]["WebhookResult"];
                 };
+            };
+        };
+    };
+    platform_shops_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shop"][];
+                };
+            };
+        };
+    };
+    platform_shops_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShopRequest"];
+                "multipart/form-data": components["schemas"]["ShopRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shop"];
+                };
+            };
+        };
+    };
+    platform_shops_staff_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["StaffRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StaffRequest"];
+                "multipart/form-data": components["schemas"]["StaffRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
             };
         };
     };
@@ -5782,6 +6047,90 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reminder"];
+                };
+            };
+        };
+    };
+    shop_gift_packs_lookup: {
+        parameters: {
+            query: {
+                code: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issued"];
+                };
+            };
+        };
+    };
+    shop_gift_packs_redeem: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopCodeRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShopCodeRequest"];
+                "multipart/form-data": components["schemas"]["ShopCodeRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Issued"];
+                };
+            };
+        };
+    };
+    shop_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Shop"];
+                };
+            };
+        };
+    };
+    shops_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantShop"][];
                 };
             };
         };
