@@ -34,16 +34,23 @@ async function main() {
         { path: 'products', name: 'products', component: () => import('./ProductsPage.vue') },
         { path: 'gift-packs', name: 'gift-packs', component: () => import('./GiftPacksPage.vue') },
         { path: 'redeem', name: 'redeem', component: () => import('./RedeemPage.vue') },
+        // the same page at a shop's counter (platform host, shop staff): it picks the shop's endpoints itself
+        { path: 'shop-redeem', name: 'shop-redeem', component: () => import('./RedeemPage.vue') },
+        { path: 'partner-shops', name: 'partner-shops', component: () => import('./PartnerShopsPage.vue') },
         { path: 'mall-orders', name: 'mall-orders', component: () => import('./MallOrdersPage.vue') },
       ],
     },
   ])
   const platformAdmin = () =>
     brand.branding.value?.scope === 'public' && !!session.me.value?.roles.includes('platform_admin')
+  const shopStaff = () => brand.branding.value?.scope === 'public' && !!session.me.value?.roles.includes('shop_staff')
   router.beforeEach((to) => {
     // the platform admin's work is the tenant list: land there; nobody else may open it
     if (to.name === 'home' && platformAdmin()) return { name: 'tenants' }
     if (to.name === 'tenants' && !platformAdmin()) return { name: 'home' }
+    // shop staff work at the counter: 门店核销
+    if (to.name === 'home' && shopStaff()) return { name: 'shop-redeem' }
+    if (to.name === 'shop-redeem' && !shopStaff()) return { name: 'home' }
     return true
   })
   await brand.load().catch(() => undefined)
