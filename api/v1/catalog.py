@@ -2,7 +2,7 @@
 and the owner's own packs in the H5. Product images are served only on their tenant's host."""
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from api.params import date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
 from api.serializers import RemovedSerializer
 from catalog.models import (
@@ -48,10 +48,6 @@ from customers.services import customer_for_owner
 
 MANAGERS = {"tenant_admin"}
 STAFF = {"tenant_admin", "finance", "agent"}
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _media_url(path: str) -> str:
@@ -116,7 +112,7 @@ class ProductListCreateView(generics.ListAPIView):
             raise PermissionDenied("只有管理员可以维护商品")
         body = ProductSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        product = product_save(actor=_user(request), **body.validated_data)
+        product = product_save(actor=request_user(request), **body.validated_data)
         return Response(ProductSerializer(product).data, status=status.HTTP_201_CREATED)
 
 
@@ -136,12 +132,12 @@ class ProductDetailView(APIView):
         product = _product(pk)
         body = ProductSerializer(data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        product = product_save(actor=_user(request), product=product, **body.validated_data)
+        product = product_save(actor=request_user(request), product=product, **body.validated_data)
         return Response(ProductSerializer(product).data)
 
     @extend_schema(responses={200: RemovedSerializer}, operation_id="products_destroy")
     def delete(self, request: Request, pk: int) -> Response:
-        return Response({"outcome": product_remove(actor=_user(request), product=_product(pk))})
+        return Response({"outcome": product_remove(actor=request_user(request), product=_product(pk))})
 
 
 class ImageUploadSerializer(serializers.Serializer):
@@ -162,7 +158,7 @@ class ProductImageView(APIView):
         body = ImageUploadSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         product = product_image_set(
-            actor=_user(request), product=_product(pk), content=body.validated_data["image"].read()
+            actor=request_user(request), product=_product(pk), content=body.validated_data["image"].read()
         )
         return Response(ProductSerializer(product).data)
 
@@ -240,16 +236,6 @@ def _pack(pk: int) -> GiftPack:
     return pack
 
 
-def _date(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise serializers.ValidationError({name: ["日期格式应为 2026-01-31"]}) from None
-
-
 class PackListCreateView(APIView):
     """礼包查询: filter by expiry and status."""
 
@@ -269,9 +255,9 @@ class PackListCreateView(APIView):
     def get(self, request: Request) -> Response:
         rows = GiftPack.objects.all()
         today = timezone.localdate()
-        if (start := _date(request, "expires_from")) is not None:
+        if (start := date_param(request, "expires_from")) is not None:
             rows = rows.filter(expires_on__gte=start)
-        if (end := _date(request, "expires_to")) is not None:
+        if (end := date_param(request, "expires_to")) is not None:
             rows = rows.filter(expires_on__lte=end)
         state = request.query_params.get("status", "")
         if state == "active":
@@ -294,7 +280,7 @@ class PackListCreateView(APIView):
             raise PermissionDenied("只有管理员可以维护礼包")
         body = PackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        pack = pack_save(actor=_user(request), **_pack_args(body.validated_data))
+        pack = pack_save(actor=request_user(request), **_pack_args(body.validated_data))
         return Response(PackSerializer(_pack_row(pack, {})).data, status=status.HTTP_201_CREATED)
 
 
@@ -318,7 +304,7 @@ class PackDetailView(APIView):
         pack = _pack(pk)
         body = PackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        pack = pack_save(actor=_user(request), pack=pack, **_pack_args(body.validated_data))
+        pack = pack_save(actor=request_user(request), pack=pack, **_pack_args(body.validated_data))
         return Response(PackSerializer(_pack_row(pack, pack_counts([pack.pk]))).data)
 
 
@@ -434,13 +420,15 @@ class PackIssueView(APIView):
         body = IssueSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         customer = (
-            customers_visible(user=_user(request), roles=request_roles(request))
+            customers_visible(user=request_user(request), roles=request_roles(request))
             .filter(pk=body.validated_data["customer"])
             .first()
         )
         if customer is None:
             raise serializers.ValidationError({"customer": ["客户不存在或不在您的名下"]})
-        issued = pack_issue(actor=_user(request), pack=pack, customer=customer, channel=IssueChannel.MANUAL)
+        issued = pack_issue(
+            actor=request_user(request), pack=pack, customer=customer, channel=IssueChannel.MANUAL
+        )
         return Response(
             IssuedSerializer(issued_rows(IssuedPack.objects.filter(pk=issued.pk)).get()).data, status=201
         )
@@ -477,7 +465,9 @@ class PackCampaignView(APIView):
             raise serializers.ValidationError(
                 {"customers": [f"客户不存在：{', '.join(map(str, missing[:10]))}"]}
             )
-        issued = pack_issue_campaign(actor=_user(request), pack=pack, customers=[found[pk] for pk in wanted])
+        issued = pack_issue_campaign(
+            actor=request_user(request), pack=pack, customers=[found[pk] for pk in wanted]
+        )
         return Response(
             {"issued": len(issued), "codes": [i.code for i in issued]}, status=status.HTTP_201_CREATED
         )
@@ -500,13 +490,11 @@ class IssuedListView(generics.ListAPIView):
 
     def get_queryset(self) -> QuerySet[IssuedPack]:
         q = self.request.query_params
-        visible = customers_visible(user=_user(self.request), roles=request_roles(self.request))
+        visible = customers_visible(user=request_user(self.request), roles=request_roles(self.request))
         rows = IssuedPack.objects.filter(customer__in=visible)
         for name, field in (("customer", "customer_id"), ("pack", "pack_id")):
-            if q.get(name):
-                if not q[name].isdigit():
-                    raise serializers.ValidationError({name: ["应为整数"]})
-                rows = rows.filter(**{field: int(q[name])})
+            if (value := int_param(self.request, name)) is not None:
+                rows = rows.filter(**{field: value})
         if q.get("code"):
             rows = rows.filter(code__icontains=q["code"].strip())
         return issued_rows(rows)
@@ -529,7 +517,7 @@ class RedeemView(APIView):
         body = RedeemSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         v = body.validated_data
-        issued = redeem(actor=_user(request), code=v["code"], item_id=v.get("item"), place=v["place"])
+        issued = redeem(actor=request_user(request), code=v["code"], item_id=v.get("item"), place=v["place"])
         return Response(IssuedSerializer(issued_rows(IssuedPack.objects.filter(pk=issued.pk)).get()).data)
 
 
@@ -559,7 +547,7 @@ class OwnerPacksView(APIView):
     @extend_schema(responses=IssuedSerializer(many=True), operation_id="my_gift_packs_list")
     def get(self, request: Request) -> Response:
         with transaction.atomic():
-            customer = customer_for_owner(user=_user(request))
+            customer = customer_for_owner(user=request_user(request))
         rows = (
             issued_rows(IssuedPack.objects.filter(customer=customer))
             if customer

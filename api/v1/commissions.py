@@ -19,8 +19,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from api.excel import xlsx_download
+from api.params import int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
 from api.serializers import RemovedSerializer
 from commissions.engine import current_open_period
@@ -66,12 +66,8 @@ from network.selectors import distributor_of
 FINANCE = {"tenant_admin", "finance"}
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)
-
-
 def _me(request: Request) -> Distributor:
-    me = distributor_of(_user(request))
+    me = distributor_of(request_user(request))
     if me is None:
         raise PermissionDenied("您还不是本租户的代理人")
     return me
@@ -187,7 +183,7 @@ class PlanListCreateView(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         body = PlanInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        plan = plan_save(actor=_user(request), **_plan_args(body.validated_data))
+        plan = plan_save(actor=request_user(request), **_plan_args(body.validated_data))
         return Response(_plan_detail(plan.pk), status=status.HTTP_201_CREATED)
 
 
@@ -204,12 +200,12 @@ class PlanDetailView(APIView):
         plan = _get(Plan, pk, "方案不存在")
         body = PlanInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        plan_save(actor=_user(request), plan=plan, **_plan_args(body.validated_data))
+        plan_save(actor=request_user(request), plan=plan, **_plan_args(body.validated_data))
         return Response(_plan_detail(pk))
 
     @extend_schema(responses={200: RemovedSerializer}, operation_id="plans_destroy")
     def delete(self, request: Request, pk: int) -> Response:
-        outcome = plan_remove(actor=_user(request), plan=_get(Plan, pk, "方案不存在"))
+        outcome = plan_remove(actor=request_user(request), plan=_get(Plan, pk, "方案不存在"))
         return Response({"outcome": outcome})
 
 
@@ -219,7 +215,7 @@ class PlanInForceView(APIView):
 
     @extend_schema(request=None, responses=PlanDetailSerializer, operation_id="plans_put_in_force")
     def post(self, request: Request, pk: int) -> Response:
-        plan_put_in_force(actor=_user(request), plan=_get(Plan, pk, "方案不存在"))
+        plan_put_in_force(actor=request_user(request), plan=_get(Plan, pk, "方案不存在"))
         return Response(_plan_detail(pk))
 
 
@@ -260,7 +256,7 @@ class CampaignListCreateView(generics.ListAPIView):
     def post(self, request: Request) -> Response:
         body = CampaignSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        campaign = campaign_create(actor=_user(request), **body.validated_data)
+        campaign = campaign_create(actor=request_user(request), **body.validated_data)
         return Response(CampaignSerializer(campaign).data, status=status.HTTP_201_CREATED)
 
 
@@ -341,7 +337,7 @@ class PeriodCloseView(APIView):
 
     @extend_schema(request=None, responses={202: RunSerializer}, operation_id="periods_close")
     def post(self, request: Request, pk: int) -> Response:
-        run = settlement_start(actor=_user(request), period=_get(Period, pk, "结算月份不存在"))
+        run = settlement_start(actor=request_user(request), period=_get(Period, pk, "结算月份不存在"))
         if run.status == "queued":
             transaction.on_commit(lambda: settlement_run_task.delay(run.pk))
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
@@ -435,11 +431,8 @@ class EntryListView(EntryPage):
 
     def get_queryset(self) -> Any:
         rows = Entry.objects.all()
-        distributor = self.request.query_params.get("distributor", "")
-        if distributor:
-            if not distributor.isdigit():
-                raise serializers.ValidationError({"distributor": ["应为整数"]})
-            rows = rows.filter(distributor_id=int(distributor))
+        if (distributor := int_param(self.request, "distributor")) is not None:
+            rows = rows.filter(distributor_id=distributor)
         return self.filtered(rows)
 
 
@@ -474,7 +467,7 @@ class AdjustmentView(APIView):
         if distributor is None:
             raise serializers.ValidationError({"distributor": ["分销人员不存在"]})
         entry = adjustment_create(
-            actor=_user(request),
+            actor=request_user(request),
             distributor=distributor,
             amount=body.validated_data["amount"],
             reason=body.validated_data["reason"],
@@ -525,11 +518,8 @@ class StatementListView(generics.ListAPIView):
 
     def get_queryset(self) -> Any:
         rows = _statements().order_by("-period__year", "-period__month", "-earned", "id")
-        period = self.request.query_params.get("period", "")
-        if period:
-            if not period.isdigit():
-                raise serializers.ValidationError({"period": ["应为整数"]})
-            rows = rows.filter(period_id=int(period))
+        if (period := int_param(self.request, "period")) is not None:
+            rows = rows.filter(period_id=period)
         return rows
 
 
@@ -580,7 +570,7 @@ class StatementPayView(APIView):
 
     @extend_schema(request=None, responses=StatementSerializer, operation_id="statements_pay")
     def post(self, request: Request, pk: int) -> Response:
-        statement = statement_pay(actor=_user(request), statement=_statement_for(request, pk))
+        statement = statement_pay(actor=request_user(request), statement=_statement_for(request, pk))
         return Response(StatementSerializer(_statement_for(request, statement.pk)).data)
 
 

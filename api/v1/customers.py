@@ -4,7 +4,7 @@ Every lookup goes through the caller's visibility (customers_visible): a custome
 answers 404, exactly as one that does not exist."""
 
 from datetime import date
-from typing import Any, cast
+from typing import Any
 
 from django.http import HttpResponse
 from django.utils import timezone
@@ -15,7 +15,6 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from api.excel import (
     ImportReportSerializer,
     ImportUploadSerializer,
@@ -23,6 +22,7 @@ from api.excel import (
     uploaded_file,
     xlsx_download,
 )
+from api.params import date_param, request_user
 from api.permissions import HasAllowedRole, request_roles
 from core.errors import NotFound, PermissionDenied
 from core.excel import XLSX
@@ -247,15 +247,11 @@ def _customer_fields(validated: dict[str, Any]) -> dict[str, Any]:
 # ---- helpers ------------------------------------------------------------------------------------
 
 
-def _user(request: Request) -> User:
-    return cast(User, request.user)  # every view here requires a logged-in user
-
-
 def _scope_root_id(request: Request) -> int | None:
     """None for admins (any promoter); the agent's own node for agents (self and downline only)."""
     if request_roles(request) & {"tenant_admin"}:
         return None
-    me = distributor_of(_user(request))
+    me = distributor_of(request_user(request))
     if me is None:
         raise PermissionDenied("您还不是本租户的代理人")
     return me.pk
@@ -268,7 +264,7 @@ def _require_writer(request: Request) -> None:
 
 def _visible_customer(request: Request, pk: int) -> Customer:
     customer = (
-        customers_visible(user=_user(request), roles=request_roles(request))
+        customers_visible(user=request_user(request), roles=request_roles(request))
         .select_related("promoter")
         .filter(pk=pk)
         .first()
@@ -276,16 +272,6 @@ def _visible_customer(request: Request, pk: int) -> Customer:
     if customer is None:
         raise NotFound("客户不存在")
     return customer
-
-
-def _date_param(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise serializers.ValidationError({name: ["日期格式应为 2026-01-31"]}) from None
 
 
 LIST_PARAMS = [
@@ -300,13 +286,13 @@ LIST_PARAMS = [
 def _list_rows(request: Request) -> Any:
     q = request.query_params
     return customers_for_list(
-        user=_user(request),
+        user=request_user(request),
         roles=request_roles(request),
         search=q.get("search", "").strip(),
         plate=q.get("plate", "").strip(),
         promoter=q.get("promoter", "").strip(),
-        registered_from=_date_param(request, "registered_from"),
-        registered_to=_date_param(request, "registered_to"),
+        registered_from=date_param(request, "registered_from"),
+        registered_to=date_param(request, "registered_to"),
     )
 
 
@@ -336,7 +322,7 @@ class CustomerListCreateView(generics.ListAPIView):
         if scope_root_id is not None and "promoter_id" not in fields:
             fields["promoter_id"] = scope_root_id  # an agent's customer is theirs unless they say otherwise
         customer = customer_create(
-            actor=_user(request),
+            actor=request_user(request),
             scope_root_id=scope_root_id,
             vehicles=list(data.validated_data.get("vehicles", [])),
             **fields,
@@ -366,7 +352,7 @@ class CustomerDetailView(APIView):
         if "vehicles" in data.validated_data:
             raise serializers.ValidationError({"vehicles": ["车辆请在车辆信息中修改"]})
         customer_update(
-            actor=_user(request),
+            actor=request_user(request),
             customer=customer,
             scope_root_id=_scope_root_id(request),
             **_customer_fields(data.validated_data),
@@ -388,7 +374,7 @@ class CustomerImportView(APIView):
     )
     def post(self, request: Request) -> Response:
         report = customers_import(
-            actor=_user(request),
+            actor=request_user(request),
             content=uploaded_file(request),
             scope_root_id=_scope_root_id(request),
         )
@@ -426,12 +412,12 @@ class CustomerVehiclesView(APIView):
         customer = _visible_customer(request, pk)
         data = VehicleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        vehicle = vehicle_add(actor=_user(request), customer=customer, **data.validated_data)
+        vehicle = vehicle_add(actor=request_user(request), customer=customer, **data.validated_data)
         return Response(VehicleSerializer(vehicle).data, status=status.HTTP_201_CREATED)
 
 
 def _visible_vehicle(request: Request, pk: int) -> Vehicle:
-    vehicle = vehicles_visible(user=_user(request), roles=request_roles(request)).filter(pk=pk).first()
+    vehicle = vehicles_visible(user=request_user(request), roles=request_roles(request)).filter(pk=pk).first()
     if vehicle is None:
         raise NotFound("车辆不存在")
     return vehicle
@@ -454,7 +440,7 @@ class VehicleDetailView(APIView):
         vehicle = _visible_vehicle(request, pk)
         data = VehicleInputSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        vehicle = vehicle_update(actor=_user(request), vehicle=vehicle, **data.validated_data)
+        vehicle = vehicle_update(actor=request_user(request), vehicle=vehicle, **data.validated_data)
         return Response(VehicleSerializer(vehicle).data)
 
 
@@ -480,7 +466,7 @@ class FollowUpListCreateView(APIView):
         data.is_valid(raise_exception=True)
         v = data.validated_data
         follow_up = follow_up_record(
-            actor=_user(request),
+            actor=request_user(request),
             customer=customer,
             channel=v["channel"],
             content=v["content"],
@@ -513,7 +499,7 @@ class ReminderListView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         q = self.request.query_params
         return reminders_todo(
-            user=_user(self.request),
+            user=request_user(self.request),
             roles=request_roles(self.request),
             today=timezone.localdate(),
             status=q.get("status", ReminderStatus.OPEN),
@@ -536,7 +522,7 @@ class ReminderCloseView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         reminder = (
             reminders_todo(
-                user=_user(request),
+                user=request_user(request),
                 roles=request_roles(request),
                 today=timezone.localdate(),
                 status="",
@@ -549,7 +535,7 @@ class ReminderCloseView(APIView):
         data = ReminderCloseSerializer(data=request.data)
         data.is_valid(raise_exception=True)
         reminder = reminder_close(
-            actor=_user(request), reminder=reminder, status=data.validated_data["status"]
+            actor=request_user(request), reminder=reminder, status=data.validated_data["status"]
         )
         return Response(ReminderSerializer(reminder).data)
 
@@ -570,17 +556,17 @@ class OwnerProfileView(APIView):
 
     @extend_schema(responses=OwnerProfileSerializer, operation_id="my_customer_retrieve")
     def get(self, request: Request) -> Response:
-        return Response(OwnerProfileSerializer(owner_customer_or_404(user=_user(request))).data)
+        return Response(OwnerProfileSerializer(owner_customer_or_404(user=request_user(request))).data)
 
     @extend_schema(
         request=OwnerProfileSerializer, responses=OwnerProfileSerializer, operation_id="my_customer_update"
     )
     def patch(self, request: Request) -> Response:
-        customer = customer_for_owner(user=_user(request), create=True)
+        customer = customer_for_owner(user=request_user(request), create=True)
         assert customer is not None
         data = OwnerProfileSerializer(data=request.data, partial=True)
         data.is_valid(raise_exception=True)
-        customer = customer_update(actor=_user(request), customer=customer, **data.validated_data)
+        customer = customer_update(actor=request_user(request), customer=customer, **data.validated_data)
         return Response(OwnerProfileSerializer(customer).data)
 
 
@@ -590,7 +576,7 @@ class OwnerVehiclesView(APIView):
 
     @extend_schema(responses=VehicleSerializer(many=True), operation_id="my_vehicles_list")
     def get(self, request: Request) -> Response:
-        customer = customer_for_owner(user=_user(request))
+        customer = customer_for_owner(user=request_user(request))
         rows = customer.vehicles.all() if customer else Vehicle.objects.none()
         return Response(VehicleSerializer(rows, many=True).data)
 
@@ -600,9 +586,9 @@ class OwnerVehiclesView(APIView):
     def post(self, request: Request) -> Response:
         data = VehicleInputSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        customer = customer_for_owner(user=_user(request), create=True)
+        customer = customer_for_owner(user=request_user(request), create=True)
         assert customer is not None
-        vehicle = vehicle_add(actor=_user(request), customer=customer, **data.validated_data)
+        vehicle = vehicle_add(actor=request_user(request), customer=customer, **data.validated_data)
         return Response(VehicleSerializer(vehicle).data, status=status.HTTP_201_CREATED)
 
 
@@ -612,7 +598,7 @@ class OwnerRemindersView(APIView):
 
     @extend_schema(responses=ReminderSerializer(many=True), operation_id="my_reminders_list")
     def get(self, request: Request) -> Response:
-        customer = customer_for_owner(user=_user(request))
+        customer = customer_for_owner(user=request_user(request))
         if customer is None:
             return Response([])
         rows = reminders_for_owner(customer=customer, today=timezone.localdate()).select_related("customer")

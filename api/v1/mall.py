@@ -2,7 +2,7 @@
 and refunds. The Stripe webhook answers on the platform's host and finds the tenant in the
 payment's metadata."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.conf import settings
 from django.db import transaction
@@ -14,7 +14,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from api.params import request_user
 from api.permissions import HasAllowedRole, request_roles
 from api.v1.catalog import ProductSerializer
 from catalog.models import Product
@@ -24,10 +24,6 @@ from mall.models import Order, OrderStatus
 from mall.services import order_fulfil, order_place, order_refund, webhook_handle
 
 STAFF = {"tenant_admin", "finance"}
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 class OrderItemSerializer(serializers.Serializer):
@@ -79,7 +75,7 @@ def _orders(request: Request) -> QuerySet[Order]:
     if request_roles(request) & STAFF:
         return rows
     with transaction.atomic():
-        customer = customer_for_owner(user=_user(request))
+        customer = customer_for_owner(user=request_user(request))
     return rows.filter(customer=customer) if customer else rows.none()
 
 
@@ -132,10 +128,12 @@ class OrderListCreateView(generics.ListAPIView):
         body = PlaceOrderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         with transaction.atomic():
-            customer = customer_for_owner(user=_user(request), create=True)
+            customer = customer_for_owner(user=request_user(request), create=True)
         assert customer is not None
         order = order_place(
-            actor=_user(request), customer=customer, items=[dict(i) for i in body.validated_data["items"]]
+            actor=request_user(request),
+            customer=customer,
+            items=[dict(i) for i in body.validated_data["items"]],
         )
         return Response(OrderSerializer(_order(request, order.pk)).data, status=status.HTTP_201_CREATED)
 
@@ -155,7 +153,7 @@ class OrderFulfilView(APIView):
 
     @extend_schema(request=None, responses=OrderSerializer, operation_id="mall_orders_fulfil")
     def post(self, request: Request, pk: int) -> Response:
-        order_fulfil(actor=_user(request), order=_order(request, pk))
+        order_fulfil(actor=request_user(request), order=_order(request, pk))
         return Response(OrderSerializer(_order(request, pk)).data)
 
 
@@ -172,7 +170,7 @@ class OrderRefundView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         body = RefundSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        order_refund(actor=_user(request), order=_order(request, pk), **body.validated_data)
+        order_refund(actor=request_user(request), order=_order(request, pk), **body.validated_data)
         return Response(OrderSerializer(_order(request, pk)).data)
 
 

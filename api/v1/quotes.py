@@ -6,7 +6,7 @@ tenant's commission figures."""
 
 from datetime import date, timedelta
 from decimal import Decimal
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django.http import HttpResponse
@@ -17,8 +17,8 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
 from api.excel import xlsx_download
+from api.params import date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.excel import XLSX
@@ -65,10 +65,6 @@ from quotes.services import (
 STAFF = {"tenant_admin", "agent", "finance"}
 SELLERS = {"tenant_admin", "agent"}
 ROLE_PRIORITY = ("owner", "agent", "tenant_admin", "finance")
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 def _acting_role(request: Request, allowed: set[str]) -> str:
@@ -386,13 +382,15 @@ def _link_owner(request: Request) -> None:
     record by mobile the first time they look (their quotes must not look empty)."""
     if "owner" in request_roles(request) and not request_roles(request) & STAFF:
         with transaction.atomic():
-            customer_for_owner(user=_user(request))
+            customer_for_owner(user=request_user(request))
 
 
 def _visible_quote(request: Request, pk: int) -> Quote:
     _link_owner(request)
     quote = (
-        with_detail(quotes_visible(user=_user(request), roles=request_roles(request))).filter(pk=pk).first()
+        with_detail(quotes_visible(user=request_user(request), roles=request_roles(request)))
+        .filter(pk=pk)
+        .first()
     )
     if quote is None:
         raise NotFound("报价单不存在")
@@ -400,7 +398,9 @@ def _visible_quote(request: Request, pk: int) -> Quote:
 
 
 def _visible_vehicle(request: Request, pk: int) -> Vehicle:
-    vehicle = vehicles_visible(user=_user(request), roles=request_roles(request)).select_related("customer")
+    vehicle = vehicles_visible(user=request_user(request), roles=request_roles(request)).select_related(
+        "customer"
+    )
     found = vehicle.filter(pk=pk).first()
     if found is None:
         raise ValidationFailed(fields={"vehicle_id": ["车辆不存在或不在您的客户名下"]})
@@ -468,25 +468,6 @@ class RatingView(APIView):
 # ---- quotes -----------------------------------------------------------------------------------
 
 
-def _date_param(request: Request, name: str) -> date | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    try:
-        return date.fromisoformat(raw)
-    except ValueError:
-        raise serializers.ValidationError({name: ["日期格式应为 2026-01-31"]}) from None
-
-
-def _int_param(request: Request, name: str) -> int | None:
-    raw = request.query_params.get(name, "").strip()
-    if not raw:
-        return None
-    if not raw.isdigit():
-        raise serializers.ValidationError({name: ["应为整数"]})
-    return int(raw)
-
-
 LIST_PARAMS = [
     OpenApiParameter("status", str, description=f"一个或多个状态，逗号分隔：{', '.join(QuoteStatus.values)}"),
     OpenApiParameter("plate", str),
@@ -507,17 +488,17 @@ def _list_rows(request: Request) -> Any:
     if bad:
         raise serializers.ValidationError({"status": [f"未知的状态：{', '.join(bad)}"]})
     return quotes_for_list(
-        user=_user(request),
+        user=request_user(request),
         roles=request_roles(request),
         status=q.get("status", "").strip(),
         plate=q.get("plate", "").strip(),
         customer=q.get("customer", "").strip(),
-        customer_id=_int_param(request, "customer_id"),
-        vehicle_id=_int_param(request, "vehicle_id"),
+        customer_id=int_param(request, "customer_id"),
+        vehicle_id=int_param(request, "vehicle_id"),
         promoter=q.get("promoter", "").strip(),
         number=q.get("number", "").strip(),
-        created_from=_date_param(request, "created_from"),
-        created_to=_date_param(request, "created_to"),
+        created_from=date_param(request, "created_from"),
+        created_to=date_param(request, "created_to"),
     )
 
 
@@ -538,7 +519,7 @@ class QuoteListCreateView(generics.ListAPIView):
         body = QuoteInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        user = _user(request)
+        user = request_user(request)
         kwargs: dict[str, Any] = {}
         scope_root_id = None
         if role == "owner":
@@ -638,7 +619,7 @@ class QuoteStepView(APIView):
         body = self.body_serializer(data=request.data)
         body.is_valid(raise_exception=True)
         quote = type(self).step(
-            actor=_user(request),
+            actor=request_user(request),
             role=_acting_role(request, self.allowed_roles),
             quote=quote,
             **ids,
@@ -717,12 +698,14 @@ class CustomerPriceHistoryView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         pk = self.kwargs["pk"]
         if (
-            not customers_visible(user=_user(self.request), roles=request_roles(self.request))
+            not customers_visible(user=request_user(self.request), roles=request_roles(self.request))
             .filter(pk=pk)
             .exists()
         ):
             raise NotFound("客户不存在")
-        return price_history(user=_user(self.request), roles=request_roles(self.request), customer_id=pk)
+        return price_history(
+            user=request_user(self.request), roles=request_roles(self.request), customer_id=pk
+        )
 
 
 # ---- policies ---------------------------------------------------------------------------------
@@ -747,10 +730,10 @@ class PolicyListView(generics.ListAPIView):
     def get_queryset(self) -> Any:
         q = self.request.query_params
         _link_owner(self.request)
-        rows = policies_visible(user=_user(self.request), roles=request_roles(self.request))
+        rows = policies_visible(user=request_user(self.request), roles=request_roles(self.request))
         if q.get("status"):
             rows = rows.filter(status=q["status"])
-        customer_id = _int_param(self.request, "customer_id")
+        customer_id = int_param(self.request, "customer_id")
         if customer_id:
             rows = rows.filter(customer_id=customer_id)
         if q.get("number"):
@@ -773,13 +756,15 @@ class PolicySurrenderView(APIView):
 
     @extend_schema(request=SurrenderSerializer, responses=PolicySerializer, operation_id="policies_surrender")
     def post(self, request: Request, pk: int) -> Response:
-        policy = policies_visible(user=_user(request), roles=request_roles(request)).filter(pk=pk).first()
+        policy = (
+            policies_visible(user=request_user(request), roles=request_roles(request)).filter(pk=pk).first()
+        )
         if policy is None:
             raise NotFound("保单不存在")
         body = SurrenderSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         policy = policy_surrender(
-            actor=_user(request),
+            actor=request_user(request),
             role=_acting_role(request, {"tenant_admin", "finance"}),
             policy=policy,
             refund_amount=body.validated_data["refund_amount"],
@@ -877,7 +862,7 @@ class InsurerTermsView(APIView):
         insurer = _insurer_or_404(code)
         body = TermsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        insurer_terms_set(actor=_user(request), insurer=insurer, **body.validated_data)
+        insurer_terms_set(actor=request_user(request), insurer=insurer, **body.validated_data)
         return Response(InsurerRowSerializer(_insurer_rows([insurer])[0]).data)
 
 
@@ -911,7 +896,9 @@ class InsurerRatingTableView(APIView):
         insurer = _insurer_or_404(code)
         body = RatingTableSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        table = tenant_rating_table_set(actor=_user(request), insurer=insurer, use=use, **body.validated_data)
+        table = tenant_rating_table_set(
+            actor=request_user(request), insurer=insurer, use=use, **body.validated_data
+        )
         return Response({"name": table.name, "coverages": table.coverages, "source": "tenant"})
 
 
@@ -970,5 +957,5 @@ class VehicleTaxTableView(APIView):
     def put(self, request: Request, province: str) -> Response:
         body = VehicleTaxTableInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        table = vehicle_tax_table_set(actor=_user(request), province=province, **body.validated_data)
+        table = vehicle_tax_table_set(actor=request_user(request), province=province, **body.validated_data)
         return Response(VehicleTaxTableSerializer(_tax_row(table.province, table.annual_tax, "tenant")).data)

@@ -1,7 +1,7 @@
 """Service shops: the platform's directory (public host), a tenant's partner shops, and the shop
 staff's own counter where partner tenants' gift packs are redeemed."""
 
-from typing import Any, cast
+from typing import Any
 
 from django.db import transaction
 from django_tenants.utils import schema_context
@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from accounts.models import User
+from api.params import request_user
 from api.permissions import HasAllowedRole
 from api.v1.catalog import IssuedSerializer, issued_rows
 from catalog.models import IssuedPack, PartnerShop
@@ -20,10 +20,6 @@ from core.errors import NotFound
 from core.services import audit_event_record
 from directory.models import Shop
 from directory.services import shop_create, shop_staff_add
-
-
-def _user(request: Request) -> User:
-    return cast(User, request.user)
 
 
 class ShopSerializer(serializers.ModelSerializer):
@@ -61,7 +57,7 @@ class PlatformShopListCreateView(APIView):
     def post(self, request: Request) -> Response:
         body = ShopSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        shop = shop_create(actor=_user(request), **body.validated_data)
+        shop = shop_create(actor=request_user(request), **body.validated_data)
         return Response(ShopSerializer(shop).data, status=status.HTTP_201_CREATED)
 
 
@@ -84,7 +80,7 @@ class PlatformShopStaffView(APIView):
         body.is_valid(raise_exception=True)
         v = body.validated_data
         shop_staff_add(
-            actor=_user(request),
+            actor=request_user(request),
             shop=shop,
             mobile=v["mobile"],
             name=v["name"],
@@ -134,7 +130,7 @@ class PartnerShopView(APIView):
             raise serializers.ValidationError({"shop": ["门店不存在"]})
         with transaction.atomic():
             PartnerShop.objects.get_or_create(shop=shop)
-            audit_event_record(actor=_user(request), action="shop.partner", summary=f"与门店 {shop.name} 合作",
+            audit_event_record(actor=request_user(request), action="shop.partner", summary=f"与门店 {shop.name} 合作",
                                object_type="shop", object_id=shop.pk)  # fmt: skip
         shop.partner = True  # type: ignore[attr-defined]
         return Response(TenantShopSerializer(shop).data, status=status.HTTP_201_CREATED)
@@ -159,7 +155,7 @@ class ShopMeView(APIView):
 
     @extend_schema(responses=ShopSerializer, operation_id="shop_me")
     def get(self, request: Request) -> Response:
-        return Response(ShopSerializer(shop_of(_user(request))).data)
+        return Response(ShopSerializer(shop_of(request_user(request))).data)
 
 
 class ShopLookupView(APIView):
@@ -170,7 +166,7 @@ class ShopLookupView(APIView):
                    operation_id="shop_gift_packs_lookup")  # fmt: skip
     def get(self, request: Request) -> Response:
         code = request.query_params.get("code", "")
-        _, schema = shop_code_tenant(user=_user(request), code=code)
+        _, schema = shop_code_tenant(user=request_user(request), code=code)
         with schema_context(schema):
             issued = IssuedPack.objects.filter(code="".join(code.split()).upper()).first()
             if issued is None:
@@ -190,6 +186,6 @@ class ShopRedeemView(APIView):
     def post(self, request: Request) -> Response:
         body = ShopCodeSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        schema, issued = shop_redeem(user=_user(request), code=body.validated_data["code"],
+        schema, issued = shop_redeem(user=request_user(request), code=body.validated_data["code"],
                                      item_id=body.validated_data.get("item"))  # fmt: skip
         return Response(_issued_in(schema, issued.pk))
