@@ -5,7 +5,6 @@ from datetime import date
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db import transaction
 from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
@@ -546,8 +545,7 @@ class OwnerPacksView(APIView):
 
     @extend_schema(responses=IssuedSerializer(many=True), operation_id="my_gift_packs_list")
     def get(self, request: Request) -> Response:
-        with transaction.atomic():
-            customer = customer_for_owner(user=request_user(request))
+        customer = customer_for_owner(user=request_user(request))
         rows = (
             issued_rows(IssuedPack.objects.filter(customer=customer))
             if customer

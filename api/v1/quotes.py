@@ -8,7 +8,6 @@ from datetime import date, timedelta
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
@@ -381,8 +380,7 @@ def _link_owner(request: Request) -> None:
     """An owner whom an agent registered before they had an account is linked to that customer
     record by mobile the first time they look (their quotes must not look empty)."""
     if "owner" in request_roles(request) and not request_roles(request) & STAFF:
-        with transaction.atomic():
-            customer_for_owner(user=request_user(request))
+        customer_for_owner(user=request_user(request))
 
 
 def _visible_quote(request: Request, pk: int) -> Quote:

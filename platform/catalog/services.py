@@ -38,7 +38,9 @@ from core.events import consume, emit
 from core.models import DomainEvent
 from core.services import audit_event_record
 from customers.models import Customer
+from directory.models import ShopStaff
 from quotes.models import Policy
+from tenants.models import Tenant
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 H5_WIDTH = 750  # px: the H5 is laid out on a 750-wide canvas
@@ -375,8 +377,6 @@ def process_events(*, limit: int = 500) -> int:
 
 
 def shop_of(user: User) -> Any:
-    from directory.models import ShopStaff
-
     staff = ShopStaff.objects.select_related("shop").filter(user=user, shop__active=True).first()
     if staff is None:
         raise PermissionDenied("您不是任何门店的员工")
@@ -386,8 +386,6 @@ def shop_of(user: User) -> Any:
 def shop_code_tenant(*, user: User, code: str) -> tuple[Any, str]:
     """(shop, tenant schema) for a code presented at the user's shop: the code names its tenant,
     which must exist and partner with the shop, else the code is refused by name."""
-    from tenants.models import Tenant
-
     shop = shop_of(user)
     code = "".join((code or "").split()).upper()
     schema = code.split("-", 1)[0].lower() if "-" in code else ""

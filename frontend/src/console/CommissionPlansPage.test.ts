@@ -4,9 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import CommissionPlansPage from './CommissionPlansPage.vue'
 import { CONSOLE } from './context'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+import { allByTestId, byTestId, json, settle } from './testing'
 
 const plan = (id: number, name: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -69,8 +67,6 @@ async function mountPage(roles = ['finance']) {
   await flushPromises()
 }
 
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
-const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
 const rowsOf = (id: string) =>
   [...byTestId(id).querySelectorAll('.el-table__body tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()))
 
@@ -80,11 +76,6 @@ async function type(el: HTMLElement, value: string) {
   input.dispatchEvent(new Event('input'))
   input.dispatchEvent(new Event('change'))
   await flushPromises()
-}
-
-const settle = async () => {
-  await flushPromises()
-  await new Promise((r) => setTimeout(r, 150))
 }
 
 beforeEach(() => {

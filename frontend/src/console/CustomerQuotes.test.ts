@@ -4,10 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import CustomerQuotes from './CustomerQuotes.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
+import { json, page } from './testing'
 
 const picc = { code: 'PICC', name: '中国人民财产保险', short_name: '人保财险', logo: '', color: '#E60012' }
 const pingan = { code: 'PINGAN', name: '中国平安财产保险', short_name: '平安产险', logo: '', color: '#F26B1D' }

@@ -5,10 +5,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import CustomersPage from './CustomersPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
+import { allByTestId, byTestId, errorNextTo, json, page, settle } from './testing'
 
 const zhang = {
   id: 11,
@@ -86,22 +83,11 @@ async function mountPage(roles = ['tenant_admin']) {
   return wrapper
 }
 
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
-const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
-
 async function fill(id: string, value: string) {
   const input = byTestId(id) as HTMLInputElement
   input.value = value
   input.dispatchEvent(new Event('input'))
   await flushPromises()
-}
-
-const errorNextTo = (id: string) =>
-  byTestId(id).closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim()
-// Element Plus shows a form item's error after a 100 ms debounce
-const settle = async () => {
-  await flushPromises()
-  await new Promise((r) => setTimeout(r, 150))
 }
 
 beforeEach(() => {

@@ -5,10 +5,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import GiftPacksPage from './GiftPacksPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
+import { allByTestId, byTestId, json, page } from './testing'
 
 const product = (id: number, name: string, market_price: string, actual_price: string) => ({
   id, name, kind: 'goods', kind_label: '商品', source: '', market_price, actual_price, stock: 50, on_shelf: true, archived: false,
@@ -71,8 +68,6 @@ async function mountPage(roles = ['tenant_admin']) {
   return wrapper
 }
 
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
-const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
 async function fill(id: string, value: string) {
   const input = (byTestId(id).matches('input') ? byTestId(id) : byTestId(id).querySelector('input')) as HTMLInputElement
   input.value = value

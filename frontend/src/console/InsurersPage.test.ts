@@ -4,9 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import InsurersPage from './InsurersPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+import { byTestId, json, settle } from './testing'
 
 const picc = {
   code: 'PICC',
@@ -75,7 +73,6 @@ async function mountPage(roles = ['tenant_admin']) {
 
 const card = (code: string) => document.querySelector<HTMLElement>(`[data-testid="insurer-${code}"]`)!
 const inCard = (code: string, id: string) => card(code).querySelector<HTMLElement>(`[data-testid="${id}"]`)!
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
 
 async function type(el: HTMLElement, value: string) {
   const input = (el.matches('input, textarea') ? el : el.querySelector('input, textarea')) as HTMLInputElement
@@ -86,10 +83,6 @@ async function type(el: HTMLElement, value: string) {
 }
 
 const errorNextTo = (el: HTMLElement) => el.closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim()
-const settle = async () => {
-  await flushPromises()
-  await new Promise((r) => setTimeout(r, 150))
-}
 
 beforeEach(() => {
   taxTables = [guangdong, beijing]

@@ -4,10 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import ProductsPage from './ProductsPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
+import { allByTestId, byTestId, errorNextTo, json, page, settle } from './testing'
 
 const oil = {
   id: 3, name: '壳牌蓝喜力机油', kind: 'goods', kind_label: '商品', source: '壳牌直供', market_price: '210.00', actual_price: '100.00',
@@ -46,19 +43,11 @@ async function mountPage(roles = ['tenant_admin']) {
   return wrapper
 }
 
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
-const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
 async function fill(id: string, value: string) {
   const input = (byTestId(id).matches('input') ? byTestId(id) : byTestId(id).querySelector('input')) as HTMLInputElement
   input.value = value
   input.dispatchEvent(new Event('input'))
   await flushPromises()
-}
-const errorNextTo = (id: string) =>
-  byTestId(id).closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim()
-const settle = async () => {
-  await flushPromises()
-  await new Promise((r) => setTimeout(r, 150))
 }
 
 beforeEach(() => {

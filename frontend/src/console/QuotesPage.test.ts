@@ -5,10 +5,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import QuotesPage from './QuotesPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
+import { allByTestId, byTestId, errorNextTo, json, page, settle } from './testing'
 
 const picc = { code: 'PICC', name: '中国人民财产保险', short_name: '人保财险', logo: '', color: '#E60012' }
 const pingan = { code: 'PINGAN', name: '中国平安财产保险', short_name: '平安产险', logo: '', color: '#F26B1D' }
@@ -198,22 +195,12 @@ async function mountPage(roles = ['tenant_admin']) {
   await flushPromises()
 }
 
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
-const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
-
 async function fill(id: string, value: string, event = 'input') {
   const el = byTestId(id)
   const input = (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el : el.querySelector('input, textarea')) as HTMLInputElement
   input.value = value
   input.dispatchEvent(new Event(event))
   await flushPromises()
-}
-
-const errorNextTo = (id: string) =>
-  byTestId(id).closest('.el-form-item')?.querySelector('.el-form-item__error')?.textContent?.trim()
-const settle = async () => {
-  await flushPromises()
-  await new Promise((r) => setTimeout(r, 150))
 }
 
 beforeEach(() => {

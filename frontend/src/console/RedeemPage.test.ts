@@ -4,9 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import RedeemPage from './RedeemPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+import { byTestId, json } from './testing'
 
 const issued = {
   id: 21, code: 'DATANG-7KX3M2Q9PA', pack: 7, pack_name: '爱车大礼包', redeem_mode: 'whole', customer: 11, customer_name: '张伟',
@@ -35,7 +33,6 @@ async function mountPage(shop = false) {
   await flushPromises()
 }
 
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
 async function typeCode(value: string) {
   const input = byTestId('redeem-code') as HTMLInputElement
   input.value = value

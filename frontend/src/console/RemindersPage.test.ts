@@ -4,9 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import RemindersPage from './RemindersPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+import { json } from './testing'
 
 const renewal = {
   id: 31,

@@ -4,10 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import SettlementPage from './SettlementPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
-const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
+import { json, page } from './testing'
 
 const run = (status: string, progress: number, step: string, statements = 0) => ({
   id: 9,

@@ -4,9 +4,7 @@ import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import TenantsPage from './TenantsPage.vue'
-
-const json = (status: number, body: unknown) =>
-  new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
+import { byTestId, json } from './testing'
 
 const datang = {
   id: 2,
@@ -45,8 +43,6 @@ async function mountPage() {
   await flushPromises()
   return wrapper
 }
-
-const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
 
 async function fill(id: string, value: string) {
   const input = byTestId(id) as HTMLInputElement
