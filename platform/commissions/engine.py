@@ -24,7 +24,7 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from commissions.models import Entry, Period, PeriodStatus, Plan, Scheme
+from commissions.models import Period, PeriodStatus, Plan, Scheme
 
 LINE_LABELS_SQL = """CASE s.line WHEN 'ctpl' THEN '交强险保费' WHEN 'commercial' THEN '商业险保费'
     WHEN 'goods' THEN '商品金额' ELSE '服务金额' END"""
@@ -354,7 +354,3 @@ def reverse_order_entries(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
-
-
-def entries_of(source_type: str, source_id: int) -> list[Entry]:
-    return list(Entry.objects.filter(source_type=source_type, source_id=source_id).order_by("level", "id"))
