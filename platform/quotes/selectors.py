@@ -10,11 +10,18 @@ from accounts.models import User
 from core.validators import normalize_plate
 from customers.models import Customer
 from customers.selectors import customer_scope
-from quotes.models import Policy, Quote, QuoteOption
+from quotes.models import Policy, Quote, QuoteChannel, QuoteOption, QuoteStatus
+
+STAFF_ROLES = {"tenant_admin", "finance", "agent"}
 
 
 def quotes_visible(*, user: User, roles: set[str]) -> QuerySet[Quote]:
-    return Quote.objects.filter(customer__in=Customer.objects.filter(customer_scope(user=user, roles=roles)))
+    """An owner sees their own quotes once an agent has sent them (and those they made themselves),
+    never an agent's draft still at 平台已报价."""
+    rows = Quote.objects.filter(customer__in=Customer.objects.filter(customer_scope(user=user, roles=roles)))
+    if not roles & STAFF_ROLES:
+        rows = rows.exclude(Q(status=QuoteStatus.PLATFORM_QUOTED) & ~Q(channel=QuoteChannel.OWNER))
+    return rows
 
 
 def policies_visible(*, user: User, roles: set[str]) -> QuerySet[Policy]:

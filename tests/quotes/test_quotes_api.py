@@ -188,11 +188,14 @@ def test_agent_quotes_adjusts_sends_owner_accepts_policy_issued_and_paid(
     assert (picc["commercial_premium"], picc["total"], picc["rank"]) == ("836.00", "2111.00", 6)
     assert adjusted["premium"] == "2026.17"
 
+    owner = api("datang_owner")
+    # The agent's draft is not the owner's to see until it is sent.
+    assert owner.get("/api/v1/quotes/").json()["results"] == []
+    assert owner.get(f"/api/v1/quotes/{quote['id']}/").status_code == 404
     sent = agent.post(f"/api/v1/quotes/{quote['id']}/send/", {"note": "平安最便宜"}, format="json")
     assert sent.status_code == 200 and sent.json()["status"] == "agent_quoted"
     assert agent.post(f"/api/v1/quotes/{quote['id']}/send/", {}, format="json").status_code == 409
 
-    owner = api("datang_owner")
     mine = owner.get("/api/v1/quotes/").json()["results"]
     assert [q["id"] for q in mine] == [quote["id"]]
     seen = owner.get(f"/api/v1/quotes/{quote['id']}/").json()
@@ -271,7 +274,12 @@ def test_owner_cannot_accept_before_the_agent_quotes_and_an_expired_quote_is_ref
     quote = quick_quote(agent, vehicle_id=owner_car.pk).json()
     option = quote["options"][0]["id"]
     owner = api("datang_owner")
-    early = owner.post(f"/api/v1/quotes/{quote['id']}/accept/", {"option": option}, format="json")
+    # Before the agent sends it: the owner does not see it, and nobody may accept it.
+    assert (
+        owner.post(f"/api/v1/quotes/{quote['id']}/accept/", {"option": option}, format="json").status_code
+        == 404
+    )
+    early = agent.post(f"/api/v1/quotes/{quote['id']}/accept/", {"option": option}, format="json")
     assert early.status_code == 409 and early.json()["code"] == "quote_invalid_transition"
     agent.post(f"/api/v1/quotes/{quote['id']}/send/", {}, format="json")
     with schema_context("datang"):
@@ -512,7 +520,9 @@ def test_an_owner_registered_by_the_agent_before_signing_up_sees_their_quotes(
             actor=None, name="后注册车主", mobile="13912340021", promoter_id=team.lead.pk,
             vehicles=[car(plate="粤B6K021", vin="")],
         ).vehicles.get()  # fmt: skip
-    quote = quick_quote(as_distributor(team.lead), vehicle_id=vehicle.pk).json()
+    agent = as_distributor(team.lead)
+    quote = quick_quote(agent, vehicle_id=vehicle.pk).json()
+    agent.post(f"/api/v1/quotes/{quote['id']}/send/", {}, format="json")
     user = user_create(mobile="13912340021", name="后注册车主", password="Test@2026pw")
     membership_grant(user=user, role="owner", tenant_id=Tenant.objects.get(schema_name="datang").pk)
     owner = api(None, host="datang.localhost")
