@@ -55,7 +55,10 @@ async function mountAt(path: string, component: object, server: (req: Request) =
   return { wrapper, router }
 }
 
-afterEach(() => {
+afterEach(async () => {
+  // Vant's safe-area placeholders measure themselves 100–300 ms after mounting: let them finish
+  // while the DOM still exists, or they throw after the environment is torn down.
+  await new Promise((r) => setTimeout(r, 350))
   vi.unstubAllGlobals()
   window.localStorage.clear()
 })

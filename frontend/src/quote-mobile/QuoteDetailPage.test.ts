@@ -82,7 +82,10 @@ async function mountDetail(app: 'owner' | 'agent', server: (req: Request) => Pro
   return wrapper
 }
 
-afterEach(() => {
+afterEach(async () => {
+  // Vant's safe-area placeholders measure themselves 100–300 ms after mounting: let them finish
+  // while the DOM still exists, or they throw after the environment is torn down.
+  await new Promise((r) => setTimeout(r, 350))
   vi.unstubAllGlobals()
   window.localStorage.clear()
 })
