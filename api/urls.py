@@ -16,6 +16,7 @@ from api.v1 import (
     network,
     platform_tenants,
     quotes,
+    realtime,
     shops,
 )
 
@@ -26,6 +27,8 @@ common_v1 = [
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
     path("me/", me.MeView.as_view(), name="me"),
     path("branding/", branding.BrandingView.as_view(), name="branding"),
+    path("realtime/ticket/", realtime.RealtimeTicketView.as_view(), name="realtime-ticket"),
+    path("realtime/stream/", realtime.realtime_stream, name="realtime-stream"),
 ]
 
 tenant_v1 = [

@@ -235,6 +235,12 @@ SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_RESEND_SECONDS = 60
 SMS_CODE_MAX_ATTEMPTS = 5
 
+# Real-time push (core.realtime): Redis streams read over Server-Sent Events. A stream connection
+# lasts this long, then the browser reconnects (after the retry delay) and resumes where it was.
+REALTIME_KEY_PREFIX = os.environ.get("REALTIME_KEY_PREFIX", "rt-test" if TESTING else "rt")
+REALTIME_STREAM_SECONDS = float(os.environ.get("REALTIME_STREAM_SECONDS", "10" if TESTING else "55"))
+REALTIME_RETRY_MS = int(os.environ.get("REALTIME_RETRY_MS", "500" if TESTING else "2000"))
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"

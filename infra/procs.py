@@ -21,6 +21,11 @@ PROCS = {
         f"0.0.0.0:{PORT}",
         "--workers",
         os.environ.get("WEB_CONCURRENCY", "3"),
+        # threads: an open real-time stream (Server-Sent Events) holds one thread, not a worker
+        "--worker-class",
+        "gthread",
+        "--threads",
+        os.environ.get("WEB_THREADS", "16"),
         "--access-logfile",
         "-",
     ],

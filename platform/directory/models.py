@@ -80,6 +80,11 @@ class Shop(models.Model):
     longitude = models.DecimalField(max_digits=9, decimal_places=6, null=True, blank=True)
     services = models.JSONField(default=list, blank=True, help_text="保养, 洗车, 贴膜 …")
     hours = models.CharField(max_length=60, blank=True, default="")
+    photos = models.JSONField(default=list, blank=True, help_text="image URLs")
+    # An after-sales chain tenant (福瑞卡) owns its stores; NULL: an independent shop.
+    owner_tenant = models.ForeignKey(
+        "tenants.Tenant", null=True, blank=True, on_delete=models.SET_NULL, related_name="owned_shops"
+    )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -99,3 +104,17 @@ class ShopStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.shop_id}"
+
+
+class InsurerStaff(models.Model):
+    """Who works for an insurer (their login role is ``insurer_staff`` on the platform host): they
+    follow the repairs that are the insurer's claims and publish policies to partner tenants."""
+
+    insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="staff")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="insurer_staff"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.insurer_id}"

@@ -8,10 +8,10 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import membership_grant, user_create
-from core.errors import FieldErrors
+from core.errors import FieldErrors, PermissionDenied
 from core.services import audit_event_record
 from core.validators import normalize_mobile, normalize_uscc, validate_mobile, validate_uscc
-from directory.models import Shop, ShopStaff
+from directory.models import Insurer, InsurerStaff, Shop, ShopStaff
 
 
 @transaction.atomic
@@ -74,3 +74,36 @@ def shop_staff_add(
     ShopStaff.objects.get_or_create(user=user, defaults={"shop": shop})
     membership_grant(user=user, role=Role.SHOP_STAFF, tenant_id=None)
     return user
+
+
+@transaction.atomic
+def insurer_staff_add(
+    *, actor: User | None, insurer: Insurer, mobile: str, name: str, password: str | None = None
+) -> User:
+    """A person who works for ``insurer``: found by mobile or created, with the insurer_staff role."""
+    errors = FieldErrors()
+    mobile = normalize_mobile(mobile)
+    try:
+        validate_mobile(mobile)
+    except DjangoValidationError as exc:
+        errors.add("mobile", exc.messages[0])
+    errors.raise_if_any()
+    user = User.objects.filter(mobile=mobile).first() or user_create(
+        mobile=mobile, name=name, password=password
+    )
+    existing: Any = InsurerStaff.objects.filter(user=user).first()
+    if existing is not None and existing.insurer_id != insurer.pk:
+        errors.add("mobile", "此手机号已是其他保险公司的员工")
+        errors.raise_if_any()
+    InsurerStaff.objects.get_or_create(user=user, defaults={"insurer": insurer})
+    membership_grant(user=user, role=Role.INSURER_STAFF, tenant_id=None)
+    audit_event_record(actor=actor, action="insurer.staff_add", summary=f"{insurer.short_name} 员工 {mobile}",
+                       object_type="insurer", object_id=insurer.pk)  # fmt: skip
+    return user
+
+
+def insurer_of(user: User) -> Insurer:
+    staff = InsurerStaff.objects.select_related("insurer").filter(user=user).first()
+    if staff is None:
+        raise PermissionDenied("您不是任何保险公司的员工")
+    return staff.insurer

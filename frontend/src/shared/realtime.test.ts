@@ -1,0 +1,54 @@
+import { describe, expect, it, vi } from 'vitest'
+import { appFromPath, parseMessage, subscribeRealtime } from './realtime'
+
+class FakeSource {
+  static last: FakeSource | null = null
+  readyState = 0
+  closed = false
+  onopen: (() => void) | null = null
+  onmessage: ((e: MessageEvent) => void) | null = null
+  onerror: (() => void) | null = null
+  constructor(public url: string) {
+    FakeSource.last = this
+  }
+  close() {
+    this.closed = true
+  }
+}
+
+describe('realtime', () => {
+  it('knows which app a page belongs to', () => {
+    expect(appFromPath('/agent/customers')).toBe('agent')
+    expect(appFromPath('/console/service-orders')).toBe('console')
+    expect(appFromPath('/')).toBe('owner')
+  })
+
+  it('parses pushed messages and ignores anything else', () => {
+    expect(parseMessage('{"event":"service_order.accepted","data":{"no":"S1"}}')).toEqual({
+      event: 'service_order.accepted',
+      data: { no: 'S1' },
+    })
+    expect(parseMessage('not json')).toBeNull()
+    expect(parseMessage('{"data":1}')).toBeNull()
+  })
+
+  it('opens the ticketed stream with the app token, hands events over and closes on stop', async () => {
+    window.localStorage.setItem('sxb.token.agent', 'tok-1')
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ url: '/api/v1/realtime/stream/?ticket=t1' })))
+    const seen: [string, unknown][] = []
+    const stop = subscribeRealtime((event, data) => seen.push([event, data]), 'agent', {
+      fetch: fetch as unknown as typeof window.fetch,
+      EventSource: FakeSource as unknown as typeof EventSource,
+      setTimeout: (fn) => fn(),
+    })
+    await vi.waitFor(() => expect(FakeSource.last).not.toBeNull())
+    const [, init] = fetch.mock.calls[0] as unknown as [string, RequestInit]
+    expect((init.headers as Record<string, string>).Authorization).toBe('Bearer tok-1')
+    const source = FakeSource.last!
+    expect(source.url).toBe('/api/v1/realtime/stream/?ticket=t1')
+    source.onmessage?.({ data: '{"event":"notice.new","data":{"unread":3}}' } as MessageEvent)
+    expect(seen).toEqual([['notice.new', { unread: 3 }]])
+    stop()
+    expect(source.closed).toBe(true)
+  })
+})
