@@ -9,13 +9,8 @@ the latency percentiles, next to GET /api/v1/me/ on the same server in the same 
 """
 
 import argparse
-import http.client
-import json
 import os
 import random
-import socket
-import statistics
-import subprocess
 import sys
 import time
 from collections import Counter
@@ -40,38 +35,11 @@ from django_tenants.utils import schema_context  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import auth_token_issue  # noqa: E402
+from bench.server import gunicorn, pct, request  # noqa: E402
 from catalog.services import pack_issue, pack_save, product_save  # noqa: E402
 from customers.models import Customer  # noqa: E402
 from customers.services import customer_create  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
-
-ROOT = Path(__file__).resolve().parent.parent
-HOST = "datang.localhost"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def request(
-    port: int, method: str, path: str, token: str, body: dict | None = None
-) -> tuple[int, dict, float]:
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    payload = json.dumps(body).encode() if body is not None else None
-    headers = {"Host": HOST, "Authorization": f"Bearer {token}", "Content-Type": "application/json"}
-    started = time.perf_counter()
-    conn.request(method, path, body=payload, headers=headers)
-    response = conn.getresponse()
-    data = response.read()
-    elapsed = (time.perf_counter() - started) * 1000
-    conn.close()
-    return response.status, (json.loads(data) if data else {}), elapsed
-
-
-def pct(values: list[float], q: int) -> float:
-    return statistics.quantiles(values, n=100, method="inclusive")[q - 1]
 
 
 def main() -> None:
@@ -99,35 +67,7 @@ def main() -> None:
         )
         codes = [pack_issue(actor=None, pack=pack, customer=customer).code for _ in range(args.codes)]
 
-    port = free_port()
-    server = subprocess.Popen(
-        [
-            str(ROOT / ".venv" / "bin" / "gunicorn"),
-            "config.wsgi",
-            "--bind",
-            f"127.0.0.1:{port}",
-            "--workers",
-            str(args.workers),
-            "--log-level",
-            "warning",
-        ],  # fmt: skip
-        cwd=ROOT,
-        env={**os.environ, "DJANGO_DEBUG": "false"},
-    )
-    try:
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if request(port, "GET", "/api/v1/me/", token)[0] == 200:
-                    break
-            except OSError:
-                pass
-            if time.monotonic() > deadline:
-                raise SystemExit("the server did not come up")
-            time.sleep(0.2)
-        for _ in range(20):  # warm every worker
-            request(port, "GET", "/api/v1/me/", token)
-
+    with gunicorn(workers=args.workers, token=token) as port:
         attempts = [codes[i % len(codes)] for i in range(args.attempts)]
         random.Random(7).shuffle(attempts)
 
@@ -143,9 +83,6 @@ def main() -> None:
         wall = time.perf_counter() - started
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             me = list(pool.map(lambda _: request(port, "GET", "/api/v1/me/", token)[2], range(args.attempts)))
-    finally:
-        server.terminate()
-        server.wait(timeout=30)
 
     outcomes = Counter(code for _, code, _ in results)
     server_errors = sum(1 for status, _, _ in results if status >= 500)

@@ -402,4 +402,7 @@ def seed_demo(*, base_domain: str | None = None) -> list[str]:
         lines.append(
             f"    车主 {', '.join(m for m, _ in demo.owners)}  （密码均为 {DEMO_PASSWORD}，或用短信验证码）"
         )
+    from aftersales.demo import seed_aftersales
+
+    lines += seed_aftersales(password=DEMO_PASSWORD)
     return lines

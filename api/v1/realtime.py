@@ -13,6 +13,7 @@ from django.http import HttpRequest, HttpResponse, JsonResponse, StreamingHttpRe
 from django.utils import timezone
 from django.views.decorators.http import require_GET
 from drf_spectacular.utils import extend_schema
+from redis.exceptions import RedisError
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -71,7 +72,10 @@ def realtime_stream(request: HttpRequest) -> HttpResponse | StreamingHttpRespons
     if claims.get("t") != (tenant_id or 0):
         return _refuse(401, "token_wrong_scope", "此凭证不属于当前站点")
     alive = AuthToken.objects.filter(
-        pk=int(claims.get("k") or 0), user_id=int(claims.get("u") or 0), revoked_at__isnull=True, expires_at__gt=timezone.now()
+        pk=int(claims.get("k") or 0),
+        user_id=int(claims.get("u") or 0),
+        revoked_at__isnull=True,
+        expires_at__gt=timezone.now(),
     ).exists()
     if not alive:
         return _refuse(401, "token_invalid", "登录已失效，请重新登录")
@@ -94,7 +98,11 @@ def _events(keys: list[str], at: dict[str, str]) -> Iterator[str]:
     yield f"retry: {settings.REALTIME_RETRY_MS}\n: connected\n\n"
     redis = realtime.client()
     while (left := deadline - time.monotonic()) > 0:
-        batches = redis.xread(dict(at), count=100, block=int(min(left, 15) * 1000) or 1)
+        try:
+            batches = redis.xread(dict(at), count=100, block=int(min(left, 15) * 1000) or 1)
+        except RedisError:
+            return  # Redis went away: end the stream; the browser reconnects and resumes
+
         if not batches:
             yield ": keepalive\n\n"
             continue

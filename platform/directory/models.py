@@ -118,3 +118,28 @@ class InsurerStaff(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} @ {self.insurer_id}"
+
+
+class ShopInspection(models.Model):
+    """A technical inspection (技术考核) of a shop by the platform: one score 0–100 on a date. With
+    owners' reviews it makes the shop's quality score (``directory.quality``)."""
+
+    shop = models.ForeignKey(Shop, on_delete=models.CASCADE, related_name="inspections")
+    inspected_on = models.DateField()
+    inspector = models.CharField(max_length=60)
+    technical_score = models.PositiveSmallIntegerField()
+    notes = models.CharField(max_length=500, blank=True, default="")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-inspected_on", "-id"]
+        constraints = [
+            models.CheckConstraint(condition=Q(technical_score__lte=100), name="shop_inspection_score_range")
+        ]
+        indexes = [models.Index(fields=["shop", "-inspected_on"], name="shop_inspection_recent")]
+
+    def __str__(self) -> str:
+        return f"{self.shop_id} {self.inspected_on} {self.technical_score}"

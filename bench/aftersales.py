@@ -1,0 +1,176 @@
+#!/usr/bin/env python
+"""Service orders through the whole flow, against the running server: gunicorn (WORKERS processes)
+on a loopback port and CLIENTS concurrent clients, each an owner of Datang with a car, driving
+ORDERS orders each: request (owner, Datang's host) → accept → estimate (two parts and labour) →
+approve (owner) → start (parts leave the shop's stock) → complete → settle (shop staff, the
+platform host) → review (owner). Reports the throughput (orders and requests per second), p50/p95
+per step and GET /api/v1/me/ under the same concurrency in the same run, and checks the shop's
+stock fell by exactly what the orders used (no lost update).
+
+    .venv/bin/python bench/aftersales.py [--clients 50] [--orders 4] [--workers 4]
+"""
+
+import argparse
+import os
+import sys
+import time
+from collections import defaultdict
+from concurrent.futures import ThreadPoolExecutor
+from decimal import Decimal
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+import config.paths  # noqa: F401
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
+os.environ.setdefault("DJANGO_DEBUG", "false")
+
+import django
+
+django.setup()
+
+from django.core.management import call_command  # noqa: E402
+from django_tenants.utils import schema_context  # noqa: E402
+
+from accounts.models import Role, User  # noqa: E402
+from accounts.services import auth_token_issue, membership_grant, user_create  # noqa: E402
+from bench.server import gunicorn, pct, request  # noqa: E402
+from catalog.models import PartnerShop  # noqa: E402
+from core.validators import uscc_check_char  # noqa: E402
+from customers.models import Customer, Vehicle  # noqa: E402
+from customers.services import customer_create, vehicle_add  # noqa: E402
+from directory.models import Shop  # noqa: E402
+from directory.services import shop_create, shop_staff_add  # noqa: E402
+from inventory.models import Part  # noqa: E402
+from inventory.services import part_save, stock_purchase  # noqa: E402
+from tenants.models import Tenant  # noqa: E402
+
+STEPS = ["request", "accept", "estimate", "approve", "start", "complete", "settle", "review"]
+STOCK = Decimal("100000")
+
+
+def setup(clients: int) -> tuple[list[tuple[str, int]], str, Shop, Part, Part]:
+    first17 = "91430104MABENCH01"
+    uscc = first17 + uscc_check_char(first17)
+    shop = Shop.objects.filter(uscc=uscc).first() or shop_create(
+        actor=None, name="基准维修店", uscc=uscc, services=["保养"]
+    )
+    staff = shop_staff_add(actor=None, shop=shop, mobile="13699990000", name="基准技师")
+    oil = Part.objects.filter(shop=shop, code="B-OIL").first() or part_save(
+        actor=None, shop=shop, code="B-OIL", name="基准机油", unit_cost="45", sale_price="68"
+    )
+    flt = Part.objects.filter(shop=shop, code="B-FLT").first() or part_save(
+        actor=None, shop=shop, code="B-FLT", name="基准机滤", unit_cost="18", sale_price="35"
+    )
+    for part in (oil, flt):
+        stock_purchase(actor=None, part=part, quantity=STOCK, unit_cost=part.unit_cost)
+    tenant = Tenant.objects.get(schema_name="datang")
+    owners = []
+    with schema_context("datang"):
+        PartnerShop.objects.get_or_create(shop=shop)
+        for n in range(clients):
+            mobile = f"1369999{n + 1:04d}"
+            user = User.objects.filter(mobile=mobile).first() or user_create(
+                mobile=mobile, name=f"基准车主{n}"
+            )
+            membership_grant(user=user, role=Role.OWNER, tenant_id=tenant.pk)
+            customer = Customer.objects.filter(mobile=mobile).first() or customer_create(
+                actor=None, name=f"基准车主{n}", mobile=mobile, user=user
+            )
+            vehicle = Vehicle.objects.filter(customer=customer).first() or vehicle_add(
+                actor=None, customer=customer, plate=f"湘B{n + 1:05d}"
+            )
+            owners.append((auth_token_issue(user=user, tenant_id=tenant.pk).token, vehicle.pk))
+    shop_token = auth_token_issue(user=staff, tenant_id=None).token
+    return owners, shop_token, shop, oil, flt
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--clients", type=int, default=50)
+    parser.add_argument("--orders", type=int, default=4, help="orders each client drives")
+    parser.add_argument("--workers", type=int, default=4)
+    args = parser.parse_args()
+
+    call_command("migrate_schemas", interactive=False, verbosity=0)
+    call_command("seed_demo", stdout=open(os.devnull, "w"))
+    owners, shop_token, shop, oil, flt = setup(args.clients)
+    oil_before, flt_before = Part.objects.get(pk=oil.pk).stock, Part.objects.get(pk=flt.pk).stock
+    timings: dict[str, list[float]] = defaultdict(list)
+    failures: list[str] = []
+    done: list[int] = []
+
+    def drive(owner: tuple[str, int], port: int) -> None:
+        token, vehicle = owner
+
+        def call(step: str, method: str, path: str, body: dict | None, who: str) -> dict:
+            host = "datang.localhost" if who == "owner" else "localhost"
+            status, data, ms = request(
+                port, method, path, token if who == "owner" else shop_token, body, host=host
+            )
+            timings[step].append(ms)
+            if status >= 300:
+                failures.append(f"{step}: {status} {data.get('code')} {data.get('message')}")
+                raise RuntimeError(step)
+            return data
+
+        for _ in range(args.orders):
+            try:
+                order = call("request", "POST", "/api/v1/service-orders/",
+                             {"shop": shop.pk, "vehicle": vehicle, "service": "保养", "description": "基准保养"}, "owner")  # fmt: skip
+                shop_url, owner_url = (
+                    f"/api/v1/shop/service-orders/{order['id']}",
+                    f"/api/v1/service-orders/{order['id']}",
+                )
+                call("accept", "POST", f"{shop_url}/accept/", {}, "shop")
+                items = [{"kind": "part", "part": oil.pk, "quantity": "4"}, {"kind": "part", "part": flt.pk, "quantity": "1"},
+                         {"kind": "labour", "name": "保养工时", "quantity": "1", "unit_price": "80", "unit_cost": "30"}]  # fmt: skip
+                quoted = call("estimate", "POST", f"{shop_url}/estimate/", {"items": items}, "shop")
+                decisions = [{"item": i["id"], "decision": "approved"} for i in quoted["items"]]
+                call("approve", "POST", f"{owner_url}/approve/", {"items": decisions}, "owner")
+                for step in ("start", "complete", "settle"):
+                    call(step, "POST", f"{shop_url}/{step}/", {}, "shop")
+                call("review", "POST", f"{owner_url}/review/", {"technical": 5, "service": 5}, "owner")
+                done.append(order["id"])
+            except RuntimeError:
+                continue
+
+    with gunicorn(workers=args.workers, token=owners[0][0]) as port:
+        started = time.perf_counter()
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            list(pool.map(lambda o: drive(o, port), owners))
+        wall = time.perf_counter() - started
+        with ThreadPoolExecutor(max_workers=args.clients) as pool:
+            total = args.clients * args.orders
+            me = list(
+                pool.map(
+                    lambda i: request(port, "GET", "/api/v1/me/", owners[i % len(owners)][0])[2], range(total)
+                )
+            )
+
+    orders = len(done)
+    calls = sum(len(v) for v in timings.values())
+    used_oil = oil_before - Part.objects.get(pk=oil.pk).stock
+    used_flt = flt_before - Part.objects.get(pk=flt.pk).stock
+    print(f"{args.clients} concurrent clients × {args.orders} orders through {len(STEPS)} steps, "
+          f"gunicorn with {args.workers} workers, in {wall:.2f}s")  # fmt: skip
+    print(
+        f"  orders completed: {orders} / {args.clients * args.orders}   failures: {len(failures)} (must be 0)"
+    )
+    print(f"  throughput: {orders / wall:.1f} orders/s, {calls / wall:.1f} requests/s")
+    for step in STEPS:
+        values = timings[step]
+        print(f"  {step:9s} p50 {pct(values, 50):7.1f} ms  p95 {pct(values, 95):7.1f} ms  "
+              f"(p95 {pct(values, 95) / pct(me, 95):.2f}x GET /me/)")  # fmt: skip
+    print(f"  GET /api/v1/me/ under the same concurrency: p50 {pct(me, 50):.1f} ms  p95 {pct(me, 95):.1f} ms")
+    print(f"  stock used: oil {used_oil} (must be {4 * orders}), filter {used_flt} (must be {orders})")
+    for failure in failures[:5]:
+        print("  failure:", failure)
+    if failures or used_oil != 4 * orders or used_flt != orders:
+        raise SystemExit(1)
+
+
+if __name__ == "__main__":
+    main()
