@@ -1,0 +1,53 @@
+import { describe, expect, it, vi } from 'vitest'
+import { flushPromises } from '@vue/test-utils'
+import { badgeText, createUnread, isNoticeEvent } from './unread'
+
+describe('unread badge', () => {
+  it('shows nothing at zero and caps at 99+', () => {
+    expect(badgeText(0)).toBe('')
+    expect(badgeText(7)).toBe('7')
+    expect(badgeText(100)).toBe('99+')
+  })
+
+  it('only notice pushes count', () => {
+    expect(isNoticeEvent('notices.announcement')).toBe(true)
+    expect(isNoticeEvent('service_order.accepted')).toBe(false)
+  })
+
+  it('reloads the count when a notice is pushed, and ignores other pushes', async () => {
+    let handler: (event: string, data: any) => void = () => {}
+    const stop = vi.fn()
+    const counts = [0, 1, 2]
+    const load = vi.fn(async () => counts.shift() ?? 9)
+    const unread = createUnread(load, (fn) => {
+      handler = fn
+      return stop
+    })
+    const seen: string[] = []
+    unread.onPush((event) => seen.push(event))
+    unread.start()
+    unread.start() // a second tab mount does not subscribe twice
+    await flushPromises()
+    expect(unread.total.value).toBe(0)
+
+    handler('service_order.accepted', {})
+    await flushPromises()
+    expect(load).toHaveBeenCalledTimes(1)
+
+    handler('notices.announcement', { id: 5, title: '年末冲刺奖励' })
+    await flushPromises()
+    expect(unread.total.value).toBe(1)
+    expect(seen).toEqual(['notices.announcement'])
+
+    unread.dispose()
+    expect(stop).toHaveBeenCalledOnce()
+  })
+
+  it('keeps the last count when loading fails', async () => {
+    const load = vi.fn().mockResolvedValueOnce(3).mockRejectedValueOnce(new Error('网络异常'))
+    const unread = createUnread(load, () => () => {})
+    await unread.refresh()
+    await unread.refresh()
+    expect(unread.total.value).toBe(3)
+  })
+})

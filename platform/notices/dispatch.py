@@ -1,0 +1,145 @@
+"""What happened → who is told: business events from the outbox (``core.events.consume``), new
+reminders and new commission statements (read after their own cursors) become inbox messages."""
+
+from typing import Any
+
+from django.db import transaction
+
+from core.events import consume
+from core.models import DomainEvent, EventCursor
+from notices.services import notifications_create
+from notices.templates import wording_key
+
+CONSUMER = "notices"
+REMINDERS_CURSOR = "notices.reminders"
+STATEMENTS_CURSOR = "notices.statements"
+
+
+def _customer_users(customer_id: Any) -> tuple[int | None, int | None]:
+    """(owner's user, promoting agent's user) of a customer."""
+    from customers.models import Customer
+
+    row = (
+        Customer.objects.filter(pk=customer_id).values_list("user_id", "promoter__user_id").first()
+        if customer_id
+        else None
+    )
+    return (row[0], row[1]) if row else (None, None)
+
+
+def _recipients(event: DomainEvent) -> tuple[list[int | None], str]:
+    """(user ids, link) of an event."""
+    kind, p = event.kind, event.payload
+    if kind.startswith("service_order."):
+        return [p.get("owner_user_id"), p.get("agent_user_id")], ""
+    if kind in ("quote.sent", "gift_pack.issued"):
+        owner, _ = _customer_users(p.get("customer_id"))
+        return [owner], ""
+    if kind == "quote.paid":
+        from quotes.models import Quote
+
+        customer_id = Quote.objects.filter(pk=event.object_id).values_list("customer_id", flat=True).first()
+        return list(_customer_users(customer_id)), ""
+    if kind in ("policy.issued", "policy.cancelled", "order.paid"):
+        return list(_customer_users(p.get("customer_id"))), ""
+    if kind == "order.refunded":
+        from mall.models import Order
+
+        customer_id = Order.objects.filter(pk=event.object_id).values_list("customer_id", flat=True).first()
+        owner, _ = _customer_users(customer_id)
+        return [owner], ""
+    if kind == "gift_pack.redeemed":
+        from catalog.models import IssuedPack
+
+        customer_id = (
+            IssuedPack.objects.filter(pk=event.object_id).values_list("customer_id", flat=True).first()
+        )
+        owner, _ = _customer_users(customer_id)
+        return [owner], ""
+    return [], ""
+
+
+def _context(event: DomainEvent) -> dict[str, Any]:
+    context = {k: v for k, v in event.payload.items() if isinstance(v, str | int | float)}
+    if event.kind.startswith("service_order."):
+        context["step"] = event.kind.split(".", 1)[1]
+    return context
+
+
+def _handle(events: list[DomainEvent]) -> None:
+    for event in events:
+        if wording_key(event.kind) is None:
+            continue
+        users, link = _recipients(event)
+        notifications_create(
+            kind=event.kind,
+            source_key=f"event:{event.pk}",
+            user_ids=[u for u in users if u],
+            context=_context(event),
+            link=link,
+        )
+
+
+def _after_cursor(name: str, model: Any, handle: Any, limit: int = 500) -> int:
+    """Like ``core.events.consume`` for rows of another app's table (ids only grow)."""
+    with transaction.atomic():
+        EventCursor.objects.get_or_create(consumer=name)
+        cursor = EventCursor.objects.select_for_update().get(consumer=name)
+        rows = list(model.objects.filter(pk__gt=cursor.last_id).order_by("pk")[:limit])
+        if not rows:
+            return 0
+        handle(rows)
+        cursor.last_id = rows[-1].pk
+        cursor.save(update_fields=["last_id"])
+        return len(rows)
+
+
+def _reminders(rows: list[Any]) -> None:
+    from customers.models import OWNER_REMINDER_KINDS, Reminder
+
+    for reminder in Reminder.objects.filter(pk__in=[r.pk for r in rows]).select_related(
+        "customer", "customer__promoter", "vehicle"
+    ):
+        customer = reminder.customer
+        users = [customer.promoter.user_id if customer.promoter else None]
+        if customer.owner_reminders_opt_in and reminder.kind in OWNER_REMINDER_KINDS:
+            users.append(customer.user_id)
+        notifications_create(
+            kind="reminder.due",
+            source_key=f"reminder:{reminder.pk}",
+            user_ids=[u for u in users if u],
+            context={
+                "customer": customer.name,
+                "reminder": reminder.get_kind_display(),
+                "due_on": reminder.due_on.isoformat(),
+                "plate": reminder.vehicle.plate if reminder.vehicle else "",
+            },
+        )
+
+
+def _statements(rows: list[Any]) -> None:
+    from commissions.models import Statement
+
+    for statement in Statement.objects.filter(pk__in=[r.pk for r in rows]).select_related(
+        "period", "distributor"
+    ):
+        notifications_create(
+            kind="statement.ready",
+            source_key=f"statement:{statement.pk}",
+            user_ids=[statement.distributor.user_id],
+            context={
+                "period": f"{statement.period.year}年{statement.period.month}月",
+                "earned": format(statement.earned, "f"),
+            },
+        )
+
+
+def process_events() -> int:
+    """Turn what is new in this tenant into inbox messages; returns how many sources were read."""
+    from commissions.models import Statement
+    from customers.models import Reminder
+
+    handled = consume(CONSUMER, _handle)
+    handled += _after_cursor(REMINDERS_CURSOR, Reminder, _reminders)
+    handled += _after_cursor(STATEMENTS_CURSOR, Statement, _statements)
+    return handled
