@@ -95,19 +95,21 @@ def auth_login_with_password(
     return issued
 
 
-def _sms_key(mobile: str) -> str:
-    # The cache KEY_FUNCTION prefixes the schema: a code sent on one tenant's host is useless on another.
-    return f"sms-login:{mobile}"
+def _sms_key(mobile: str, purpose: str = "login") -> str:
+    # The cache KEY_FUNCTION prefixes the schema: a code sent on one tenant's host is useless on another;
+    # the purpose keeps a signup code from logging anyone in (and the reverse).
+    return f"sms-{purpose}:{mobile}"
 
 
-def sms_login_code_send(*, mobile: str) -> int:
-    """Send a 6-digit login code; returns its lifetime in seconds."""
+def sms_login_code_send(*, mobile: str, purpose: str = "login") -> int:
+    """Send a 6-digit one-time code (for logging in, or another ``purpose`` such as ``signup``);
+    returns its lifetime in seconds."""
     mobile = normalize_mobile(mobile)
     try:
         validate_mobile(mobile)
     except DjangoValidationError as exc:
         raise ValidationFailed(fields={"mobile": exc.messages}) from exc
-    key = _sms_key(mobile)
+    key = _sms_key(mobile, purpose)
     pending = cache.get(key)
     now = timezone.now().timestamp()
     if pending and now - pending["sent_at"] < settings.SMS_CODE_RESEND_SECONDS:
@@ -119,13 +121,13 @@ def sms_login_code_send(*, mobile: str) -> int:
         {"digest": token_digest(code), "sent_at": now, "attempts": 0},
         timeout=settings.SMS_CODE_TTL_SECONDS,
     )
-    sms_backend().send(SmsMessage(mobile=mobile, template="login_code", params={"code": code}))
+    sms_backend().send(SmsMessage(mobile=mobile, template=f"{purpose}_code", params={"code": code}))
     return int(settings.SMS_CODE_TTL_SECONDS)
 
 
-def sms_login_code_check(*, mobile: str, code: str) -> None:
+def sms_login_code_check(*, mobile: str, code: str, purpose: str = "login") -> None:
     """Accept a code once; after SMS_CODE_MAX_ATTEMPTS wrong tries the code is burnt."""
-    key = _sms_key(mobile)
+    key = _sms_key(mobile, purpose)
     pending = cache.get(key)
     if not pending:
         raise ValidationFailed(

@@ -12,6 +12,7 @@ from core.validators import normalize_mobile
 from customers.models import Customer, VehicleUse
 from customers.services import customer_create, vehicle_add
 from network.models import Distributor
+from subscriptions.limits import plan_limit_check
 
 CUSTOMER_COLUMNS = {
     "name": "客户姓名",
@@ -76,6 +77,9 @@ def _vehicle_values(cells: dict[str, str], errors: dict[str, list[str]]) -> dict
 
 def customers_import(*, actor: User | None, content: bytes, scope_root_id: int | None = None) -> ImportReport:
     rows = read_rows(content, COLUMNS)
+    mobiles = {normalize_mobile(raw[list(CUSTOMER_COLUMNS).index("mobile")]) for _, raw in rows} - {""}
+    known = set(Customer.objects.filter(mobile__in=mobiles).values_list("mobile", flat=True))
+    plan_limit_check(limit="customers", adding=len(mobiles - known))
 
     def handle(raw: list[str]) -> None:
         cells = dict(zip([*CUSTOMER_COLUMNS, *VEHICLE_COLUMNS], raw, strict=True))

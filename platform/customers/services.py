@@ -41,6 +41,7 @@ from customers.reminders import reminders_refresh_for_customer, reminders_refres
 from customers.rules import maintenance_due_by_km, next_inspection_on, next_maintenance_on
 from network.models import Distributor, DistributorKind, DistributorStatus, Referral
 from network.selectors import is_in_subtree
+from subscriptions.limits import plan_limit_check
 
 CUSTOMER_FIELDS = (
     "name",
@@ -268,6 +269,7 @@ def customer_create(
     unknown = set(data) - set(CUSTOMER_FIELDS)
     if unknown:
         raise TypeError(f"unknown customer fields: {sorted(unknown)}")
+    plan_limit_check(limit="customers")
     errors = FieldErrors()
     customer = Customer(
         registered_on=timezone.localdate(),

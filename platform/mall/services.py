@@ -228,6 +228,16 @@ def webhook_handle(*, payload: bytes, signature: str | None) -> str:
         except IntegrityError:
             return "duplicate"
     obj: dict[str, Any] = event.data.object.to_dict()
+    # Imported here: subscriptions uses this module's Stripe client.
+    from subscriptions.services import billing_event_wanted, billing_webhook_apply
+
+    if billing_event_wanted(event.type, obj):  # a tenant's own subscription: the platform bills it
+        try:
+            return billing_webhook_apply(kind=event.type, obj=obj, created=int(event.created))
+        except Exception:
+            with schema_context("public"):
+                ProcessedWebhook.objects.filter(provider="stripe", event_id=event.id).delete()
+            raise
     metadata = dict(obj.get("metadata") or {})
     schema = metadata.get("tenant")
     if not schema:

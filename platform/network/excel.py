@@ -6,6 +6,7 @@ from accounts.models import User
 from core.excel import ImportReport, RowErrors, import_rows, read_rows, write_sheet
 from network.models import Distributor, Tier
 from network.services import agent_create
+from subscriptions.limits import plan_limit_check
 
 COLUMNS = ["姓名", "手机号", "执业登记号", "层级", "上级手机号"]
 FIELD_COLUMNS = {
@@ -19,6 +20,7 @@ FIELD_COLUMNS = {
 
 def agents_import(*, actor: User | None, content: bytes) -> ImportReport:
     rows = read_rows(content, COLUMNS)
+    plan_limit_check(limit="agents", adding=len(rows))
     tiers = {t.name: t.pk for t in Tier.objects.all()}
 
     def handle(values: list[str]) -> None:

@@ -23,6 +23,7 @@ from network.models import (
     Tier,
 )
 from network.selectors import is_in_subtree
+from subscriptions.limits import plan_limit_check
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 
@@ -116,6 +117,7 @@ def agent_create(
     """Add an agent: the person (public User, found by mobile or created), their agent role in this
     tenant, and their place in the network."""
     _lock_network()
+    plan_limit_check(limit="agents")
     errors = FieldErrors()
     name, licence_no, mobile = name.strip(), licence_no.strip(), normalize_mobile(mobile)
     if not name:
