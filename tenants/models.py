@@ -1,4 +1,6 @@
+from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django_tenants.models import DomainMixin, TenantMixin
 
 
@@ -8,6 +10,12 @@ class TenantKind(models.TextChoices):
     AFTERSALES = "aftersales", "售后连锁"
 
 
+class TenantStatus(models.TextChoices):
+    ACTIVE = "active", "正常"
+    SUSPENDED = "suspended", "已暂停"
+    DELETING = "deleting", "删除中"
+
+
 class Tenant(TenantMixin):
     """A brokerage or after-sales chain with its own schema. The row with schema ``public`` is the
     platform itself (the bare host)."""
@@ -15,6 +23,11 @@ class Tenant(TenantMixin):
     name = models.CharField(max_length=100)
     kind = models.CharField(max_length=20, choices=TenantKind.choices, default=TenantKind.BROKERAGE)
     is_active = models.BooleanField(default=True)
+    # Suspended or deleting: the tenant's hosts answer every request with a clear "suspended"
+    # response (tenants.middleware); its data stays untouched until deletion is confirmed.
+    status = models.CharField(max_length=20, choices=TenantStatus.choices, default=TenantStatus.ACTIVE)
+    status_reason = models.CharField(max_length=200, blank=True)
+    status_changed_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
 
     auto_create_schema = True
@@ -28,6 +41,18 @@ class Tenant(TenantMixin):
 
 
 class Domain(DomainMixin):
+    """A host that reaches a tenant. Only verified hosts route (tenants.middleware).
+
+    Hosts the platform hands out itself (``<schema>.<TENANT_BASE_DOMAIN>``, the public hosts) are
+    ours from the start, hence the default; a tenant's own domain is added unverified by
+    ``tenants.services.domain_add`` and verified once it resolves to CUSTOM_DOMAIN_TARGET."""
+
+    verified_at = models.DateTimeField(null=True, blank=True, default=timezone.now)
+    verification_token = models.CharField(max_length=64, blank=True)
+    last_checked_at = models.DateTimeField(null=True, blank=True)
+    last_check_error = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
     class Meta:
         ordering = ["domain"]
 
@@ -47,6 +72,9 @@ class Branding(models.Model):
     logo_url = models.TextField(blank=True)
     primary_color = models.CharField(max_length=7, default=DEFAULT_PRIMARY_COLOR)
     secondary_color = models.CharField(max_length=7, default=DEFAULT_SECONDARY_COLOR)
+    # Uploaded favicon (a /media/tenants/<schema>/branding/ URL) and the owner H5's document title.
+    favicon_url = models.TextField(blank=True)
+    h5_title = models.CharField(max_length=60, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
@@ -60,3 +88,39 @@ class Branding(models.Model):
 
     def __str__(self) -> str:
         return self.display_name
+
+
+class ExportStatus(models.TextChoices):
+    PENDING = "pending", "导出中"
+    READY = "ready", "已导出"
+    FAILED = "failed", "导出失败"
+
+
+class TenantExport(models.Model):
+    """Step 1 of deleting a tenant: a zip of every table of its schema (CSV) and its public rows
+    (JSON), built by a Celery task. Step 2 (dropping the schema) is refused until one is ready.
+    The row outlives the tenant (``tenant`` becomes NULL) so the platform can still download it."""
+
+    tenant = models.ForeignKey(
+        Tenant, null=True, blank=True, on_delete=models.SET_NULL, related_name="exports"
+    )
+    schema_name = models.CharField(max_length=63)
+    tenant_name = models.CharField(max_length=100)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(auto_now_add=True)
+    status = models.CharField(max_length=20, choices=ExportStatus.choices, default=ExportStatus.PENDING)
+    file = models.CharField(max_length=300, blank=True, help_text="storage path of the zip")
+    size_bytes = models.BigIntegerField(default=0)
+    table_count = models.IntegerField(default=0)
+    row_count = models.BigIntegerField(default=0)
+    error = models.CharField(max_length=300, blank=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+    deleted_at = models.DateTimeField(null=True, blank=True, help_text="when step 2 dropped the tenant")
+
+    class Meta:
+        ordering = ["-requested_at", "-id"]
+
+    def __str__(self) -> str:
+        return f"export {self.schema_name} {self.status}"

@@ -1,6 +1,7 @@
 """Tenant provisioning: a tenant, its schema (created and migrated), its domain, branding and admin."""
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -89,13 +90,17 @@ def tenant_provision(
     kind: str = TenantKind.BROKERAGE,
     branding: dict[str, Any] | None = None,
     admin: AdminSpec | None = None,
+    on_step: Callable[[str], None] | None = None,
+    then: Callable[[Tenant], None] | None = None,
 ) -> Tenant:
     """Create a tenant with its schema (migrated), domain, branding and first admin, all or nothing.
 
     Everything a client can get wrong is checked first and reported together, naming each field;
     then the rest runs in one transaction (PostgreSQL DDL is transactional, so a failure leaves no
-    schema behind).
+    schema behind). ``on_step`` is told each step as it starts (the signup progress page); ``then``
+    runs last inside the same transaction (the signup opens the tenant's subscription there).
     """
+    step = on_step or (lambda _text: None)
     name = name.strip()
     schema_name = schema_name.strip()
     domain = domain.strip().lower()
@@ -114,9 +119,11 @@ def tenant_provision(
     errors.raise_if_any("租户信息有误")
 
     with transaction.atomic():
+        step("创建并迁移数据库模式")
         tenant = Tenant(name=name, schema_name=schema_name, kind=kind)
         tenant.save()  # creates and migrates the schema
         connection.set_schema_to_public()  # type: ignore[attr-defined]
+        step("配置域名与品牌")
         Domain.objects.create(tenant=tenant, domain=domain, is_primary=True)
         Branding.objects.create(
             tenant=tenant,
@@ -128,6 +135,7 @@ def tenant_provision(
             secondary_color=branding.get("secondary_color") or DEFAULT_SECONDARY_COLOR,
         )
         if admin is not None:
+            step("创建管理员账号")
             user = User.objects.filter(mobile=normalize_mobile(admin.mobile)).first() or user_create(
                 mobile=admin.mobile, name=admin.name, password=admin.password, field_prefix="admin."
             )
@@ -139,6 +147,8 @@ def tenant_provision(
             object_type="tenant",
             object_id=tenant.pk,
         )
+        if then is not None:
+            then(tenant)
     return tenant
 
 

@@ -98,6 +98,12 @@ class AuthToken(models.Model):
     expires_at = models.DateTimeField(db_index=True)
     revoked_at = models.DateTimeField(null=True, blank=True)
     user_agent = models.CharField(max_length=200, blank=True)
+    # Support impersonation: the platform admin acting as ``user`` in ``tenant``. Short-lived;
+    # every write made with it is audited in the tenant's log ("平台支持 X 代 Y").
+    impersonator = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_tokens"
+    )
+    support_reason = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-created_at"]

@@ -23,7 +23,7 @@ async function mountPage(shop = false) {
     ? { id: 2, mobile: '13655599001', name: '门店小王', roles: ['shop_staff'], scope: { kind: 'public', schema_name: null, name: '速信保' } }
     : { id: 1, mobile: '13600136000', name: '管理员', roles: ['tenant_admin'], scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
   brand.branding.value = {
-    scope: shop ? 'public' : 'tenant', tenant: null, display_name: '速信保', short_name: '', slogan: '', logo_url: '',
+    scope: shop ? 'public' : 'tenant', tenant: null, display_name: '速信保', short_name: '', slogan: '', logo_url: '', favicon_url: '', h5_title: '',
     primary_color: '#409EFF', secondary_color: '#67C23A',
   } // prettier-ignore
   mount(RedeemPage, {

@@ -13,6 +13,8 @@ const datang = {
   kind: 'brokerage',
   domain: 'datang.localhost',
   is_active: true,
+  status: 'active',
+  status_reason: '',
   created_at: '2026-01-05T09:00:00+08:00',
   member_count: 12,
   branding: { display_name: '大唐经纪', primary_color: '#C8102E', secondary_color: '#F2A900' },
@@ -130,5 +132,55 @@ describe('platform console: tenants', () => {
     await flushPromises()
     const methods = fetchMock.mock.calls.map(([req]) => req.method)
     expect(methods).toEqual(['GET', 'POST', 'GET'])
+  })
+
+  it('shows a suspended tenant as such and resumes it, then reloads the list', async () => {
+    const calls: string[] = []
+    let suspended = true
+    vi.stubGlobal('fetch', async (req: Request) => {
+      const url = new URL(req.url)
+      calls.push(`${req.method} ${url.pathname}`)
+      if (url.pathname === '/api/v1/platform/tenants/2/resume/') {
+        suspended = false
+        return json(200, { ...datang, status: 'active' })
+      }
+      const row = { ...datang, status: suspended ? 'suspended' : 'active', status_reason: suspended ? '欠费' : '' }
+      return json(200, { count: 1, next: null, previous: null, results: [row] })
+    })
+    await mountPage()
+    expect(byTestId('tenant-status').textContent?.trim()).toBe('已暂停')
+    expect(byTestId('tenant-status').getAttribute('title')).toBe('欠费')
+    byTestId('tenant-resume-datang').click()
+    await flushPromises()
+    expect(calls).toEqual(['GET /api/v1/platform/tenants/', 'POST /api/v1/platform/tenants/2/resume/', 'GET /api/v1/platform/tenants/'])
+    expect(byTestId('tenant-status').textContent?.trim()).toBe('正常')
+    expect(byTestId('tenant-suspend-datang')).toBeTruthy()
+  })
+
+  it('refuses step 2 of a deletion until the export is ready and the schema name is typed', async () => {
+    const deleting = { ...datang, status: 'deleting' }
+    const exportRow = { id: 9, tenant: 2, schema_name: 'datang', tenant_name: datang.name, requested_by_name: '平台管理员', requested_at: '2026-11-26T09:00:00+08:00', status: 'pending', size_bytes: 0, table_count: 0, row_count: 0, error: '', finished_at: null, deleted_at: null } // prettier-ignore
+    let ready = false
+    vi.stubGlobal('fetch', async (req: Request) => {
+      const url = new URL(req.url)
+      if (url.pathname === '/api/v1/platform/tenants/2/deletion/')
+        return json(200, [ready ? { ...exportRow, status: 'ready', table_count: 61, row_count: 1834 } : exportRow])
+      return json(200, { count: 1, next: null, previous: null, results: [deleting] })
+    })
+    await mountPage()
+    byTestId('tenant-delete-datang').click()
+    await flushPromises()
+    const confirm = () => byTestId('deletion-confirm') as HTMLButtonElement
+    expect(confirm().disabled).toBe(true)
+    expect(document.body.textContent).toContain('导出中')
+    ready = true
+    const refresh = [...document.querySelectorAll('button')].find((b) => b.textContent?.includes('刷新导出状态'))!
+    refresh.click()
+    await flushPromises()
+    expect(document.body.textContent).toContain('61 张表，1834 行')
+    await fill('deletion-confirm-input', 'datan')
+    expect(confirm().disabled).toBe(true)
+    await fill('deletion-confirm-input', 'datang')
+    expect(confirm().disabled).toBe(false)
   })
 })

@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest'
-import { applyBranding, brandingCssVars, mix, useBranding } from './branding'
+import { applyBranding, applyFavicon, brandingCssVars, brandingTitle, mix, useBranding } from './branding'
 
 const datang = {
   scope: 'tenant' as const,
@@ -8,6 +8,8 @@ const datang = {
   short_name: '大唐',
   slogan: '车险理赔 一路相伴',
   logo_url: '',
+  favicon_url: '/media/tenants/datang/branding/favicon-1.png',
+  h5_title: '大唐车险·车主服务',
   primary_color: '#c8102e',
   secondary_color: '#F2A900',
 }
@@ -60,6 +62,27 @@ describe('branding', () => {
     expect(root.getPropertyValue('--van-primary-color')).toBe('#C8102E')
     expect(root.getPropertyValue('--el-color-primary-light-9')).toBe('#FAE7EA')
     expect(document.title).toBe('大唐经纪')
+    expect(document.head.querySelector<HTMLLinkElement>('link[rel~="icon"]')?.getAttribute('href')).toBe(
+      '/media/tenants/datang/branding/favicon-1.png',
+    )
+  })
+
+  it('titles the owner H5 with its H5 title and the other apps with the name', () => {
+    expect(brandingTitle(datang, 'owner')).toBe('大唐车险·车主服务')
+    expect(brandingTitle(datang, 'agent')).toBe('大唐经纪')
+    expect(brandingTitle({ ...datang, h5_title: '' }, 'owner')).toBe('大唐经纪')
+    applyBranding(datang, document.documentElement, 'owner')
+    expect(document.title).toBe('大唐车险·车主服务')
+  })
+
+  it('replaces an existing favicon link instead of adding a second one', () => {
+    applyFavicon('/a.png')
+    applyFavicon('/b.png')
+    const links = document.head.querySelectorAll('link[rel~="icon"]')
+    expect(links).toHaveLength(1)
+    expect(links[0].getAttribute('href')).toBe('/b.png')
+    applyFavicon('')
+    expect(links[0].getAttribute('href')).toBe('/b.png')
   })
 
   it('useBranding loads the host branding once and applies it', async () => {

@@ -1,5 +1,5 @@
 import { ref } from 'vue'
-import type { Schemas } from './api'
+import type { AppName, Schemas } from './api'
 
 export type Branding = Schemas['Branding']
 
@@ -37,20 +37,38 @@ export function brandingCssVars(b: Pick<Branding, 'primary_color' | 'secondary_c
   return vars
 }
 
-export function applyBranding(b: Branding, root: HTMLElement = document.documentElement): void {
+/** The tab title: the owner H5 uses the tenant's H5 title when it has one, the other apps its name. */
+export function brandingTitle(b: Pick<Branding, 'display_name' | 'h5_title'>, app?: AppName): string {
+  return (app === 'owner' && b.h5_title) || b.display_name
+}
+
+/** Point the page's <link rel="icon"> at the tenant's favicon (added when the page has none). */
+export function applyFavicon(url: string, doc: Document = document): void {
+  if (!url) return
+  let link = doc.head.querySelector<HTMLLinkElement>('link[rel~="icon"]')
+  if (!link) {
+    link = doc.createElement('link')
+    link.rel = 'icon'
+    doc.head.appendChild(link)
+  }
+  link.href = url
+}
+
+export function applyBranding(b: Branding, root: HTMLElement = document.documentElement, app?: AppName): void {
   for (const [name, value] of Object.entries(brandingCssVars(b))) root.style.setProperty(name, value)
-  document.title = b.display_name
+  document.title = brandingTitle(b, app)
+  applyFavicon(b.favicon_url)
 }
 
 const branding = ref<Branding | null>(null)
 
 /** Loads GET /api/v1/branding/ once per page and paints the page with it. */
-export function useBranding() {
+export function useBranding(app?: AppName) {
   async function load(): Promise<Branding> {
     const response = await fetch('/api/v1/branding/', { headers: { Accept: 'application/json' } })
     if (!response.ok) throw new Error(`branding: HTTP ${response.status}`)
     const data = (await response.json()) as Branding
-    applyBranding(data)
+    applyBranding(data, document.documentElement, app)
     branding.value = data
     return data
   }

@@ -17,7 +17,7 @@ export function installAuthGuard(router: Router, session: Pick<Session, 'me' | '
  * so no server catch-all is needed), and a session whose token is kept per app and dropped on 401.
  */
 export function createShell(app: AppName, routes: RouteRecordRaw[], history: RouterHistory = createWebHashHistory()) {
-  const brand = useBranding()
+  const brand = useBranding(app)
   const router = createRouter({ history, routes })
   const session = useSession(
     app,
