@@ -5,19 +5,29 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from api.errors import page_not_found
 from api.v1 import (
+    aftersales,
     auth,
+    billing,
+    bookings,
     branding,
     catalog,
     commissions,
     console,
     customers,
+    domains,
+    inventory,
     mall,
     me,
     network,
+    notices,
     platform_tenants,
     quotes,
     realtime,
+    shop_quality,
     shops,
+    signup,
+    support_sessions,
+    wechat,
 )
 
 common_v1 = [
@@ -32,7 +42,67 @@ common_v1 = [
 ]
 
 tenant_v1 = [
+    path("billing/", billing.BillingView.as_view(), name="billing"),
+    path("billing/invoices/", billing.BillingInvoiceListView.as_view(), name="billing-invoices"),
+    path("billing/checkout/", billing.BillingCheckoutView.as_view(), name="billing-checkout"),
+    path("billing/plan/", billing.BillingPlanChangeView.as_view(), name="billing-plan"),
+    path("subscription/", billing.SubscriptionStateView.as_view(), name="subscription-state"),
+    path("setup-checklist/", billing.SetupChecklistView.as_view(), name="setup-checklist"),
     path("console/summary/", console.ConsoleSummaryView.as_view(), name="console-summary"),
+    path(
+        "notices/announcements/", notices.AnnouncementListCreateView.as_view(), name="notices-announcements"
+    ),
+    path(
+        "notices/announcements/<int:pk>/",
+        notices.AnnouncementDetailView.as_view(),
+        name="notices-announcement",
+    ),
+    path(
+        "notices/announcements/<int:pk>/receipts/",
+        notices.AnnouncementReceiptListView.as_view(),
+        name="notices-announcement-receipts",
+    ),
+    path(
+        "notices/my-announcements/", notices.MyAnnouncementListView.as_view(), name="notices-my-announcements"
+    ),
+    path(
+        "notices/my-announcements/<int:pk>/read/",
+        notices.MyAnnouncementDetailView.as_view(),
+        name="notices-my-announcement-read",
+    ),
+    path("notices/inbox/", notices.InboxListView.as_view(), name="notices-inbox"),
+    path("notices/inbox/read-all/", notices.InboxReadAllView.as_view(), name="notices-inbox-read-all"),
+    path("notices/inbox/<int:pk>/read/", notices.InboxReadView.as_view(), name="notices-inbox-read"),
+    path("notices/unread/", notices.UnreadCountView.as_view(), name="notices-unread"),
+    path("notices/preferences/", notices.PreferencesView.as_view(), name="notices-preferences"),
+    path("notices/templates/", notices.MessageTemplateListView.as_view(), name="notices-templates"),
+    path(
+        "notices/templates/<str:kind>/", notices.MessageTemplateDetailView.as_view(), name="notices-template"
+    ),
+    path("notices/deliveries/", notices.DeliveryListView.as_view(), name="notices-deliveries"),
+    path("wechat/settings/", wechat.WeChatSettingsView.as_view(), name="wechat-settings"),
+    path("wechat/oauth/url/", wechat.WeChatAuthorizeView.as_view(), name="wechat-oauth-url"),
+    path("wechat/oauth/login/", wechat.WeChatLoginView.as_view(), name="wechat-login"),
+    path("wechat/bind/", wechat.WeChatBindView.as_view(), name="wechat-bind"),
+    path("wechat/bind-me/", wechat.WeChatBindMeView.as_view(), name="wechat-bind-me"),
+    path("wechat/jssdk/", wechat.JsSdkSignatureView.as_view(), name="wechat-jssdk"),
+    path("branding/settings/", branding.BrandingSettingsView.as_view(), name="branding-settings"),
+    path("branding/images/<str:kind>/", branding.BrandingImageView.as_view(), name="branding-image"),
+    path("domains/", domains.DomainListCreateView.as_view(), name="domains"),
+    path("domains/<int:pk>/", domains.DomainDetailView.as_view(), name="domain"),
+    path("domains/<int:pk>/verify/", domains.DomainVerifyView.as_view(), name="domain-verify"),
+    path("domains/<int:pk>/primary/", domains.DomainPrimaryView.as_view(), name="domain-primary"),
+    path("support-sessions/", support_sessions.SupportSessionListView.as_view(), name="support-sessions"),
+    path(
+        "support-sessions/current/",
+        support_sessions.CurrentSupportSessionView.as_view(),
+        name="support-session-current",
+    ),
+    path(
+        "support-sessions/<int:pk>/end/",
+        support_sessions.SupportSessionEndView.as_view(),
+        name="support-session-end",
+    ),
     path("audit-events/", console.AuditEventListView.as_view(), name="audit-event-list"),
     path("audit-events/<int:pk>/", console.AuditEventDetailView.as_view(), name="audit-event-detail"),
     path("network/tiers/", network.TierListCreateView.as_view(), name="network-tiers"),
@@ -136,6 +206,10 @@ tenant_v1 = [
     path("my/gift-packs/", catalog.OwnerPacksView.as_view(), name="my-gift-packs"),
     path("shops/", shops.TenantShopListView.as_view(), name="shops"),
     path("partner-shops/", shops.PartnerShopView.as_view(), name="partner-shops"),
+    path("service-shops/", bookings.ServiceShopListView.as_view(), name="service-shops"),
+    path("service-shops/<int:pk>/slots/", bookings.ServiceShopSlotsView.as_view(), name="service-shop-slots"),
+    path("bookings/", bookings.BookingListCreateView.as_view(), name="bookings"),
+    path("bookings/<int:pk>/cancel/", bookings.BookingCancelView.as_view(), name="booking-cancel"),
     path("mall/products/", mall.MallProductListView.as_view(), name="mall-products"),
     path("mall/orders/", mall.OrderListCreateView.as_view(), name="mall-orders"),
     path("mall/orders/<int:pk>/", mall.OrderDetailView.as_view(), name="mall-order"),
@@ -151,17 +225,147 @@ tenant_v1 = [
         quotes.InsurerRatingTableView.as_view(),
         name="insurer-rating-table",
     ),
+    path("service-orders/", aftersales.ServiceOrderListView.as_view(), name="service-orders"),
+    path(
+        "service-orders/options/", aftersales.ServiceOrderOptionsView.as_view(), name="service-order-options"
+    ),
+    path("service-orders/<int:pk>/", aftersales.ServiceOrderDetailView.as_view(), name="service-order"),
+    path(
+        "service-orders/<int:pk>/approve/",
+        aftersales.OwnerApproveView.as_view(),
+        name="service-order-approve",
+    ),
+    path(
+        "service-orders/<int:pk>/cancel/", aftersales.OwnerCancelView.as_view(), name="service-order-cancel"
+    ),
+    path(
+        "service-orders/<int:pk>/review/", aftersales.OwnerReviewView.as_view(), name="service-order-review"
+    ),
+    path(
+        "service-shops/<int:pk>/products/",
+        aftersales.PartnerShopProductsView.as_view(),
+        name="service-shop-products",
+    ),
+    path(
+        "customers/<int:pk>/service-orders/",
+        aftersales.CustomerServiceOrdersView.as_view(),
+        name="customer-service-orders",
+    ),
 ]
 
 public_v1 = [
+    path("signup/plans/", signup.SignupPlanListView.as_view(), name="signup-plans"),
+    path("signup/sms/", signup.SignupSmsView.as_view(), name="signup-sms"),
+    path("signup/", signup.SignupCreateView.as_view(), name="signup"),
+    path("signup/<uuid:pk>/", signup.SignupStatusView.as_view(), name="signup-status"),
+    path("signup/<uuid:pk>/retry/", signup.SignupRetryView.as_view(), name="signup-retry"),
+    path("platform/subscriptions/", billing.PlatformRevenueView.as_view(), name="platform-subscriptions"),
+    path("platform/plans/", billing.PlatformPlanListCreateView.as_view(), name="platform-plans"),
+    path("platform/plans/<int:pk>/", billing.PlatformPlanDetailView.as_view(), name="platform-plan"),
+    path("insurer/announcements/", notices.InsurerAnnouncementView.as_view(), name="insurer-announcements"),
     path("platform/shops/", shops.PlatformShopListCreateView.as_view(), name="platform-shops"),
     path("platform/shops/<int:pk>/staff/", shops.PlatformShopStaffView.as_view(), name="platform-shop-staff"),
     path("shop/me/", shops.ShopMeView.as_view(), name="shop-me"),
     path("shop/gift-packs/lookup/", shops.ShopLookupView.as_view(), name="shop-gift-packs-lookup"),
     path("shop/gift-packs/redeem/", shops.ShopRedeemView.as_view(), name="shop-gift-packs-redeem"),
+    path("shop/bookings/", bookings.ShopBookingListView.as_view(), name="shop-bookings"),
+    path("shop/bookings/<int:pk>/mark/", bookings.ShopBookingMarkView.as_view(), name="shop-booking-mark"),
+    path("shop/slot-templates/", bookings.ShopSlotTemplatesView.as_view(), name="shop-slot-templates"),
+    path("shop/parts/", inventory.PartListCreateView.as_view(), name="shop-parts"),
+    path("shop/parts/<int:pk>/", inventory.PartDetailView.as_view(), name="shop-part"),
+    path("shop/parts/<int:pk>/purchase/", inventory.PartPurchaseView.as_view(), name="shop-part-purchase"),
+    path("shop/parts/<int:pk>/adjust/", inventory.PartAdjustView.as_view(), name="shop-part-adjust"),
+    path("shop/stock-moves/", inventory.StockMoveListView.as_view(), name="shop-stock-moves"),
+    path("shop/service-parts/", inventory.ServicePartsView.as_view(), name="shop-service-parts"),
+    path("shop/demand/", inventory.DemandView.as_view(), name="shop-demand"),
+    path("platform/shop-quality/", shop_quality.ShopQualityListView.as_view(), name="platform-shop-quality"),
+    path(
+        "platform/shops/<int:pk>/inspections/",
+        shop_quality.ShopInspectionListCreateView.as_view(),
+        name="platform-shop-inspections",
+    ),
+    path("shop/service-orders/", aftersales.ShopOrderListView.as_view(), name="shop-service-orders"),
+    path("shop/products/", aftersales.ShopProductListView.as_view(), name="shop-products"),
+    path("shop/products/<int:pk>/", aftersales.ShopProductDetailView.as_view(), name="shop-product"),
+    path(
+        "shop/service-orders/<int:pk>/", aftersales.ShopOrderDetailView.as_view(), name="shop-service-order"
+    ),
+    *[
+        path(f"shop/service-orders/<int:pk>/{name}/", view.as_view(), name=f"shop-service-order-{name}")
+        for name, view in aftersales.SHOP_ACTION_VIEWS.items()
+    ],
+    path("insurer/claims/", aftersales.InsurerClaimListView.as_view(), name="insurer-claims"),
+    path("insurer/claims/stats/", aftersales.InsurerClaimStatsView.as_view(), name="insurer-claims-stats"),
+    path("insurer/claims/<int:pk>/", aftersales.InsurerClaimDetailView.as_view(), name="insurer-claim"),
+    path(
+        "insurer/claims/<int:pk>/approve/",
+        aftersales.InsurerClaimApproveView.as_view(),
+        name="insurer-claim-approve",
+    ),
+    path("platform/insurers/", aftersales.PlatformInsurerListView.as_view(), name="platform-insurers"),
+    path(
+        "platform/insurers/<int:pk>/staff/",
+        aftersales.PlatformInsurerStaffView.as_view(),
+        name="platform-insurer-staff",
+    ),
     path("payments/stripe/webhook/", mall.StripeWebhookView.as_view(), name="stripe-webhook"),
     path(
         "platform/tenants/", platform_tenants.PlatformTenantListCreateView.as_view(), name="platform-tenants"
+    ),
+    path(
+        "platform/tenants/<int:pk>/suspend/",
+        platform_tenants.PlatformTenantSuspendView.as_view(),
+        name="platform-tenant-suspend",
+    ),
+    path(
+        "platform/tenants/<int:pk>/resume/",
+        platform_tenants.PlatformTenantResumeView.as_view(),
+        name="platform-tenant-resume",
+    ),
+    path(
+        "platform/tenants/<int:pk>/branding/",
+        platform_tenants.PlatformTenantBrandingView.as_view(),
+        name="platform-tenant-branding",
+    ),
+    path(
+        "platform/tenants/<int:pk>/branding/images/<str:kind>/",
+        platform_tenants.PlatformTenantBrandingImageView.as_view(),
+        name="platform-tenant-branding-image",
+    ),
+    path(
+        "platform/tenants/<int:pk>/admins/",
+        platform_tenants.PlatformTenantAdminsView.as_view(),
+        name="platform-tenant-admins",
+    ),
+    path(
+        "platform/tenants/<int:pk>/support/",
+        platform_tenants.PlatformTenantSupportView.as_view(),
+        name="platform-tenant-support",
+    ),
+    path(
+        "platform/tenants/<int:pk>/deletion/",
+        platform_tenants.PlatformTenantDeletionView.as_view(),
+        name="platform-tenant-deletion",
+    ),
+    path(
+        "platform/tenants/<int:pk>/deletion/confirm/",
+        platform_tenants.PlatformTenantDeletionConfirmView.as_view(),
+        name="platform-tenant-deletion-confirm",
+    ),
+    path(
+        "platform/exports/",
+        platform_tenants.PlatformExportListView.as_view(),
+        name="platform-exports",
+    ),
+    path(
+        "platform/exports/<int:pk>/download/",
+        platform_tenants.PlatformExportDownloadView.as_view(),
+        name="platform-export-download",
+    ),
+    path(
+        "platform/audit-events/",
+        platform_tenants.PlatformAuditEventListView.as_view(),
+        name="platform-audit-events",
     ),
 ]
 

@@ -66,6 +66,10 @@ SHARED_APPS = [
     "core",
     "accounts",
     "directory",
+    "inventory",
+    "aftersales",
+    "bookings",
+    "subscriptions",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",
@@ -76,6 +80,7 @@ TENANT_APPS = [
     "commissions",
     "catalog",
     "mall",
+    "notices",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -90,11 +95,20 @@ SHOW_PUBLIC_IF_NO_TENANT_FOUND = False
 PUBLIC_HOSTS = env_list("PUBLIC_HOSTS", "localhost,127.0.0.1,testserver")
 TENANT_BASE_DOMAIN = os.environ.get("TENANT_BASE_DOMAIN", "localhost")
 TENANT_HOST_CACHE_SECONDS = float(os.environ.get("TENANT_HOST_CACHE_SECONDS", "30"))
+# How often each process asks Redis whether another process changed a tenant or domain.
+TENANT_HOST_GENERATION_CHECK_SECONDS = float(os.environ.get("TENANT_HOST_GENERATION_CHECK_SECONDS", "1"))
 # Skip re-sending the same search_path on a connection that already has it.
 TENANT_LIMIT_SET_CALLS = True
+# Custom domains (tenants.domains): tenants CNAME their host to this target; the resolver checks it.
+CUSTOM_DOMAIN_TARGET = os.environ.get("CUSTOM_DOMAIN_TARGET", "tenants.suxinbao.cn")
+DOMAIN_RESOLVER = os.environ.get("DOMAIN_RESOLVER", "tenants.domains.SocketDomainResolver")
+# Platform support sessions (impersonation) last this long.
+SUPPORT_SESSION_MINUTES = int(os.environ.get("SUPPORT_SESSION_MINUTES", "30"))
 
 MIDDLEWARE = [
     "tenants.middleware.TenantRoutingMiddleware",
+    # A tenant whose subscription lapsed past its grace period is read-only.
+    "subscriptions.middleware.TenantReadOnlyMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.middleware.locale.LocaleMiddleware",
@@ -188,6 +202,8 @@ SPECTACULAR_SETTINGS = {
     "ENUM_NAME_OVERRIDES": {
         "RoleEnum": "accounts.models.Role",
         "TenantKindEnum": "tenants.models.TenantKind",
+        "TenantStatusEnum": "tenants.models.TenantStatus",
+        "TenantExportStatusEnum": "tenants.models.ExportStatus",
         "ScopeKindEnum": [("tenant", "tenant"), ("public", "public")],
         "NewTenantKindEnum": [("brokerage", "经纪公司"), ("aftersales", "售后连锁")],
         "ChannelEnum": "customers.models.FollowUpChannel",
@@ -200,6 +216,15 @@ SPECTACULAR_SETTINGS = {
         "RunStatusEnum": "commissions.models.RunStatus",
         "StatementStatusEnum": "commissions.models.StatementStatus",
         "DistributorStatusEnum": "network.models.DistributorStatus",
+        "NoticeCategoryEnum": "notices.models.Category",
+        "NoticeAudienceEnum": "notices.models.AudienceKind",
+        "BookingStateEnum": "bookings.models.BookingState",
+        "BookingMarkStateEnum": [("arrived", "arrived"), ("no_show", "no_show")],
+        "StockMoveKindEnum": "inventory.models.MoveKind",
+        "ServiceOrderStateEnum": "aftersales.models.OrderState",
+        "ServiceItemKindEnum": "aftersales.models.ItemKind",
+        "ServiceDecisionEnum": "aftersales.models.Decision",
+        "ShopProductKindEnum": "aftersales.models.ShopProductKind",
     },
     "APPEND_COMPONENTS": {
         "securitySchemes": {"BearerAuth": {"type": "http", "scheme": "bearer"}},
@@ -231,6 +256,10 @@ STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_suxinbao_
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 MALL_PAYMENT_METHODS = ["card", "wechat_pay", "alipay"]
 MALL_RESERVATION_MINUTES = int(os.environ.get("MALL_RESERVATION_MINUTES", "30"))
+# Tenant subscriptions: days a lapsed tenant keeps writing before its host turns read-only; the
+# Celery queue signups are provisioned on (empty: the default queue).
+SUBSCRIPTION_GRACE_DAYS = int(os.environ.get("SUBSCRIPTION_GRACE_DAYS", "7"))
+SIGNUP_PROVISION_QUEUE = os.environ.get("SIGNUP_PROVISION_QUEUE", "")
 SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_RESEND_SECONDS = 60
 SMS_CODE_MAX_ATTEMPTS = 5
@@ -250,6 +279,7 @@ CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 CELERY_BEAT_SCHEDULE = {
     "purge-expired-tokens": {"task": "accounts.tasks.auth_tokens_purge_expired_task", "schedule": 3600.0},
+    "custom-domains-check": {"task": "tenants.tasks.pending_domains_check_task", "schedule": 600.0},
     # Per tenant, early each morning (local time): the reminder scan, then the customer butler.
     "reminders-scan": {
         "task": "core.tasks.run_in_every_tenant",
@@ -265,6 +295,12 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.run_in_every_tenant",
         "schedule": 60.0,
         "args": ["catalog.tasks.gift_packs_process_events_task"],
+    },
+    # Inbox messages from events, reminders and statements; lost delivery tasks re-enqueued.
+    "notices-catch-up": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": 60.0,
+        "args": ["notices.tasks.notices_process_events_task"],
     },
     "commissions-catch-up": {
         "task": "core.tasks.run_in_every_tenant",

@@ -21,13 +21,18 @@ def run_in_every_tenant(
     task_name: str, kwargs: dict[str, Any] | None = None, queue: str | None = None
 ) -> list[str]:
     """Beat entry point for per-tenant jobs: enqueue ``task_name`` once in each active tenant's
-    schema (tenant-schemas-celery stamps the schema on each message)."""
+    schema (tenant-schemas-celery stamps the schema on each message). Suspended tenants and those
+    being deleted get none: no reminders or messages go out in their name."""
     from django_tenants.utils import get_public_schema_name, get_tenant_model, tenant_context
 
     from config.celery import app
 
     schemas = []
-    tenants = get_tenant_model().objects.filter(is_active=True).exclude(schema_name=get_public_schema_name())
+    tenants = (
+        get_tenant_model()
+        .objects.filter(is_active=True, status="active")
+        .exclude(schema_name=get_public_schema_name())
+    )
     for tenant in tenants.order_by("schema_name"):
         with tenant_context(tenant):
             app.send_task(task_name, kwargs=kwargs or {}, queue=queue)

@@ -76,3 +76,16 @@ def test_the_beat_s_reminder_scan_runs_once_in_every_tenant_s_own_schema() -> No
     for schema, plate in (("datang", "粤B5CAN1"), ("bowei", "粤B5CAN2")):
         with schema_context(schema):
             assert list(Reminder.objects.values_list("vehicle__plate", "lead_days")) == [(plate, 30)]
+
+
+@pytest.mark.django_db
+def test_beat_jobs_skip_a_suspended_tenant(bowei):
+    from tenants.lifecycle import tenant_resume, tenant_suspend
+
+    queue = f"test-nowhere-{os.getpid()}"
+    tenant_suspend(actor=None, tenant_id=bowei.pk, reason="欠费")
+    assert "bowei" not in run_in_every_tenant.run("customers.tasks.reminders_scan_task", queue=queue)
+    assert "datang" in run_in_every_tenant.run("customers.tasks.reminders_scan_task", queue=queue)
+    tenant_resume(actor=None, tenant_id=bowei.pk)
+    assert "bowei" in run_in_every_tenant.run("customers.tasks.reminders_scan_task", queue=queue)
+    app.connection_for_write().default_channel.queue_purge(queue)

@@ -1,6 +1,8 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
 import ReferralPage from '@shared/mobile/ReferralPage.vue'
+import { noticePages } from '../notices-mobile/routes'
 import { quotePages } from '../quote-mobile/routes'
+import { servicePages } from '../service-mobile/routes'
 import CustomerDetailPage from './CustomerDetailPage.vue'
 import CustomerNewPage from './CustomerNewPage.vue'
 import CustomersPage from './CustomersPage.vue'
@@ -21,11 +23,13 @@ void createMobileApp({
     { key: 'customers', label: '客户管理', icon: 'friends-o', route: 'customers' },
     { key: 'reminders', label: '待办提醒', icon: 'bell', route: 'reminders' },
     { key: 'quotes', label: '报价管理', icon: 'orders-o', route: 'quotes' },
+    { key: 'service', label: '客户维修', icon: 'setting-o', route: 'service-orders' },
+    { key: 'bookings', label: '客户预约', icon: 'calendar-o', route: 'bookings' },
     { key: 'team', label: '我的团队', icon: 'cluster-o', route: 'team' },
     { key: 'invite', label: '邀请代理人', icon: 'qr', route: 'invite' },
     { key: 'income', label: '我的收入', icon: 'gold-coin-o', route: 'income' },
     { key: 'performance', label: '业绩', icon: 'chart-trending-o', route: 'performance' },
-    { key: 'policies', label: '政策', icon: 'bullhorn-o' },
+    { key: 'policies', label: '政策', icon: 'bullhorn-o', route: 'messages' },
   ],
   pages: [
     { path: '/customers', name: 'customers', component: CustomersPage },
@@ -39,6 +43,9 @@ void createMobileApp({
     { path: '/income/:period', name: 'income-month', component: IncomeMonthPage },
     { path: '/statements/:id', name: 'statement', component: StatementPage },
     { path: '/performance', name: 'performance', component: PerformancePage },
+    { path: '/bookings', name: 'bookings', component: () => import('./BookingsPage.vue') },
     ...quotePages,
+    ...servicePages,
+    ...noticePages,
   ],
 })

@@ -1,20 +1,36 @@
 import 'element-plus/es/components/loading/style/css'
 import { ElLoading } from 'element-plus'
 import { createApp } from 'vue'
+import { tokenStore } from '@shared/api'
 import { createShell } from '@shared/shell'
 import ConsoleApp from './ConsoleApp.vue'
 import { CONSOLE } from './context'
 import HomePage from './HomePage.vue'
 import LayoutPage from './LayoutPage.vue'
 import LoginPage from './LoginPage.vue'
+import { supportTokenFromHash } from './platformConsole'
 import AgentsPage from './AgentsPage.vue'
 import OrgPage from './OrgPage.vue'
 import TenantsPage from './TenantsPage.vue'
 import TiersPage from './TiersPage.vue'
 
 async function main() {
+  // a platform support session opens /console/#support_token=…: keep the token, clean the address
+  const supportToken = supportTokenFromHash(window.location.hash)
+  if (supportToken) {
+    tokenStore('console').set(supportToken)
+    window.history.replaceState(null, '', `${window.location.pathname}#/`)
+  }
   const { brand, router, session } = createShell('console', [
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
+    // signup on the platform's host: no session needed
+    { path: '/signup', name: 'signup', component: () => import('./SignupPage.vue'), meta: { public: true } },
+    {
+      path: '/signup/:id',
+      name: 'signup-progress',
+      component: () => import('./SignupProgressPage.vue'),
+      meta: { public: true },
+    },
     {
       path: '/',
       component: LayoutPage,
@@ -36,21 +52,46 @@ async function main() {
         { path: 'redeem', name: 'redeem', component: () => import('./RedeemPage.vue') },
         // the same page at a shop's counter (platform host, shop staff): it picks the shop's endpoints itself
         { path: 'shop-redeem', name: 'shop-redeem', component: () => import('./RedeemPage.vue') },
+        { path: 'service-orders', name: 'service-orders', component: () => import('./ServiceOrdersPage.vue') },
+        { path: 'claims', name: 'claims', component: () => import('./InsurerClaimsPage.vue') },
+        { path: 'shop-products', name: 'shop-products', component: () => import('./ShopProductsPage.vue') },
+        { path: 'shop-bookings', name: 'shop-bookings', component: () => import('./ShopBookingsPage.vue') },
+        { path: 'shop-inventory', name: 'shop-inventory', component: () => import('./ShopInventoryPage.vue') },
+        { path: 'shop-demand', name: 'shop-demand', component: () => import('./ShopDemandPage.vue') },
+        { path: 'shop-settings', name: 'shop-settings', component: () => import('./ShopSettingsPage.vue') },
+        { path: 'shop-quality', name: 'shop-quality', component: () => import('./ShopQualityPage.vue') },
+        { path: 'insurer-directory', name: 'insurer-directory', component: () => import('./InsurerDirectoryPage.vue') },
         { path: 'partner-shops', name: 'partner-shops', component: () => import('./PartnerShopsPage.vue') },
         { path: 'mall-orders', name: 'mall-orders', component: () => import('./MallOrdersPage.vue') },
+        { path: 'branding', name: 'branding', component: () => import('./BrandingPage.vue') },
+        { path: 'tenants/:id/branding', name: 'tenant-branding', component: () => import('./BrandingPage.vue') },
+        { path: 'domains', name: 'domains', component: () => import('./DomainsPage.vue') },
+        { path: 'support-sessions', name: 'support-sessions', component: () => import('./SupportSessionsPage.vue') },
+        { path: 'platform-audit', name: 'platform-audit', component: () => import('./PlatformAuditPage.vue') },
+        { path: 'billing', name: 'billing', component: () => import('./BillingPage.vue') },
+        { path: 'revenue', name: 'revenue', component: () => import('./RevenuePage.vue') },
+        { path: 'announcements', name: 'announcements', component: () => import('./AnnouncementsPage.vue') },
+        { path: 'message-templates', name: 'message-templates', component: () => import('./MessageTemplatesPage.vue') },
+        { path: 'wechat-settings', name: 'wechat-settings', component: () => import('./WeChatSettingsPage.vue') },
+        { path: 'insurer-announcements', name: 'insurer-announcements', component: () => import('./InsurerAnnouncementsPage.vue') },
       ],
     },
   ])
   const platformAdmin = () =>
     brand.branding.value?.scope === 'public' && !!session.me.value?.roles.includes('platform_admin')
   const shopStaff = () => brand.branding.value?.scope === 'public' && !!session.me.value?.roles.includes('shop_staff')
+  const insurerStaff = () =>
+    brand.branding.value?.scope === 'public' && !!session.me.value?.roles.includes('insurer_staff')
   router.beforeEach((to) => {
     // the platform admin's work is the tenant list: land there; nobody else may open it
     if (to.name === 'home' && platformAdmin()) return { name: 'tenants' }
-    if (to.name === 'tenants' && !platformAdmin()) return { name: 'home' }
+    if ((to.name === 'tenants' || to.name === 'tenant-branding' || to.name === 'platform-audit') && !platformAdmin())
+      return { name: 'home' }
     // shop staff work at the counter: 门店核销
     if (to.name === 'home' && shopStaff()) return { name: 'shop-redeem' }
     if (to.name === 'shop-redeem' && !shopStaff()) return { name: 'home' }
+    // insurer staff follow their claims' repairs: 理赔维修
+    if (to.name === 'home' && insurerStaff()) return { name: 'claims' }
     return true
   })
   await brand.load().catch(() => undefined)

@@ -1,6 +1,8 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
 import ReferralPage from '@shared/mobile/ReferralPage.vue'
+import { noticePages, wechatEntryPage } from '../notices-mobile/routes'
 import { quotePages } from '../quote-mobile/routes'
+import { servicePages } from '../service-mobile/routes'
 import VehiclesPage from './VehiclesPage.vue'
 
 void createMobileApp({
@@ -11,7 +13,8 @@ void createMobileApp({
     { key: 'vehicles', label: '我的车辆', icon: 'logistics', route: 'vehicles' },
     { key: 'quote', label: '快速报价', icon: 'balance-o', route: 'quote' },
     { key: 'quotes', label: '我的报价', icon: 'orders-o', route: 'quotes' },
-    { key: 'booking', label: '保养预约', icon: 'calendar-o' },
+    { key: 'booking', label: '保养预约', icon: 'calendar-o', route: 'booking' },
+    { key: 'service', label: '维修保养', icon: 'setting-o', route: 'service-orders' },
     { key: 'gifts', label: '礼包', icon: 'gift-o', route: 'gifts' },
     { key: 'mall', label: '商城', icon: 'shop-o', route: 'mall' },
     { key: 'referral', label: '我的推荐', icon: 'friends-o', route: 'referral' },
@@ -21,10 +24,14 @@ void createMobileApp({
     { path: '/referral', name: 'referral', component: ReferralPage },
     // the packs and the mall are loaded when first opened, not with the home page
     { path: '/gifts', name: 'gifts', component: () => import('./GiftPacksPage.vue') },
+    { path: '/booking', name: 'booking', component: () => import('./BookingPage.vue') },
     { path: '/mall', name: 'mall', component: () => import('../mall-mobile/MallPage.vue') },
     { path: '/mall/cart', name: 'mall-cart', component: () => import('../mall-mobile/CartPage.vue') },
     { path: '/mall/orders', name: 'mall-orders', component: () => import('../mall-mobile/OrdersPage.vue') },
     { path: '/mall/orders/:id', name: 'mall-order', component: () => import('../mall-mobile/OrderPage.vue') },
     ...quotePages,
+    ...servicePages,
+    ...noticePages,
+    wechatEntryPage,
   ],
 })

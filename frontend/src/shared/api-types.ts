@@ -102,6 +102,102 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/billing/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["billing_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/checkout/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["billing_checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/invoices/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["billing_invoices_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/billing/plan/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["billing_plan_change"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["bookings_list"];
+        put?: never;
+        post: operations["bookings_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/bookings/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["bookings_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/branding/": {
         parameters: {
             query?: never;
@@ -117,6 +213,41 @@ export interface paths {
         options?: never;
         head?: never;
         patch?: never;
+        trace?: never;
+    };
+    "/api/v1/branding/images/{kind}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Upload the logo or the favicon (``kind``): checked to be an image, kept per tenant. */
+        post: operations["branding_image_upload"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/branding/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 品牌设置 on the tenant's own host: its admins read and change the branding. */
+        get: operations["branding_settings"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /** @description 品牌设置 on the tenant's own host: its admins read and change the branding. */
+        patch: operations["branding_settings_update"];
         trace?: never;
     };
     "/api/v1/commissions/adjustments/": {
@@ -461,6 +592,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/customers/{id}/service-orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 客户施工记录: a customer's service orders, for the staff who can see the customer. */
+        get: operations["customers_service_orders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/vehicles/": {
         parameters: {
             query?: never;
@@ -504,6 +652,70 @@ export interface paths {
         put?: never;
         /** @description Upload an .xlsx of customers and vehicles; all or nothing, with a row-by-row report. */
         post: operations["customers_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["domains_list"];
+        put?: never;
+        post: operations["domains_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete: operations["domains_delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{id}/primary/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["domains_make_primary"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/domains/{id}/verify/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["domains_verify"];
         delete?: never;
         options?: never;
         head?: never;
@@ -657,6 +869,88 @@ export interface paths {
         put?: never;
         /** @description 核销: exactly once, even with many concurrent attempts. */
         post: operations["gift_packs_redeem"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurer/announcements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description An insurer's staff push a policy to every tenant that works with the insurer. */
+        get: operations["insurer_announcements_list"];
+        put?: never;
+        /** @description An insurer's staff push a policy to every tenant that works with the insurer. */
+        post: operations["insurer_announcements_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurer/claims/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["insurer_claims_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurer/claims/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["insurer_claims_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurer/claims/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["insurer_claims_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/insurer/claims/stats/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["insurer_claims_stats"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1093,6 +1387,221 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/notices/announcements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 政策推送: what this tenant (and its insurers) sent, with read / unread counts; compose one. */
+        get: operations["notices_announcements_list"];
+        put?: never;
+        /** @description 政策推送: what this tenant (and its insurers) sent, with read / unread counts; compose one. */
+        post: operations["notices_announcements_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/announcements/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["notices_announcements_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/announcements/{id}/receipts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Read receipts: who read it and when (read first), or who has not. */
+        get: operations["notices_announcements_receipts"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/deliveries/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["notices_deliveries_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/inbox/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["notices_inbox_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/inbox/{id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["notices_inbox_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/inbox/read-all/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["notices_inbox_read_all"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/my-announcements/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["notices_my_announcements"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/my-announcements/{id}/read/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Open one announcement: marks it read (the sender's receipt shows when). */
+        post: operations["notices_my_announcement_read"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/preferences/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Which categories reach me on which channel (the in-app inbox always gets everything). */
+        get: operations["notices_preferences"];
+        /** @description Which categories reach me on which channel (the in-app inbox always gets everything). */
+        put: operations["notices_preferences_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["notices_templates_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/templates/{kind}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["notices_templates_update"];
+        post?: never;
+        delete: operations["notices_templates_reset"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/notices/unread/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The badge: unread announcements + unread inbox messages of the caller. */
+        get: operations["notices_unread"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner-shops/": {
         parameters: {
             query?: never;
@@ -1126,6 +1635,136 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/audit-events/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description 平台审计日志: the audit events recorded on the public schema. */
+        get: operations["platform_audit_events_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/exports/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_exports_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/exports/{id}/download/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_exports_download"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/insurers/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The insurer directory for the platform admin: each insurer with its staff (to add claim staff). */
+        get: operations["platform_insurers_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/insurers/{id}/staff/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["platform_insurers_staff_add"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/plans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_plans_list"];
+        put?: never;
+        post: operations["platform_plans_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/plans/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["platform_plans_update"];
+        trace?: never;
+    };
+    "/api/v1/platform/shop-quality/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_shop_quality_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/shops/": {
         parameters: {
             query?: never;
@@ -1136,6 +1775,22 @@ export interface paths {
         get: operations["platform_shops_list"];
         put?: never;
         post: operations["platform_shops_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/shops/{id}/inspections/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_shop_inspections_list"];
+        put?: never;
+        post: operations["platform_shop_inspections_create"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1158,6 +1813,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/platform/subscriptions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_revenue"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/platform/tenants/": {
         parameters: {
             query?: never;
@@ -1168,6 +1839,141 @@ export interface paths {
         get: operations["platform_tenants_list"];
         put?: never;
         post: operations["platform_tenants_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/admins/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_tenants_admins"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/branding/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["platform_tenants_branding"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch: operations["platform_tenants_branding_update"];
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/branding/images/{kind}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["platform_tenants_branding_image"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/deletion/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Step 1 (POST): stop the tenant and export its data in the background. GET: its exports. */
+        get: operations["platform_tenants_exports"];
+        put?: never;
+        /** @description Step 1 (POST): stop the tenant and export its data in the background. GET: its exports. */
+        post: operations["platform_tenants_deletion_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/deletion/confirm/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description Step 2: drop the schema and the tenant's rows (needs a ready export and the schema name). */
+        post: operations["platform_tenants_deletion_confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/resume/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["platform_tenants_resume"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/support/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description Start a support session as one of the tenant's admins: a short-lived token for the tenant's
+         *     host, handed to its console in the URL fragment (never sent to a server log).
+         */
+        post: operations["platform_tenants_support_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/platform/tenants/{id}/suspend/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["platform_tenants_suspend"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1405,6 +2211,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/realtime/ticket/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["realtime_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/reminders/": {
         parameters: {
             query?: never;
@@ -1432,6 +2254,223 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["reminders_close"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["service_orders_list"];
+        put?: never;
+        post: operations["service_orders_request"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["service_orders_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-orders/{id}/approve/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 车主: approve the estimate item by item, cancel, or review. */
+        post: operations["service_orders_approve"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-orders/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 车主: approve the estimate item by item, cancel, or review. */
+        post: operations["service_orders_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-orders/{id}/review/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description 车主: approve the estimate item by item, cancel, or review. */
+        post: operations["service_orders_review"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-orders/options/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What an owner can choose in a request: the insurers the tenant works with (for a claim). */
+        get: operations["service_orders_options"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-shops/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The tenant's shops an owner can book or send a car to, nearest first when a position is
+         *     given, each with its quality score (``directory.quality``). Three queries whatever the count.
+         */
+        get: operations["service_shops_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-shops/{id}/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description A partner shop's own products, on the tenant's host (the owner's shop page). */
+        get: operations["service_shops_products"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/service-shops/{id}/slots/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["service_shop_slots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/setup-checklist/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["setup_checklist"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/bookings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_bookings_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/bookings/{id}/mark/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_bookings_mark"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/demand/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_demand_forecast"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1487,6 +2526,294 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/shop/parts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_parts_list"];
+        put?: never;
+        post: operations["shop_parts_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/parts/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["shop_parts_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/parts/{id}/adjust/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_parts_adjust"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/parts/{id}/purchase/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_parts_purchase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/products/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_products_list"];
+        put?: never;
+        post: operations["shop_products_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/products/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put: operations["shop_products_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_service_orders_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_service_orders_detail"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/accept/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_service_orders_accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/cancel/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_service_orders_cancel"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/complete/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_service_orders_complete"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/estimate/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_service_orders_estimate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/reject/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_service_orders_reject"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/settle/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_service_orders_settle"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-orders/{id}/start/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["shop_service_orders_start"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/service-parts/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_service_parts_list"];
+        put: operations["shop_service_parts_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/slot-templates/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_slot_templates_list"];
+        put: operations["shop_slot_templates_set"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/shop/stock-moves/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["shop_stock_moves_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/shops/": {
         parameters: {
             query?: never;
@@ -1496,6 +2823,152 @@ export interface paths {
         };
         /** @description The platform's shops, marked with whether this tenant partners with each. */
         get: operations["shops_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["signup_create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/{id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["signup_retrieve"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/{id}/retry/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["signup_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/plans/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["signup_plans_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/sms/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["signup_sms_send"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/subscription/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description What every app of the tenant shows as its dunning banner (any signed-in role). */
+        get: operations["subscription_state"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-sessions/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["support_sessions_list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-sessions/{id}/end/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["support_sessions_end"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/support-sessions/current/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Whether the caller's own token is a support session (for the console's banner). */
+        get: operations["support_sessions_current"];
         put?: never;
         post?: never;
         delete?: never;
@@ -1553,6 +3026,112 @@ export interface paths {
         patch: operations["vehicles_update"];
         trace?: never;
     };
+    "/api/v1/wechat/bind/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["wechat_bind"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/bind-me/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description A logged-in agent or owner binds the WeChat they are in (to get template messages). */
+        post: operations["wechat_bind_me"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/jssdk/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description wx.config for a page of this host (sharing referral links); the jsapi ticket is cached per tenant. */
+        get: operations["wechat_jssdk_signature"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/oauth/login/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description The OAuth callback's code: a bound owner gets a token; an unknown WeChat gets a bind ticket
+         *     to finish with a mobile and SMS code (``wechat/bind/``).
+         */
+        post: operations["wechat_login"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/oauth/url/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description The OAuth URL the 公众号 menu (or the H5) sends the owner to; WeChat comes back to
+         *     ``redirect`` with ``?code=``.
+         */
+        get: operations["wechat_oauth_url"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/wechat/settings/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["wechat_settings"];
+        put: operations["wechat_settings_update"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1593,6 +3172,64 @@ export interface components {
             sms_code: string;
             password?: string;
         };
+        Announcement: {
+            readonly id: number;
+            readonly title: string;
+            /** @description sanitised HTML (a safe subset) */
+            readonly body_html: string;
+            readonly source: components["schemas"]["AnnouncementSourceEnum"];
+            readonly source_label: string;
+            readonly insurer_name: string;
+            /** Format: date */
+            readonly effective_from: string;
+            /** Format: date */
+            readonly effective_until: string | null;
+            readonly audience: components["schemas"]["NoticeAudienceEnum"];
+            readonly audience_label: string;
+            readonly tier_ids: number[];
+            readonly agent_ids: number[];
+            readonly recipients: number;
+            /** @default 0 */
+            readonly read_count: number;
+            readonly unread_count: number;
+            readonly attachments: components["schemas"]["AnnouncementAttachment"][];
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        AnnouncementAttachment: {
+            id: number;
+            name: string;
+            size: number;
+            readonly url: string;
+        };
+        AnnouncementCreateRequest: {
+            title: string;
+            body_html: string;
+            /** Format: date */
+            effective_from?: string | null;
+            /** Format: date */
+            effective_until?: string | null;
+            /** @default all */
+            audience: components["schemas"]["NoticeAudienceEnum"];
+            tier_ids?: number[];
+            agent_ids?: number[];
+            /** @description multipart only */
+            attachments?: string[];
+        };
+        AnnouncementReceipt: {
+            user_id: number;
+            name: string;
+            mobile: string;
+            /** Format: date-time */
+            read_at: string | null;
+        };
+        /**
+         * @description * `tenant` - 本公司
+         *     * `insurer` - 保险公司
+         * @enum {string}
+         */
+        AnnouncementSourceEnum: "tenant" | "insurer";
         AuditEvent: {
             readonly id: number;
             action: string;
@@ -1603,6 +3240,97 @@ export interface components {
             object_type?: string;
             object_id?: string;
         };
+        BillingCheckout: {
+            url: string;
+        };
+        BillingInvoice: {
+            readonly id: number;
+            number?: string;
+            status: string;
+            /** Format: decimal */
+            amount_due?: string;
+            /** Format: decimal */
+            amount_paid?: string;
+            currency?: string;
+            hosted_invoice_url?: string;
+            /** Format: date-time */
+            period_start?: string | null;
+            /** Format: date-time */
+            period_end?: string | null;
+            /** Format: date-time */
+            issued_at: string;
+            /** Format: date-time */
+            paid_at?: string | null;
+        };
+        BillingOverview: {
+            plan: components["schemas"]["SaasPlan"] | null;
+            state: components["schemas"]["BillingState"];
+            /** Format: date-time */
+            trial_ends_at: string | null;
+            /** Format: date-time */
+            current_period_end: string | null;
+            has_stripe_subscription: boolean;
+            usage: components["schemas"]["BillingUsage"];
+            plans: components["schemas"]["SaasPlan"][];
+        };
+        BillingPlanInputRequest: {
+            plan: string;
+        };
+        BillingState: {
+            status: string;
+            status_label: string;
+            banner: string;
+            read_only: boolean;
+            /** Format: date-time */
+            grace_ends_at: string | null;
+        };
+        BillingUsage: {
+            agents: number;
+            customers: number;
+            storage_mb: number;
+        };
+        Booking: {
+            readonly id: number;
+            readonly shop: number;
+            readonly shop_name: string;
+            readonly shop_address: string;
+            readonly service: string;
+            /** Format: date-time */
+            readonly slot_start: string;
+            readonly state: components["schemas"]["BookingStateEnum"];
+            readonly state_label: string;
+            readonly customer_id: number;
+            readonly vehicle_id: number | null;
+            readonly customer_name: string;
+            readonly mobile: string;
+            readonly plate: string;
+            readonly note: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        BookingInputRequest: {
+            shop: number;
+            service: string;
+            /** Format: date-time */
+            slot_start: string;
+            vehicle?: number | null;
+            /** @default  */
+            note: string;
+        };
+        /**
+         * @description * `arrived` - arrived
+         *     * `no_show` - no_show
+         * @enum {string}
+         */
+        BookingMarkStateEnum: "arrived" | "no_show";
+        /**
+         * @description * `booked` - 已预约
+         *     * `cancelled` - 已取消
+         *     * `arrived` - 已到店
+         *     * `no_show` - 未到店
+         * @enum {string}
+         */
+        BookingStateEnum: "booked" | "cancelled" | "arrived" | "no_show";
         Branding: {
             scope: components["schemas"]["ScopeKindEnum"];
             tenant: components["schemas"]["TenantBrief"] | null;
@@ -1610,6 +3338,8 @@ export interface components {
             short_name: string;
             slogan: string;
             logo_url: string;
+            favicon_url: string;
+            h5_title: string;
             primary_color: string;
             secondary_color: string;
         };
@@ -1618,8 +3348,14 @@ export interface components {
             short_name?: string;
             slogan?: string;
             logo_url?: string;
+            favicon_url?: string;
+            h5_title?: string;
             primary_color?: string;
             secondary_color?: string;
+        };
+        BrandingImageUploadRequest: {
+            /** Format: binary */
+            file: string;
         };
         BrandingInputRequest: {
             display_name: string;
@@ -1685,6 +3421,11 @@ export interface components {
          * @enum {string}
          */
         ChannelEnum: "phone" | "wechat" | "visit" | "sms" | "other";
+        ClaimStats: {
+            insurer: components["schemas"]["OrderInsurer"];
+            shops: components["schemas"]["ShopCost"][];
+            parts: components["schemas"]["PartCost"][];
+        };
         /**
          * @description * `ctpl` - 交强险
          *     * `commercial` - 商业险
@@ -1723,6 +3464,10 @@ export interface components {
             /** @default true */
             vehicle_tax: boolean;
             commercial?: components["schemas"]["CoverageChoiceRequest"][];
+        };
+        CurrentSupportSession: {
+            active: boolean;
+            session: components["schemas"]["SupportSession"] | null;
         };
         CustomerDetail: {
             readonly id: number;
@@ -1771,6 +3516,55 @@ export interface components {
             /** Format: date */
             registered_on: string;
         };
+        /**
+         * @description * `approved` - approved
+         *     * `declined` - declined
+         * @enum {string}
+         */
+        DecisionEnum: "approved" | "declined";
+        DecisionRequest: {
+            item: number;
+            decision: components["schemas"]["DecisionEnum"];
+        };
+        DecisionsRequest: {
+            items: components["schemas"]["DecisionRequest"][];
+        };
+        DeletionConfirmRequest: {
+            confirm_schema: string;
+        };
+        Delivery: {
+            readonly id: number;
+            readonly title: string;
+            readonly user_id: number;
+            channel: components["schemas"]["DeliveryChannelEnum"];
+            readonly channel_label: string;
+            status?: components["schemas"]["DeliveryStatusEnum"];
+            readonly status_label: string;
+            attempts?: number;
+            /** @description the provider's last answer */
+            response?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            sent_at?: string | null;
+        };
+        /**
+         * @description * `wechat` - 微信模板消息
+         *     * `sms` - 短信
+         *     * `email` - 邮件
+         * @enum {string}
+         */
+        DeliveryChannelEnum: "wechat" | "sms" | "email";
+        /**
+         * @description * `pending` - 待发送
+         *     * `sending` - 发送中
+         *     * `retrying` - 重试中
+         *     * `sent` - 已发送
+         *     * `failed` - 发送失败
+         *     * `uncertain` - 结果不明
+         * @enum {string}
+         */
+        DeliveryStatusEnum: "pending" | "sending" | "retrying" | "sent" | "failed" | "uncertain";
         Distributor: {
             readonly id: number;
             kind: components["schemas"]["DistributorKindEnum"];
@@ -1802,6 +3596,14 @@ export interface components {
          * @enum {string}
          */
         DistributorStatusEnum: "pending" | "active" | "inactive";
+        DnsRecord: {
+            type: string;
+            name: string;
+            value: string;
+        };
+        DomainAddRequest: {
+            domain: string;
+        };
         /**
          * @description * `fuel` - 燃油
          *     * `new_energy` - 新能源
@@ -1813,7 +3615,7 @@ export interface components {
             period: string;
             kind: components["schemas"]["EntryKindEnum"];
             kind_label: string;
-            readonly state: components["schemas"]["StateEnum"];
+            readonly state: components["schemas"]["EntryStateEnum"];
             distributor: number;
             distributor_name: string;
             /** @description policy, order, period, manual */
@@ -1850,6 +3652,13 @@ export interface components {
          * @enum {string}
          */
         EntryKindEnum: "commission" | "campaign" | "promotion" | "volume_bonus" | "adjustment";
+        /**
+         * @description * `pending` - pending
+         *     * `confirmed` - confirmed
+         *     * `settled` - settled
+         * @enum {string}
+         */
+        EntryStateEnum: "pending" | "confirmed" | "settled";
         /** @description Every 4xx answer: a stable code, a message to show, and errors per field. */
         Error: {
             code: string;
@@ -1857,6 +3666,11 @@ export interface components {
             fields: {
                 [key: string]: string[];
             };
+        };
+        EstimateRequest: {
+            items: components["schemas"]["ItemInRequest"][];
+            /** @default  */
+            note: string;
         };
         FollowUp: {
             readonly id: number;
@@ -1924,6 +3738,15 @@ export interface components {
             settled: string;
             months: components["schemas"]["IncomeMonth"][];
         };
+        InsurerAnnouncementCreateRequest: {
+            title: string;
+            body_html: string;
+            /** Format: date */
+            effective_from?: string | null;
+            /** Format: date */
+            effective_until?: string | null;
+            attachments?: string[];
+        };
         InsurerBrief: {
             /** @description PICC, PINGAN, CPIC … */
             code: string;
@@ -1932,6 +3755,26 @@ export interface components {
             /** @description URL or data: URI */
             logo?: string;
             color?: string;
+        };
+        InsurerPublication: {
+            /** Format: uuid */
+            publication: string;
+            tenants: components["schemas"]["ReachedTenant"][];
+            recipients: number;
+        };
+        InsurerPublicationRow: {
+            /** Format: uuid */
+            publication: string;
+            title: string;
+            /** Format: date */
+            effective_from: string;
+            /** Format: date */
+            effective_until: string | null;
+            /** Format: date-time */
+            created_at: string;
+            tenants: number;
+            recipients: number;
+            read_count: number;
         };
         InsurerRow: {
             /** @description PICC, PINGAN, CPIC … */
@@ -1951,6 +3794,129 @@ export interface components {
             agent_adjustment: string;
             terms: components["schemas"]["Terms"] | null;
             rating_tables: components["schemas"]["RatingTableBrief"][];
+        };
+        InsurerStaffRequest: {
+            mobile: string;
+            name: string;
+            password?: string;
+        };
+        InventoryAdjustRequest: {
+            /** Format: decimal */
+            quantity: string;
+            reason: string;
+            /** @default  */
+            override_reason: string;
+        };
+        InventoryDemand: {
+            part: number;
+            code: string;
+            name: string;
+            unit: string;
+            /** Format: decimal */
+            stock: string;
+            /** Format: decimal */
+            reorder_level: string;
+            /** Format: decimal */
+            demand: string;
+            /** Format: decimal */
+            shortfall: string;
+            services: {
+                [key: string]: number;
+            };
+        };
+        InventoryMove: {
+            readonly id: number;
+            part: number;
+            readonly part_code: string;
+            readonly part_name: string;
+            kind: components["schemas"]["StockMoveKindEnum"];
+            /** Format: decimal */
+            quantity: string;
+            /** Format: decimal */
+            unit_cost?: string | null;
+            /** Format: decimal */
+            stock_after: string;
+            /** @description service order no … */
+            reference?: string;
+            note?: string;
+            /** @description mandatory on adjustments */
+            reason?: string;
+            override_reason?: string;
+            readonly created_by_name: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        InventoryPart: {
+            readonly id: number;
+            code: string;
+            name: string;
+            unit?: string;
+            /**
+             * 采购价
+             * Format: decimal
+             */
+            unit_cost?: string;
+            /**
+             * 销售价
+             * Format: decimal
+             */
+            sale_price?: string;
+            /** Format: decimal */
+            readonly stock: string;
+            /**
+             * 补货线
+             * Format: decimal
+             */
+            reorder_level?: string;
+            active?: boolean;
+            readonly low_stock: boolean;
+        };
+        InventoryPartRequest: {
+            code: string;
+            name: string;
+            unit?: string;
+            /**
+             * 采购价
+             * Format: decimal
+             */
+            unit_cost?: string;
+            /**
+             * 销售价
+             * Format: decimal
+             */
+            sale_price?: string;
+            /**
+             * 补货线
+             * Format: decimal
+             */
+            reorder_level?: string;
+            active?: boolean;
+        };
+        InventoryPurchaseRequest: {
+            /** Format: decimal */
+            quantity: string;
+            /** Format: decimal */
+            unit_cost: string;
+            /** @default  */
+            note: string;
+        };
+        InventoryServicePartLineRequest: {
+            part: number;
+            /** Format: decimal */
+            quantity: string;
+        };
+        InventoryServicePartRow: {
+            service: string;
+            part: number;
+            part_code: string;
+            part_name: string;
+            unit: string;
+            /** Format: decimal */
+            quantity: string;
+        };
+        InventoryServicePartsRequest: {
+            service: string;
+            parts: components["schemas"]["InventoryServicePartLineRequest"][];
         };
         IssueRequest: {
             customer: number;
@@ -2005,12 +3971,49 @@ export interface components {
          * @enum {string}
          */
         IssuedStatusEnum: "issued" | "partial" | "redeemed" | "void";
+        ItemInRequest: {
+            kind: components["schemas"]["ServiceItemKindEnum"];
+            part?: number | null;
+            /** @default  */
+            name: string;
+            /** Format: decimal */
+            quantity: string;
+            /** Format: decimal */
+            unit_price?: string | null;
+            /** Format: decimal */
+            unit_cost?: string | null;
+            /** @default  */
+            note: string;
+        };
+        JsSdkSignature: {
+            app_id: string;
+            timestamp: number;
+            nonce_str: string;
+            signature: string;
+        };
         Me: {
             id: number;
             mobile: string;
             name: string;
             roles: string[];
             scope: components["schemas"]["Scope"];
+        };
+        MessageTemplate: {
+            readonly kind: string;
+            readonly kind_label: string;
+            readonly category: string;
+            title: string;
+            body: string;
+            /** @default true */
+            enabled: boolean;
+            readonly placeholders: string[];
+            readonly customized: boolean;
+        };
+        MessageTemplateRequest: {
+            title: string;
+            body: string;
+            /** @default true */
+            enabled: boolean;
         };
         /**
          * @description * `wechat` - 微信支付
@@ -2023,6 +4026,36 @@ export interface components {
         MethodEnum: "wechat" | "alipay" | "card" | "transfer" | "cash";
         MoveRequest: {
             parent: number | null;
+        };
+        MyAnnouncement: {
+            id: number;
+            title: string;
+            source_label: string;
+            readonly insurer_name: string;
+            /** Format: date */
+            effective_from: string;
+            /** Format: date */
+            effective_until: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at: string | null;
+        };
+        MyAnnouncementDetail: {
+            id: number;
+            title: string;
+            source_label: string;
+            readonly insurer_name: string;
+            /** Format: date */
+            effective_from: string;
+            /** Format: date */
+            effective_until: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            read_at: string | null;
+            body_html: string;
+            attachments: components["schemas"]["AnnouncementAttachment"][];
         };
         MyReferral: {
             code: string;
@@ -2051,6 +4084,38 @@ export interface components {
         NoteRequest: {
             /** @default  */
             note: string;
+        };
+        /**
+         * @description * `all` - 全部代理人
+         *     * `tiers` - 按职级
+         *     * `agents` - 指定代理人
+         * @enum {string}
+         */
+        NoticeAudienceEnum: "all" | "tiers" | "agents";
+        /**
+         * @description * `quote` - 报价
+         *     * `policy` - 保单
+         *     * `order` - 商城订单
+         *     * `gift_pack` - 礼包
+         *     * `reminder` - 到期提醒
+         *     * `commission` - 收益结算
+         *     * `service` - 售后服务
+         * @enum {string}
+         */
+        NoticeCategoryEnum: "quote" | "policy" | "order" | "gift_pack" | "reminder" | "commission" | "service";
+        Notification: {
+            readonly id: number;
+            category: components["schemas"]["NoticeCategoryEnum"];
+            readonly category_label: string;
+            /** @description the event kind, e.g. quote.sent */
+            kind: string;
+            title: string;
+            body: string;
+            link?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            /** Format: date-time */
+            read_at?: string | null;
         };
         Option: {
             id?: number;
@@ -2109,6 +4174,11 @@ export interface components {
             /** Format: date-time */
             readonly created_at: string;
         };
+        OrderInsurer: {
+            id: number;
+            code: string;
+            short_name: string;
+        };
         OrderItem: {
             product: number;
             name: string;
@@ -2118,6 +4188,16 @@ export interface components {
             unit_price: string;
             /** Format: decimal */
             amount: string;
+        };
+        OrderOptions: {
+            insurers: components["schemas"]["OrderInsurer"][];
+            services: string[];
+        };
+        OrderShop: {
+            id: number;
+            name: string;
+            address: string;
+            phone: string;
         };
         /**
          * @description * `pending_payment` - 待支付
@@ -2204,6 +4284,36 @@ export interface components {
             min_premium?: string;
             active?: boolean;
         };
+        PaginatedAnnouncementList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Announcement"][];
+        };
+        PaginatedAnnouncementReceiptList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["AnnouncementReceipt"][];
+        };
         PaginatedAuditEventList: {
             /** @example 123 */
             count: number;
@@ -2219,6 +4329,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["AuditEvent"][];
         };
+        PaginatedBillingInvoiceList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["BillingInvoice"][];
+        };
         PaginatedCustomerListList: {
             /** @example 123 */
             count: number;
@@ -2233,6 +4358,21 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["CustomerList"][];
+        };
+        PaginatedDeliveryList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Delivery"][];
         };
         PaginatedDistributorList: {
             /** @example 123 */
@@ -2278,6 +4418,36 @@ export interface components {
              */
             previous?: string | null;
             results: components["schemas"]["Issued"][];
+        };
+        PaginatedMyAnnouncementList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["MyAnnouncement"][];
+        };
+        PaginatedNotificationList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["Notification"][];
         };
         PaginatedOrderList: {
             /** @example 123 */
@@ -2384,6 +4554,21 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Reminder"][];
         };
+        PaginatedServiceOrderList: {
+            /** @example 123 */
+            count: number;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=4
+             */
+            next?: string | null;
+            /**
+             * Format: uri
+             * @example http://api.example.org/accounts/?page=2
+             */
+            previous?: string | null;
+            results: components["schemas"]["ServiceOrder"][];
+        };
         PaginatedStatementList: {
             /** @example 123 */
             count: number;
@@ -2399,8 +4584,32 @@ export interface components {
             previous?: string | null;
             results: components["schemas"]["Statement"][];
         };
+        PartCost: {
+            name: string;
+            shop_id: number;
+            shop_name: string;
+            /** Format: decimal */
+            quantity: string;
+            /** Format: decimal */
+            cost: string;
+            /** Format: decimal */
+            shop_avg_unit_cost: string;
+            /** Format: decimal */
+            all_shops_avg_unit_cost: string;
+            /** Format: decimal */
+            vs_average_pct: string;
+        };
         PartnerRequest: {
             shop: number;
+        };
+        /** @description Only the fields sent are changed; the service checks them (400 naming the field). */
+        PatchedBrandingUpdateRequest: {
+            display_name?: string;
+            short_name?: string;
+            slogan?: string;
+            h5_title?: string;
+            primary_color?: string;
+            secondary_color?: string;
         };
         PatchedCustomerInputRequest: {
             name?: string;
@@ -2440,6 +4649,21 @@ export interface components {
             /** @description goods only; services have none */
             stock?: number | null;
             on_shelf?: boolean;
+        };
+        PatchedSaasPlanUpdateRequest: {
+            name?: string;
+            /** Format: decimal */
+            price_monthly?: string;
+            /** @default 0 */
+            max_agents: number;
+            /** @default 0 */
+            max_customers: number;
+            /** @default 0 */
+            max_storage_mb: number;
+            /** @default 14 */
+            trial_days: number;
+            /** @default true */
+            is_active: boolean;
         };
         /** @description Types are checked here; formats and business rules (plate, VIN, ranges) in the service. */
         PatchedVehicleInputRequest: {
@@ -2581,6 +4805,14 @@ export interface components {
          * @enum {string}
          */
         PlanStatusEnum: "active" | "archived";
+        PlatformInsurer: {
+            id: number;
+            code: string;
+            name: string;
+            short_name: string;
+            active: boolean;
+            staff: string[];
+        };
         PlatformTenant: {
             readonly id: number;
             name: string;
@@ -2588,6 +4820,10 @@ export interface components {
             kind?: components["schemas"]["TenantKindEnum"];
             readonly domain: string;
             is_active?: boolean;
+            status?: components["schemas"]["TenantStatusEnum"];
+            status_reason?: string;
+            /** Format: date-time */
+            status_changed_at?: string | null;
             /** Format: date-time */
             readonly created_at: string;
             /** @default 0 */
@@ -2658,6 +4894,28 @@ export interface components {
             /** Format: date-time */
             computed_at: string;
         };
+        PreferenceItem: {
+            category: components["schemas"]["NoticeCategoryEnum"];
+            readonly category_label: string;
+            wechat: boolean;
+            sms: boolean;
+            email: boolean;
+        };
+        PreferenceItemRequest: {
+            category: components["schemas"]["NoticeCategoryEnum"];
+            wechat: boolean;
+            sms: boolean;
+            email: boolean;
+        };
+        Preferences: {
+            email?: string;
+            readonly wechat_bound: boolean;
+            items: components["schemas"]["PreferenceItem"][];
+        };
+        PreferencesRequest: {
+            email?: string;
+            items: components["schemas"]["PreferenceItemRequest"][];
+        };
         PriceHistoryRow: {
             quote_id: number;
             quote_number: string;
@@ -2716,6 +4974,16 @@ export interface components {
             /** @description goods only; services have none */
             stock?: number | null;
             on_shelf?: boolean;
+        };
+        Progress: {
+            state: components["schemas"]["ServiceOrderStateEnum"];
+            title: string;
+            note: string;
+            photos: string[];
+            actor_name: string;
+            actor_role: string;
+            /** Format: date-time */
+            at: string;
         };
         Promoter: {
             id: number;
@@ -2896,6 +5164,18 @@ export interface components {
             /** Format: date */
             commercial_expires_on?: string | null;
         };
+        ReachedTenant: {
+            schema_name: string;
+            announcement_id: number;
+            recipients: number;
+        };
+        ReadAllResult: {
+            marked: number;
+        };
+        ReasonRequest: {
+            /** @default  */
+            reason: string;
+        };
         /**
          * @description * `whole` - 整包兑换
          *     * `per_item` - 逐项兑换
@@ -2981,6 +5261,50 @@ export interface components {
         Removed: {
             outcome: components["schemas"]["OutcomeEnum"];
         };
+        RequestRequest: {
+            shop: number;
+            vehicle: number;
+            service: string;
+            description: string;
+            mileage_km?: number | null;
+            insurer?: number | null;
+            /** @default  */
+            claim_no: string;
+        };
+        Revenue: {
+            tenants: components["schemas"]["RevenueRow"][];
+            /** Format: decimal */
+            total_mrr: string;
+            paying: number;
+        };
+        RevenueRow: {
+            tenant_id: number;
+            tenant_name: string;
+            schema_name: string;
+            is_active: boolean;
+            status: string;
+            status_label: string;
+            read_only: boolean;
+            plan: components["schemas"]["SaasPlan"] | null;
+            /** Format: date-time */
+            trial_ends_at: string | null;
+            usage: components["schemas"]["BillingUsage"];
+            /** Format: decimal */
+            mrr: string;
+        };
+        ReviewInRequest: {
+            technical: number;
+            service: number;
+            /** @default  */
+            comment: string;
+        };
+        ReviewOut: {
+            technical: number;
+            service: number;
+            comment: string;
+            /** Format: date-time */
+            created_at: string;
+        };
         Rule: {
             readonly id: number;
             line: components["schemas"]["CommissionLineEnum"];
@@ -3042,6 +5366,35 @@ export interface components {
          * @enum {string}
          */
         RunStatusEnum: "queued" | "running" | "done" | "failed";
+        SaasPlan: {
+            readonly id: number;
+            code: string;
+            name: string;
+            /** Format: decimal */
+            price_monthly: string;
+            currency?: string;
+            max_agents?: number;
+            max_customers?: number;
+            max_storage_mb?: number;
+            trial_days?: number;
+            is_active?: boolean;
+        };
+        SaasPlanInputRequest: {
+            code: string;
+            name: string;
+            /** Format: decimal */
+            price_monthly: string;
+            /** @default 0 */
+            max_agents: number;
+            /** @default 0 */
+            max_customers: number;
+            /** @default 0 */
+            max_storage_mb: number;
+            /** @default 14 */
+            trial_days: number;
+            /** @default true */
+            is_active: boolean;
+        };
         /**
          * @description * `differential` - 级差
          *     * `per_level` - 逐级分成
@@ -3060,11 +5413,165 @@ export interface components {
          */
         ScopeKindEnum: "tenant" | "public";
         /**
+         * @description * `pending` - 待确认
+         *     * `approved` - 同意
+         *     * `declined` - 不同意
+         * @enum {string}
+         */
+        ServiceDecisionEnum: "pending" | "approved" | "declined";
+        ServiceItem: {
+            id: number;
+            kind: components["schemas"]["ServiceItemKindEnum"];
+            part: number | null;
+            name: string;
+            /** Format: decimal */
+            quantity: string;
+            /** Format: decimal */
+            unit_price: string;
+            /** Format: decimal */
+            amount: string;
+            /** Format: decimal */
+            unit_cost: string | null;
+            /** Format: decimal */
+            cost_amount: string | null;
+            note: string;
+            photos: string[];
+            owner_decision: components["schemas"]["ServiceDecisionEnum"];
+            insurer_decision: components["schemas"]["ServiceDecisionEnum"];
+            approved: boolean;
+        };
+        /**
+         * @description * `part` - 配件
+         *     * `labour` - 工时
+         * @enum {string}
+         */
+        ServiceItemKindEnum: "part" | "labour";
+        ServiceOrder: {
+            id: number;
+            no: string;
+            state: components["schemas"]["ServiceOrderStateEnum"];
+            state_label: string;
+            tenant_name: string;
+            shop: components["schemas"]["OrderShop"];
+            insurer: components["schemas"]["OrderInsurer"] | null;
+            claim_no: string;
+            plate: string;
+            vehicle_model: string;
+            customer_id: number;
+            customer_name: string;
+            customer_mobile: string;
+            service: string;
+            description: string;
+            mileage_km: number | null;
+            /** Format: decimal */
+            quoted_total: string;
+            /** Format: decimal */
+            cost_total: string | null;
+            item_count: number;
+            /** Format: decimal */
+            settled_amount: string | null;
+            /** Format: decimal */
+            insurer_pays: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
+        ServiceOrderDetail: {
+            id: number;
+            no: string;
+            state: components["schemas"]["ServiceOrderStateEnum"];
+            state_label: string;
+            tenant_name: string;
+            shop: components["schemas"]["OrderShop"];
+            insurer: components["schemas"]["OrderInsurer"] | null;
+            claim_no: string;
+            plate: string;
+            vehicle_model: string;
+            customer_id: number;
+            customer_name: string;
+            customer_mobile: string;
+            service: string;
+            description: string;
+            mileage_km: number | null;
+            /** Format: decimal */
+            quoted_total: string;
+            /** Format: decimal */
+            cost_total: string | null;
+            item_count: number;
+            /** Format: decimal */
+            settled_amount: string | null;
+            /** Format: decimal */
+            insurer_pays: string | null;
+            /** Format: date-time */
+            created_at: string;
+            /** Format: date-time */
+            updated_at: string;
+            readonly items: components["schemas"]["ServiceItem"][];
+            progress: components["schemas"]["Progress"][];
+            readonly review: components["schemas"]["ReviewOut"] | null;
+            readonly approved_total: string;
+            /** Format: date-time */
+            owner_approved_at: string | null;
+            /** Format: date-time */
+            insurer_approved_at: string | null;
+            readonly actions: string[];
+        };
+        /**
+         * @description * `requested` - 施工申请
+         *     * `accepted` - 已接单
+         *     * `quoted` - 待确认报价
+         *     * `approved` - 已确认
+         *     * `in_progress` - 施工中
+         *     * `completed` - 已完工
+         *     * `settled` - 已结算
+         *     * `reviewed` - 已评价
+         *     * `rejected` - 门店已拒单
+         *     * `cancelled` - 已取消
+         * @enum {string}
+         */
+        ServiceOrderStateEnum: "requested" | "accepted" | "quoted" | "approved" | "in_progress" | "completed" | "settled" | "reviewed" | "rejected" | "cancelled";
+        ServiceShop: {
+            id: number;
+            name: string;
+            address: string;
+            phone: string;
+            hours: string;
+            services: string[];
+            /** Format: decimal */
+            latitude: string | null;
+            /** Format: decimal */
+            longitude: string | null;
+            photos: string[];
+            /** Format: double */
+            distance_km: number | null;
+            /** Format: decimal */
+            score: string | null;
+            /** Format: decimal */
+            technical_score: string | null;
+            /** Format: decimal */
+            service_score: string | null;
+            review_count: number;
+        };
+        /**
          * @description * `same_level` - 同级结算
          *     * `cross_level` - 跨级结算
          * @enum {string}
          */
         SettlementModeEnum: "same_level" | "cross_level";
+        SetupChecklist: {
+            items: components["schemas"]["SetupItem"][];
+            done: number;
+            total: number;
+        };
+        SetupItem: {
+            key: string;
+            title: string;
+            done: boolean;
+            count: number;
+            route: string;
+            hint: string;
+        };
         Shop: {
             readonly id: number;
             name: string;
@@ -3080,9 +5587,102 @@ export interface components {
             hours?: string;
             readonly active: boolean;
         };
+        ShopBooking: {
+            readonly id: number;
+            readonly shop: number;
+            readonly shop_name: string;
+            readonly shop_address: string;
+            readonly service: string;
+            /** Format: date-time */
+            readonly slot_start: string;
+            readonly state: components["schemas"]["BookingStateEnum"];
+            readonly state_label: string;
+            readonly customer_id: number;
+            readonly vehicle_id: number | null;
+            readonly customer_name: string;
+            readonly mobile: string;
+            readonly plate: string;
+            readonly note: string;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly tenant_name: string;
+        };
+        ShopBookingMarkRequest: {
+            state: components["schemas"]["BookingMarkStateEnum"];
+        };
         ShopCodeRequest: {
             code: string;
             item?: number | null;
+        };
+        ShopCost: {
+            shop_id: number;
+            shop_name: string;
+            orders: number;
+            /** Format: decimal */
+            amount: string;
+            /** Format: decimal */
+            cost: string;
+        };
+        ShopInspection: {
+            readonly id: number;
+            readonly shop: number;
+            /** Format: date */
+            inspected_on: string;
+            inspector: string;
+            technical_score: number;
+            notes?: string;
+            /** Format: date-time */
+            readonly created_at: string;
+        };
+        ShopInspectionRequest: {
+            /** Format: date */
+            inspected_on: string;
+            inspector: string;
+            technical_score: number;
+            notes?: string;
+        };
+        ShopProduct: {
+            readonly id: number;
+            kind: components["schemas"]["ShopProductKindEnum"];
+            name: string;
+            description?: string;
+            /** Format: decimal */
+            market_price: string;
+            /** Format: decimal */
+            price: string;
+            image_url?: string;
+            active?: boolean;
+        };
+        /**
+         * @description * `goods` - 商品
+         *     * `service` - 服务项目
+         * @enum {string}
+         */
+        ShopProductKindEnum: "goods" | "service";
+        ShopProductRequest: {
+            kind: components["schemas"]["ShopProductKindEnum"];
+            name: string;
+            description?: string;
+            /** Format: decimal */
+            market_price: string;
+            /** Format: decimal */
+            price: string;
+            image_url?: string;
+            active?: boolean;
+        };
+        ShopQuality: {
+            id: number;
+            name: string;
+            address: string;
+            active: boolean;
+            /** Format: decimal */
+            score: string | null;
+            /** Format: decimal */
+            technical_score: string | null;
+            /** Format: decimal */
+            service_score: string | null;
+            review_count: number;
+            inspection_count: number;
         };
         ShopRequest: {
             name: string;
@@ -3096,6 +5696,61 @@ export interface components {
             longitude?: string | null;
             services?: string[];
             hours?: string;
+        };
+        SignupInputRequest: {
+            /** Format: uuid */
+            request_id: string;
+            company_name: string;
+            uscc: string;
+            kind: string;
+            contact_mobile: string;
+            sms_code: string;
+            subdomain: string;
+            plan: string;
+            admin_name: string;
+            admin_password: string;
+        };
+        SignupSmsRequest: {
+            mobile: string;
+        };
+        SignupSmsResponse: {
+            sent: boolean;
+            expires_in: number;
+        };
+        SignupStatus: {
+            /** Format: uuid */
+            id: string;
+            status: string;
+            status_label: string;
+            step: string;
+            error: string;
+            attempts: number;
+            company_name: string;
+            subdomain: string;
+            plan_name: string;
+            console_url: string;
+        };
+        Slot: {
+            /** Format: date-time */
+            start: string;
+            capacity: number;
+            booked: number;
+            remaining: number;
+        };
+        SlotTemplate: {
+            weekday: number;
+            /** Format: time */
+            start: string;
+            capacity: number;
+        };
+        SlotTemplateRequest: {
+            weekday: number;
+            /** Format: time */
+            start: string;
+            capacity: number;
+        };
+        SlotTemplatesInputRequest: {
+            slots: components["schemas"]["SlotTemplateRequest"][];
         };
         SmsSendRequest: {
             mobile: string;
@@ -3114,13 +5769,6 @@ export interface components {
             name: string;
             password?: string;
         };
-        /**
-         * @description * `pending` - pending
-         *     * `confirmed` - confirmed
-         *     * `settled` - settled
-         * @enum {string}
-         */
-        StateEnum: "pending" | "confirmed" | "settled";
         Statement: {
             readonly id: number;
             period: string;
@@ -3183,16 +5831,106 @@ export interface components {
         StatusRequest: {
             status: components["schemas"]["DistributorStatusEnum"];
         };
+        StepRequest: {
+            /** @default  */
+            note: string;
+            /** @default  */
+            reason: string;
+            /** @default  */
+            override_reason: string;
+        };
+        /**
+         * @description * `purchase` - 采购入库
+         *     * `consumption` - 施工领用
+         *     * `return` - 领用退回
+         *     * `adjustment` - 盘点调整
+         * @enum {string}
+         */
+        StockMoveKindEnum: "purchase" | "consumption" | "return" | "adjustment";
+        SupportSession: {
+            readonly id: number;
+            readonly impersonator_name: string;
+            readonly user_name: string;
+            reason: string;
+            /** Format: date-time */
+            started_at: string;
+            /** Format: date-time */
+            expires_at: string;
+            /** Format: date-time */
+            ended_at: string | null;
+            /** @default 0 */
+            action_count: number;
+        };
+        SupportStartRequest: {
+            user: number;
+            reason: string;
+        };
+        SupportStarted: {
+            session_id: number;
+            token: string;
+            /** Format: date-time */
+            expires_at: string;
+            console_url: string;
+        };
         SurrenderRequest: {
             /** Format: decimal */
             refund_amount: string;
             reason: string;
+        };
+        TenantAdmin: {
+            id: number;
+            name: string;
+            mobile: string;
         };
         TenantBrief: {
             name: string;
             schema_name: string;
             kind: string;
         };
+        TenantDomain: {
+            readonly id: number;
+            domain: string;
+            is_primary?: boolean;
+            readonly verified: boolean;
+            /** Format: date-time */
+            verified_at?: string | null;
+            /** Format: date-time */
+            last_checked_at?: string | null;
+            last_check_error?: string;
+            /** Format: date-time */
+            created_at?: string;
+            readonly dns_records: components["schemas"]["DnsRecord"][];
+        };
+        TenantExport: {
+            readonly id: number;
+            tenant?: number | null;
+            schema_name: string;
+            tenant_name: string;
+            readonly requested_by_name: string;
+            /** Format: date-time */
+            readonly requested_at: string;
+            status?: components["schemas"]["TenantExportStatusEnum"];
+            /** Format: int64 */
+            size_bytes?: number;
+            table_count?: number;
+            /** Format: int64 */
+            row_count?: number;
+            error?: string;
+            /** Format: date-time */
+            finished_at?: string | null;
+            /**
+             * Format: date-time
+             * @description when step 2 dropped the tenant
+             */
+            deleted_at?: string | null;
+        };
+        /**
+         * @description * `pending` - 导出中
+         *     * `ready` - 已导出
+         *     * `failed` - 导出失败
+         * @enum {string}
+         */
+        TenantExportStatusEnum: "pending" | "ready" | "failed";
         /**
          * @description * `platform` - 平台
          *     * `brokerage` - 经纪公司
@@ -3216,6 +5954,17 @@ export interface components {
             readonly active: boolean;
             readonly partner: boolean;
         };
+        /**
+         * @description * `active` - 正常
+         *     * `suspended` - 已暂停
+         *     * `deleting` - 删除中
+         * @enum {string}
+         */
+        TenantStatusEnum: "active" | "suspended" | "deleting";
+        TenantStatusReasonRequest: {
+            /** @default  */
+            reason: string;
+        };
         Terms: {
             enabled: boolean;
             /** Format: decimal */
@@ -3233,6 +5982,10 @@ export interface components {
             commercial_commission_rate: string;
             /** Format: decimal */
             autonomous_pricing_factor?: string | null;
+        };
+        Ticket: {
+            ticket: string;
+            url: string;
         };
         Tier: {
             readonly id: number;
@@ -3280,6 +6033,11 @@ export interface components {
             children: {
                 [key: string]: unknown;
             }[];
+        };
+        UnreadCount: {
+            announcements: number;
+            notifications: number;
+            total: number;
         };
         /**
          * @description * `family` - 家庭自用汽车
@@ -3395,6 +6153,50 @@ export interface components {
             rate: string;
             /** @default false */
             include_goods: boolean;
+        };
+        WeChatAuthorize: {
+            url: string;
+        };
+        WeChatBindRequest: {
+            bind_ticket: string;
+            mobile: string;
+            code: string;
+        };
+        WeChatBound: {
+            bound: boolean;
+        };
+        WeChatLoginRequest: {
+            code: string;
+        };
+        /** @description ``bound``: a token (as ``auth/token/``); else a ``bind_ticket`` for ``wechat/bind/``. */
+        WeChatLoginResponse: {
+            bound: boolean;
+            bind_ticket?: string;
+            token?: string;
+            user?: components["schemas"]["UserBrief"];
+            roles?: string[];
+        };
+        WeChatSettings: {
+            app_id: string;
+            readonly app_secret_masked: string;
+            template_ids?: {
+                [key: string]: string;
+            };
+            /** @default false */
+            enabled: boolean;
+            readonly categories: {
+                [key: string]: string;
+            };
+        };
+        WeChatSettingsRequest: {
+            app_id: string;
+            /** @description 留空则不修改 */
+            app_secret?: string;
+            template_ids?: {
+                [key: string]: string;
+            };
+            /** @default false */
+            enabled: boolean;
         };
         WebhookResult: {
             result: string;
@@ -3546,6 +6348,166 @@ export interface operations {
             };
         };
     };
+    billing_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingOverview"];
+                };
+            };
+        };
+    };
+    billing_checkout: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingPlanInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BillingPlanInputRequest"];
+                "multipart/form-data": components["schemas"]["BillingPlanInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingCheckout"];
+                };
+            };
+        };
+    };
+    billing_invoices_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedBillingInvoiceList"];
+                };
+            };
+        };
+    };
+    billing_plan_change: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BillingPlanInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BillingPlanInputRequest"];
+                "multipart/form-data": components["schemas"]["BillingPlanInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingOverview"];
+                };
+            };
+        };
+    };
+    bookings_list: {
+        parameters: {
+            query?: {
+                state?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"][];
+                };
+            };
+        };
+    };
+    bookings_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["BookingInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["BookingInputRequest"];
+                "multipart/form-data": components["schemas"]["BookingInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+        };
+    };
+    bookings_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Booking"];
+                };
+            };
+        };
+    };
     branding: {
         parameters: {
             query?: never;
@@ -3561,6 +6523,75 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Branding"];
+                };
+            };
+        };
+    };
+    branding_image_upload: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["BrandingImageUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingFields"];
+                };
+            };
+        };
+    };
+    branding_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingFields"];
+                };
+            };
+        };
+    };
+    branding_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedBrandingUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedBrandingUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedBrandingUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingFields"];
                 };
             };
         };
@@ -4220,6 +7251,27 @@ export interface operations {
             };
         };
     };
+    customers_service_orders: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrder"][];
+                };
+            };
+        };
+    };
     customers_vehicles_list: {
         parameters: {
             query?: never;
@@ -4322,6 +7374,112 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["ImportReport"];
+                };
+            };
+        };
+    };
+    domains_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDomain"][];
+                };
+            };
+        };
+    };
+    domains_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DomainAddRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DomainAddRequest"];
+                "multipart/form-data": components["schemas"]["DomainAddRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDomain"];
+                };
+            };
+        };
+    };
+    domains_delete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    domains_make_primary: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDomain"];
+                };
+            };
+        };
+    };
+    domains_verify: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantDomain"];
                 };
             };
         };
@@ -4622,6 +7780,144 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Issued"];
+                };
+            };
+        };
+    };
+    insurer_announcements_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsurerPublicationRow"][];
+                };
+            };
+        };
+    };
+    insurer_announcements_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InsurerAnnouncementCreateRequest"];
+                "multipart/form-data": components["schemas"]["InsurerAnnouncementCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InsurerPublication"];
+                };
+            };
+        };
+    };
+    insurer_claims_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+                state?: "accepted" | "approved" | "cancelled" | "completed" | "in_progress" | "quoted" | "rejected" | "requested" | "reviewed" | "settled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedServiceOrderList"];
+                };
+            };
+        };
+    };
+    insurer_claims_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    insurer_claims_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DecisionsRequest"];
+                "multipart/form-data": components["schemas"]["DecisionsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    insurer_claims_stats: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClaimStats"];
                 };
             };
         };
@@ -5376,6 +8672,365 @@ export interface operations {
             };
         };
     };
+    notices_announcements_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementList"];
+                };
+            };
+        };
+    };
+    notices_announcements_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["AnnouncementCreateRequest"];
+                "multipart/form-data": components["schemas"]["AnnouncementCreateRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+        };
+    };
+    notices_announcements_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Announcement"];
+                };
+            };
+        };
+    };
+    notices_announcements_receipts: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                state?: "read" | "unread";
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAnnouncementReceiptList"];
+                };
+            };
+        };
+    };
+    notices_deliveries_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedDeliveryList"];
+                };
+            };
+        };
+    };
+    notices_inbox_list: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                unread?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedNotificationList"];
+                };
+            };
+        };
+    };
+    notices_inbox_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Notification"];
+                };
+            };
+        };
+    };
+    notices_inbox_read_all: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReadAllResult"];
+                };
+            };
+        };
+    };
+    notices_my_announcements: {
+        parameters: {
+            query?: {
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedMyAnnouncementList"];
+                };
+            };
+        };
+    };
+    notices_my_announcement_read: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MyAnnouncementDetail"];
+                };
+            };
+        };
+    };
+    notices_preferences: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+        };
+    };
+    notices_preferences_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PreferencesRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PreferencesRequest"];
+                "multipart/form-data": components["schemas"]["PreferencesRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Preferences"];
+                };
+            };
+        };
+    };
+    notices_templates_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplate"][];
+                };
+            };
+        };
+    };
+    notices_templates_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MessageTemplateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["MessageTemplateRequest"];
+                "multipart/form-data": components["schemas"]["MessageTemplateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MessageTemplate"];
+                };
+            };
+        };
+    };
+    notices_templates_reset: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    notices_unread: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UnreadCount"];
+                };
+            };
+        };
+    };
     partner_shops_add: {
         parameters: {
             query?: never;
@@ -5416,6 +9071,215 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["WebhookResult"];
+                };
+            };
+        };
+    };
+    platform_audit_events_list: {
+        parameters: {
+            query?: {
+                /** @description 动作前缀，如 tenant. 或 support. */
+                action?: string;
+                /** @description 操作人姓名或手机号 */
+                actor?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                /** @description 摘要包含 */
+                search?: string;
+                /** @description 起始日期 2026-01-31 */
+                since?: string;
+                /** @description 截止日期 2026-01-31 */
+                until?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedAuditEventList"];
+                };
+            };
+        };
+    };
+    platform_exports_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantExport"][];
+                };
+            };
+        };
+    };
+    platform_exports_download: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/zip": string;
+                };
+            };
+        };
+    };
+    platform_insurers_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformInsurer"][];
+                };
+            };
+        };
+    };
+    platform_insurers_staff_add: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InsurerStaffRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InsurerStaffRequest"];
+                "multipart/form-data": components["schemas"]["InsurerStaffRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
+    platform_plans_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaasPlan"][];
+                };
+            };
+        };
+    };
+    platform_plans_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SaasPlanInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SaasPlanInputRequest"];
+                "multipart/form-data": components["schemas"]["SaasPlanInputRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaasPlan"];
+                };
+            };
+        };
+    };
+    platform_plans_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedSaasPlanUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedSaasPlanUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedSaasPlanUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaasPlan"];
+                };
+            };
+        };
+    };
+    platform_shop_quality_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopQuality"][];
                 };
             };
         };
@@ -5464,6 +9328,54 @@ export interface operations {
             };
         };
     };
+    platform_shop_inspections_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopInspection"][];
+                };
+            };
+        };
+    };
+    platform_shop_inspections_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopInspectionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShopInspectionRequest"];
+                "multipart/form-data": components["schemas"]["ShopInspectionRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopInspection"];
+                };
+            };
+        };
+    };
     platform_shops_staff_add: {
         parameters: {
             query?: never;
@@ -5487,6 +9399,25 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    platform_revenue: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Revenue"];
+                };
             };
         };
     };
@@ -5530,6 +9461,251 @@ export interface operations {
         };
         responses: {
             201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformTenant"];
+                };
+            };
+        };
+    };
+    platform_tenants_admins: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantAdmin"][];
+                };
+            };
+        };
+    };
+    platform_tenants_branding: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingFields"];
+                };
+            };
+        };
+    };
+    platform_tenants_branding_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["PatchedBrandingUpdateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["PatchedBrandingUpdateRequest"];
+                "multipart/form-data": components["schemas"]["PatchedBrandingUpdateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingFields"];
+                };
+            };
+        };
+    };
+    platform_tenants_branding_image: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+                kind: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["BrandingImageUploadRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BrandingFields"];
+                };
+            };
+        };
+    };
+    platform_tenants_exports: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantExport"][];
+                };
+            };
+        };
+    };
+    platform_tenants_deletion_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TenantStatusReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TenantStatusReasonRequest"];
+                "multipart/form-data": components["schemas"]["TenantStatusReasonRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantExport"];
+                };
+            };
+        };
+    };
+    platform_tenants_deletion_confirm: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DeletionConfirmRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DeletionConfirmRequest"];
+                "multipart/form-data": components["schemas"]["DeletionConfirmRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantExport"];
+                };
+            };
+        };
+    };
+    platform_tenants_resume: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PlatformTenant"];
+                };
+            };
+        };
+    };
+    platform_tenants_support_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SupportStartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SupportStartRequest"];
+                "multipart/form-data": components["schemas"]["SupportStartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportStarted"];
+                };
+            };
+        };
+    };
+    platform_tenants_suspend: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["TenantStatusReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["TenantStatusReasonRequest"];
+                "multipart/form-data": components["schemas"]["TenantStatusReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
                 headers: {
                     [name: string]: unknown;
                 };
@@ -5996,6 +10172,25 @@ export interface operations {
             };
         };
     };
+    realtime_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Ticket"];
+                };
+            };
+        };
+    };
     reminders_list: {
         parameters: {
             query?: {
@@ -6047,6 +10242,341 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Reminder"];
+                };
+            };
+        };
+    };
+    service_orders_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+                state?: "accepted" | "approved" | "cancelled" | "completed" | "in_progress" | "quoted" | "rejected" | "requested" | "reviewed" | "settled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedServiceOrderList"];
+                };
+            };
+        };
+    };
+    service_orders_request: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RequestRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RequestRequest"];
+                "multipart/form-data": components["schemas"]["RequestRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    service_orders_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    service_orders_approve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["DecisionsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["DecisionsRequest"];
+                "multipart/form-data": components["schemas"]["DecisionsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    service_orders_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ReasonRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReasonRequest"];
+                "multipart/form-data": components["schemas"]["ReasonRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    service_orders_review: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ReviewInRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ReviewInRequest"];
+                "multipart/form-data": components["schemas"]["ReviewInRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    service_orders_options: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OrderOptions"];
+                };
+            };
+        };
+    };
+    service_shops_list: {
+        parameters: {
+            query?: {
+                /** @description the owner's latitude (WGS-84) */
+                lat?: number;
+                /** @description the owner's longitude */
+                lng?: number;
+                /** @description only shops offering this service (保养 …) */
+                service?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceShop"][];
+                };
+            };
+        };
+    };
+    service_shops_products: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopProduct"][];
+                };
+            };
+        };
+    };
+    service_shop_slots: {
+        parameters: {
+            query: {
+                /** @description 2026-12-01 */
+                date: string;
+            };
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Slot"][];
+                };
+            };
+        };
+    };
+    setup_checklist: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SetupChecklist"];
+                };
+            };
+        };
+    };
+    shop_bookings_list: {
+        parameters: {
+            query: {
+                /** @description 2026-12-01 */
+                date: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopBooking"][];
+                };
+            };
+        };
+    };
+    shop_bookings_mark: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopBookingMarkRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShopBookingMarkRequest"];
+                "multipart/form-data": components["schemas"]["ShopBookingMarkRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopBooking"];
+                };
+            };
+        };
+    };
+    shop_demand_forecast: {
+        parameters: {
+            query?: {
+                /** @description 1–30, default 7 */
+                days?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryDemand"][];
                 };
             };
         };
@@ -6116,6 +10646,553 @@ export interface operations {
             };
         };
     };
+    shop_parts_list: {
+        parameters: {
+            query?: {
+                /** @description only parts at or under their reorder level */
+                low?: boolean;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryPart"][];
+                };
+            };
+        };
+    };
+    shop_parts_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryPartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InventoryPartRequest"];
+                "multipart/form-data": components["schemas"]["InventoryPartRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryPart"];
+                };
+            };
+        };
+    };
+    shop_parts_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryPartRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InventoryPartRequest"];
+                "multipart/form-data": components["schemas"]["InventoryPartRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryPart"];
+                };
+            };
+        };
+    };
+    shop_parts_adjust: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryAdjustRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InventoryAdjustRequest"];
+                "multipart/form-data": components["schemas"]["InventoryAdjustRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryMove"];
+                };
+            };
+        };
+    };
+    shop_parts_purchase: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryPurchaseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InventoryPurchaseRequest"];
+                "multipart/form-data": components["schemas"]["InventoryPurchaseRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryMove"];
+                };
+            };
+        };
+    };
+    shop_products_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopProduct"][];
+                };
+            };
+        };
+    };
+    shop_products_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopProductRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShopProductRequest"];
+                "multipart/form-data": components["schemas"]["ShopProductRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopProduct"];
+                };
+            };
+        };
+    };
+    shop_products_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ShopProductRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ShopProductRequest"];
+                "multipart/form-data": components["schemas"]["ShopProductRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ShopProduct"];
+                };
+            };
+        };
+    };
+    shop_service_orders_list: {
+        parameters: {
+            query?: {
+                date_from?: string;
+                date_to?: string;
+                /** @description 分页结果集中的页码。 */
+                page?: number;
+                /** @description 每页返回的结果数量。 */
+                page_size?: number;
+                search?: string;
+                state?: "accepted" | "approved" | "cancelled" | "completed" | "in_progress" | "quoted" | "rejected" | "requested" | "reviewed" | "settled";
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PaginatedServiceOrderList"];
+                };
+            };
+        };
+    };
+    shop_service_orders_detail: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_orders_accept: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StepRequest"];
+                "multipart/form-data": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_orders_cancel: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StepRequest"];
+                "multipart/form-data": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_orders_complete: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StepRequest"];
+                "multipart/form-data": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_orders_estimate: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EstimateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EstimateRequest"];
+                "multipart/form-data": components["schemas"]["EstimateRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_orders_reject: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StepRequest"];
+                "multipart/form-data": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_orders_settle: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StepRequest"];
+                "multipart/form-data": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_orders_start: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["StepRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["StepRequest"];
+                "multipart/form-data": components["schemas"]["StepRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceOrderDetail"];
+                };
+            };
+        };
+    };
+    shop_service_parts_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryServicePartRow"][];
+                };
+            };
+        };
+    };
+    shop_service_parts_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InventoryServicePartsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["InventoryServicePartsRequest"];
+                "multipart/form-data": components["schemas"]["InventoryServicePartsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryServicePartRow"][];
+                };
+            };
+        };
+    };
+    shop_slot_templates_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotTemplate"][];
+                };
+            };
+        };
+    };
+    shop_slot_templates_set: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SlotTemplatesInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SlotTemplatesInputRequest"];
+                "multipart/form-data": components["schemas"]["SlotTemplatesInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SlotTemplate"][];
+                };
+            };
+        };
+    };
+    shop_stock_moves_list: {
+        parameters: {
+            query?: {
+                part?: number;
+                reference?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InventoryMove"][];
+                };
+            };
+        };
+    };
     shops_list: {
         parameters: {
             query?: never;
@@ -6131,6 +11208,203 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["TenantShop"][];
+                };
+            };
+        };
+    };
+    signup_create: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SignupInputRequest"];
+                "multipart/form-data": components["schemas"]["SignupInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupStatus"];
+                };
+            };
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupStatus"];
+                };
+            };
+        };
+    };
+    signup_retrieve: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupStatus"];
+                };
+            };
+        };
+    };
+    signup_retry: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupStatus"];
+                };
+            };
+        };
+    };
+    signup_plans_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SaasPlan"][];
+                };
+            };
+        };
+    };
+    signup_sms_send: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupSmsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SignupSmsRequest"];
+                "multipart/form-data": components["schemas"]["SignupSmsRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupSmsResponse"];
+                };
+            };
+        };
+    };
+    subscription_state: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingState"];
+                };
+            };
+        };
+    };
+    support_sessions_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportSession"][];
+                };
+            };
+        };
+    };
+    support_sessions_end: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SupportSession"];
+                };
+            };
+        };
+    };
+    support_sessions_current: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CurrentSupportSession"];
                 };
             };
         };
@@ -6225,6 +11499,167 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Vehicle"];
+                };
+            };
+        };
+    };
+    wechat_bind: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeChatBindRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WeChatBindRequest"];
+                "multipart/form-data": components["schemas"]["WeChatBindRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+        };
+    };
+    wechat_bind_me: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeChatLoginRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WeChatLoginRequest"];
+                "multipart/form-data": components["schemas"]["WeChatLoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeChatBound"];
+                };
+            };
+        };
+    };
+    wechat_jssdk_signature: {
+        parameters: {
+            query: {
+                url: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JsSdkSignature"];
+                };
+            };
+        };
+    };
+    wechat_login: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeChatLoginRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WeChatLoginRequest"];
+                "multipart/form-data": components["schemas"]["WeChatLoginRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeChatLoginResponse"];
+                };
+            };
+        };
+    };
+    wechat_oauth_url: {
+        parameters: {
+            query: {
+                redirect: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeChatAuthorize"];
+                };
+            };
+        };
+    };
+    wechat_settings: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeChatSettings"];
+                };
+            };
+        };
+    };
+    wechat_settings_update: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["WeChatSettingsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["WeChatSettingsRequest"];
+                "multipart/form-data": components["schemas"]["WeChatSettingsRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WeChatSettings"];
                 };
             };
         };
