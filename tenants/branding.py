@@ -19,6 +19,7 @@ from accounts.models import User
 from core.errors import FieldErrors, ValidationFailed
 from core.services import audit_event_record
 from core.validators import validate_hex_color
+from subscriptions.limits import storage_limit_check
 from tenants.models import Branding, Tenant
 from tenants.selectors import branding_for_tenant
 
@@ -105,6 +106,7 @@ def branding_image_set(*, actor: User | None, tenant: Tenant, kind: str, content
             raise ValidationFailed(fields={"favicon": [f"图标边长不能超过 {FAVICON_MAX_SIDE} 像素"]})
     else:
         raise ValidationFailed(fields={"kind": ["应为 logo 或 favicon"]})
+    storage_limit_check(schema_name=tenant.schema_name, adding_bytes=len(content))
     ext = "jpg" if fmt == "jpeg" else fmt
     name = default_storage.save(
         f"tenants/{tenant.schema_name}/branding/{kind}-{uuid.uuid4().hex}.{ext}", ContentFile(content)

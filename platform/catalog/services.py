@@ -37,15 +37,16 @@ from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict, 
 from core.events import consume, emit
 from core.models import DomainEvent
 from core.services import audit_event_record
+from core.tenancy import current_schema_name
 from customers.models import Customer
 from directory.models import ShopStaff
 from quotes.models import Policy
+from subscriptions.limits import storage_limit_check
 from tenants.models import Tenant
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
 H5_WIDTH = 750  # px: the H5 is laid out on a 750-wide canvas
 MAX_IMAGE_BYTES = 5 * 1024 * 1024
-
 
 # ---- products ---------------------------------------------------------------------------------
 
@@ -114,6 +115,7 @@ def product_image_set(*, actor: User | None, product: Product, content: bytes) -
     fmt = (image.format or "").lower()
     if fmt not in ("jpeg", "png", "webp"):
         raise ValidationFailed(fields={"image": ["只支持 JPG、PNG 或 WebP 图片"]})
+    storage_limit_check(schema_name=current_schema_name(), adding_bytes=len(content))
     stem = f"{_tenant_media_dir()}/{uuid.uuid4().hex}"
     original = default_storage.save(f"{stem}.{'jpg' if fmt == 'jpeg' else fmt}", ContentFile(content))
     h5 = image.convert("RGB")

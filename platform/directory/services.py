@@ -52,11 +52,14 @@ def shop_create(
     return shop
 
 
-@transaction.atomic
-def shop_staff_add(
-    *, actor: User | None, shop: Shop, mobile: str, name: str, password: str | None = None
-) -> User:
-    """A person who works at ``shop``: found by mobile or created, with the shop_staff role."""
+def _staff_add(
+    *, employer: Shop | Insurer, mobile: str, name: str, password: str | None, elsewhere: str
+) -> tuple[User, str]:
+    """A person who works for ``employer`` (a shop or an insurer), found by mobile or created; one
+    person works for one employer of a kind. Returns the person and the normalised mobile."""
+    staff_model: Any = ShopStaff if isinstance(employer, Shop) else InsurerStaff
+    field = "shop" if isinstance(employer, Shop) else "insurer"
+    role = Role.SHOP_STAFF if isinstance(employer, Shop) else Role.INSURER_STAFF
     errors = FieldErrors()
     mobile = normalize_mobile(mobile)
     try:
@@ -67,12 +70,23 @@ def shop_staff_add(
     user = User.objects.filter(mobile=mobile).first() or user_create(
         mobile=mobile, name=name, password=password
     )
-    existing: Any = ShopStaff.objects.filter(user=user).first()
-    if existing is not None and existing.shop_id != shop.pk:
-        errors.add("mobile", "此手机号已是其他门店的员工")
+    existing = staff_model.objects.filter(user=user).first()
+    if existing is not None and getattr(existing, f"{field}_id") != employer.pk:
+        errors.add("mobile", elsewhere)
         errors.raise_if_any()
-    ShopStaff.objects.get_or_create(user=user, defaults={"shop": shop})
-    membership_grant(user=user, role=Role.SHOP_STAFF, tenant_id=None)
+    staff_model.objects.get_or_create(user=user, defaults={field: employer})
+    membership_grant(user=user, role=role, tenant_id=None)
+    return user, mobile
+
+
+@transaction.atomic
+def shop_staff_add(
+    *, actor: User | None, shop: Shop, mobile: str, name: str, password: str | None = None
+) -> User:
+    """A person who works at ``shop``, with the shop_staff role."""
+    user, _ = _staff_add(
+        employer=shop, mobile=mobile, name=name, password=password, elsewhere="此手机号已是其他门店的员工"
+    )
     return user
 
 
@@ -80,23 +94,9 @@ def shop_staff_add(
 def insurer_staff_add(
     *, actor: User | None, insurer: Insurer, mobile: str, name: str, password: str | None = None
 ) -> User:
-    """A person who works for ``insurer``: found by mobile or created, with the insurer_staff role."""
-    errors = FieldErrors()
-    mobile = normalize_mobile(mobile)
-    try:
-        validate_mobile(mobile)
-    except DjangoValidationError as exc:
-        errors.add("mobile", exc.messages[0])
-    errors.raise_if_any()
-    user = User.objects.filter(mobile=mobile).first() or user_create(
-        mobile=mobile, name=name, password=password
-    )
-    existing: Any = InsurerStaff.objects.filter(user=user).first()
-    if existing is not None and existing.insurer_id != insurer.pk:
-        errors.add("mobile", "此手机号已是其他保险公司的员工")
-        errors.raise_if_any()
-    InsurerStaff.objects.get_or_create(user=user, defaults={"insurer": insurer})
-    membership_grant(user=user, role=Role.INSURER_STAFF, tenant_id=None)
+    """A person who works for ``insurer`` (claims, policy push), with the insurer_staff role."""
+    user, mobile = _staff_add(employer=insurer, mobile=mobile, name=name, password=password,
+                              elsewhere="此手机号已是其他保险公司的员工")  # fmt: skip
     audit_event_record(actor=actor, action="insurer.staff_add", summary=f"{insurer.short_name} 员工 {mobile}",
                        object_type="insurer", object_id=insurer.pk)  # fmt: skip
     return user

@@ -11,13 +11,14 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from subscriptions.limits import media_bytes
 from subscriptions.models import Invoice, Plan, Signup, Subscription, SubscriptionStatus
 from tenants.models import DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR, Tenant
 
 
 def tenant_usage(*, schema_name: str) -> dict[str, int]:
-    """Agents, customers and the schema's storage (tables and indexes, MB), read from the tenant's
-    schema by name: one statement, no search_path change."""
+    """Agents, customers and the storage (the schema's tables and indexes plus the tenant's uploaded
+    files, MB), read from the tenant's schema by name: one statement, no search_path change."""
     with connection.cursor() as cursor:
         cursor.execute(
             f"""SELECT (SELECT count(*) FROM "{schema_name}".network_distributor WHERE kind = 'agent'),
@@ -28,7 +29,8 @@ def tenant_usage(*, schema_name: str) -> dict[str, int]:
             [schema_name],
         )
         agents, customers, size = cursor.fetchone()
-    return {"agents": int(agents), "customers": int(customers), "storage_mb": int(size) // (1024 * 1024)}
+    size = int(size) + media_bytes(schema_name)
+    return {"agents": int(agents), "customers": int(customers), "storage_mb": size // (1024 * 1024)}
 
 
 @dataclass(frozen=True)

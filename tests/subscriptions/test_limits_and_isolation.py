@@ -156,3 +156,51 @@ def test_billing_isolation_own_tenant_other_tenant_public_host_anonymous(api, da
         assert api("datang_admin").get(path).status_code == 404
         assert api(None).get(path).status_code == 401
         assert api("datang_admin", host="localhost").get(path).status_code == 401  # a tenant token
+
+
+def test_uploads_stop_at_the_plan_s_storage_counting_the_database_and_the_files(
+    api, datang, settings, tmp_path
+):
+    """A plan with 1–2 MB to spare over what Datang's schema already takes: a 300 KB picture fits, a
+    3 MB one would pass the limit and is refused naming it; nothing of it is stored."""
+    import os
+
+    from PIL import Image
+
+    from subscriptions.limits import database_bytes, media_bytes
+
+    settings.MEDIA_ROOT = tmp_path
+    used_mb = database_bytes("datang") // (1024 * 1024) + 1
+    plan = plan_create(
+        actor=None, code="disk", name="小存储版", price_monthly=Decimal("99.00"), max_storage_mb=used_mb + 1
+    )
+    _subscription_open(tenant=datang, plan=plan)
+    admin = api("datang_admin")
+    product = admin.post("/api/v1/products/", {"name": "存储测试机油", "kind": "goods", "source": "壳牌",
+                         "market_price": "210.00", "actual_price": "100.00", "stock": 5}, format="json").json()  # fmt: skip
+
+    def picture(kilobytes: int) -> BytesIO:
+        side = int((kilobytes * 1024 / 3) ** 0.5)
+        out = BytesIO()
+        Image.frombytes("RGB", (side, side), os.urandom(side * side * 3)).save(
+            out, "PNG"
+        )  # noise: no compression
+        out.seek(0)
+        out.name = "photo.png"
+        return out
+
+    assert (
+        admin.post(
+            f"/api/v1/products/{product['id']}/image/", {"image": picture(300)}, format="multipart"
+        ).status_code
+        == 200
+    )
+    stored = media_bytes("datang")
+    assert stored > 300 * 1024
+    refused = admin.post(
+        f"/api/v1/products/{product['id']}/image/", {"image": picture(3000)}, format="multipart"
+    )
+    assert refused.status_code == 402, refused.json()
+    assert refused.json()["fields"] == {"limit": ["storage_mb"], "plan": ["disk"]}
+    assert "小存储版" in refused.json()["message"] and "存储空间" in refused.json()["message"]
+    assert media_bytes("datang") == stored
