@@ -24,7 +24,6 @@ from inventory.services import part_save, stock_purchase
 from tenants.models import Tenant
 from tests.bookings.world import shop_make, uscc
 from tests.conftest import committed_db
-from tests.e2e.conftest import browser, url_on  # noqa: F401 - the browser fixtures
 from tests.e2e.test_branding_login import login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -60,7 +59,7 @@ def the_world() -> Shop:
     return shop
 
 
-def test_an_owner_books_near_them_and_the_shop_sees_the_car_arrive(browser, url_on) -> None:  # noqa: F811
+def test_an_owner_books_near_them_and_the_shop_sees_the_car_arrive(browser, url_on) -> None:
     shop = the_world()
     # a rerun on the kept world starts with a free day
     Booking.objects.filter(shop=shop).delete()
