@@ -39,6 +39,11 @@ common_v1 = [
     path("branding/", branding.BrandingView.as_view(), name="branding"),
     path("realtime/ticket/", realtime.RealtimeTicketView.as_view(), name="realtime-ticket"),
     path("realtime/stream/", realtime.realtime_stream, name="realtime-stream"),
+    # Everyone's inbox: in the tenant's schema on its host, the public schema's on the platform host.
+    path("notices/inbox/", notices.InboxListView.as_view(), name="notices-inbox"),
+    path("notices/inbox/read-all/", notices.InboxReadAllView.as_view(), name="notices-inbox-read-all"),
+    path("notices/inbox/<int:pk>/read/", notices.InboxReadView.as_view(), name="notices-inbox-read"),
+    path("notices/unread/", notices.UnreadCountView.as_view(), name="notices-unread"),
 ]
 
 tenant_v1 = [
@@ -70,10 +75,6 @@ tenant_v1 = [
         notices.MyAnnouncementDetailView.as_view(),
         name="notices-my-announcement-read",
     ),
-    path("notices/inbox/", notices.InboxListView.as_view(), name="notices-inbox"),
-    path("notices/inbox/read-all/", notices.InboxReadAllView.as_view(), name="notices-inbox-read-all"),
-    path("notices/inbox/<int:pk>/read/", notices.InboxReadView.as_view(), name="notices-inbox-read"),
-    path("notices/unread/", notices.UnreadCountView.as_view(), name="notices-unread"),
     path("notices/preferences/", notices.PreferencesView.as_view(), name="notices-preferences"),
     path("notices/templates/", notices.MessageTemplateListView.as_view(), name="notices-templates"),
     path(

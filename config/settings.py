@@ -70,6 +70,9 @@ SHARED_APPS = [
     "aftersales",
     "bookings",
     "subscriptions",
+    # Also a tenant app: the inbox of the people on the platform host (shop and insurer staff)
+    # lives in the public schema's copy of its tables.
+    "notices",
 ]
 TENANT_APPS = [
     "django.contrib.contenttypes",

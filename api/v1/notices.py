@@ -51,6 +51,9 @@ from notices.templates import DEFAULTS
 
 MANAGERS = {"tenant_admin"}
 TENANT_PEOPLE = {"tenant_admin", "finance", "agent", "owner"}
+# The inbox answers on every host: tenant people read their tenant's, the people of the platform host
+# (shop and insurer staff, the platform admin) the public schema's.
+INBOX_PEOPLE = TENANT_PEOPLE | {"shop_staff", "insurer_staff", "platform_admin"}
 
 
 def _media_url(path: str) -> str:
@@ -270,7 +273,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 )
 class InboxListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_PEOPLE
+    allowed_roles = INBOX_PEOPLE
     serializer_class = NotificationSerializer
 
     def get_queryset(self) -> Any:
@@ -280,7 +283,7 @@ class InboxListView(generics.ListAPIView):
 
 class InboxReadView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_PEOPLE
+    allowed_roles = INBOX_PEOPLE
 
     @extend_schema(request=None, responses=NotificationSerializer, operation_id="notices_inbox_read")
     def post(self, request: Request, pk: int) -> Response:
@@ -295,7 +298,7 @@ class ReadAllResultSerializer(serializers.Serializer):
 
 class InboxReadAllView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_PEOPLE
+    allowed_roles = INBOX_PEOPLE
 
     @extend_schema(request=None, responses=ReadAllResultSerializer, operation_id="notices_inbox_read_all")
     def post(self, request: Request) -> Response:
@@ -312,7 +315,7 @@ class UnreadCountView(APIView):
     """The badge: unread announcements + unread inbox messages of the caller."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_PEOPLE
+    allowed_roles = INBOX_PEOPLE
 
     @extend_schema(responses=UnreadCountSerializer, operation_id="notices_unread")
     def get(self, request: Request) -> Response:

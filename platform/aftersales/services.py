@@ -94,7 +94,7 @@ def _step(
     """Record the step and announce it after the commit."""
     order.state = state
     order.save()
-    ProgressEvent.objects.create(
+    progress = ProgressEvent.objects.create(
         order=order, state=state, title=STEP_TITLES[OrderState(state)], note=note, photos=list(photos or []),
         actor=actor.user if actor else None, actor_name=actor.user.name if actor else "",
         actor_role=actor.role if actor else "",
@@ -117,6 +117,10 @@ def _step(
     if order.insurer_id:
         channels.append(realtime.insurer_channel(order.insurer_id))
     realtime.publish(channels, f"service_order.{state}", payload)
+    # The staff's inbox on the platform host (the tenant's event below tells the owner and agent).
+    from notices.services import service_order_staff_notify
+
+    service_order_staff_notify(order=order, step_id=progress.pk, payload=payload)
     with schema_context(schema):
         emit(f"service_order.{state}", object_type="service_order", object_id=order.pk, payload=payload,
              actor=actor.user if actor else None)  # fmt: skip

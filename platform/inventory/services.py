@@ -116,15 +116,18 @@ def _move(
         created_by=actor if getattr(actor, "pk", None) else None,
     )  # fmt: skip
     if before > part.reorder_level >= part.stock:
-        _low_stock(part)
+        _low_stock(part, move)
     return move
 
 
-def _low_stock(part: Part) -> None:
+def _low_stock(part: Part, move: StockMove) -> None:
     data = {"part": part.pk, "code": part.code, "name": part.name, "stock": str(part.stock),
             "reorder_level": str(part.reorder_level), "shop": part.shop_id}  # fmt: skip
     emit("part.low_stock", object_type="part", object_id=part.pk, payload=data)
     publish([shop_channel(part.shop_id)], "part.low_stock", data)
+    from notices.services import low_stock_staff_notify  # the shop's staff's inbox
+
+    low_stock_staff_notify(shop_id=part.shop_id, move_id=move.pk, data=data)
 
 
 def _reason(errors: FieldErrors, field: str, text: str, *, required: bool) -> str:

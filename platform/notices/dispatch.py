@@ -4,11 +4,13 @@ reminders and new commission statements (read after their own cursors) become in
 from typing import Any
 
 from django.db import transaction
+from django_tenants.utils import get_public_schema_name
 
 from core.events import consume
 from core.models import DomainEvent, EventCursor
+from core.tenancy import current_schema_name
 from notices.services import notifications_create
-from notices.templates import wording_key
+from notices.templates import event_context, wording_key
 
 CONSUMER = "notices"
 REMINDERS_CURSOR = "notices.reminders"
@@ -59,13 +61,6 @@ def _recipients(event: DomainEvent) -> tuple[list[int | None], str]:
     return [], ""
 
 
-def _context(event: DomainEvent) -> dict[str, Any]:
-    context = {k: v for k, v in event.payload.items() if isinstance(v, str | int | float)}
-    if event.kind.startswith("service_order."):
-        context["step"] = event.kind.split(".", 1)[1]
-    return context
-
-
 def _handle(events: list[DomainEvent]) -> None:
     for event in events:
         if wording_key(event.kind) is None:
@@ -75,7 +70,7 @@ def _handle(events: list[DomainEvent]) -> None:
             kind=event.kind,
             source_key=f"event:{event.pk}",
             user_ids=[u for u in users if u],
-            context=_context(event),
+            context=event_context(event.kind, event.payload),
             link=link,
         )
 
@@ -135,10 +130,14 @@ def _statements(rows: list[Any]) -> None:
 
 
 def process_events() -> int:
-    """Turn what is new in this tenant into inbox messages; returns how many sources were read."""
+    """Turn what is new in this tenant into inbox messages; returns how many sources were read.
+    Events of the public schema (a shop's low stock…) are not read here: the services that make them
+    write the staff's messages themselves (``staff_notifications_create``)."""
     from commissions.models import Statement
     from customers.models import Reminder
 
+    if current_schema_name() == get_public_schema_name():
+        return 0
     handled = consume(CONSUMER, _handle)
     handled += _after_cursor(REMINDERS_CURSOR, Reminder, _reminders)
     handled += _after_cursor(STATEMENTS_CURSOR, Statement, _statements)

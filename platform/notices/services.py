@@ -47,7 +47,15 @@ from notices.models import (
     WeChatBinding,
     WeChatSettings,
 )
-from notices.templates import DEFAULTS, render, unknown_placeholders, wording_key
+from notices.templates import (
+    DEFAULTS,
+    PLATFORM_DEFAULTS,
+    event_context,
+    render,
+    unknown_placeholders,
+    wording_key,
+)
+from subscriptions.limits import storage_limit_check
 
 logger = logging.getLogger(__name__)
 
@@ -152,6 +160,8 @@ def _fan_out(announcement: Announcement) -> list[int]:
 
 
 def _store_attachments(announcement: Announcement, attachments: Sequence[Upload]) -> None:
+    schema = current_schema_name()
+    storage_limit_check(schema_name=schema, adding_bytes=sum(len(a.content) for a in attachments))
     folder = f"tenants/{connection.schema_name}/notices/{uuid.uuid4().hex}"  # type: ignore[attr-defined]
     for upload in attachments:
         name = upload.name.replace("/", "_").replace("\\", "_")[-120:] or "附件"
@@ -419,6 +429,81 @@ def notifications_read_all(*, actor: User) -> int:
     if count:
         _push([actor.pk], "notices.read", {"all": True})
     return count
+
+
+# ---- the platform host's inbox (shop and insurer staff) ---------------------------------------
+
+# Where a message takes its reader in the console (the console's own routes).
+SHOP_ORDERS_LINK = "/service-orders"
+INSURER_CLAIMS_LINK = "/claims"
+SHOP_INVENTORY_LINK = "/shop-inventory"
+
+
+def staff_notifications_create(
+    *, kind: str, source_key: str, user_ids: Iterable[int], context: dict[str, Any], link: str = ""
+) -> list[Notification]:
+    """Inbox messages for people who work on the platform host (shop and insurer staff): written in
+    the public schema whichever schema the caller is on, in the caller's transaction, at most once
+    per source and user, and pushed to each one's public channel after the commit. In-app only: the
+    console is where they work, and no tenant's template or channel settings apply to them."""
+    wording = PLATFORM_DEFAULTS.get(kind) or DEFAULTS.get(wording_key(kind) or "")
+    users = sorted({uid for uid in user_ids if uid})
+    if wording is None or not users:
+        return []
+    title, body = render(wording.title, context)[:120], render(wording.body, context)[:500]
+    created: list[Notification] = []
+    with transaction.atomic(), schema_context(get_public_schema_name()):
+        for user_id in users:
+            notification, new = Notification.objects.get_or_create(
+                source_key=source_key,
+                user_id=user_id,
+                defaults={"category": wording.category, "kind": kind, "title": title, "body": body,
+                          "link": link},
+            )  # fmt: skip
+            if new:
+                created.append(notification)
+        for n in created:
+            _push([n.user_id], "notices.notification", {"id": n.pk, "title": n.title, "category": n.category})
+    return created
+
+
+def _staff_of(*, shop_id: int | None = None, insurer_id: int = 0) -> list[int]:
+    """The active staff of a shop or an insurer (as ``api.v1.realtime.channels_for`` counts them)."""
+    from directory.models import InsurerStaff, ShopStaff
+
+    active = {"user__is_active": True, "user__memberships__is_active": True,
+              "user__memberships__tenant__isnull": True}  # fmt: skip
+    if shop_id is not None:
+        shop = ShopStaff.objects.filter(shop_id=shop_id, user__memberships__role=Role.SHOP_STAFF, **active)
+        return sorted(set(shop.values_list("user_id", flat=True)))
+    insurer = InsurerStaff.objects.filter(
+        insurer_id=insurer_id, user__memberships__role=Role.INSURER_STAFF, **active
+    )
+    return sorted(set(insurer.values_list("user_id", flat=True)))
+
+
+def service_order_staff_notify(*, order: Any, step_id: int, payload: dict[str, Any]) -> list[Notification]:
+    """One step of a service order (``aftersales.services._step``) in the inbox of the shop's staff
+    and, when the order is a claim, of the insurer's staff."""
+    kind = f"service_order.{payload['state']}"
+    context = event_context(kind, payload)
+    source_key = f"service_step:{step_id}"
+    created = staff_notifications_create(kind=kind, source_key=source_key, context=context,
+                                         user_ids=_staff_of(shop_id=order.shop_id), link=SHOP_ORDERS_LINK)  # fmt: skip
+    if order.insurer_id:
+        created += staff_notifications_create(
+            kind=kind, source_key=source_key, context=context,
+            user_ids=_staff_of(insurer_id=order.insurer_id), link=INSURER_CLAIMS_LINK,
+        )  # fmt: skip
+    return created
+
+
+def low_stock_staff_notify(*, shop_id: int, move_id: int, data: dict[str, Any]) -> list[Notification]:
+    """A part that fell to its reorder level (``inventory.services._low_stock``), for the shop's staff."""
+    return staff_notifications_create(
+        kind="part.low_stock", source_key=f"low_stock:{move_id}", user_ids=_staff_of(shop_id=shop_id),
+        context=event_context("part.low_stock", data), link=SHOP_INVENTORY_LINK,
+    )  # fmt: skip
 
 
 # ---- deliveries -------------------------------------------------------------------------------

@@ -2,7 +2,9 @@
 (plain ``{name}`` substitution: no attribute or index access, unknown names render empty)."""
 
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from notices.models import Category
 
@@ -41,6 +43,13 @@ DEFAULTS: dict[str, Wording] = {
                                "{period} 结算单已生成，应得 ¥{earned}。", ("period", "earned")),
 }  # fmt: skip
 
+# Kinds only people on the platform host get (shop and insurer staff): no tenant edits their wording.
+PLATFORM_DEFAULTS: dict[str, Wording] = {
+    "part.low_stock": Wording(Category.SERVICE, "库存预警", "库存预警：{name}",
+                              "配件 {code} {name} 库存 {stock}，已降至补货线 {reorder_level} 以下（含），请及时补货。",
+                              ("code", "name", "stock", "reorder_level")),
+}  # fmt: skip
+
 PLACEHOLDER = re.compile(r"\{(\w*)\}")
 
 
@@ -58,3 +67,14 @@ def unknown_placeholders(text: str, allowed: tuple[str, ...]) -> list[str]:
 
 def render(text: str, context: dict[str, object]) -> str:
     return PLACEHOLDER.sub(lambda m: str(context.get(m.group(1), "")), text)
+
+
+def event_context(kind: str, payload: Mapping[str, Any]) -> dict[str, Any]:
+    """The placeholders an event's payload fills: its plain values; a service order's ``{state}`` is
+    the step's label (已报价), ``{step}`` its code (quoted)."""
+    context: dict[str, Any] = {k: v for k, v in payload.items() if isinstance(v, str | int | float)}
+    if kind.startswith("service_order."):
+        context["step"] = kind.split(".", 1)[1]
+        if payload.get("state_label"):
+            context["state"] = payload["state_label"]
+    return context

@@ -13,8 +13,9 @@ ADMIN_READS = [
     "/api/v1/notices/deliveries/",
     "/api/v1/wechat/settings/",
 ]
-PERSONAL_READS = ["/api/v1/notices/inbox/", "/api/v1/notices/unread/", "/api/v1/notices/my-announcements/",
-                  "/api/v1/notices/preferences/"]  # fmt: skip
+INBOX_READS = ["/api/v1/notices/inbox/", "/api/v1/notices/unread/"]
+TENANT_PERSONAL_READS = ["/api/v1/notices/my-announcements/", "/api/v1/notices/preferences/"]
+PERSONAL_READS = INBOX_READS + TENANT_PERSONAL_READS
 
 
 @pytest.fixture
@@ -42,9 +43,16 @@ def test_another_tenant_s_token_is_refused(api, path) -> None:
     assert api("bowei_admin", host="datang.localhost").get(path).status_code == 401
 
 
-@pytest.mark.parametrize("path", ADMIN_READS + PERSONAL_READS)
+@pytest.mark.parametrize("path", ADMIN_READS + TENANT_PERSONAL_READS)
 def test_the_public_host_has_no_tenant_notices(api, path) -> None:
     assert api("platform_admin").get(path).status_code == 404
+
+
+@pytest.mark.parametrize("path", INBOX_READS)
+def test_the_public_host_has_its_own_inbox(api, path) -> None:
+    assert api("platform_admin").get(path).status_code == 200
+    assert api(None).get(path).status_code == 401
+    assert api("datang_agent", host="localhost", token_host="datang.localhost").get(path).status_code == 401
 
 
 @pytest.mark.parametrize("path", ADMIN_READS + PERSONAL_READS)

@@ -171,3 +171,19 @@ def test_the_authorize_url_sends_wechat_back_to_this_site_only(api, datang) -> N
     assert "scope=snsapi_base" in url and url.endswith("#wechat_redirect")
     away = client.get("/api/v1/wechat/oauth/url/", {"redirect": "https://evil.example.com/"})
     assert away.status_code == 400 and "redirect" in away.json()["fields"]
+
+
+def test_the_agent_app_s_bind_button_comes_back_to_its_message_settings(api, datang) -> None:
+    """The agent app's 「绑定微信」 sends WeChat back to /agent/#/messages/settings on the same host."""
+    configure_wechat("datang")
+    agent = api("datang_agent")
+    ok = agent.get(
+        "/api/v1/wechat/oauth/url/", {"redirect": "http://datang.localhost/agent/#/messages/settings"}
+    )
+    assert ok.status_code == 200
+    assert (
+        "redirect_uri=http%3A%2F%2Fdatang.localhost%2Fagent%2F%23%2Fmessages%2Fsettings" in ok.json()["url"]
+    )
+    # The JS-SDK signs the referral page only for this host.
+    other = agent.get("/api/v1/wechat/jssdk/", {"url": "http://bowei.localhost/agent/"})
+    assert other.status_code == 400 and "url" in other.json()["fields"]

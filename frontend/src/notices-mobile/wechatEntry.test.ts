@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { oauthCodeFrom } from './wechatEntry'
+import { bindReturnUrl, oauthCodeFrom, withoutOAuthCode } from './wechatEntry'
 
 describe('WeChat entry', () => {
   it('reads the code WeChat put before the hash', () => {
@@ -9,5 +9,16 @@ describe('WeChat entry', () => {
   it('falls back to the route query, and to nothing', () => {
     expect(oauthCodeFrom('', '081Code2')).toBe('081Code2')
     expect(oauthCodeFrom('?state=sxb', ['a'])).toBe('')
+  })
+
+  it('brings the agent back to the message settings after binding', () => {
+    expect(bindReturnUrl('http://datang.localhost', '/agent/')).toBe('http://datang.localhost/agent/#/messages/settings')
+  })
+
+  it('drops the single-use code and state from the address, keeping the rest', () => {
+    expect(withoutOAuthCode('/agent/', '?code=081Code1&state=sxb', '#/messages/settings')).toBe('/agent/#/messages/settings')
+    expect(withoutOAuthCode('/agent/', '?from=menu&code=081Code1', '#/messages/settings')).toBe(
+      '/agent/?from=menu#/messages/settings',
+    )
   })
 })

@@ -8,3 +8,20 @@ export function oauthCodeFrom(search: string, routeCode: unknown): string {
   if (fromSearch) return fromSearch
   return typeof routeCode === 'string' ? routeCode : ''
 }
+
+/** Where WeChat's OAuth brings an agent back to after binding: this app's 消息设置 page. */
+export function bindReturnUrl(origin: string, pathname: string): string {
+  return `${origin}${pathname}#/messages/settings`
+}
+
+/**
+ * The address without the OAuth answer (`code`, `state`), so a reload does not use the single-use
+ * code again; other query parameters and the hash stay.
+ */
+export function withoutOAuthCode(pathname: string, search: string, hash: string): string {
+  const params = new URLSearchParams(search)
+  params.delete('code')
+  params.delete('state')
+  const query = params.toString()
+  return `${pathname}${query ? `?${query}` : ''}${hash}`
+}
