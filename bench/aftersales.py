@@ -160,14 +160,17 @@ def main() -> None:
         f"  orders completed: {orders} / {args.clients * args.orders}   failures: {len(failures)} (must be 0)"
     )
     print(f"  throughput: {orders / wall:.1f} orders/s, {calls / wall:.1f} requests/s")
+    for failure in failures[:5]:
+        print("  failure:", failure)
     for step in STEPS:
         values = timings[step]
+        if len(values) < 2:
+            print(f"  {step:9s} (not reached)")
+            continue
         print(f"  {step:9s} p50 {pct(values, 50):7.1f} ms  p95 {pct(values, 95):7.1f} ms  "
               f"(p95 {pct(values, 95) / pct(me, 95):.2f}x GET /me/)")  # fmt: skip
     print(f"  GET /api/v1/me/ under the same concurrency: p50 {pct(me, 50):.1f} ms  p95 {pct(me, 95):.1f} ms")
     print(f"  stock used: oil {used_oil} (must be {4 * orders}), filter {used_flt} (must be {orders})")
-    for failure in failures[:5]:
-        print("  failure:", failure)
     if failures or used_oil != 4 * orders or used_flt != orders:
         raise SystemExit(1)
 
