@@ -36,16 +36,14 @@ import django
 django.setup()
 
 from django.conf import settings  # noqa: E402
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
+from bench.world import bench_tenant  # noqa: E402
 from core import realtime  # noqa: E402
 from network.models import Distributor, Tier  # noqa: E402
 from notices.models import Announcement  # noqa: E402
 from notices.services import announcement_publish  # noqa: E402
-from tenants.models import Tenant  # noqa: E402
-from tenants.services import tenant_provision  # noqa: E402
 
 SCHEMA = "bench_fanout"
 BODY = "<p>自 2026 年 12 月 1 日起，<strong>交强险</strong>手续费上调至 4%。</p><ul><li>商业险不变</li></ul>"
@@ -130,23 +128,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args()
 
-    call_command("migrate_schemas", interactive=False, verbosity=0)
-    if not Tenant.objects.filter(schema_name=SCHEMA).exists():
-        tenant_provision(actor=None, name="推送基准", schema_name=SCHEMA, domain="bench-fanout.localhost")
+    bench_tenant(schema=SCHEMA, name="推送基准", count=Distributor.objects.count, wanted=args.agents, what="agents",
+                 build=build, analyze="network_distributor")  # fmt: skip
     with schema_context(SCHEMA):
-        have = Distributor.objects.count()
-        if have != args.agents:
-            if have:
-                raise SystemExit(
-                    f"{SCHEMA} holds {have} agents; DROP SCHEMA {SCHEMA} CASCADE (and its tenant row)"
-                )
-            started = time.perf_counter()
-            with transaction.atomic():
-                build(args.agents)
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE network_distributor")
-            print(f"built {args.agents:,} agents in {time.perf_counter() - started:.1f}s", file=sys.stderr)
-
         timed(service)  # warm-up
         timed(raw)
         samples: dict[str, list[float]] = {"service": [], "raw": []}

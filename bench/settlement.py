@@ -37,17 +37,15 @@ import django
 
 django.setup()
 
-from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
 from django_tenants.utils import schema_context  # noqa: E402
 
+from bench.world import bench_tenant  # noqa: E402
 from commissions.engine import entries_for_policies  # noqa: E402
 from commissions.models import Period, Plan, SettlementRun  # noqa: E402
 from commissions.services import plan_put_in_force, plan_save, settlement_run_execute, settlement_start  # noqa: E402
 from network.models import Tier  # noqa: E402
 from quotes.models import Policy  # noqa: E402
-from tenants.models import Tenant  # noqa: E402
-from tenants.services import tenant_provision  # noqa: E402
 
 SCHEMA = "bench_settlement"
 LEVELS = 5
@@ -199,24 +197,9 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=3)
     args = parser.parse_args()
 
-    call_command("migrate_schemas", interactive=False, verbosity=0)
-    if not Tenant.objects.filter(schema_name=SCHEMA).exists():
-        tenant_provision(actor=None, name="结算基准", schema_name=SCHEMA, domain="bench-settlement.localhost")
+    bench_tenant(schema=SCHEMA, name="结算基准", count=Policy.objects.count, wanted=args.policies, what="policies",
+                 build=build, analyze="quotes_policy, network_networkpath, network_distributor")  # fmt: skip
     with schema_context(SCHEMA):
-        have = Policy.objects.count()
-        if have != args.policies:
-            if have:
-                raise SystemExit(
-                    f"{SCHEMA} holds {have} policies; DROP SCHEMA {SCHEMA} CASCADE (and its tenant row)"
-                )
-            started = time.perf_counter()
-            with transaction.atomic():
-                build(args.policies)
-            with connection.cursor() as cursor:
-                cursor.execute("VACUUM ANALYZE quotes_policy, network_networkpath, network_distributor")
-            print(
-                f"built {args.policies:,} policies in {time.perf_counter() - started:.1f}s", file=sys.stderr
-            )
         Period.objects.get_or_create(year=MONTH.year, month=MONTH.month)
         SettlementRun.objects.all().delete()
         Period.objects.update(status="open", closed_at=None)
