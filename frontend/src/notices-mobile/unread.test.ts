@@ -43,6 +43,28 @@ describe('unread badge', () => {
     expect(stop).toHaveBeenCalledOnce()
   })
 
+  it('counts again once the stream is open, so a notice committed before it is not missed', async () => {
+    let handler: (event: string, data: any) => void = () => {}
+    const counts = [0, 1]
+    const load = vi.fn(async () => counts.shift() ?? 9)
+    const unread = createUnread(load, (fn) => {
+      handler = fn
+      return () => {}
+    })
+    const seen: string[] = []
+    unread.onPush((event) => seen.push(event))
+    unread.start()
+    await flushPromises()
+    expect(unread.total.value).toBe(0)
+
+    // the low-stock alert was written between the first count and the stream opening
+    handler('realtime.open', {})
+    await flushPromises()
+    expect(unread.total.value).toBe(1)
+    expect(load).toHaveBeenCalledTimes(2)
+    expect(seen).toEqual([]) // lists reload on notices, not on the stream opening
+  })
+
   it('keeps the last count when loading fails', async () => {
     const load = vi.fn().mockResolvedValueOnce(3).mockRejectedValueOnce(new Error('网络异常'))
     const unread = createUnread(load, () => () => {})

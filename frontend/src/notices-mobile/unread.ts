@@ -1,6 +1,6 @@
 import { ref } from 'vue'
 import { unwrap } from '@shared/api'
-import { subscribeRealtime } from '@shared/realtime'
+import { REALTIME_OPEN, subscribeRealtime } from '@shared/realtime'
 import type { Session } from '@shared/session'
 
 /** Pushes that change what is unread (notices.services publishes them to the user's channel). */
@@ -37,6 +37,8 @@ export function createUnread(load: () => Promise<number>, subscribe = subscribeR
     if (stop) return
     void refresh()
     stop = subscribe((event, data) => {
+      // a notice committed before the stream opened is never pushed: count again once it is open
+      if (event === REALTIME_OPEN) return void refresh()
       if (!isNoticeEvent(event)) return
       void refresh()
       listeners.forEach((fn) => fn(event, data))

@@ -1,5 +1,5 @@
 import { describe, expect, it, vi } from 'vitest'
-import { appFromPath, parseMessage, subscribeRealtime } from './realtime'
+import { REALTIME_OPEN, appFromPath, parseMessage, subscribeRealtime } from './realtime'
 
 class FakeSource {
   static last: FakeSource | null = null
@@ -46,8 +46,12 @@ describe('realtime', () => {
     expect((init.headers as Record<string, string>).Authorization).toBe('Bearer tok-1')
     const source = FakeSource.last!
     expect(source.url).toBe('/api/v1/realtime/stream/?ticket=t1')
+    source.onopen?.()
     source.onmessage?.({ data: '{"event":"notice.new","data":{"unread":3}}' } as MessageEvent)
-    expect(seen).toEqual([['notice.new', { unread: 3 }]])
+    expect(seen).toEqual([
+      [REALTIME_OPEN, {}],
+      ['notice.new', { unread: 3 }],
+    ])
     stop()
     expect(source.closed).toBe(true)
   })

@@ -3,6 +3,12 @@ import { tokenStore, type AppName } from './api'
 /** What the server pushes (core.realtime.publish): an event name and its data. */
 export type RealtimeHandler = (event: string, data: any) => void
 
+/**
+ * Sent to the handler (with empty data) each time the stream is open: what was pushed before the
+ * stream started is not replayed, so a page showing a count reloads it then and misses nothing.
+ */
+export const REALTIME_OPEN = 'realtime.open'
+
 export interface RealtimeMessage {
   event: string
   data: any
@@ -72,6 +78,7 @@ export function subscribeRealtime(
     source = es
     es.onopen = () => {
       failures = 0
+      onEvent(REALTIME_OPEN, {})
     }
     es.onmessage = (e: MessageEvent) => {
       const message = parseMessage(String(e.data))
