@@ -7,7 +7,8 @@ import InsurerClaimsPage from './InsurerClaimsPage.vue'
 import { allByTestId, byTestId, json, page, settle } from './testing'
 
 const push = vi.hoisted(() => ({ handler: null as null | ((event: string, data: any) => void), stopped: 0 }))
-vi.mock('@shared/realtime', () => ({
+vi.mock('@shared/realtime', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@shared/realtime')>()),
   subscribeRealtime: (handler: (event: string, data: any) => void) => {
     push.handler = handler
     return () => {

@@ -9,7 +9,8 @@ import { allByTestId, byTestId, errorNextTo, json, page, settle } from './testin
 
 // the push channel is the lead's (shared/realtime): here the test plays the server's pushes
 const push = vi.hoisted(() => ({ handler: null as null | ((event: string, data: any) => void), stopped: 0 }))
-vi.mock('@shared/realtime', () => ({
+vi.mock('@shared/realtime', async (importOriginal) => ({
+  ...(await importOriginal<typeof import('@shared/realtime')>()),
   subscribeRealtime: (handler: (event: string, data: any) => void) => {
     push.handler = handler
     return () => {
@@ -374,7 +375,13 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     await openRow('SO20261125000040')
     expect(push.handler).not.toBeNull()
 
+    // a request made while the stream was still opening: the list is read again once it is open
     list = [row(), upkeep]
+    push.handler!('realtime.open', {})
+    await settle()
+    expect(byTestId('so-row-SO20261126000041')).toBeTruthy()
+    expect(document.querySelector('.so-notification')).toBeNull()
+
     push.handler!('service_order.requested', { order_id: 41, no: 'SO20261126000041', title: '提交施工申请', plate: '湘A12345' })
     await settle()
     expect(byTestId('so-row-SO20261126000041')).toBeTruthy()
