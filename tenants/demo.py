@@ -91,6 +91,9 @@ def _person(mobile: str, name: str, role: str, tenant_id: int | None) -> User:
     user = User.objects.filter(mobile=mobile).first() or user_create(
         mobile=mobile, name=name, password=DEMO_PASSWORD
     )
+    if not user.has_usable_password():  # agents are created by the network without one
+        user.set_password(DEMO_PASSWORD)
+        user.save(update_fields=["password"])
     membership_grant(user=user, role=role, tenant_id=tenant_id)
     return user
 

@@ -1,10 +1,12 @@
 """The demo world `make run` shows: three tenants, their people and networks; idempotent."""
 
+import re
+
 import pytest
 from django.core.management import call_command
 from django_tenants.utils import schema_context
 
-from accounts.models import Membership
+from accounts.models import Membership, User
 from catalog.models import GiftPack, IssuedPack, Product
 from commissions.models import Entry
 from customers.models import Customer, Reminder
@@ -23,6 +25,12 @@ def test_seed_demo_builds_the_three_cases_and_running_it_again_adds_nothing(caps
     counts = (Tenant.objects.count(), Membership.objects.count())
     call_command("seed_demo")
     assert (Tenant.objects.count(), Membership.objects.count()) == counts
+    # Everyone the demo prints logs in with the printed password (agents too: the network makes them
+    # without one).
+    printed = set(re.findall(r"\b1[3-9]\d{9}\b", first))
+    assert {"13800001011", "13800003011", "13800004001", "13800005001"} <= printed
+    assert len(printed) == 22
+    assert [m for m in sorted(printed) if not User.objects.get(mobile=m).check_password("Demo@2026")] == []
 
     furuika = Tenant.objects.get(schema_name="furuika")
     assert (furuika.kind, furuika.branding.display_name) == ("aftersales", "福瑞卡汽车售后")
