@@ -180,6 +180,11 @@ def _filtered(request: Request, rows: QuerySet[ServiceOrder]) -> QuerySet[Servic
                 {"state": [f"未知的状态，可选：{'、'.join(OrderState.values)}"]}
             )
         rows = rows.filter(state=state)
+    shop = request.query_params.get("shop", "").strip()
+    if shop:
+        if not shop.isdigit():
+            raise serializers.ValidationError({"shop": ["门店编号应为整数"]})
+        rows = rows.filter(shop_id=int(shop))
     search = request.query_params.get("search", "").strip()
     if search:
         rows = rows.filter(
@@ -208,6 +213,7 @@ def _detail(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
 
 LIST_PARAMS = [
     OpenApiParameter("state", str, enum=OrderState.values),
+    OpenApiParameter("shop", int),
     OpenApiParameter("search", str),
     OpenApiParameter("date_from", str),
     OpenApiParameter("date_to", str),
@@ -355,13 +361,20 @@ OwnerCancelView = _action_view(OwnerActionView, "cancel", ReasonSerializer, "ser
 OwnerReviewView = _action_view(OwnerActionView, "review", ReviewInSerializer, "service_orders_review")
 
 
+class OrderShopBriefSerializer(serializers.Serializer):
+    id = serializers.IntegerField()
+    name = serializers.CharField()
+
+
 class OrderOptionsSerializer(serializers.Serializer):
     insurers = OrderInsurerSerializer(many=True)
     services = serializers.ListField(child=serializers.CharField())
+    shops = OrderShopBriefSerializer(many=True)
 
 
 class ServiceOrderOptionsView(APIView):
-    """What an owner can choose in a request: the insurers the tenant works with (for a claim)."""
+    """What an owner can choose in a request: the insurers the tenant works with (for a claim); and
+    the shops of the orders this user sees (the staff's list filters by them)."""
 
     permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_VIEWERS
@@ -372,10 +385,13 @@ class ServiceOrderOptionsView(APIView):
 
         ids = InsurerTerms.objects.filter(enabled=True).values_list("insurer_id", flat=True)
         insurers = Insurer.objects.filter(pk__in=list(ids), active=True)
+        shop_ids = _tenant_rows(request).order_by().values_list("shop_id", flat=True).distinct()
+        shops = Shop.objects.filter(pk__in=list(shop_ids)).order_by("name").values("id", "name")
         return Response(
             {
                 "insurers": OrderInsurerSerializer(insurers, many=True).data,
                 "services": ["保养", "维修", "钣金喷漆", "轮胎", "美容", "事故车维修"],
+                "shops": OrderShopBriefSerializer(shops, many=True).data,
             }  # fmt: skip
         )
 

@@ -19,7 +19,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
-from accounts.models import User
+from accounts.models import Membership, Role, User
 from aftersales.models import (
     Decision,
     ItemKind,
@@ -116,6 +116,11 @@ def _step(
         channels.append(realtime.user_channel(order.agent_id, schema))
     if order.insurer_id:
         channels.append(realtime.insurer_channel(order.insurer_id))
+    # the tenant's admins and finance follow every order on 售后工单
+    staff = Membership.objects.filter(
+        tenant_id=order.tenant_id, role__in=(Role.TENANT_ADMIN, Role.FINANCE), is_active=True
+    ).values_list("user_id", flat=True)
+    channels += [realtime.user_channel(user_id, schema) for user_id in staff]
     realtime.publish(channels, f"service_order.{state}", payload)
     # The staff's inbox on the platform host (the tenant's event below tells the owner and agent).
     from notices.services import service_order_staff_notify

@@ -97,15 +97,19 @@ def test_a_maintenance_order_runs_through_every_step_with_its_prices(
     assert Part.objects.get(pk=garage.oil.pk).stock == Decimal("6.00")
     assert Part.objects.get(pk=garage.filter.pk).stock == Decimal("5.00")
     assert StockMove.objects.get(reference=order["no"]).quantity == Decimal("-4.00")
-    # Every step reached the owner and the agent on Datang's host, and the shop's console.
+    # Every step reached the owner, the agent and the tenant's admin (售后工单) on Datang's host, and the
+    # shop's console; never Bowei's admin.
     steps = ["requested", "accepted", "quoted", "approved", "in_progress", "completed", "settled", "reviewed"]
     for channel in (
         realtime.user_channel(person("datang_owner").pk, "datang"),
         realtime.user_channel(person("datang_agent").pk, "datang"),
+        realtime.user_channel(person("datang_admin").pk, "datang"),
         realtime.shop_channel(garage.shop.pk),
     ):
         pushed = [m for m in realtime.recent(channel, 50) if m["data"].get("no") == order["no"]]
         assert [m["event"] for m in pushed] == [f"service_order.{s}" for s in steps]
+    bowei = realtime.recent(realtime.user_channel(person("bowei_admin").pk, "bowei"), 50)
+    assert [m for m in bowei if m["data"].get("no") == order["no"]] == []
     again = owner.post(
         f"/api/v1/service-orders/{order['id']}/review/", {"technical": 1, "service": 1}, format="json"
     )

@@ -127,3 +127,32 @@ def test_the_platform_admin_adds_claim_staff_to_an_insurer(api, garage):
     ]  # fmt: skip
     assert api("datang_admin").get("/api/v1/platform/insurers/").status_code == 404
     assert api(None).get("/api/v1/platform/insurers/").status_code == 401
+
+
+def test_the_tenant_s_staff_filter_their_orders_by_shop(api, garage, shop_api):
+    """售后工单 in the tenant's console: every order of the tenant, filtered by the shop doing it; the
+    shops to choose from are those of the orders the user can see."""
+    from django_tenants.utils import schema_context
+
+    from catalog.models import PartnerShop
+
+    with schema_context("datang"):
+        PartnerShop.objects.create(shop=garage.other_shop)
+    yuelu = request_service(api, garage)
+    yuhua = request_service(api, garage, shop=garage.other_shop.pk)
+    admin = api("datang_admin")
+    assert ids(admin.get(f"/api/v1/service-orders/?shop={garage.other_shop.pk}")) == [yuhua["id"]]
+    assert ids(admin.get(f"/api/v1/service-orders/?shop={garage.shop.pk}&state=requested")) == [yuelu["id"]]
+    assert sorted(ids(admin.get("/api/v1/service-orders/"))) == sorted([yuelu["id"], yuhua["id"]])
+    shops = admin.get("/api/v1/service-orders/options/").json()["shops"]
+    assert sorted((s["id"], s["name"]) for s in shops) == sorted(
+        [(garage.shop.pk, "福瑞卡岳麓店"), (garage.other_shop.pk, "雨花汽修")]
+    )
+    bad = admin.get("/api/v1/service-orders/?shop=岳麓")
+    assert bad.status_code == 400 and bad.json()["fields"]["shop"] == ["门店编号应为整数"]
+    # Another tenant sees neither the orders nor their shops; a shop filtering by another shop's id
+    # still sees only its own orders (none of them there).
+    assert api("bowei_admin").get("/api/v1/service-orders/options/").json()["shops"] == []
+    assert ids(api("bowei_admin").get(f"/api/v1/service-orders/?shop={garage.shop.pk}")) == []
+    assert ids(shop_api().get(f"/api/v1/shop/service-orders/?shop={garage.other_shop.pk}")) == []
+    assert ids(shop_api().get(f"/api/v1/shop/service-orders/?shop={garage.shop.pk}")) == [yuelu["id"]]

@@ -10,6 +10,14 @@ export type EstimateBody = Schemas['EstimateRequest']
 type ElTagType = 'primary' | 'success' | 'info' | 'warning' | 'danger'
 
 /** The states in the order an order goes through them, for the filter. */
+/** Who the list is for: the shop (维修工单), the insurer (理赔维修), the tenant's staff (售后工单). */
+export type ListMode = 'shop' | 'insurer' | 'tenant'
+
+/** The test ids' prefix and the words of each list. */
+export const LIST_TESTID: Record<ListMode, string> = { shop: 'so', insurer: 'claim', tenant: 'tso' }
+export const EMPTY_TEXT: Record<ListMode, string> = { shop: '暂无维修工单', insurer: '暂无理赔维修', tenant: '暂无售后工单' }
+export const DRAWER_TITLE: Record<ListMode, string> = { shop: '维修工单', insurer: '理赔维修', tenant: '售后工单' }
+
 export const SERVICE_STATES: { value: string; label: string }[] = [
   { value: 'requested', label: '施工申请' },
   { value: 'accepted', label: '已接单' },

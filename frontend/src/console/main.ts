@@ -53,6 +53,7 @@ async function main() {
         // the same page at a shop's counter (platform host, shop staff): it picks the shop's endpoints itself
         { path: 'shop-redeem', name: 'shop-redeem', component: () => import('./RedeemPage.vue') },
         { path: 'service-orders', name: 'service-orders', component: () => import('./ServiceOrdersPage.vue') },
+        { path: 'aftersales', name: 'aftersales', component: () => import('./TenantServiceOrdersPage.vue') },
         { path: 'claims', name: 'claims', component: () => import('./InsurerClaimsPage.vue') },
         { path: 'shop-products', name: 'shop-products', component: () => import('./ShopProductsPage.vue') },
         { path: 'shop-bookings', name: 'shop-bookings', component: () => import('./ShopBookingsPage.vue') },

@@ -2350,7 +2350,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** @description What an owner can choose in a request: the insurers the tenant works with (for a claim). */
+        /**
+         * @description What an owner can choose in a request: the insurers the tenant works with (for a claim); and
+         *     the shops of the orders this user sees (the staff's list filters by them).
+         */
         get: operations["service_orders_options"];
         put?: never;
         post?: never;
@@ -4192,12 +4195,17 @@ export interface components {
         OrderOptions: {
             insurers: components["schemas"]["OrderInsurer"][];
             services: string[];
+            shops: components["schemas"]["OrderShopBrief"][];
         };
         OrderShop: {
             id: number;
             name: string;
             address: string;
             phone: string;
+        };
+        OrderShopBrief: {
+            id: number;
+            name: string;
         };
         /**
          * @description * `pending_payment` - 待支付
@@ -7837,6 +7845,7 @@ export interface operations {
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
                 search?: string;
+                shop?: number;
                 state?: "accepted" | "approved" | "cancelled" | "completed" | "in_progress" | "quoted" | "rejected" | "requested" | "reviewed" | "settled";
             };
             header?: never;
@@ -10256,6 +10265,7 @@ export interface operations {
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
                 search?: string;
+                shop?: number;
                 state?: "accepted" | "approved" | "cancelled" | "completed" | "in_progress" | "quoted" | "rejected" | "requested" | "reviewed" | "settled";
             };
             header?: never;
@@ -10855,6 +10865,7 @@ export interface operations {
                 /** @description 每页返回的结果数量。 */
                 page_size?: number;
                 search?: string;
+                shop?: number;
                 state?: "accepted" | "approved" | "cancelled" | "completed" | "in_progress" | "quoted" | "rejected" | "requested" | "reviewed" | "settled";
             };
             header?: never;
