@@ -12,14 +12,29 @@ from accounts.selectors import members_by_role
 from api.auth import scope_tenant_id
 from api.permissions import HasAllowedRole, request_roles
 from api.v1.branding import TenantBriefSerializer
+from core.audit_labels import audit_action_label
 from core.models import AuditEvent
 from core.selectors import audit_events_visible_to
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
+    action_label = serializers.SerializerMethodField()
+
     class Meta:
         model = AuditEvent
-        fields = ["id", "action", "actor_name", "created_at", "summary", "object_type", "object_id"]
+        fields = [
+            "id",
+            "action",
+            "action_label",
+            "actor_name",
+            "created_at",
+            "summary",
+            "object_type",
+            "object_id",
+        ]
+
+    def get_action_label(self, event: AuditEvent) -> str:
+        return audit_action_label(event.action)
 
 
 class ConsoleSummarySerializer(serializers.Serializer):

@@ -33,6 +33,7 @@ from catalog.models import (
     RedeemMode,
     Redemption,
 )
+from core.audit_labels import OUTCOME_WORDS
 from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.events import consume, emit
 from core.models import DomainEvent
@@ -143,7 +144,7 @@ def product_remove(*, actor: User | None, product: Product) -> str:
     else:
         product.delete()
         outcome = "deleted"
-    audit_event_record(actor=actor, action=f"product.{outcome}", summary=f"商品 {product.name} {outcome}",
+    audit_event_record(actor=actor, action=f"product.{outcome}", summary=f"商品 {product.name} {OUTCOME_WORDS[outcome]}",
                        object_type="product", object_id=product.pk or "")  # fmt: skip
     return outcome
 

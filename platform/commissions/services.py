@@ -40,6 +40,7 @@ from commissions.models import (
     StatementStatus,
     VolumeTier,
 )
+from core.audit_labels import OUTCOME_WORDS
 from core.errors import FieldErrors, StateConflict, ValidationFailed
 from core.events import consume
 from core.models import DomainEvent
@@ -260,7 +261,7 @@ def plan_remove(*, actor: User | None, plan: Plan) -> str:
         plan.delete()
         outcome = "deleted"
         plan.name = name
-    audit_event_record(actor=actor, action=f"commission.plan.{outcome}", summary=f"返利分成方案「{plan.name}」{outcome}",
+    audit_event_record(actor=actor, action=f"commission.plan.{outcome}", summary=f"返利分成方案「{plan.name}」{OUTCOME_WORDS[outcome]}",
                        object_type="commission_plan", object_id=plan.pk or "")  # fmt: skip
     return outcome
 

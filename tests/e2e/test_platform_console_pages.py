@@ -68,6 +68,12 @@ def test_the_platform_suspends_a_tenant_and_its_host_answers_with_the_suspended_
         expect(page.get_by_test_id("tenant-suspend-bowei")).to_be_visible()
         owner.goto(url_on("bowei", "/"))
         expect(owner.get_by_test_id("brand-name")).to_have_text("博维经纪")
+
+        # Both steps are in the platform's audit log, named for people.
+        page.get_by_test_id("menu-platform-audit").click()
+        rows = page.get_by_test_id("platform-audit-table").locator(".el-table__body tr")
+        expect(rows.nth(0).locator("td").nth(2)).to_have_text("恢复租户")
+        expect(rows.nth(1).locator("td").nth(2)).to_have_text("暂停租户")
     finally:
         bowei.refresh_from_db()
         if bowei.status != TenantStatus.ACTIVE:

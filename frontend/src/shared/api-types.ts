@@ -3236,6 +3236,7 @@ export interface components {
         AuditEvent: {
             readonly id: number;
             action: string;
+            readonly action_label: string;
             actor_name?: string;
             /** Format: date-time */
             readonly created_at: string;
