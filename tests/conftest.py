@@ -127,6 +127,18 @@ def bowei(db) -> Tenant:
     return Tenant.objects.get(schema_name="bowei")
 
 
+@pytest.fixture
+def steady_hosts(settings) -> None:
+    """For tests that count queries: the host cache is emptied, then neither expires (its TTL could
+    run out between the two counts on a loaded machine) nor follows a host change another test made
+    a moment before (the generation is re-read once a second), so both counts see the same cache."""
+    from tenants.middleware import forget_tenant_hosts
+
+    forget_tenant_hosts()
+    settings.TENANT_HOST_CACHE_SECONDS = 3600
+    settings.TENANT_HOST_GENERATION_CHECK_SECONDS = 3600
+
+
 def person(key: str) -> User:
     return User.objects.get(mobile=PEOPLE[key].mobile)
 

@@ -241,7 +241,7 @@ def test_owners_reviews_make_the_service_score_and_mix_with_inspections(api, cha
                                                                                                  "80.0", 2)  # fmt: skip
 
 
-def test_the_shop_list_costs_the_same_queries_for_two_shops_or_six(api, changsha, datang):
+def test_the_shop_list_costs_the_same_queries_for_two_shops_or_six(api, changsha, datang, steady_hosts):
     owner = api("datang_owner")
     owner.get("/api/v1/service-shops/", HERE)  # warms the host and token caches
     with CaptureQueriesContext(connection) as four:

@@ -437,7 +437,9 @@ def test_reminders_of_one_tenant_never_show_in_another(team, as_distributor, api
     ]
 
 
-def test_the_customer_list_costs_the_same_queries_for_one_customer_or_many(team, as_distributor, api) -> None:
+def test_the_customer_list_costs_the_same_queries_for_one_customer_or_many(
+    team, as_distributor, api, steady_hosts
+) -> None:
     agent = as_distributor(team.lead)
     admin = api("datang_admin")
     new_customer(agent, vehicles=[{"plate": "粤B00001"}])

@@ -224,7 +224,7 @@ def test_a_shop_sees_only_its_own_inventory(api):
         assert api(None).get(path).status_code == 401
 
 
-def test_the_parts_list_costs_a_fixed_number_of_queries():
+def test_the_parts_list_costs_a_fixed_number_of_queries(steady_hosts):
     shop = shop_make(1, "芙蓉店")
     client = staff_client(shop, "13655588001")
     oil_and_filter(shop)

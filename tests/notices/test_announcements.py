@@ -239,7 +239,9 @@ def test_only_insurer_staff_publish_for_insurers(api) -> None:
     assert person("datang_admin").pk
 
 
-def test_the_console_list_costs_the_same_queries_for_one_or_many_announcements(api, team) -> None:
+def test_the_console_list_costs_the_same_queries_for_one_or_many_announcements(
+    api, team, steady_hosts
+) -> None:
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
