@@ -6,6 +6,7 @@ of a day, and bookings — owners book and cancel their own, agents see their cu
 tenant's admin all of the tenant's. Platform host (shop staff): the shop's bookings per day,
 arrivals, and its weekly slot template."""
 
+from datetime import time, timedelta
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
@@ -17,8 +18,15 @@ from rest_framework.views import APIView
 
 from api.params import date_param, request_user
 from api.permissions import HasAllowedRole, request_roles
-from bookings.models import Booking, SlotTemplate
-from bookings.selectors import bookings_visible, service_shops, shop_bookings, slots_of_day, tenant_shop_ids
+from bookings.models import Booking, BookingState, SlotTemplate
+from bookings.selectors import (
+    bookings_visible,
+    service_shops,
+    shop_bookings,
+    slot_start_at,
+    slots_of_day,
+    tenant_shop_ids,
+)
 from bookings.services import booking_cancel, booking_create, booking_mark, slot_templates_set
 from catalog.services import shop_of
 from core.errors import NotFound, PermissionDenied
@@ -150,15 +158,36 @@ class BookingListCreateView(APIView):
     allowed_roles = TENANT_ROLES
 
     @extend_schema(
-        parameters=[OpenApiParameter("state", str)],
+        parameters=[
+            OpenApiParameter("state", str, enum=BookingState.values),
+            OpenApiParameter("shop", int),
+            OpenApiParameter("date_from", str, description="slots on or after this day (YYYY-MM-DD)"),
+            OpenApiParameter("date_to", str, description="slots on or before this day"),
+        ],
         responses=BookingSerializer(many=True),
         operation_id="bookings_list",
     )
     def get(self, request: Request) -> Response:
+        """The newest 200 bookings the user sees (their own, their customers', or all the tenant's for
+        its admins), by state, shop and slot day."""
         rows = bookings_visible(user=request_user(request), roles=request_roles(request))
         state = request.query_params.get("state", "").strip()
         if state:
+            if state not in BookingState.values:
+                raise serializers.ValidationError(
+                    {"state": [f"未知的状态，可选：{'、'.join(BookingState.values)}"]}
+                )
             rows = rows.filter(state=state)
+        shop = request.query_params.get("shop", "").strip()
+        if shop:
+            if not shop.isdigit():
+                raise serializers.ValidationError({"shop": ["门店编号应为整数"]})
+            rows = rows.filter(shop_id=int(shop))
+        since, until = date_param(request, "date_from"), date_param(request, "date_to")
+        if since:
+            rows = rows.filter(slot_start__gte=slot_start_at(since, time.min))
+        if until:
+            rows = rows.filter(slot_start__lt=slot_start_at(until, time.min) + timedelta(days=1))
         return Response(BookingSerializer(rows.order_by("-slot_start", "-id")[:200], many=True).data)
 
     @extend_schema(

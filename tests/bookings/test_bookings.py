@@ -167,6 +167,37 @@ def test_bookings_are_seen_by_their_owner_agent_tenant_and_shop_only(api, world)
     assert Booking.objects.get(pk=zhao["id"]).state == "booked"
 
 
+def test_the_tenant_admin_filters_the_bookings_by_state_shop_and_day(api, world):
+    """保养预约 in the tenant console: the admin narrows the tenant's bookings; a bad filter is a 400
+    naming it; another tenant's admin filtering by the same shop still sees only its own."""
+    zhao = book(world["zhao"], world["yuelu"], "09:00").json()
+    qian = book(world["qian"], world["furong"], "10:00").json()
+    wu = book(world["wu"], world["yuelu"], "14:00").json()
+    assert world["qian"].post(f"/api/v1/bookings/{qian['id']}/cancel/").status_code == 200
+    admin = api("datang_admin")
+
+    def ids(client=admin, **query):
+        answer = client.get("/api/v1/bookings/", query)
+        assert answer.status_code == 200, answer.json()
+        return sorted(b["id"] for b in answer.json())
+
+    assert ids(shop=world["yuelu"].pk) == [zhao["id"]]
+    assert ids(shop=world["furong"].pk) == [qian["id"]]
+    assert ids(state="cancelled") == [qian["id"]]
+    assert ids(state="booked", shop=world["furong"].pk) == []
+    tomorrow, after = TOMORROW.isoformat(), (TOMORROW + timedelta(days=1)).isoformat()
+    assert ids(date_from=tomorrow, date_to=tomorrow) == sorted([zhao["id"], qian["id"]])
+    assert ids(date_from=after) == []
+    assert ids(api("bowei_admin"), shop=world["yuelu"].pk) == [wu["id"]]
+    for query, field in (
+        ({"state": "done"}, "state"),
+        ({"shop": "岳麓"}, "shop"),
+        ({"date_from": "11/27"}, "date_from"),
+    ):
+        bad = admin.get("/api/v1/bookings/", query)
+        assert bad.status_code == 400 and field in bad.json()["fields"], (query, bad.json())
+
+
 def test_the_shop_marks_arrivals_and_no_shows(world):
     zhao = book(world["zhao"], world["yuelu"], "14:00").json()
     staff = world["yuelu_staff"]

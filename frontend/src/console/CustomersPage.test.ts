@@ -1,11 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import CustomersPage from './CustomersPage.vue'
-import { allByTestId, byTestId, errorNextTo, json, page, settle } from './testing'
+import { allByTestId, byTestId, DateStub, errorNextTo, json, page, settle } from './testing'
 
 const zhang = {
   id: 11,
@@ -29,21 +28,6 @@ const zhangDetail = {
   preferences: [],
 }
 
-/**
- * Element Plus' date picker takes ~0.2 s per instance to mount in happy-dom, and the new-customer form
- * has eight; a plain box that speaks the same v-model (YYYY-MM-DD or null) keeps the tests quick.
- */
-const DatePickerStub = defineComponent({
-  props: { modelValue: { type: null, default: null } },
-  emits: ['update:modelValue'],
-  setup(props, { emit }) {
-    return () =>
-      h('input', {
-        value: typeof props.modelValue === 'string' ? props.modelValue : '',
-        onInput: (e: Event) => emit('update:modelValue', (e.target as HTMLInputElement).value || null),
-      })
-  },
-})
 
 type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
 
@@ -76,7 +60,7 @@ async function mountPage(roles = ['tenant_admin']) {
     global: {
       plugins: [router],
       provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false, ElDatePicker: DatePickerStub },
+      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateStub },
     },
   })
   await flushPromises()

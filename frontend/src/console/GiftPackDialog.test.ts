@@ -1,11 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import GiftPacksPage from './GiftPacksPage.vue'
-import { allByTestId, byTestId, json, page } from './testing'
+import { allByTestId, byTestId, DateStub, json, page } from './testing'
 
 const product = (id: number, name: string, market_price: string, actual_price: string) => ({
   id, name, kind: 'goods', kind_label: '商品', source: '', market_price, actual_price, stock: 50, on_shelf: true, archived: false,
@@ -21,17 +20,6 @@ const pack = {
 } // prettier-ignore
 const expired = { ...pack, id: 8, name: '配件大礼包', status: 'expired', expires_on: '2026-09-30', issued_count: 49, redeemed_count: 1 }
 
-const DatePickerStub = defineComponent({
-  props: { modelValue: { type: null, default: null } },
-  emits: ['update:modelValue'],
-  setup(props, { emit }) {
-    return () =>
-      h('input', {
-        value: typeof props.modelValue === 'string' ? props.modelValue : '',
-        onInput: (e: Event) => emit('update:modelValue', (e.target as HTMLInputElement).value || null),
-      })
-  },
-})
 
 type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
 
@@ -61,7 +49,7 @@ async function mountPage(roles = ['tenant_admin']) {
     global: {
       plugins: [router],
       provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false, ElDatePicker: DatePickerStub },
+      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateStub },
     },
   })
   await flushPromises()

@@ -1,11 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import QuotesPage from './QuotesPage.vue'
-import { allByTestId, byTestId, errorNextTo, json, page, settle } from './testing'
+import { allByTestId, byTestId, DateRangeStub, errorNextTo, json, page, settle } from './testing'
 
 const picc = { code: 'PICC', name: '中国人民财产保险', short_name: '人保财险', logo: '', color: '#E60012' }
 const pingan = { code: 'PINGAN', name: '中国平安财产保险', short_name: '平安产险', logo: '', color: '#F26B1D' }
@@ -141,24 +140,6 @@ const issuedDetail = {
   actions: ['pay'],
 }
 
-/** A plain box for the date range: "2026-03-01~2026-03-31" in, ['2026-03-01', '2026-03-31'] out. */
-const DatePickerStub = defineComponent({
-  props: { modelValue: { type: null, default: null } },
-  emits: ['update:modelValue', 'change'],
-  setup(props, { emit, attrs }) {
-    return () =>
-      h('input', {
-        'data-testid': attrs['data-testid'],
-        value: Array.isArray(props.modelValue) ? props.modelValue.join('~') : '',
-        onChange: (e: Event) => {
-          const raw = (e.target as HTMLInputElement).value
-          const value = raw ? raw.split('~') : null
-          emit('update:modelValue', value)
-          emit('change', value)
-        },
-      })
-  },
-})
 
 type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
 
@@ -189,7 +170,7 @@ async function mountPage(roles = ['tenant_admin']) {
     global: {
       plugins: [router],
       provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false, ElDatePicker: DatePickerStub },
+      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateRangeStub },
     },
   })
   await flushPromises()

@@ -1,11 +1,10 @@
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { defineComponent, h } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import ServiceOrdersPage from './ServiceOrdersPage.vue'
-import { allByTestId, byTestId, errorNextTo, json, page, settle } from './testing'
+import { allByTestId, byTestId, DateRangeStub, errorNextTo, json, page, settle } from './testing'
 
 // the push channel is the lead's (shared/realtime): here the test plays the server's pushes
 const push = vi.hoisted(() => ({ handler: null as null | ((event: string, data: any) => void), stopped: 0 }))
@@ -58,24 +57,6 @@ const parts = [
   { id: 9, code: 'OLD-01', name: '停用配件', unit: '个', unit_cost: '1.00', sale_price: '2.00', stock: '1.00', reorder_level: '0.00', active: false, low_stock: false },
 ] // prettier-ignore
 
-/** A plain box for the date range: "2026-11-01~2026-11-30" in, ['2026-11-01', '2026-11-30'] out. */
-const DatePickerStub = defineComponent({
-  props: { modelValue: { type: null, default: null } },
-  emits: ['update:modelValue', 'change'],
-  setup(props, { emit, attrs }) {
-    return () =>
-      h('input', {
-        'data-testid': attrs['data-testid'],
-        value: Array.isArray(props.modelValue) ? props.modelValue.join('~') : '',
-        onChange: (e: Event) => {
-          const raw = (e.target as HTMLInputElement).value
-          const value = raw ? raw.split('~') : null
-          emit('update:modelValue', value)
-          emit('change', value)
-        },
-      })
-  },
-})
 
 type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
 const posted: { path: string; body: any }[] = []
@@ -101,7 +82,7 @@ async function mountPage() {
   session.me.value = { id: 2, mobile: '13644458031', name: '岳麓技师', roles: ['shop_staff'], scope: { kind: 'public', schema_name: null, name: '速信保' } }
   wrapper = mount(ServiceOrdersPage, {
     attachTo: document.body,
-    global: { plugins: [router], provide: { [CONSOLE as symbol]: { session, brand } }, stubs: { transition: false, 'transition-group': false, ElDatePicker: DatePickerStub } },
+    global: { plugins: [router], provide: { [CONSOLE as symbol]: { session, brand } }, stubs: { transition: false, 'transition-group': false, ElDatePicker: DateRangeStub } },
   })
   await settle()
 }

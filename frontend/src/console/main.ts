@@ -54,6 +54,7 @@ async function main() {
         { path: 'shop-redeem', name: 'shop-redeem', component: () => import('./RedeemPage.vue') },
         { path: 'service-orders', name: 'service-orders', component: () => import('./ServiceOrdersPage.vue') },
         { path: 'aftersales', name: 'aftersales', component: () => import('./TenantServiceOrdersPage.vue') },
+        { path: 'bookings', name: 'bookings', component: () => import('./TenantBookingsPage.vue') },
         { path: 'claims', name: 'claims', component: () => import('./InsurerClaimsPage.vue') },
         { path: 'shop-products', name: 'shop-products', component: () => import('./ShopProductsPage.vue') },
         { path: 'shop-bookings', name: 'shop-bookings', component: () => import('./ShopBookingsPage.vue') },

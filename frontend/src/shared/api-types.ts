@@ -173,6 +173,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
+        /**
+         * @description The newest 200 bookings the user sees (their own, their customers', or all the tenant's for
+         *     its admins), by state, shop and slot day.
+         */
         get: operations["bookings_list"];
         put?: never;
         post: operations["bookings_create"];
@@ -6453,7 +6457,12 @@ export interface operations {
     bookings_list: {
         parameters: {
             query?: {
-                state?: string;
+                /** @description slots on or after this day (YYYY-MM-DD) */
+                date_from?: string;
+                /** @description slots on or before this day */
+                date_to?: string;
+                shop?: number;
+                state?: "arrived" | "booked" | "cancelled" | "no_show";
             };
             header?: never;
             path?: never;
