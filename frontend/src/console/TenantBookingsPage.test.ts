@@ -1,10 +1,7 @@
-import { mount, type VueWrapper } from '@vue/test-utils'
+import type { VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from './context'
 import TenantBookingsPage from './TenantBookingsPage.vue'
-import { byTestId, DateRangeStub, json, settle } from './testing'
+import { byTestId, DateRangeStub, FURUIKA_ADMIN, json, mountConsolePage, settle } from './testing'
 
 const booking = (over: Record<string, unknown> = {}) => ({
   id: 7, shop: 3, shop_name: '福瑞卡岳麓店', shop_address: '长沙市岳麓区麓山南路 88 号', service: '保养', slot_start: '2026-11-27T01:00:00Z',
@@ -39,13 +36,7 @@ describe('console: 保养预约 (tenant admin)', { timeout: 30000 }, () => {
       return json(404, { code: 'not_found', message: '未找到', fields: {} })
     })
     vi.stubGlobal('fetch', fetchMock)
-    const { router, session, brand } = createShell('console', [{ path: '/', name: 'bookings', component: TenantBookingsPage }], createMemoryHistory())
-    session.me.value = { id: 2, mobile: '13800003001', name: '何福瑞', roles: ['tenant_admin'], scope: { kind: 'tenant', schema_name: 'furuika', name: '福瑞卡' } }
-    wrapper = mount(TenantBookingsPage, {
-      attachTo: document.body,
-      global: { plugins: [router], provide: { [CONSOLE as symbol]: { session, brand } }, stubs: { transition: false, 'transition-group': false, ElDatePicker: DateRangeStub } },
-    })
-    await settle()
+    wrapper = await mountConsolePage(TenantBookingsPage, FURUIKA_ADMIN, { ElDatePicker: DateRangeStub })
 
     const rows = [...byTestId('tb-table').querySelectorAll('.el-table__body tr')].map((tr) =>
       [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),

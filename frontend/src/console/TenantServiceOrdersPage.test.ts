@@ -1,10 +1,7 @@
-import { mount, type VueWrapper } from '@vue/test-utils'
+import type { VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from './context'
 import TenantServiceOrdersPage from './TenantServiceOrdersPage.vue'
-import { byTestId, json, page, settle } from './testing'
+import { byTestId, FURUIKA_ADMIN, json, mountConsolePage, page, settle } from './testing'
 
 vi.mock('@shared/realtime', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@shared/realtime')>()),
@@ -52,13 +49,7 @@ describe('console: 售后工单 (tenant staff)', { timeout: 30000 }, () => {
       return json(404, { code: 'not_found', message: '未找到', fields: {} })
     })
     vi.stubGlobal('fetch', fetchMock)
-    const { router, session, brand } = createShell('console', [{ path: '/', name: 'aftersales', component: TenantServiceOrdersPage }], createMemoryHistory())
-    session.me.value = { id: 2, mobile: '13800003001', name: '何福瑞', roles: ['tenant_admin'], scope: { kind: 'tenant', schema_name: 'furuika', name: '福瑞卡' } }
-    wrapper = mount(TenantServiceOrdersPage, {
-      attachTo: document.body,
-      global: { plugins: [router], provide: { [CONSOLE as symbol]: { session, brand } }, stubs: { transition: false, 'transition-group': false } },
-    })
-    await settle()
+    wrapper = await mountConsolePage(TenantServiceOrdersPage, FURUIKA_ADMIN)
 
     const cells = [...byTestId('tso-row-SO20261125000040').querySelectorAll('td')].map((td) => td.textContent?.trim())
     // the customer without the tenant's own name under it; the shop doing the work

@@ -1,6 +1,9 @@
 // Shared by the console's page tests: fake API answers and DOM lookups by data-testid.
-import { flushPromises } from '@vue/test-utils'
-import { defineComponent, h } from 'vue'
+import { flushPromises, mount } from '@vue/test-utils'
+import { type Component, defineComponent, h } from 'vue'
+import { createMemoryHistory } from 'vue-router'
+import { createShell } from '@shared/shell'
+import { CONSOLE } from './context'
 
 export const json = (status: number, body: unknown) =>
   new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } })
@@ -55,3 +58,28 @@ export const DateRangeStub = defineComponent({
       })
   },
 })
+
+/** Furuika's admin, signed in on its own host: the user most tenant-console pages are tested as. */
+export const FURUIKA_ADMIN = {
+  id: 2,
+  mobile: '13800003001',
+  name: '何福瑞',
+  roles: ['tenant_admin'],
+  scope: { kind: 'tenant' as const, schema_name: 'furuika', name: '福瑞卡' },
+}
+
+/** Mount ``page`` in the console's shell as ``me``, attached to the document; settled. */
+export async function mountConsolePage(page: Component, me = FURUIKA_ADMIN, stubs: Record<string, unknown> = {}) {
+  const { router, session, brand } = createShell('console', [{ path: '/', name: 'page', component: page }], createMemoryHistory())
+  session.me.value = me
+  const wrapper = mount(page, {
+    attachTo: document.body,
+    global: {
+      plugins: [router],
+      provide: { [CONSOLE as symbol]: { session, brand } },
+      stubs: { transition: false, 'transition-group': false, ...stubs },
+    },
+  })
+  await settle()
+  return wrapper
+}
