@@ -21,7 +21,7 @@ from aftersales.selectors import (
     with_totals,
 )
 from api.auth import scope_tenant_id
-from api.params import date_param, request_user
+from api.params import choice_param, date_param, int_param, request_user
 from api.permissions import HasAllowedRole
 from catalog.services import shop_of
 from core.errors import NotFound, PermissionDenied
@@ -173,18 +173,10 @@ def actions_for(order: ServiceOrder, viewer: str) -> list[str]:
 
 
 def _filtered(request: Request, rows: QuerySet[ServiceOrder]) -> QuerySet[ServiceOrder]:
-    state = request.query_params.get("state", "").strip()
-    if state:
-        if state not in OrderState.values:
-            raise serializers.ValidationError(
-                {"state": [f"未知的状态，可选：{'、'.join(OrderState.values)}"]}
-            )
+    if state := choice_param(request, "state", OrderState.values):
         rows = rows.filter(state=state)
-    shop = request.query_params.get("shop", "").strip()
-    if shop:
-        if not shop.isdigit():
-            raise serializers.ValidationError({"shop": ["门店编号应为整数"]})
-        rows = rows.filter(shop_id=int(shop))
+    if (shop := int_param(request, "shop", message="门店编号应为整数")) is not None:
+        rows = rows.filter(shop_id=shop)
     search = request.query_params.get("search", "").strip()
     if search:
         rows = rows.filter(

@@ -16,7 +16,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.params import date_param, request_user
+from api.params import choice_param, date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
 from bookings.models import Booking, BookingState, SlotTemplate
 from bookings.selectors import (
@@ -171,18 +171,10 @@ class BookingListCreateView(APIView):
         """The newest 200 bookings the user sees (their own, their customers', or all the tenant's for
         its admins), by state, shop and slot day."""
         rows = bookings_visible(user=request_user(request), roles=request_roles(request))
-        state = request.query_params.get("state", "").strip()
-        if state:
-            if state not in BookingState.values:
-                raise serializers.ValidationError(
-                    {"state": [f"未知的状态，可选：{'、'.join(BookingState.values)}"]}
-                )
+        if state := choice_param(request, "state", BookingState.values):
             rows = rows.filter(state=state)
-        shop = request.query_params.get("shop", "").strip()
-        if shop:
-            if not shop.isdigit():
-                raise serializers.ValidationError({"shop": ["门店编号应为整数"]})
-            rows = rows.filter(shop_id=int(shop))
+        if (shop := int_param(request, "shop", message="门店编号应为整数")) is not None:
+            rows = rows.filter(shop_id=shop)
         since, until = date_param(request, "date_from"), date_param(request, "date_to")
         if since:
             rows = rows.filter(slot_start__gte=slot_start_at(since, time.min))

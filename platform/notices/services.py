@@ -162,7 +162,7 @@ def _fan_out(announcement: Announcement) -> list[int]:
 def _store_attachments(announcement: Announcement, attachments: Sequence[Upload]) -> None:
     schema = current_schema_name()
     storage_limit_check(schema_name=schema, adding_bytes=sum(len(a.content) for a in attachments))
-    folder = f"tenants/{connection.schema_name}/notices/{uuid.uuid4().hex}"  # type: ignore[attr-defined]
+    folder = f"tenants/{schema}/notices/{uuid.uuid4().hex}"
     for upload in attachments:
         name = upload.name.replace("/", "_").replace("\\", "_")[-120:] or "附件"
         path = default_storage.save(f"{folder}/{name}", ContentFile(upload.content))
