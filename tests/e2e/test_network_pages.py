@@ -12,8 +12,12 @@ pytestmark = [pytest.mark.e2e, committed_db]
 
 
 def choose(page: Page, select_test_id: str, option: str) -> None:
+    """Pick ``option`` and wait until the select shows it and its list has closed: on a busy machine
+    the next click could otherwise land on the still-open list (CI once saved the wrong tier)."""
     page.get_by_test_id(select_test_id).click()
     page.locator(".el-select-dropdown__item:visible", has_text=option).first.click()
+    expect(page.get_by_test_id(select_test_id)).to_contain_text(option)
+    expect(page.locator(".el-select-dropdown:visible")).to_have_count(0)
 
 
 def test_admin_creates_tiers_and_agents_and_the_agent_sees_the_team(page: Page, url_on) -> None:
