@@ -15,6 +15,7 @@ from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
 from commissions.models import Entry, EntryKind, Statement
+from core.excel import append_safe
 
 KIND_LABELS = dict(EntryKind.choices)
 LINE_LABELS = {"ctpl": "交强险", "commercial": "商业险", "goods": "商品", "services": "服务", "": ""}
@@ -56,13 +57,13 @@ def statement_xlsx(statement: Statement, entries: Iterable[Entry]) -> bytes:
     sheet = book.active
     assert sheet is not None
     sheet.title = "对账单"
-    sheet.append([f"{statement.distributor.name} {statement.period} 对账单"])
+    append_safe(sheet, [f"{statement.distributor.name} {statement.period} 对账单"])
     for row in _summary(statement):
-        sheet.append(row)
+        append_safe(sheet, row)
     sheet.append([])
-    sheet.append(ENTRY_HEADER)
+    append_safe(sheet, ENTRY_HEADER)
     for e in entries:
-        sheet.append(_entry_row(e))
+        append_safe(sheet, _entry_row(e))
     for column, width in zip("ABCDEFGHI", (12, 12, 24, 8, 7, 12, 8, 12, 60), strict=True):
         sheet.column_dimensions[column].width = width
     out = BytesIO()

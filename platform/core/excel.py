@@ -2,8 +2,12 @@
 
 An import is all or nothing: every row is checked, errors are reported per row and column (by
 the column's heading, as the user sees it), and a file with any error writes nothing.
+
+Every exported cell goes through ``formula_safe``: text a user typed (a customer named
+``=HYPERLINK(...)``) must reach the admin's spreadsheet as text, never as a live formula.
 """
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -20,6 +24,30 @@ from core.errors import DomainError, ValidationFailed
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 MAX_ROWS = 5000
+# A spreadsheet reads text starting with one of these as a formula (tab and CR too: some strip them
+# first); a plain signed number such as "-40.00" is only a number and is left as it is.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_PLAIN_NUMBER = re.compile(r"[+-]?\d+(\.\d+)?%?")
+
+
+def formula_safe(value: Any) -> Any:
+    """An exported cell's value, made inert: text that a spreadsheet would evaluate gets a leading
+    apostrophe (the OWASP rule for CSV injection), so Excel, WPS and LibreOffice show it as the
+    text it is. Numbers, dates and other text are unchanged. Every export (xlsx and CSV) calls it."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS) and not _PLAIN_NUMBER.fullmatch(value):
+        return "'" + value
+    return value
+
+
+def safe_row(row: Iterable[Any]) -> list[Any]:
+    """``formula_safe`` on every cell of an exported row."""
+    return [formula_safe(value) for value in row]
+
+
+def append_safe(sheet: Any, row: Iterable[Any]) -> None:
+    """Append an exported row to an openpyxl sheet, every cell through ``formula_safe`` (openpyxl
+    itself stores any string starting with "=" as a formula)."""
+    sheet.append(safe_row(row))
 
 
 @dataclass
@@ -115,9 +143,9 @@ def write_sheet(
     sheet = book.active
     assert sheet is not None
     sheet.title = title
-    sheet.append(list(header))
+    append_safe(sheet, header)
     for row in rows:
-        sheet.append(list(row))
+        append_safe(sheet, row)
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     out = BytesIO()
