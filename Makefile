@@ -10,6 +10,11 @@ FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) $(wildcard fronte
 
 .PHONY: run test venv frontend services services-down migrate seed schema lint typecheck pytest e2e bench clean
 
+# The public development placeholders for secrets are allowed for these targets only (everywhere else
+# the app refuses to start without real secrets: config/secretguard.py), and DEBUG is on for `run` only.
+run test services services-down migrate seed schema bench: export DJANGO_DEV_SECRETS := true
+run: export DJANGO_DEBUG := true
+
 run: $(VENV_STAMP) $(DIST_STAMP) services migrate seed
 	@echo ""
 	@echo "速信保 is starting: web http://localhost:8000  (Ctrl-C stops web, worker and beat)"

@@ -11,6 +11,7 @@ from pathlib import Path
 import dj_database_url
 from celery.schedules import crontab
 
+from config import secretguard
 from config.paths import BASE_DIR  # also puts platform/ on sys.path
 
 
@@ -35,9 +36,16 @@ def env_list(name: str, default: str) -> list[str]:
     return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
 
 
-DEBUG = env_bool("DJANGO_DEBUG", True)
+# Off unless asked for: `make run` sets DJANGO_DEBUG=true.
+DEBUG = env_bool("DJANGO_DEBUG", False)
 TESTING = "pytest" in sys.modules
-SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", "dev-only-insecure-key-change-me-in-production-0123456789")
+# Secrets (config/secretguard.py): outside `make run` and the tests, a missing or public placeholder
+# value stops the process at start (_secrets.enforce() at the end of this file).
+DEV_SECRETS = env_bool("DJANGO_DEV_SECRETS", False) or TESTING
+_secrets = secretguard.SecretGuard(dev_allowed=DEV_SECRETS)
+SECRET_KEY = _secrets.get("DJANGO_SECRET_KEY", secretguard.DEV_SECRET_KEY, min_length=50)
+# Older keys still accepted when checking signatures (Django's rotation), comma-separated.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 # Tenant hosts are resolved by django-tenants against Domain rows; unknown hosts get a 404 there.
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "*")
 
@@ -253,9 +261,15 @@ SPECTACULAR_SETTINGS = {
 SMS_BACKEND = os.environ.get("SMS_BACKEND", "accounts.sms.LoggingSmsBackend")
 
 # Stripe (mall payments). Test-mode placeholders by default: nothing reaches Stripe without real keys.
-STRIPE_SECRET_KEY = os.environ.get("STRIPE_SECRET_KEY", "sk_test_suxinbao_placeholder")
-STRIPE_PUBLISHABLE_KEY = os.environ.get("STRIPE_PUBLISHABLE_KEY", "pk_test_suxinbao_placeholder")
-STRIPE_WEBHOOK_SECRET = os.environ.get("STRIPE_WEBHOOK_SECRET", "whsec_suxinbao_placeholder")
+STRIPE_SECRET_KEY = _secrets.get(
+    "STRIPE_SECRET_KEY", secretguard.DEV_STRIPE_SECRET_KEY, prefixes=("sk_", "rk_")
+)
+STRIPE_PUBLISHABLE_KEY = _secrets.get(
+    "STRIPE_PUBLISHABLE_KEY", secretguard.DEV_STRIPE_PUBLISHABLE_KEY, prefixes=("pk_",)
+)
+STRIPE_WEBHOOK_SECRET = _secrets.get(
+    "STRIPE_WEBHOOK_SECRET", secretguard.DEV_STRIPE_WEBHOOK_SECRET, prefixes=("whsec_",)
+)
 STRIPE_API_BASE = os.environ.get("STRIPE_API_BASE", "https://api.stripe.com")
 MALL_PAYMENT_METHODS = ["card", "wechat_pay", "alipay"]
 MALL_RESERVATION_MINUTES = int(os.environ.get("MALL_RESERVATION_MINUTES", "30"))
@@ -272,6 +286,8 @@ SMS_CODE_MAX_ATTEMPTS = 5
 REALTIME_KEY_PREFIX = os.environ.get("REALTIME_KEY_PREFIX", "rt-test" if TESTING else "rt")
 REALTIME_STREAM_SECONDS = float(os.environ.get("REALTIME_STREAM_SECONDS", "10" if TESTING else "55"))
 REALTIME_RETRY_MS = int(os.environ.get("REALTIME_RETRY_MS", "500" if TESTING else "2000"))
+# Stream tickets are signed with their own key, not SECRET_KEY.
+REALTIME_TICKET_KEY = _secrets.get("REALTIME_TICKET_KEY", secretguard.DEV_REALTIME_TICKET_KEY, min_length=32)
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
@@ -331,5 +347,13 @@ LOGGING = {
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
 
-# Personal identifiers (身份证) are encrypted at rest with per-tenant keys derived from this one.
-FIELD_ENCRYPTION_KEY = os.environ.get("FIELD_ENCRYPTION_KEY", SECRET_KEY)
+# Personal identifiers (身份证) and tenants' WeChat AppSecrets are encrypted at rest with per-tenant
+# keys derived from these (core/crypto.py). The first key encrypts; every key decrypts (rotation:
+# put the new key first, run `manage.py field_keys_rotate`, then drop the old one). Before this
+# setting the key was FIELD_ENCRYPTION_KEY, by default SECRET_KEY: in development the default is
+# SECRET_KEY, so existing data stays readable; a deployment lists its old value last (see README).
+FIELD_ENCRYPTION_KEYS = _secrets.get_list("FIELD_ENCRYPTION_KEYS", [SECRET_KEY], min_length=32)
+if os.environ.get("FIELD_ENCRYPTION_KEY"):  # the old single key: still decrypts, never encrypts
+    FIELD_ENCRYPTION_KEYS.append(os.environ["FIELD_ENCRYPTION_KEY"])
+
+_secrets.enforce()

@@ -4,6 +4,7 @@ Two tenants (Datang, Bowei) with their hosts, branding and people are created on
 the test database (a real PostgreSQL: schemas need it). Each test gets a clean slice of the cache.
 """
 
+import os
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -19,6 +20,11 @@ from accounts.models import Role, User
 from accounts.services import auth_token_issue, membership_grant, user_create
 from tenants.models import Tenant
 from tenants.services import public_tenant_ensure, tenant_provision
+
+# The public dev placeholder secrets are fine in tests and in the processes tests start (a Celery
+# worker, a web server), which inherit this. (Settings are loaded before this file: under pytest
+# they allow the placeholders themselves.)
+os.environ["DJANGO_DEV_SECRETS"] = "true"
 
 PASSWORD = "Test@2026pw"
 

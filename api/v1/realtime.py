@@ -39,7 +39,9 @@ class RealtimeTicketView(APIView):
         token = request.auth
         assert isinstance(token, AuthToken)
         ticket = signing.dumps(
-            {"u": request.user.pk, "t": scope_tenant_id(request) or 0, "k": token.pk}, salt=TICKET_SALT
+            {"u": request.user.pk, "t": scope_tenant_id(request) or 0, "k": token.pk},
+            key=settings.REALTIME_TICKET_KEY,
+            salt=TICKET_SALT,
         )
         return Response({"ticket": ticket, "url": f"/api/v1/realtime/stream/?ticket={ticket}"})
 
@@ -64,7 +66,10 @@ def _refuse(status: int, code: str, message: str) -> JsonResponse:
 def realtime_stream(request: HttpRequest) -> HttpResponse | StreamingHttpResponse:
     try:
         claims: dict[str, Any] = signing.loads(
-            request.GET.get("ticket", ""), salt=TICKET_SALT, max_age=TICKET_MAX_AGE
+            request.GET.get("ticket", ""),
+            key=settings.REALTIME_TICKET_KEY,
+            salt=TICKET_SALT,
+            max_age=TICKET_MAX_AGE,
         )
     except signing.BadSignature:
         return _refuse(401, "ticket_invalid", "实时连接凭证无效或已过期")

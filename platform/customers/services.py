@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.crypto import encrypt_text, keyed_digest
+from core.crypto import encrypt_text, keyed_digests
 from core.errors import FieldErrors, NotFound, StateConflict
 from core.services import audit_event_record
 from core.validators import (
@@ -106,11 +106,11 @@ def _apply_customer(
         if not number:
             customer.id_number_cipher = customer.id_number_digest = customer.id_number_masked = ""
         elif _check(errors, "id_number", validate_id_number, number):
-            digest = keyed_digest(number)
-            if Customer.objects.filter(id_number_digest=digest).exclude(pk=customer.pk).exists():
+            digests = keyed_digests(number)  # under every key: rows of an older key count too
+            if Customer.objects.filter(id_number_digest__in=digests).exclude(pk=customer.pk).exists():
                 errors.add("id_number", "该身份证号已登记在另一位客户名下")
             customer.id_number_cipher = encrypt_text(number)
-            customer.id_number_digest = digest
+            customer.id_number_digest = digests[0]
             customer.id_number_masked = mask_id_number(number)
             if not data.get("birth_date"):
                 customer.birth_date = id_number_birth_date(number)
