@@ -40,6 +40,10 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    // CI shares two cores with PostgreSQL, Chromium and the workers: a page test that mounts Element
+    // Plus can take several seconds there. Tests wait for state (vi.waitFor), so a longer cap only
+    // matters when something is really stuck.
+    testTimeout: 30_000,
     // component tests import Vant's and Element Plus' per-component CSS; let Vite (not Node) load those modules
     server: { deps: { inline: ['vant', 'element-plus'] } },
   },

@@ -109,13 +109,18 @@ describe('signup', () => {
   })
 
   it('polls the progress until ready, then links to the new console', async () => {
+    // the server moves on only when the test says so: a loaded machine may poll many times per step
     const answers = [signup('queued', '等待开通'), signup('provisioning', '创建并迁移数据库模式'),
       signup('ready', '开通完成', { console_url: 'http://huaxin.localhost/console/' })]
+    let step = 0
     const calls = serve((_req, url) => {
-      if (url.pathname.startsWith('/api/v1/signup/')) return json(200, answers.shift() ?? answers[0])
+      if (url.pathname.startsWith('/api/v1/signup/')) return json(200, answers[step])
     })
     await mountAt(SignupProgressPage, `/signup/${signup('queued', '').id}`, { pollMs: 10 })
     expect(byTestId('signup-status').dataset.status).toBe('queued')
+    step = 1
+    await vi.waitFor(() => expect(byTestId('signup-status').dataset.status).toBe('provisioning'))
+    step = 2
     await vi.waitFor(() => expect(byTestId('signup-status').dataset.status).toBe('ready'))
     expect(byTestId('signup-console-link').getAttribute('href')).toBe('http://huaxin.localhost/console/')
     const polled = calls.length
