@@ -3,8 +3,11 @@
 import logging
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import PermissionDenied as DjangoPermissionDenied
-from django.http import Http404, HttpRequest, JsonResponse
+from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent
+from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
+from django.views import defaults
 from rest_framework import exceptions, status
 from rest_framework.response import Response
 from rest_framework.views import set_rollback
@@ -20,6 +23,7 @@ MESSAGES = {
     404: "未找到",
     405: "不支持此请求方法",
     406: "不支持的响应格式",
+    413: "请求内容过大",
     415: "不支持的请求格式",
     429: "操作过于频繁，请稍后再试",
 }
@@ -91,6 +95,37 @@ def exception_handler(exc: Exception, context: dict[str, Any]) -> Response | Non
         return Response(error_body("rate_limited", message), status=status_code, headers=headers)
     message = str(detail) if isinstance(detail, str) else MESSAGES.get(status_code, "请求失败")
     return Response(error_body(str(code), message), status=status_code, headers=headers)
+
+
+def error_response(
+    status: int, code: str, message: str, fields: dict[str, list[str]] | None = None
+) -> JsonResponse:
+    return JsonResponse(
+        error_body(code, message, fields), status=status, json_dumps_params={"ensure_ascii": False}
+    )
+
+
+def too_large() -> JsonResponse:
+    limit = settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0
+    return error_response(413, "too_large", f"请求内容过大（上限 {limit / 1024 / 1024:.1f} MB，文件另计）")
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """Django's 400s under /api/ (a body over DATA_UPLOAD_MAX_MEMORY_SIZE, too many fields...) in
+    the error shape; the first is a 413, as HTTP names it. Pages keep Django's own."""
+    if not request.path.startswith("/api/"):
+        return defaults.bad_request(request, exception or Exception())
+    if isinstance(exception, RequestDataTooBig):
+        return too_large()
+    if isinstance(exception, TooManyFieldsSent | TooManyFilesSent):
+        return error_response(413, "too_many_fields", "请求包含的字段或文件过多")
+    return error_response(400, "bad_request", "请求无效")
+
+
+def permission_denied(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if not request.path.startswith("/api/"):
+        return defaults.permission_denied(request, exception or Exception())
+    return error_response(403, "permission_denied", MESSAGES[403])
 
 
 def page_not_found(request: HttpRequest, exception: Exception | None = None) -> JsonResponse:

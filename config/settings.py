@@ -117,6 +117,8 @@ DOMAIN_RESOLVER = os.environ.get("DOMAIN_RESOLVER", "tenants.domains.SocketDomai
 SUPPORT_SESSION_MINUTES = int(os.environ.get("SUPPORT_SESSION_MINUTES", "30"))
 
 MIDDLEWARE = [
+    # /api/: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, a NUL in a query parameter a 400.
+    "api.middleware.ApiInputMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
     # A tenant whose subscription lapsed past its grace period is read-only.
     "subscriptions.middleware.TenantReadOnlyMiddleware",
@@ -193,6 +195,12 @@ REST_FRAMEWORK = {
     "PAGE_SIZE": 20,
     "EXCEPTION_HANDLER": "api.errors.exception_handler",
     "DEFAULT_RENDERER_CLASSES": RENDERERS,
+    # JSON bodies are objects, at most 32 levels deep, without NUL characters (api/parsers.py).
+    "DEFAULT_PARSER_CLASSES": [
+        "api.parsers.JSONParser",
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
         "sms_send": os.environ.get("THROTTLE_SMS_SEND", "5/hour"),

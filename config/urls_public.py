@@ -11,5 +11,7 @@ urlpatterns = [
     path("", platform_home, name="platform-home"),
 ]
 
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
 handler404 = "api.errors.page_not_found"
 handler500 = "api.errors.server_error"

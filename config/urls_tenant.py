@@ -14,5 +14,7 @@ urlpatterns = [
     path("", page("owner"), name="owner-h5"),
 ]
 
+handler400 = "api.errors.bad_request"
+handler403 = "api.errors.permission_denied"
 handler404 = "api.errors.page_not_found"
 handler500 = "api.errors.server_error"

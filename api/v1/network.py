@@ -392,6 +392,7 @@ class NetworkSettingsSerializer(serializers.ModelSerializer):
     class Meta:
         model = NetworkSettings
         fields = ["agent_signup_requires_approval"]
+        extra_kwargs = {"agent_signup_requires_approval": {"required": True}}
 
 
 class NetworkSettingsView(APIView):

@@ -53,6 +53,14 @@ class AuthenticationFailed(DomainError):
     default_message = "认证失败"
 
 
+class UpstreamUnavailable(DomainError):
+    """A service we depend on (WeChat, an insurer, Stripe) could not be reached or answered garbage."""
+
+    status_code = 502
+    default_code = "upstream_unavailable"
+    default_message = "外部服务暂时无法连接，请稍后再试"
+
+
 class RateLimited(DomainError):
     status_code = 429
     default_code = "rate_limited"

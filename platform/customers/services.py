@@ -75,6 +75,15 @@ VEHICLE_FIELDS = (
 )
 
 
+# The largest value each number may take (a car's whole life is well under two million km).
+VEHICLE_CEILINGS = {
+    "mileage_km": (2_000_000, "公里"),
+    "maintenance_every_km": (100_000, "公里"),
+    "maintenance_every_months": (60, "个月"),
+    "last_maintained_km": (2_000_000, "公里"),
+}
+
+
 def _check(errors: FieldErrors, field: str, validator: Any, value: str) -> bool:
     try:
         validator(value)
@@ -213,9 +222,13 @@ def _apply_vehicle(errors: FieldErrors, vehicle: Vehicle, data: dict[str, Any]) 
             errors.add("purchase_price", "购置价应大于 0")
     for field in ("mileage_km", "maintenance_every_km", "maintenance_every_months", "last_maintained_km"):
         if field in data and data[field] is not None:
+            ceiling, unit = VEHICLE_CEILINGS[field]
             if data[field] < 0:
                 errors.add(field, "不能为负数")
-            setattr(vehicle, field, data[field])
+            elif data[field] > ceiling:  # also keeps it inside the column and the date arithmetic
+                errors.add(field, f"不能超过 {ceiling} {unit}")
+            else:
+                setattr(vehicle, field, data[field])
     for field in ("ctpl_expires_on", "commercial_expires_on", "last_maintained_on"):
         if field in data:
             setattr(vehicle, field, data[field])
@@ -223,8 +236,6 @@ def _apply_vehicle(errors: FieldErrors, vehicle: Vehicle, data: dict[str, Any]) 
         errors.add("last_maintained_on", "上次保养日期不能晚于今天")
     if vehicle.last_maintained_km is not None and vehicle.last_maintained_km > vehicle.mileage_km:
         errors.add("last_maintained_km", "上次保养里程不能大于当前里程")
-    if vehicle.maintenance_every_months and vehicle.maintenance_every_months > 60:
-        errors.add("maintenance_every_months", "保养间隔最多 60 个月")
     vehicle.next_maintenance_on = next_maintenance_on(
         last_maintained_on=vehicle.last_maintained_on,
         first_registered_on=vehicle.first_registered_on,

@@ -242,6 +242,9 @@ def webhook_handle(*, payload: bytes, signature: str | None) -> str:
     schema = metadata.get("tenant")
     if not schema:
         return "ignored"
+    if not _is_tenant_schema(str(schema)):  # recorded as processed: Stripe stops retrying it
+        logger.warning("stripe event %s names unknown tenant %r; ignored", event.id, schema)
+        return "unknown tenant"
     try:
         with schema_context(schema), transaction.atomic():
             return _apply(event.type, obj, metadata)
@@ -249,6 +252,15 @@ def webhook_handle(*, payload: bytes, signature: str | None) -> str:
         with schema_context("public"):  # let Stripe retry it
             ProcessedWebhook.objects.filter(provider="stripe", event_id=event.id).delete()
         raise
+
+
+def _is_tenant_schema(schema: str) -> bool:
+    from tenants.models import Tenant
+
+    if schema == settings.PUBLIC_SCHEMA_NAME:
+        return False
+    with schema_context("public"):
+        return Tenant.objects.filter(schema_name=schema).exists()
 
 
 def _apply(kind: str, obj: dict[str, Any], metadata: dict[str, str]) -> str:

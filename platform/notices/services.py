@@ -690,6 +690,7 @@ def _openid_for(code: str) -> str:
     try:
         return wechat.openid_for_code(code)
     except (WeChatOAuthException, WeChatClientException) as exc:
+        wechat.raise_if_unreachable(exc)
         raise ValidationFailed("微信授权码无效或已过期", code="wechat_code_invalid",
                                fields={"code": [f"微信授权失败：{exc.errmsg}"]}) from None  # fmt: skip
 

@@ -4073,10 +4073,10 @@ export interface components {
             referrals: components["schemas"]["ReferredPerson"][];
         };
         NetworkSettings: {
-            agent_signup_requires_approval?: boolean;
+            agent_signup_requires_approval: boolean;
         };
         NetworkSettingsRequest: {
-            agent_signup_requires_approval?: boolean;
+            agent_signup_requires_approval: boolean;
         };
         NewCustomerRequest: {
             name: string;
@@ -8610,7 +8610,7 @@ export interface operations {
             path?: never;
             cookie?: never;
         };
-        requestBody?: {
+        requestBody: {
             content: {
                 "application/json": components["schemas"]["NetworkSettingsRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["NetworkSettingsRequest"];
