@@ -150,6 +150,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 8}},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "10.0.0.0/8,127.0.0.1");
+# none by default: the client address is the peer's (core.clients.client_ip).
+TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
+# Password logins: this many failures for one mobile within the window lock it (any host) for
+# LOGIN_LOCKOUT_MINUTES, unless an admin unlocks it first (accounts.services.login_unlock).
+LOGIN_LOCKOUT_FAILURES = int(os.environ.get("LOGIN_LOCKOUT_FAILURES", "10"))
+LOGIN_LOCKOUT_WINDOW_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_WINDOW_MINUTES", "15"))
+LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15"))
 # Bearer tokens issued by /api/v1/auth/token/ live this long.
 AUTH_TOKEN_TTL_HOURS = int(os.environ.get("AUTH_TOKEN_TTL_HOURS", str(24 * 30)))
 
@@ -164,6 +172,11 @@ CACHES = {
         "KEY_PREFIX": os.environ.get("CACHE_KEY_PREFIX", "sxb-test" if TESTING else "sxb"),
     }
 }
+# The same Redis without the schema in the key: counters that must span every host (login and
+# SMS throttles per mobile and per client address).
+CACHES["global"] = {**CACHES["default"], "KEY_PREFIX": f"global:{CACHES['default']['KEY_PREFIX']}"}
+for _key in ("KEY_FUNCTION", "REVERSE_KEY_FUNCTION"):
+    CACHES["global"].pop(_key)
 
 LANGUAGE_CODE = "zh-hans"
 LANGUAGES = [("zh-hans", "简体中文"), ("en", "English")]
@@ -203,7 +216,10 @@ REST_FRAMEWORK = {
     ],
     "DEFAULT_THROTTLE_RATES": {
         "login": os.environ.get("THROTTLE_LOGIN", "10/min"),
+        "login_account": os.environ.get("THROTTLE_LOGIN_ACCOUNT", "20/hour"),
         "sms_send": os.environ.get("THROTTLE_SMS_SEND", "5/hour"),
+        "sms_send_mobile": os.environ.get("THROTTLE_SMS_SEND_MOBILE", "10/hour"),
+        "sms_send_ip": os.environ.get("THROTTLE_SMS_SEND_IP", "30/hour"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }

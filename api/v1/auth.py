@@ -18,13 +18,10 @@ from accounts.services import (
     sms_login_code_send,
 )
 from api.auth import scope_tenant_id
-from api.throttles import LoginThrottle, SmsSendThrottle
+from api.throttles import LOGIN_THROTTLES, SMS_SEND_THROTTLES
+from core.clients import client_ip
 
 AFTER_FIELDS = ("referral_code",)
-
-
-def client_ip(request: Request) -> str | None:
-    return request.META.get("REMOTE_ADDR")
 
 
 class UserBriefSerializer(serializers.Serializer):
@@ -80,7 +77,7 @@ class TokenView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [LoginThrottle]
+    throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(request=TokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token")
     def post(self, request: Request) -> Response:
@@ -99,7 +96,7 @@ class SmsSendResponseSerializer(serializers.Serializer):
 class SmsSendView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [SmsSendThrottle]
+    throttle_classes = SMS_SEND_THROTTLES
 
     @extend_schema(
         request=SmsSendSerializer, responses={202: SmsSendResponseSerializer}, operation_id="auth_sms_send"
@@ -120,7 +117,7 @@ class SmsTokenSerializer(serializers.Serializer):
 class SmsTokenView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [LoginThrottle]
+    throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(
         request=SmsTokenSerializer, responses=TokenResponseSerializer, operation_id="auth_sms_token"

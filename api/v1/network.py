@@ -18,7 +18,7 @@ from api.excel import (
     xlsx_download,
 )
 from api.permissions import HasAllowedRole, request_roles
-from api.throttles import LoginThrottle
+from api.throttles import LOGIN_THROTTLES
 from core.errors import NotFound, PermissionDenied
 from core.excel import XLSX
 from core.validators import mask_mobile
@@ -322,7 +322,7 @@ class AgentJoinView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes: list[Any] = []
-    throttle_classes = [LoginThrottle]
+    throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(
         request=AgentJoinSerializer, responses={201: DistributorSerializer}, operation_id="network_join"

@@ -11,7 +11,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.throttles import SmsSendThrottle
+from api.throttles import SMS_SEND_THROTTLES
 from core.errors import NotFound
 from subscriptions.models import Plan, Signup
 from subscriptions.selectors import plans_available, signup_status_of
@@ -84,7 +84,7 @@ class SignupPlanListView(APIView):
 class SignupSmsView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [SmsSendThrottle]
+    throttle_classes = SMS_SEND_THROTTLES
 
     @extend_schema(
         request=SignupSmsSerializer,

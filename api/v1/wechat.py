@@ -15,8 +15,9 @@ from rest_framework.views import APIView
 from api.auth import scope_tenant_id
 from api.params import request_user
 from api.permissions import HasAllowedRole
-from api.throttles import LoginThrottle
-from api.v1.auth import TokenResponseSerializer, UserBriefSerializer, client_ip, token_response
+from api.throttles import LOGIN_THROTTLES
+from api.v1.auth import TokenResponseSerializer, UserBriefSerializer, token_response
+from core.clients import client_ip
 from core.errors import NotFound
 from notices import wechat
 from notices.models import Category, WeChatSettings
@@ -122,7 +123,7 @@ class WeChatLoginView(APIView):
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [LoginThrottle]
+    throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(
         request=WeChatLoginSerializer, responses=WeChatLoginResponseSerializer, operation_id="wechat_login"
@@ -150,7 +151,7 @@ class WeChatBindSerializer(serializers.Serializer):
 class WeChatBindView(APIView):
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
-    throttle_classes = [LoginThrottle]
+    throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(
         request=WeChatBindSerializer, responses=TokenResponseSerializer, operation_id="wechat_bind"

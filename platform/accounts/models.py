@@ -110,3 +110,22 @@ class AuthToken(models.Model):
 
     def __str__(self) -> str:
         return f"token {self.pk} for user {self.user_id}"
+
+
+class LoginLockout(models.Model):
+    """Failed password logins per mobile, across every host (public schema), kept in PostgreSQL so
+    a Redis restart does not forgive them. Keyed by the mobile as typed (normalised), known account
+    or not, so a locked answer does not tell whether the mobile has an account."""
+
+    mobile = models.CharField(max_length=20, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    window_started_at = models.DateTimeField()
+    last_failure_at = models.DateTimeField()
+    last_ip = models.GenericIPAddressField(null=True, blank=True)
+    locked_until = models.DateTimeField(null=True, blank=True, db_index=True)
+
+    class Meta:
+        ordering = ["-last_failure_at"]
+
+    def __str__(self) -> str:
+        return f"{self.mobile}: {self.failures} failures, locked until {self.locked_until}"

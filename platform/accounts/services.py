@@ -6,16 +6,33 @@ from dataclasses import dataclass, replace
 from datetime import timedelta
 
 from django.conf import settings
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
-from accounts.models import PUBLIC_ROLES, TENANT_ROLES, AuthToken, Membership, Role, User, token_digest
+from accounts.models import (
+    PUBLIC_ROLES,
+    TENANT_ROLES,
+    AuthToken,
+    LoginLockout,
+    Membership,
+    Role,
+    User,
+    token_digest,
+)
 from accounts.selectors import roles_of
 from accounts.sms import SmsMessage, sms_backend
-from core.errors import AuthenticationFailed, FieldErrors, RateLimited, ValidationFailed
+from core.errors import (
+    AuthenticationFailed,
+    FieldErrors,
+    NotFound,
+    PermissionDenied,
+    RateLimited,
+    ValidationFailed,
+)
 from core.services import audit_event_record
 from core.validators import normalize_mobile, validate_mobile
 
@@ -82,16 +99,103 @@ def auth_token_issue(*, user: User, tenant_id: int | None, user_agent: str = "")
     return IssuedToken(token=raw, user=user, roles=roles, record=record)
 
 
-@transaction.atomic
+def _locked_message(until: object) -> str:
+    minutes = max(1, int(((until - timezone.now()).total_seconds() + 59) // 60))  # type: ignore[operator]
+    return f"密码错误次数过多，账号已锁定，请 {minutes} 分钟后再试，或联系管理员解锁"
+
+
+def login_lock_check(*, mobile: str) -> None:
+    """Refuse a locked mobile before its password is even looked at."""
+    until = (
+        LoginLockout.objects.filter(mobile=mobile, locked_until__gt=timezone.now())
+        .values_list("locked_until", flat=True)
+        .first()
+    )
+    if until is not None:
+        raise PermissionDenied(_locked_message(until), code="account_locked")
+
+
+def login_failure_record(*, mobile: str, ip: str | None) -> None:
+    """Count one failed login for ``mobile`` (one atomic upsert: concurrent failures all count) and
+    lock it once LOGIN_LOCKOUT_FAILURES fall within the window (the next attempt is refused). A lock that ran out starts over.
+    Runs in its own statement outside the login's transaction, so the failure's rollback keeps it."""
+    now = timezone.now()
+    window_start = now - timedelta(minutes=settings.LOGIN_LOCKOUT_WINDOW_MINUTES)
+    lock_until = now + timedelta(minutes=settings.LOGIN_LOCKOUT_MINUTES)
+    table = LoginLockout._meta.db_table
+    fresh = "(t.window_started_at < %(window_start)s OR t.locked_until <= %(now)s)"
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {table} AS t (mobile, failures, window_started_at, last_failure_at, last_ip, locked_until)
+            VALUES (%(mobile)s, 1, %(now)s, %(now)s, %(ip)s, NULL)
+            ON CONFLICT (mobile) DO UPDATE SET
+                failures = CASE WHEN {fresh} THEN 1 ELSE t.failures + 1 END,
+                window_started_at = CASE WHEN {fresh} THEN %(now)s ELSE t.window_started_at END,
+                locked_until = CASE WHEN {fresh} THEN NULL ELSE t.locked_until END,
+                last_failure_at = %(now)s,
+                last_ip = %(ip)s
+            RETURNING failures, locked_until
+            """,
+            {"mobile": mobile, "now": now, "ip": ip, "window_start": window_start},
+        )
+        failures, locked_until = cursor.fetchone()
+    if failures >= settings.LOGIN_LOCKOUT_FAILURES and locked_until is None:
+        LoginLockout.objects.filter(mobile=mobile, locked_until__isnull=True).update(locked_until=lock_until)
+
+
+def login_failures_clear(*, mobile: str) -> None:
+    LoginLockout.objects.filter(mobile=mobile).delete()
+
+
+def login_lockouts_active() -> "list[LoginLockout]":
+    return list(LoginLockout.objects.filter(locked_until__gt=timezone.now()))
+
+
+def login_unlock(*, actor: User, mobile: str, tenant_id: int | None, ip: str | None = None) -> None:
+    """An admin lifts a lock: a tenant admin only for people of its tenant, the platform admin for
+    anyone. Written to the audit log of the schema the admin works in."""
+    mobile = normalize_mobile(mobile)
+    lock = LoginLockout.objects.filter(mobile=mobile, locked_until__gt=timezone.now()).first()
+    if lock is None or (
+        tenant_id is not None
+        and not Membership.objects.filter(user__mobile=mobile, tenant_id=tenant_id).exists()
+    ):
+        raise NotFound("该手机号没有被锁定", code="not_locked")
+    lock.delete()
+    audit_event_record(
+        actor=actor,
+        action="auth.unlock",
+        summary=f"解除账号锁定 {mobile}",
+        object_type="account",
+        object_id=mobile,
+        data={"failures": lock.failures},
+        ip=ip,
+    )
+
+
 def auth_login_with_password(
     *, mobile: str, password: str, tenant_id: int | None, user_agent: str = "", ip: str | None = None
 ) -> IssuedToken:
-    user = User.objects.filter(mobile=normalize_mobile(mobile)).first()
-    if user is None or not user.check_password(password):
+    """Log in with mobile + password. Not one transaction: a failure must stay counted although
+    the request fails (the lockout counter is written by its own statement)."""
+    mobile = normalize_mobile(mobile)
+    login_lock_check(mobile=mobile)
+    user = User.objects.filter(mobile=mobile).first()
+    if user is None or not user.has_usable_password():
+        # Hash anyway, so an unknown mobile takes as long to refuse as a wrong password.
+        make_password(password)
+        valid = False
+    else:
+        valid = user.check_password(password)
+    if user is None or not valid:
+        login_failure_record(mobile=mobile, ip=ip)
         # Same answer for an unknown mobile and a wrong password: no account enumeration.
         raise AuthenticationFailed(INVALID_CREDENTIALS, code="invalid_credentials")
-    issued = auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent)
-    audit_event_record(actor=user, action="auth.login", summary="密码登录", ip=ip)
+    login_failures_clear(mobile=mobile)
+    with transaction.atomic():
+        issued = auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent)
+        audit_event_record(actor=user, action="auth.login", summary="密码登录", ip=ip)
     return issued
 
 

@@ -4,6 +4,39 @@
  */
 
 export interface paths {
+    "/api/v1/account-locks/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Accounts locked now: on a tenant's host only its own people; on the platform host everyone. */
+        get: operations["account_locks"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/account-locks/unlock/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post: operations["account_unlock"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/audit-events/": {
         parameters: {
             query?: never;
@@ -3999,6 +4032,19 @@ export interface components {
             nonce_str: string;
             signature: string;
         };
+        LoginLock: {
+            mobile: string;
+            name: string;
+            failures: number;
+            /** Format: date-time */
+            last_failure_at: string;
+            last_ip: string | null;
+            /** Format: date-time */
+            locked_until: string;
+        };
+        LoginUnlockRequest: {
+            mobile: string;
+        };
         Me: {
             id: number;
             mobile: string;
@@ -6223,6 +6269,49 @@ export interface components {
 }
 export type $defs = Record<string, never>;
 export interface operations {
+    account_locks: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["LoginLock"][];
+                };
+            };
+        };
+    };
+    account_unlock: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["LoginUnlockRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["LoginUnlockRequest"];
+                "multipart/form-data": components["schemas"]["LoginUnlockRequest"];
+            };
+        };
+        responses: {
+            /** @description No response body */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+        };
+    };
     audit_events_list: {
         parameters: {
             query?: {
