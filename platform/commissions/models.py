@@ -13,6 +13,7 @@ from django.contrib.postgres.fields import ArrayField
 from django.db import models
 from django.db.models import Q
 
+from core.models import CurrentTxid
 from directory.models import Insurer
 from network.models import Distributor, Tier
 
@@ -308,6 +309,9 @@ class Statement(models.Model):
     paid_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # The inserting transaction (set by the database): "statement ready" notifications read new
+    # statements with core.events.consume_rows, which needs it to miss none that commit late.
+    txid = models.BigIntegerField(db_default=CurrentTxid(), editable=False)
 
     class Meta:
         ordering = ["period", "distributor_id"]

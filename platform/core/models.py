@@ -2,6 +2,14 @@ from django.conf import settings
 from django.db import models
 
 
+class CurrentTxid(models.Func):
+    """The id of the transaction writing the row (``pg_current_xact_id()``, 64 bits with its epoch,
+    so it never wraps around), as a column default: see ``core.events.consume``."""
+
+    template = "(pg_current_xact_id()::text::bigint)"
+    output_field = models.BigIntegerField()
+
+
 class AuditEvent(models.Model):
     """Append-only record of a change that matters. Lives in the schema where the change happened:
     the public schema for platform actions, the tenant's schema for the tenant's."""
@@ -29,8 +37,9 @@ class AuditEvent(models.Model):
 class DomainEvent(models.Model):
     """An append-only outbox of business events (``policy.issued``, ``policy.cancelled`` …), written
     in the same transaction as the change. Consumers (the commission engine, notifications) read it
-    by ``id`` from their own cursor, so none is missed and none is read twice; ``core.events`` also
-    sends the ``domain_event`` signal once the transaction commits."""
+    with ``core.events.consume``, which hands each committed event to each consumer exactly once,
+    whatever order the writing transactions commit in; ``core.events`` also sends the
+    ``domain_event`` signal once the transaction commits."""
 
     kind = models.CharField(max_length=60, db_index=True)
     object_type = models.CharField(max_length=40)
@@ -40,23 +49,49 @@ class DomainEvent(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     occurred_at = models.DateTimeField(auto_now_add=True)
+    # The writing transaction (set by the database); 0 on rows from before the column existed.
+    txid = models.BigIntegerField(db_default=CurrentTxid(), editable=False)
 
     class Meta:
         ordering = ["id"]
-        indexes = [models.Index(fields=["object_type", "object_id"])]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"]),
+            models.Index(fields=["txid"], name="domainevent_txid_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"#{self.pk} {self.kind} {self.object_type}:{self.object_id}"
 
 
 class EventCursor(models.Model):
-    """How far a consumer has read the ``DomainEvent`` outbox (one row per consumer)."""
+    """How far a consumer has read an outbox table (one row per consumer; ``core.events.consume``).
+    Every row written by a transaction with an id below ``txid_floor`` has been handled, and so
+    has every row with ``id <= last_id`` (the position before transaction ids were recorded; it no
+    longer moves). Rows above both are handled once each, as ``ConsumedEvent`` records."""
 
     consumer = models.CharField(max_length=40, unique=True)
     last_id = models.BigIntegerField(default=0)
+    txid_floor = models.BigIntegerField(default=0)
 
     def __str__(self) -> str:
-        return f"{self.consumer} @ {self.last_id}"
+        return f"{self.consumer} @ txid {self.txid_floor}"
+
+
+class ConsumedEvent(models.Model):
+    """One outbox row handled by one consumer, written in the transaction that handled it. Only
+    rows at or above the consumer's ``txid_floor`` are kept: below it everything is handled and
+    nothing new can appear, so those records are pruned as the floor moves."""
+
+    consumer = models.CharField(max_length=40)
+    event_id = models.BigIntegerField(help_text="the row's id in the consumer's table")
+    txid = models.BigIntegerField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["consumer", "event_id"], name="consumed_once")]
+        indexes = [models.Index(fields=["consumer", "txid"], name="consumed_prune_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.consumer} #{self.event_id}"
 
 
 class ProcessedWebhook(models.Model):

@@ -1,13 +1,12 @@
 """What happened → who is told: business events from the outbox (``core.events.consume``), new
-reminders and new commission statements (read after their own cursors) become inbox messages."""
+reminders and new commission statements (read the same way, ``consume_rows``) become inbox messages."""
 
 from typing import Any
 
-from django.db import transaction
 from django_tenants.utils import get_public_schema_name
 
-from core.events import consume
-from core.models import DomainEvent, EventCursor
+from core.events import consume, consume_rows
+from core.models import DomainEvent
 from core.tenancy import current_schema_name
 from notices.services import notifications_create
 from notices.templates import event_context, wording_key
@@ -75,20 +74,6 @@ def _handle(events: list[DomainEvent]) -> None:
         )
 
 
-def _after_cursor(name: str, model: Any, handle: Any, limit: int = 500) -> int:
-    """Like ``core.events.consume`` for rows of another app's table (ids only grow)."""
-    with transaction.atomic():
-        EventCursor.objects.get_or_create(consumer=name)
-        cursor = EventCursor.objects.select_for_update().get(consumer=name)
-        rows = list(model.objects.filter(pk__gt=cursor.last_id).order_by("pk")[:limit])
-        if not rows:
-            return 0
-        handle(rows)
-        cursor.last_id = rows[-1].pk
-        cursor.save(update_fields=["last_id"])
-        return len(rows)
-
-
 def _reminders(rows: list[Any]) -> None:
     from customers.models import OWNER_REMINDER_KINDS, Reminder
 
@@ -139,6 +124,8 @@ def process_events() -> int:
     if current_schema_name() == get_public_schema_name():
         return 0
     handled = consume(CONSUMER, _handle)
-    handled += _after_cursor(REMINDERS_CURSOR, Reminder, _reminders)
-    handled += _after_cursor(STATEMENTS_CURSOR, Statement, _statements)
+    # New reminders and statements are read like the outbox (by committing transaction, not by
+    # id): the daily reminder scan is a long transaction that commits after shorter ones.
+    handled += consume_rows(REMINDERS_CURSOR, Reminder, _reminders)
+    handled += consume_rows(STATEMENTS_CURSOR, Statement, _statements)
     return handled
