@@ -312,6 +312,16 @@ REALTIME_STREAM_SECONDS = float(os.environ.get("REALTIME_STREAM_SECONDS", "10" i
 REALTIME_RETRY_MS = int(os.environ.get("REALTIME_RETRY_MS", "500" if TESTING else "2000"))
 # Stream tickets are signed with their own key, not SECRET_KEY.
 REALTIME_TICKET_KEY = _secrets.get("REALTIME_TICKET_KEY", secretguard.DEV_REALTIME_TICKET_KEY, min_length=32)
+# An open stream sends a keepalive (and renews its slot) this often; a slot not renewed for three
+# keepalives is free again (a killed connection). Caps on open streams: per user (across hosts) and
+# per host (a tenant, or the platform host); the one over is refused with 429.
+REALTIME_KEEPALIVE_SECONDS = float(os.environ.get("REALTIME_KEEPALIVE_SECONDS", "2" if TESTING else "15"))
+REALTIME_MAX_STREAMS_PER_USER = int(os.environ.get("REALTIME_MAX_STREAMS_PER_USER", "5"))
+REALTIME_MAX_STREAMS_PER_TENANT = int(os.environ.get("REALTIME_MAX_STREAMS_PER_TENANT", "200"))
+# Where pages open their streams: empty, on the page's own origin (the Django view, or the stream
+# server config/asgi_realtime.py behind the reverse proxy); a port, the stream server on that port
+# of the page's host (`make run`: 8001). docs/realtime.md.
+REALTIME_STREAM_PORT = os.environ.get("REALTIME_STREAM_PORT", "")
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)

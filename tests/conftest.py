@@ -118,7 +118,7 @@ def _clear_test_cache() -> None:
     prefix = settings.CACHES["default"]["KEY_PREFIX"]
     redis = get_redis_connection("default")
     keys = list(redis.scan_iter(f"*:{prefix}:*", count=1000))  # "<schema>:<prefix>:<version>:<key>"
-    keys += list(redis.scan_iter(f"{settings.REALTIME_KEY_PREFIX}:*", count=1000))  # pushed messages
+    keys += list(redis.scan_iter(f"{settings.REALTIME_KEY_PREFIX}:*", count=1000))  # pushes, stream slots
     if keys:
         redis.delete(*keys)
 

@@ -11,7 +11,9 @@ channels a connection reads (``channels_for``); a client cannot ask for another'
 """
 
 import json
+import uuid
 from collections.abc import Iterable
+from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
@@ -97,3 +99,97 @@ def event_id(keys: list[str], at: dict[str, str]) -> str:
 def _is_stream_id(value: str) -> bool:
     ms, _, seq = value.partition("-")
     return ms.isdigit() and seq.isdigit()
+
+
+# --- Open-stream caps --------------------------------------------------------------------------
+# Every open stream holds a slot in two sorted sets: its user's and its host's (the tenant schema,
+# or "public"). A slot is a lease: the member's score is when it expires (Redis server time, so the
+# processes' clocks do not matter). The stream renews it at each keepalive and removes it when it
+# ends; a connection whose process was killed stops renewing, and its slot is purged once the
+# lease runs out. Admission purges, counts and adds in one script: concurrent opens cannot overshoot.
+
+_ACQUIRE = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local lease = tonumber(ARGV[4])
+for i = 1, 2 do redis.call('ZREMRANGEBYSCORE', KEYS[i], '-inf', t) end
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[2]) then return 1 end
+if redis.call('ZCARD', KEYS[2]) >= tonumber(ARGV[3]) then return 2 end
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], t + lease, ARGV[1])
+  redis.call('EXPIRE', KEYS[i], math.ceil(lease) + 1)
+end
+return 0
+"""
+
+_RENEW = """
+local now = redis.call('TIME')
+local t = tonumber(now[1]) + tonumber(now[2]) / 1000000
+local lease = tonumber(ARGV[2])
+local held = 1
+for i = 1, 2 do
+  local score = redis.call('ZSCORE', KEYS[i], ARGV[1])
+  if (not score) or tonumber(score) < t then held = 0 end
+end
+if held == 0 then
+  for i = 1, 2 do redis.call('ZREM', KEYS[i], ARGV[1]) end
+  return 0
+end
+for i = 1, 2 do
+  redis.call('ZADD', KEYS[i], 'XX', t + lease, ARGV[1])
+  redis.call('EXPIRE', KEYS[i], math.ceil(lease) + 1)
+end
+return 1
+"""
+
+_RELEASE = "for i = 1, 2 do redis.call('ZREM', KEYS[i], ARGV[1]) end return 1"
+
+SLOT_OK, SLOT_USER_FULL, SLOT_TENANT_FULL = 0, 1, 2
+
+
+def slot_keys(user_id: int, schema: str) -> list[str]:
+    prefix = settings.REALTIME_KEY_PREFIX
+    # "~" never starts a channel (channels start with a schema name, a lowercase letter).
+    return [f"{prefix}:~slots:user:{user_id}", f"{prefix}:~slots:host:{schema}"]
+
+
+def slot_lease_seconds() -> float:
+    """A slot outlives three missed keepalives, then it is free again."""
+    return 3 * settings.REALTIME_KEEPALIVE_SECONDS
+
+
+@dataclass
+class Slot:
+    """One open stream's place under the caps (see above). ``renew`` says whether it is still held."""
+
+    keys: list[str]
+    member: str = field(default_factory=lambda: uuid.uuid4().hex)
+
+    def acquire(self) -> int:
+        """SLOT_OK, or which cap is full (SLOT_USER_FULL, SLOT_TENANT_FULL)."""
+        limits = (settings.REALTIME_MAX_STREAMS_PER_USER, settings.REALTIME_MAX_STREAMS_PER_TENANT)
+        return int(client().eval(_ACQUIRE, 2, *self.keys, self.member, *limits, slot_lease_seconds()))
+
+    def renew(self) -> bool:
+        return bool(client().eval(_RENEW, 2, *self.keys, self.member, slot_lease_seconds()))
+
+    def release(self) -> None:
+        try:
+            client().eval(_RELEASE, 2, *self.keys, self.member)
+        except redis.RedisError:  # the lease frees it
+            pass
+
+    async def arenew(self, aclient: Any) -> bool:
+        return bool(await aclient.eval(_RENEW, 2, *self.keys, self.member, slot_lease_seconds()))
+
+    async def arelease(self, aclient: Any) -> None:
+        try:
+            await aclient.eval(_RELEASE, 2, *self.keys, self.member)
+        except redis.RedisError:
+            pass
+
+
+def open_streams(key: str) -> int:
+    """How many leases under one slot key are live now (for tests and diagnostics)."""
+    now = client().time()
+    return int(client().zcount(key, now[0] + now[1] / 1e6, "+inf"))

@@ -55,4 +55,30 @@ describe('realtime', () => {
     stop()
     expect(source.closed).toBe(true)
   })
+
+  it('shares one stream among the subscribers of a page and closes it with the last', async () => {
+    window.localStorage.setItem('sxb.token.console', 'tok-2')
+    FakeSource.last = null
+    const fetch = vi.fn(async () => new Response(JSON.stringify({ url: '/api/v1/realtime/stream/?ticket=t2' })))
+    const deps = {
+      fetch: fetch as unknown as typeof window.fetch,
+      EventSource: FakeSource as unknown as typeof EventSource,
+      setTimeout: (fn: () => void) => fn(),
+    }
+    const badge: string[] = []
+    const list: string[] = []
+    const stopBadge = subscribeRealtime((event) => badge.push(event), 'console', deps)
+    await vi.waitFor(() => expect(FakeSource.last).not.toBeNull())
+    const source = FakeSource.last!
+    source.onopen?.()
+    const stopList = subscribeRealtime((event) => list.push(event), 'console', deps)
+    source.onmessage?.({ data: '{"event":"service_order.accepted","data":{}}' } as MessageEvent)
+    expect(fetch).toHaveBeenCalledTimes(1)
+    expect(badge).toEqual([REALTIME_OPEN, 'service_order.accepted'])
+    expect(list).toEqual([REALTIME_OPEN, 'service_order.accepted']) // told at once that it is open
+    stopBadge()
+    expect(source.closed).toBe(false)
+    stopList()
+    expect(source.closed).toBe(true)
+  })
 })

@@ -39,25 +39,43 @@ interface Deps {
   setTimeout: (fn: () => void, ms: number) => unknown
 }
 
+interface Hub {
+  handlers: Set<RealtimeHandler>
+  source: EventSource | null
+  open: boolean
+  stopped: boolean
+  failures: number
+}
+
+/** One stream per app on a page, shared by every subscriber: the server caps open streams per user. */
+const hubs = new Map<AppName, Hub>()
+
 /**
  * Receive the pushes meant for the signed-in user on this host until the returned function is
- * called. A ticket is fetched with the bearer token; the browser's EventSource reconnects by itself
- * and resumes from its Last-Event-ID. When the ticket is refused (expired, logged out) a new one is
- * fetched after a pause; without a token nothing is opened.
+ * called. The page's subscribers share one connection, opened with the first and closed with the
+ * last. A ticket is fetched with the bearer token; the browser's EventSource reconnects by itself
+ * and resumes from its Last-Event-ID. When the ticket or the stream is refused (expired, logged
+ * out, too many streams open) a new one is fetched after a pause; without a token nothing is opened.
  */
 export function subscribeRealtime(
   onEvent: RealtimeHandler,
   app: AppName = appFromPath(window.location.pathname),
   deps: Deps = { fetch: window.fetch.bind(window), EventSource: window.EventSource, setTimeout: window.setTimeout.bind(window) },
 ): () => void {
+  const joined = hubs.get(app)
+  if (joined) {
+    joined.handlers.add(onEvent)
+    if (joined.open) onEvent(REALTIME_OPEN, {})
+    return () => leave(app, joined, onEvent)
+  }
   const tokens = tokenStore(app)
-  let source: EventSource | null = null
-  let stopped = false
-  let failures = 0
+  const hub: Hub = { handlers: new Set([onEvent]), source: null, open: false, stopped: false, failures: 0 }
+  hubs.set(app, hub)
+  const emit = (event: string, data: any) => [...hub.handlers].forEach((fn) => fn(event, data))
 
   async function open(): Promise<void> {
     const token = tokens.get()
-    if (stopped || !token) return
+    if (hub.stopped || !token) return
     let url: string | null = null
     try {
       const res = await deps.fetch(`${window.location.origin}/api/v1/realtime/ticket/`, {
@@ -69,39 +87,47 @@ export function subscribeRealtime(
     } catch {
       url = null
     }
-    if (stopped) return
+    if (hub.stopped) return
     if (!url) {
       retry()
       return
     }
     const es = new deps.EventSource(url)
-    source = es
+    hub.source = es
     es.onopen = () => {
-      failures = 0
-      onEvent(REALTIME_OPEN, {})
+      hub.failures = 0
+      hub.open = true
+      emit(REALTIME_OPEN, {})
     }
     es.onmessage = (e: MessageEvent) => {
       const message = parseMessage(String(e.data))
-      if (message) onEvent(message.event, message.data)
+      if (message) emit(message.event, message.data)
     }
     es.onerror = () => {
+      hub.open = false
       // CONNECTING: the browser retries by itself. CLOSED: the server refused the ticket.
-      if (es.readyState === 2 && source === es) {
-        source = null
+      if (es.readyState === 2 && hub.source === es) {
+        hub.source = null
         retry()
       }
     }
   }
 
   function retry() {
-    failures += 1
-    deps.setTimeout(() => void open(), Math.min(30000, 1000 * 2 ** Math.min(failures, 5)))
+    hub.failures += 1
+    deps.setTimeout(() => void open(), Math.min(30000, 1000 * 2 ** Math.min(hub.failures, 5)))
   }
 
   void open()
-  return () => {
-    stopped = true
-    source?.close()
-    source = null
-  }
+  return () => leave(app, hub, onEvent)
+}
+
+function leave(app: AppName, hub: Hub, onEvent: RealtimeHandler): void {
+  hub.handlers.delete(onEvent)
+  if (hub.handlers.size > 0 || hub.stopped) return
+  hub.stopped = true
+  hub.open = false
+  hub.source?.close()
+  hub.source = null
+  if (hubs.get(app) === hub) hubs.delete(app)
 }
