@@ -221,23 +221,27 @@ def webhook_handle(*, payload: bytes, signature: str | None) -> str:
         event = stripe_client().construct_event(payload, signature, settings.STRIPE_WEBHOOK_SECRET)
     except (ValueError, stripe.SignatureVerificationError):
         raise WebhookRejected("签名校验失败", fields={"signature": ["Stripe-Signature 无效"]}) from None
-    with schema_context("public"):
-        try:
-            with transaction.atomic():
-                ProcessedWebhook.objects.create(provider="stripe", event_id=event.id, kind=event.type)
-        except IntegrityError:
-            return "duplicate"
+    # Recorded as processed in the same transaction that applies it: a worker that dies in between
+    # (a gunicorn timeout, kill -9) rolls both back and Stripe's retry applies it, where a record
+    # committed first would answer that retry "duplicate" and lose the payment. A concurrent
+    # delivery of the same event waits on the record's unique key until this one ends.
+    with transaction.atomic():
+        with schema_context("public"):
+            try:
+                with transaction.atomic():
+                    ProcessedWebhook.objects.create(provider="stripe", event_id=event.id, kind=event.type)
+            except IntegrityError:
+                return "duplicate"
+        return _webhook_apply(event)
+
+
+def _webhook_apply(event: Any) -> str:
     obj: dict[str, Any] = event.data.object.to_dict()
     # Imported here: subscriptions uses this module's Stripe client.
     from subscriptions.services import billing_event_wanted, billing_webhook_apply
 
     if billing_event_wanted(event.type, obj):  # a tenant's own subscription: the platform bills it
-        try:
-            return billing_webhook_apply(kind=event.type, obj=obj, created=int(event.created))
-        except Exception:
-            with schema_context("public"):
-                ProcessedWebhook.objects.filter(provider="stripe", event_id=event.id).delete()
-            raise
+        return billing_webhook_apply(kind=event.type, obj=obj, created=int(event.created))
     metadata = dict(obj.get("metadata") or {})
     schema = metadata.get("tenant")
     if not schema:
@@ -245,13 +249,8 @@ def webhook_handle(*, payload: bytes, signature: str | None) -> str:
     if not _is_tenant_schema(str(schema)):  # recorded as processed: Stripe stops retrying it
         logger.warning("stripe event %s names unknown tenant %r; ignored", event.id, schema)
         return "unknown tenant"
-    try:
-        with schema_context(schema), transaction.atomic():
-            return _apply(event.type, obj, metadata)
-    except Exception:
-        with schema_context("public"):  # let Stripe retry it
-            ProcessedWebhook.objects.filter(provider="stripe", event_id=event.id).delete()
-        raise
+    with schema_context(schema), transaction.atomic():
+        return _apply(event.type, obj, metadata)
 
 
 def _is_tenant_schema(schema: str) -> bool:

@@ -131,6 +131,35 @@ def test_an_owner_orders_stock_is_reserved_and_only_a_verified_webhook_pays(api,
         assert DomainEvent.objects.filter(kind="order.paid").count() == 1
 
 
+def test_a_webhook_whose_worker_dies_while_applying_it_is_applied_on_stripes_retry(
+    api, shelf, stripe_api, monkeypatch
+):
+    """The event is recorded as processed in the transaction that applies it. Before, the record
+    was committed first: a worker that died in between (gunicorn's timeout raises SystemExit) left
+    it recorded, Stripe's retry was answered "duplicate", and the paid order stayed unpaid."""
+    import mall.services
+
+    oil, _ = shelf
+    placed = api("datang_owner").post(
+        "/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 1}]}, format="json"
+    )
+    order_id = placed.json()["id"]
+    real_apply = mall.services._apply
+
+    def dies(*args, **kwargs):
+        raise SystemExit(1)
+
+    monkeypatch.setattr(mall.services, "_apply", dies)
+    with pytest.raises(SystemExit):
+        webhook(api, "payment_intent.succeeded", paid(order_id), event_id="evt_paid_dies")
+    monkeypatch.setattr(mall.services, "_apply", real_apply)
+    retry = webhook(api, "payment_intent.succeeded", paid(order_id), event_id="evt_paid_dies")
+    assert retry.json() == {"result": "paid"}
+    with schema_context("datang"):
+        assert Order.objects.get(pk=order_id).status == "paid"
+        assert DomainEvent.objects.filter(kind="order.paid", object_id=str(order_id)).count() == 1
+
+
 def test_out_of_stock_and_stripe_down_leave_nothing_behind(api, shelf, stripe_api):
     oil, _ = shelf
     owner = api("datang_owner")
