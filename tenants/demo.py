@@ -4,6 +4,7 @@ from base64 import b64encode
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.contrib.auth.password_validation import validate_password
 from django.db import transaction
 
 from accounts.models import Role, User
@@ -92,6 +93,7 @@ def _person(mobile: str, name: str, role: str, tenant_id: int | None) -> User:
         mobile=mobile, name=name, password=DEMO_PASSWORD
     )
     if not user.has_usable_password():  # agents are created by the network without one
+        validate_password(DEMO_PASSWORD, user)  # the one password policy, the seed's too
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
     membership_grant(user=user, role=role, tenant_id=tenant_id)

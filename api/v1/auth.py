@@ -104,7 +104,7 @@ class SmsSendView(APIView):
     def post(self, request: Request) -> Response:
         data = SmsSendSerializer(data=request.data)
         data.is_valid(raise_exception=True)
-        expires_in = sms_login_code_send(mobile=data.validated_data["mobile"])
+        expires_in = sms_login_code_send(mobile=data.validated_data["mobile"], ip=client_ip(request))
         return Response({"sent": True, "expires_in": expires_in}, status=status.HTTP_202_ACCEPTED)
 
 

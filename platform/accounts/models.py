@@ -129,3 +129,26 @@ class LoginLockout(models.Model):
 
     def __str__(self) -> str:
         return f"{self.mobile}: {self.failures} failures, locked until {self.locked_until}"
+
+
+class OneTimeCode(models.Model):
+    """An SMS one-time code, stored only as its SHA-256 digest, in PostgreSQL (a Redis restart does
+    not lose it). ``scope`` is the schema of the host it was sent on: useless on any other. Each check
+    first adds one to ``attempts`` in one UPDATE, so parallel guesses are counted one by one."""
+
+    scope = models.CharField(max_length=63)
+    mobile = models.CharField(max_length=20)
+    purpose = models.CharField(max_length=20)
+    digest = models.CharField(max_length=64)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    ip = models.GenericIPAddressField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+        indexes = [models.Index(fields=["scope", "mobile", "purpose", "-created_at"], name="otc_lookup")]
+
+    def __str__(self) -> str:
+        return f"{self.purpose} code for {self.mobile} on {self.scope}"

@@ -8,7 +8,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
-from django.core.cache import cache
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.utils import timezone
@@ -19,6 +18,7 @@ from accounts.models import (
     AuthToken,
     LoginLockout,
     Membership,
+    OneTimeCode,
     Role,
     User,
     token_digest,
@@ -48,6 +48,18 @@ class IssuedToken:
     signed_up: bool = False
 
 
+def password_check(errors: FieldErrors, password: str | None, *, field: str = "password") -> None:
+    """The one password policy (settings.AUTH_PASSWORD_VALIDATORS) for every way a password is set;
+    None (no password at all) is left to the caller."""
+    if password is None:
+        return
+    try:
+        validate_password(password)
+    except DjangoValidationError as exc:
+        for message in exc.messages:
+            errors.add(field, message)
+
+
 def user_create(*, mobile: str, name: str = "", password: str | None = None, field_prefix: str = "") -> User:
     """Create a person. Every bad field is reported at once, named with ``field_prefix``."""
     errors = FieldErrors()
@@ -59,12 +71,7 @@ def user_create(*, mobile: str, name: str = "", password: str | None = None, fie
     else:
         if User.objects.filter(mobile=mobile).exists():
             errors.add(f"{field_prefix}mobile", "该手机号已注册")
-    if password is not None:
-        try:
-            validate_password(password)
-        except DjangoValidationError as exc:
-            for message in exc.messages:
-                errors.add(f"{field_prefix}password", message)
+    password_check(errors, password, field=f"{field_prefix}password")
     errors.raise_if_any()
     return User.objects.create_user(mobile=mobile, password=password, name=name.strip())
 
@@ -199,55 +206,86 @@ def auth_login_with_password(
     return issued
 
 
-def _sms_key(mobile: str, purpose: str = "login") -> str:
-    # The cache KEY_FUNCTION prefixes the schema: a code sent on one tenant's host is useless on another;
-    # the purpose keeps a signup code from logging anyone in (and the reverse).
-    return f"sms-{purpose}:{mobile}"
+def _scope() -> str:
+    # The schema of the host: a code sent on one tenant's host is useless on another.
+    return str(connection.schema_name)  # type: ignore[attr-defined]
 
 
-def sms_login_code_send(*, mobile: str, purpose: str = "login") -> int:
-    """Send a 6-digit one-time code (for logging in, or another ``purpose`` such as ``signup``);
-    returns its lifetime in seconds."""
+def sms_login_code_send(*, mobile: str, purpose: str = "login", ip: str | None = None) -> int:
+    """Send a 6-digit one-time code (for logging in, or another ``purpose`` such as ``signup``: a
+    code for one purpose is useless for another); returns its lifetime in seconds."""
     mobile = normalize_mobile(mobile)
     try:
         validate_mobile(mobile)
     except DjangoValidationError as exc:
         raise ValidationFailed(fields={"mobile": exc.messages}) from exc
-    key = _sms_key(mobile, purpose)
-    pending = cache.get(key)
-    now = timezone.now().timestamp()
-    if pending and now - pending["sent_at"] < settings.SMS_CODE_RESEND_SECONDS:
-        wait = int(settings.SMS_CODE_RESEND_SECONDS - (now - pending["sent_at"])) + 1
+    now = timezone.now()
+    last = (
+        OneTimeCode.objects.filter(scope=_scope(), mobile=mobile, purpose=purpose)
+        .values_list("created_at", flat=True)
+        .first()
+    )
+    if last is not None and (now - last).total_seconds() < settings.SMS_CODE_RESEND_SECONDS:
+        wait = int(settings.SMS_CODE_RESEND_SECONDS - (now - last).total_seconds()) + 1
         raise RateLimited(f"验证码已发送，请 {wait} 秒后再试", code="sms_code_too_frequent", retry_after=wait)
     code = f"{secrets.randbelow(1_000_000):06d}"
-    cache.set(
-        key,
-        {"digest": token_digest(code), "sent_at": now, "attempts": 0},
-        timeout=settings.SMS_CODE_TTL_SECONDS,
+    OneTimeCode.objects.create(
+        scope=_scope(),
+        mobile=mobile,
+        purpose=purpose,
+        digest=token_digest(code),
+        created_at=now,
+        expires_at=now + timedelta(seconds=settings.SMS_CODE_TTL_SECONDS),
+        ip=ip,
     )
     sms_backend().send(SmsMessage(mobile=mobile, template=f"{purpose}_code", params={"code": code}))
     return int(settings.SMS_CODE_TTL_SECONDS)
 
 
 def sms_login_code_check(*, mobile: str, code: str, purpose: str = "login") -> None:
-    """Accept a code once; after SMS_CODE_MAX_ATTEMPTS wrong tries the code is burnt."""
-    key = _sms_key(mobile, purpose)
-    pending = cache.get(key)
-    if not pending:
-        raise ValidationFailed(
-            "验证码已过期，请重新获取", code="sms_code_expired", fields={"code": ["验证码已过期"]}
+    """Accept the latest code once; after SMS_CODE_MAX_ATTEMPTS tries it is burnt.
+
+    One UPDATE adds the attempt before the code is compared, and only while attempts are left: a
+    burst of parallel guesses gets at most SMS_CODE_MAX_ATTEMPTS comparisons. Call it outside the
+    caller's transaction (a wrong code raises, and a rollback would forget the attempt)."""
+    table = OneTimeCode._meta.db_table
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            UPDATE {table} SET attempts = attempts + 1
+            WHERE id = (
+                SELECT id FROM {table} WHERE scope = %(scope)s AND mobile = %(mobile)s AND purpose = %(purpose)s
+                ORDER BY created_at DESC, id DESC LIMIT 1
+            )
+            AND used_at IS NULL AND expires_at > %(now)s AND attempts < %(max)s
+            RETURNING id, digest
+            """,
+            {
+                "scope": _scope(),
+                "mobile": normalize_mobile(mobile),
+                "purpose": purpose,
+                "now": timezone.now(),
+                "max": settings.SMS_CODE_MAX_ATTEMPTS,
+            },
         )
-    if not hmac.compare_digest(pending["digest"], token_digest(code.strip())):
-        pending["attempts"] += 1
-        if pending["attempts"] >= settings.SMS_CODE_MAX_ATTEMPTS:
-            cache.delete(key)
-        else:
-            cache.set(key, pending, timeout=settings.SMS_CODE_TTL_SECONDS)
+        row = cursor.fetchone()
+    expired = ValidationFailed(
+        "验证码已过期，请重新获取", code="sms_code_expired", fields={"code": ["验证码已过期"]}
+    )
+    if row is None:
+        raise expired
+    code_id, digest = row
+    if not hmac.compare_digest(digest, token_digest(code.strip())):
         raise ValidationFailed("验证码不正确", code="sms_code_invalid", fields={"code": ["验证码不正确"]})
-    cache.delete(key)
+    if not OneTimeCode.objects.filter(pk=code_id, used_at__isnull=True).update(used_at=timezone.now()):
+        raise expired  # used a moment ago by a parallel request
 
 
-@transaction.atomic
+def sms_codes_purge_expired() -> int:
+    deleted, _ = OneTimeCode.objects.filter(expires_at__lt=timezone.now() - timedelta(days=1)).delete()
+    return deleted
+
+
 def auth_login_with_sms_code(
     *, mobile: str, code: str, tenant_id: int | None, user_agent: str = "", ip: str | None = None
 ) -> IssuedToken:
@@ -258,7 +296,12 @@ def auth_login_with_sms_code(
         validate_mobile(mobile)
     except DjangoValidationError as exc:
         raise ValidationFailed(fields={"mobile": exc.messages}) from exc
-    sms_login_code_check(mobile=mobile, code=code)
+    sms_login_code_check(mobile=mobile, code=code)  # before the transaction: a wrong code stays counted
+    with transaction.atomic():
+        return _sms_login(mobile=mobile, tenant_id=tenant_id, user_agent=user_agent, ip=ip)
+
+
+def _sms_login(*, mobile: str, tenant_id: int | None, user_agent: str, ip: str | None) -> IssuedToken:
     user = User.objects.filter(mobile=mobile).first()
     if user is None and tenant_id is not None:
         user = User.objects.create_user(mobile=mobile)
@@ -279,4 +322,4 @@ def auth_token_revoke(*, token: AuthToken) -> None:
 
 def auth_tokens_purge_expired() -> int:
     deleted, _ = AuthToken.objects.filter(expires_at__lt=timezone.now() - timedelta(days=7)).delete()
-    return deleted
+    return deleted + sms_codes_purge_expired()

@@ -8,7 +8,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import Role, User
-from accounts.services import membership_grant
+from accounts.services import membership_grant, password_check
 from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
 from core.services import audit_event_record
 from core.tenancy import current_tenant_id
@@ -131,6 +131,7 @@ def agent_create(
             errors.add("mobile", f"手机号 {mobile} 已是本租户的分销成员")
     if not licence_no:
         errors.add("licence_no", "代理人须填写执业登记号")
+    password_check(errors, password or None)  # an agent may be created without one
     tier = Tier.objects.filter(pk=tier_id).first() if tier_id else None
     if tier is None:
         errors.add("tier", "请选择有效的层级")
@@ -276,7 +277,6 @@ def referrer_by_code(*, code: str) -> Distributor:
     return referrer
 
 
-@transaction.atomic
 def agent_join_by_referral(
     *, code: str, name: str, mobile: str, licence_no: str, sms_code: str, password: str | None = None
 ) -> Distributor:
@@ -290,13 +290,17 @@ def agent_join_by_referral(
     entry_tier = Tier.objects.order_by("-rank").first()
     if entry_tier is None or entry_tier.rank <= inviter.tier.rank:
         raise ValidationFailed(fields={"code": [f"{inviter.name} 已在最低层级，不能再发展下级"]})
+    errors = FieldErrors()
+    password_check(errors, password or None)  # an agent may be created without one
+    errors.raise_if_any()  # a weak password does not spend the code
+    # Outside the transaction: a wrong code stays counted when the request fails.
     sms_login_code_check(mobile=normalize_mobile(mobile), code=sms_code)
     status = (
         DistributorStatus.PENDING
         if network_settings().agent_signup_requires_approval
         else DistributorStatus.ACTIVE
     )
-    return agent_create(
+    return agent_create(  # one transaction of its own
         actor=None,
         name=name,
         mobile=mobile,

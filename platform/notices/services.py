@@ -711,7 +711,6 @@ def wechat_login(*, code: str, user_agent: str = "", ip: str | None = None) -> W
     return WeChatLogin(issued=issued)
 
 
-@transaction.atomic
 def wechat_bind(
     *, bind_ticket: str, mobile: str, code: str, user_agent: str = "", ip: str | None = None
 ) -> IssuedToken:
@@ -722,7 +721,16 @@ def wechat_bind(
         raise ValidationFailed("微信授权已过期，请从公众号菜单重新进入", code="wechat_bind_expired",
                                fields={"bind_ticket": ["已过期"]})  # fmt: skip
     mobile = normalize_mobile(mobile)
-    sms_login_code_check(mobile=mobile, code=code)
+    sms_login_code_check(mobile=mobile, code=code)  # outside the transaction: a wrong code stays counted
+    with transaction.atomic():
+        return _wechat_bind(
+            openid=openid, bind_ticket=bind_ticket, mobile=mobile, user_agent=user_agent, ip=ip
+        )
+
+
+def _wechat_bind(
+    *, openid: str, bind_ticket: str, mobile: str, user_agent: str, ip: str | None
+) -> IssuedToken:
     if WeChatBinding.objects.filter(openid=openid).exists():
         raise StateConflict("该微信已绑定其他手机号", code="wechat_already_bound")
     tenant_id = current_tenant_id()
