@@ -117,6 +117,10 @@ DOMAIN_RESOLVER = os.environ.get("DOMAIN_RESOLVER", "tenants.domains.SocketDomai
 SUPPORT_SESSION_MINUTES = int(os.environ.get("SUPPORT_SESSION_MINUTES", "30"))
 
 MIDDLEWARE = [
+    # X-Request-ID in and out, the id on every log line, one JSON line per request (config/observability.py).
+    "config.observability.RequestIdMiddleware",
+    # /healthz and /readyz, whatever the host (config/health.py).
+    "config.health.HealthMiddleware",
     # /api/: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, a NUL in a query parameter a 400.
     "api.middleware.ApiInputMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
@@ -373,14 +377,28 @@ CELERY_BEAT_SCHEDULE = {
     },
 }
 
+# Logs: one JSON object per line (request id, tenant; config/observability.py), or plain text for
+# `make run` (DEBUG), where gunicorn's access log already shows each request.
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "plain" if DEBUG else "json")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "filters": {"context": {"()": "config.observability.ContextFilter"}},
+    "formatters": {
+        "plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"},
+        "json": {"()": "config.observability.JsonFormatter"},
+    },
+    "handlers": {
+        "console": {"class": "logging.StreamHandler", "formatter": LOG_FORMAT, "filters": ["context"]}
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
-    "loggers": {"django.db.backends": {"level": "WARNING"}},
+    "loggers": {
+        "django.db.backends": {"level": "WARNING"},
+        "suxinbao.request": {"level": "INFO" if LOG_FORMAT == "json" else "WARNING"},
+    },
 }
+# Celery's processes log through the handlers above (JSON in production) instead of their own.
+CELERY_WORKER_HIJACK_ROOT_LOGGER = False
 
 # Personal identifiers (身份证) and tenants' WeChat AppSecrets are encrypted at rest with per-tenant
 # keys derived from these (core/crypto.py). The first key encrypts; every key decrypts (rotation:
