@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Content-Security-Policy on every response (see CONTENT_SECURITY_POLICY below).
+    "csp.middleware.CSPMiddleware",
 ]
 
 TEMPLATES = [
@@ -197,6 +199,33 @@ STATICFILES_DIRS = [("app", FRONTEND_DIST)]
 WHITENOISE_USE_FINDERS = True
 # The front end is built by `make frontend`; before that the folder is simply absent.
 SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
+# Content-Security-Policy (django-csp) on every page: scripts only from this origin (the Vite build
+# has no inline script), plus Stripe.js (mall payments) and the WeChat JS-SDK (sharing); never
+# 'unsafe-inline' or 'unsafe-eval'. Styles too come only from our files: Vue, Element Plus and Vant
+# set styles through the CSSOM (el.style), which style-src does not govern, and Chromium reports no
+# violation on the three front ends (tests/e2e/test_csp_pages.py). Fonts: Vant's icon font is
+# inlined (data:) and its CSS also names a .woff on at.alicdn.com, which Chromium asks for.
+# Images: our uploads, data:/blob: previews, and tenant hosts' logos shown in the platform console.
+# connect-src is 'self' + Stripe + CSP_CONNECT_EXTRA (a comma-separated list of origins, e.g. the
+# one that serves the realtime streams on its own port).
+CSP_CONNECT_EXTRA = env_list("CSP_CONNECT_EXTRA", "")
+CSP_STRIPE = ["https://js.stripe.com", "https://*.js.stripe.com"]
+CSP_WECHAT = ["https://res.wx.qq.com", "https://res2.wx.qq.com"]
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'", *CSP_STRIPE, *CSP_WECHAT],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:", "blob:", "https:", f"*.{TENANT_BASE_DOMAIN}:*"],
+        "font-src": ["'self'", "data:", "at.alicdn.com"],
+        "connect-src": ["'self'", "https://api.stripe.com", *CSP_CONNECT_EXTRA],
+        "frame-src": [*CSP_STRIPE, "https://hooks.stripe.com"],
+        "object-src": ["'none'"],
+        "base-uri": ["'self'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 MEDIA_URL = "/media/"
 MEDIA_ROOT = BASE_DIR / ".data" / "media"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -6,18 +6,18 @@ images (``api.v1.catalog.tenant_media``).
 """
 
 import uuid
-from io import BytesIO
 from typing import Any
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.db import transaction
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from accounts.models import User
 from core.errors import FieldErrors, ValidationFailed
 from core.services import audit_event_record
+from core.uploads import checked_image
 from core.validators import validate_hex_color
 from subscriptions.limits import storage_limit_check
 from tenants.models import Branding, Tenant
@@ -80,17 +80,7 @@ def _checked_image(
         raise ValidationFailed(fields={field: ["请选择图片文件"]})
     if len(content) > max_bytes:
         raise ValidationFailed(fields={field: [f"图片不能超过 {max_bytes // 1024} KB"]})
-    try:
-        image = Image.open(BytesIO(content))
-        image.verify()
-        image = Image.open(BytesIO(content))
-    except (UnidentifiedImageError, OSError, SyntaxError, ValueError):
-        raise ValidationFailed(fields={field: ["不是有效的图片文件"]}) from None
-    fmt = (image.format or "").lower()
-    if fmt not in formats:
-        shown = "、".join(sorted(f.upper() for f in formats))
-        raise ValidationFailed(fields={field: [f"只支持 {shown} 格式"]})
-    return fmt, image
+    return checked_image(field=field, content=content, formats=formats)
 
 
 @transaction.atomic

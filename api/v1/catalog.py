@@ -41,6 +41,7 @@ from catalog.services import (
     redeem,
 )
 from core.errors import NotFound, PermissionDenied
+from core.uploads import media_response
 from customers.models import Customer
 from customers.selectors import customers_visible
 from customers.services import customer_for_owner
@@ -163,14 +164,15 @@ class ProductImageView(APIView):
 
 
 def tenant_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
-    """A tenant's uploaded files, only on that tenant's own host."""
+    """A tenant's uploaded files, only on that tenant's own host: downloads (images inline only
+    when their bytes are an image), never sniffed, sandboxed (core.uploads.media_response)."""
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name != schema or ".." in path:
         raise Http404
     name = f"tenants/{schema}/{path}"
     if not default_storage.exists(name):
         raise Http404
-    return FileResponse(default_storage.open(name, "rb"))
+    return media_response(name)
 
 
 # ---- gift packs -------------------------------------------------------------------------------

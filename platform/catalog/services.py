@@ -16,7 +16,7 @@ from django.core.files.storage import default_storage
 from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import schema_context
-from PIL import Image, UnidentifiedImageError
+from PIL import Image
 
 from accounts.models import User
 from catalog.models import (
@@ -39,6 +39,7 @@ from core.events import consume, emit
 from core.models import DomainEvent
 from core.services import audit_event_record
 from core.tenancy import current_schema_name
+from core.uploads import checked_image
 from customers.models import Customer
 from directory.models import ShopStaff
 from quotes.models import Policy
@@ -107,15 +108,7 @@ def product_image_set(*, actor: User | None, product: Product, content: bytes) -
     resized to the H5's width as JPEG."""
     if len(content) > MAX_IMAGE_BYTES:
         raise ValidationFailed(fields={"image": ["图片不能超过 5 MB"]})
-    try:
-        image = Image.open(BytesIO(content))
-        image.verify()
-        image = Image.open(BytesIO(content))
-    except (UnidentifiedImageError, OSError):
-        raise ValidationFailed(fields={"image": ["不是有效的图片文件"]}) from None
-    fmt = (image.format or "").lower()
-    if fmt not in ("jpeg", "png", "webp"):
-        raise ValidationFailed(fields={"image": ["只支持 JPG、PNG 或 WebP 图片"]})
+    fmt, image = checked_image(field="image", content=content, formats={"jpeg", "png", "webp"})
     storage_limit_check(schema_name=current_schema_name(), adding_bytes=len(content))
     stem = f"{_tenant_media_dir()}/{uuid.uuid4().hex}"
     original = default_storage.save(f"{stem}.{'jpg' if fmt == 'jpeg' else fmt}", ContentFile(content))

@@ -27,6 +27,7 @@ from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict, 
 from core.realtime import publish, user_channel
 from core.services import audit_event_record
 from core.tenancy import current_schema_name, current_tenant_id
+from core.uploads import attachment_kind, attachment_name
 from core.validators import normalize_mobile
 from notices import wechat
 from notices.models import (
@@ -129,6 +130,12 @@ def _validate_announcement(
     for upload in attachments:
         if len(upload.content) > MAX_ATTACHMENT_BYTES:
             errors.add("attachments", f"附件「{upload.name}」超过 10 MB")
+            continue
+        try:  # by content, never by name: no HTML, SVG or script reaches a tenant's origin
+            attachment_kind(field="attachments", name=upload.name, content=upload.content)
+        except ValidationFailed as exc:
+            for message in exc.fields["attachments"]:
+                errors.add("attachments", message)
 
 
 def _audience_where(
@@ -164,7 +171,8 @@ def _store_attachments(announcement: Announcement, attachments: Sequence[Upload]
     storage_limit_check(schema_name=schema, adding_bytes=sum(len(a.content) for a in attachments))
     folder = f"tenants/{schema}/notices/{uuid.uuid4().hex}"
     for upload in attachments:
-        name = upload.name.replace("/", "_").replace("\\", "_")[-120:] or "附件"
+        name = attachment_name(upload.name, attachment_kind(field="attachments", name=upload.name,
+                                                            content=upload.content))  # fmt: skip
         path = default_storage.save(f"{folder}/{name}", ContentFile(upload.content))
         AnnouncementAttachment.objects.create(
             announcement=announcement, name=name, path=path, size=len(upload.content)
