@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Run web, Celery worker and beat together in the foreground (what `make run` ends with).
+"""Run web, the realtime stream server, Celery worker and beat together in the foreground (what
+`make run` ends with).
 
 Each process is supervised on its own: if the worker dies, it is started again (after a short
 back-off that grows while it keeps dying) and the web server keeps serving; the same for web and
@@ -16,6 +17,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 BIN = ROOT / ".venv" / "bin"
 PORT = os.environ.get("PORT", "8000")
+# Realtime streams are served by their own process (config/asgi_realtime.py under uvicorn): an idle
+# stream there is a coroutine, not one of gunicorn's request threads. The pages reach it on this port
+# of their own host; web learns the port from the environment (settings.REALTIME_STREAM_PORT).
+STREAM_PORT = os.environ.get("REALTIME_STREAM_PORT") or "8001"
 
 PROCS: dict[str, list[str]] = {
     "web": [
@@ -25,13 +30,21 @@ PROCS: dict[str, list[str]] = {
         f"0.0.0.0:{PORT}",
         "--workers",
         os.environ.get("WEB_CONCURRENCY", "3"),
-        # threads: an open real-time stream (Server-Sent Events) holds one thread, not a worker
         "--worker-class",
         "gthread",
         "--threads",
         os.environ.get("WEB_THREADS", "16"),
         "--access-logfile",
         "-",
+    ],
+    "realtime": [
+        str(BIN / "uvicorn"),
+        "config.asgi_realtime:application",
+        "--host",
+        "0.0.0.0",
+        "--port",
+        STREAM_PORT,
+        "--no-access-log",
     ],
     "worker": [str(BIN / "celery"), "-A", "config", "worker", "--loglevel", "INFO", "--concurrency", "2"],
     "beat": [
@@ -135,6 +148,7 @@ class Supervisor:
 
 
 def main() -> int:
+    os.environ["REALTIME_STREAM_PORT"] = STREAM_PORT  # inherited by web: the ticket's stream URL
     supervisor = Supervisor(PROCS)
     signal.signal(signal.SIGINT, supervisor.stop)
     signal.signal(signal.SIGTERM, supervisor.stop)
