@@ -110,6 +110,22 @@ class HistorySerializer(serializers.Serializer):
     ctpl_class = serializers.CharField(max_length=8, required=False, allow_blank=True, default="new")
     claim_free_years = serializers.IntegerField(required=False, default=0)
     claims_last_year = serializers.IntegerField(required=False, default=0)
+    transferred = serializers.BooleanField(
+        required=False,
+        default=False,
+        help_text="承继出险记录: the stated history carries over to this car (换车承继, or a policy bought "
+        "elsewhere). Without it a car under a year old with no earlier policy is rated as new.",
+    )
+
+
+class RatedHistorySerializer(serializers.Serializer):
+    """The history the price used: ``source`` new_vehicle means the stated one was set aside."""
+
+    ctpl_class = serializers.CharField()
+    claim_free_years = serializers.IntegerField()
+    claims_last_year = serializers.IntegerField()
+    source = serializers.ChoiceField(choices=["stated", "new_vehicle", "transferred"])  # type: ignore[assignment]
+    transferred = serializers.BooleanField()
 
 
 class CoverageChoiceSerializer(serializers.Serializer):
@@ -216,6 +232,7 @@ class RatingResultSerializer(serializers.Serializer):
     region = serializers.CharField()
     rated_on = serializers.DateField()
     valid_until = serializers.DateField()
+    history = RatedHistorySerializer()
     options = OptionSerializer(many=True)
 
 
@@ -458,6 +475,7 @@ class RatingView(APIView):
             "region": inputs.region,
             "rated_on": today,
             "valid_until": today + timedelta(days=QUOTE_VALID_DAYS),
+            "history": inputs.history,
             "options": [_option_row(o, staff=staff) for o in offers],
         }
         return Response(RatingResultSerializer(result).data)

@@ -83,6 +83,9 @@ def vehicle_inputs(vehicle: Vehicle | None, overrides: dict[str, Any]) -> dict[s
             "first_registered_on": vehicle.first_registered_on,
             # The registration month stands for the purchase month (the 车船税 is due from it).
             "purchase_date": vehicle.first_registered_on,
+            # A policy on record: the car's history is its own (quotes.rating.history_for_rating).
+            "ctpl_expires_on": vehicle.ctpl_expires_on,
+            "commercial_expires_on": vehicle.commercial_expires_on,
         }
     merged = {**base, **{k: v for k, v in overrides.items() if v is not None}}
     plain: dict[str, Any] = {}

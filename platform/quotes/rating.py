@@ -18,10 +18,10 @@ only this module.
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, is_dataclass
+from dataclasses import dataclass, fields, is_dataclass, replace
 from datetime import date
 from decimal import Decimal
-from enum import Enum
+from enum import Enum, StrEnum
 from functools import cache
 from typing import Any, TypedDict
 
@@ -86,6 +86,7 @@ __all__ = [
     "CtplRating",
     "Energy",
     "FixedBase",
+    "HistorySource",
     "LimitBases",
     "PerSeatRate",
     "QuoteRating",
@@ -106,6 +107,7 @@ __all__ = [
     "ctpl_floating_scheme",
     "ctpl_premium",
     "full_months_of_age",
+    "history_for_rating",
     "monthly_depreciation",
     "ncd_coefficient",
     "rate_quote",
@@ -197,18 +199,63 @@ class VehicleDescription:
             object.__setattr__(self, name, value)
 
 
+class HistorySource(StrEnum):
+    """Where the claim history a quote was rated with comes from (shown in the price explanation)."""
+
+    STATED = "stated"  # as the user stated it, for a car with an earlier policy (or of unknown age)
+    NEW_VEHICLE = "new_vehicle"  # no earlier policy and under a year old: rated as new, whatever was stated
+    TRANSFERRED = "transferred"  # the user stated that a history carries over to this car (换车承继 …)
+
+
 @dataclass(frozen=True, kw_only=True)
 class ClaimHistory:
     """The two records insurers keep: the 交强险 history class, and for 商业险 (NCD) either the run of
-    claim-free years or the number of claims last year (never both)."""
+    claim-free years or the number of claims last year (never both). ``source`` says where it came
+    from (``history_for_rating``)."""
 
     ctpl_class: CtplHistoryClass = CtplHistoryClass.NEW
     claim_free_years: int = 0
     claims_last_year: int = 0
+    source: HistorySource = HistorySource.STATED
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "ctpl_class", _ctpl_history_class(self.ctpl_class))
+        try:
+            object.__setattr__(self, "source", HistorySource(self.source))
+        except ValueError:
+            raise RatingError(
+                f"未知的出险记录来源 {self.source!r}", field="source", code="unknown_history_source"
+            ) from None
         ncd_coefficient(claim_free_years=self.claim_free_years, claims_last_year=self.claims_last_year)
+
+
+def history_for_rating(
+    stated: ClaimHistory,
+    *,
+    first_registration: date | None,
+    purchase_date: date | None,
+    earlier_policy: bool,
+    transferred: bool,
+    today: date,
+) -> ClaimHistory:
+    """The history a car is rated with. A car with no earlier policy that is less than a year old
+    (from its first registration, else its purchase) has no record of its own: it is rated as new
+    (交强险 not floating, NCD 1.0) whatever was stated, unless the user states that a history carries
+    over to it (``transferred``: an NCD transfer from the owner's previous car, or a policy bought
+    elsewhere that the record does not show). Any other car is rated with the stated history."""
+    if transferred:
+        return replace(stated, source=HistorySource.TRANSFERRED)
+    since = first_registration or purchase_date
+    if not earlier_policy and since is not None and _add_years(since, 1) > today:
+        return ClaimHistory(source=HistorySource.NEW_VEHICLE)
+    return replace(stated, source=HistorySource.STATED)
+
+
+def _add_years(day: date, years: int) -> date:
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:  # 29 February
+        return day.replace(year=day.year + years, day=28)
 
 
 @dataclass(frozen=True, kw_only=True)

@@ -54,8 +54,10 @@ from quotes.rating import (
     ClaimHistory,
     CoverageChoice,
     CoverageSelection,
+    HistorySource,
     RatingError,
     autonomous_pricing_factor_check,
+    history_for_rating,
     region_name,
     vehicle_tax_table_problems,
 )
@@ -192,6 +194,14 @@ def _coverage_selection(coverages: dict[str, Any]) -> CoverageSelection:
         raise _rating_failed(exc) from None
 
 
+def _earlier_policy(vehicle: Vehicle | None, inputs: dict[str, Any]) -> bool:
+    """Whether the car is known to have had a policy: an expiry date on its record (or typed), or
+    a policy issued here."""
+    if inputs.get("ctpl_expires_on") or inputs.get("commercial_expires_on"):
+        return True
+    return vehicle is not None and vehicle.pk is not None and Policy.objects.filter(vehicle=vehicle).exists()
+
+
 def quote_inputs(
     *,
     vehicle: Vehicle | None,
@@ -200,9 +210,14 @@ def quote_inputs(
     history: dict[str, Any],
     coverages: dict[str, Any],
     today: date,
+    stored: bool = False,
 ) -> QuoteInputs:
     """Check and build what rating needs. Every bad input is a ``ValidationFailed`` naming its path
-    in the request body (``vehicle.seats``, ``history.claims_last_year``, ``province`` …)."""
+    in the request body (``vehicle.seats``, ``history.claims_last_year``, ``province`` …).
+
+    The claim history is the one ``history_for_rating`` decides (a car with no earlier policy is
+    rated as new unless ``history.transferred``); ``stored`` rebuilds a stored quote's request with
+    the history it was rated with."""
     inputs = vehicle_inputs(vehicle, vehicle_overrides)
     _check_identifiers(inputs)
     raw_province = (province or "").strip() or province_of_plate(inputs.get("plate", "")) or ""
@@ -210,14 +225,27 @@ def quote_inputs(
         raise ValidationFailed(
             "请选择投保地区", fields={"province": ["请选择投保地区（车牌无法判断省份时必填）"]}
         )
+    transferred = bool(history.get("transferred"))
     try:
         region = region_name(raw_province)
         description = vehicle_description(inputs)
-        claims = ClaimHistory(
+        stated = ClaimHistory(
             ctpl_class=cast(CtplHistoryClass, history.get("ctpl_class") or CtplHistoryClass.NEW),
             claim_free_years=history.get("claim_free_years") or 0,
             claims_last_year=history.get("claims_last_year") or 0,
+            source=cast(HistorySource, history.get("source") or HistorySource.STATED),
         )
+        if stored:
+            claims = stated  # as it was rated, whatever the vehicle's record says today
+        else:
+            claims = history_for_rating(
+                stated,
+                first_registration=description.first_registration,
+                purchase_date=description.purchase_date,
+                earlier_policy=_earlier_policy(vehicle, inputs),
+                transferred=transferred,
+                today=today,
+            )
     except RatingError as exc:
         raise _rating_failed(exc) from None
     selection = _coverage_selection(coverages)
@@ -225,11 +253,21 @@ def quote_inputs(
         raise ValidationFailed(
             "报价应至少包含交强险或一项商业险", fields={"coverages": ["请至少选择交强险或一项商业险"]}
         )
-    plain_history = {
+    plain_history: dict[str, Any] = {
         "ctpl_class": str(claims.ctpl_class),
         "claim_free_years": claims.claim_free_years,
         "claims_last_year": claims.claims_last_year,
+        "source": str(claims.source),
+        "transferred": transferred,
     }
+    if claims != stated and not stored:
+        plain_history["stated"] = {
+            "ctpl_class": str(stated.ctpl_class),
+            "claim_free_years": stated.claim_free_years,
+            "claims_last_year": stated.claims_last_year,
+        }
+    elif "stated" in history:
+        plain_history["stated"] = history["stated"]
     plain_coverages = {
         "ctpl": selection.ctpl,
         "vehicle_tax": selection.vehicle_tax,
@@ -544,6 +582,7 @@ def stored_request(quote: Quote) -> QuoteInputs:
         history=quote.history,
         coverages=quote.coverages,
         today=quote.rated_on,
+        stored=True,
     )
 
 

@@ -22,6 +22,7 @@ from quotes.rating import (
     CtplHistoryClass,
     Energy,
     FixedBase,
+    HistorySource,
     LimitBases,
     QuoteRating,
     RateOfCoverage,
@@ -39,6 +40,7 @@ from quotes.rating import (
     ctpl_floating_scheme,
     ctpl_premium,
     full_months_of_age,
+    history_for_rating,
     monthly_depreciation,
     ncd_coefficient,
     rate_quote,
@@ -1043,3 +1045,115 @@ def test_own_damage_needs_the_purchase_price() -> None:
             autonomous_pricing_factor=D(1),
         )
     assert caught.value.field == "purchase_price"
+
+
+# --- A new car is not a renewal (issue 17 §3) ----------------------------------------------------
+
+THE_USUAL_PACKAGE = (
+    CoverageChoice(code=CoverageCode.OWN_DAMAGE),
+    CoverageChoice(code=CoverageCode.THIRD_PARTY, limit=D(1000000)),
+    CoverageChoice(code=CoverageCode.DRIVER_LIABILITY, seats=1, limit_per_seat=D(10000)),
+    CoverageChoice(code=CoverageCode.PASSENGER_LIABILITY, seats=4, limit_per_seat=D(10000)),
+)
+A_WEEK_OLD_CAR = VehicleDescription(
+    use=VehicleUse.FAMILY_CAR,
+    seats=5,
+    displacement=D("1.5"),
+    purchase_price=D(180000),
+    first_registration=date(2026, 11, 29),
+    purchase_date=date(2026, 11, 29),
+)
+RENEWAL_AS_STATED = ClaimHistory(ctpl_class=CtplHistoryClass.A1, claim_free_years=1)
+
+
+def _priced(history: ClaimHistory) -> QuoteRating:
+    return rate_quote(
+        vehicle=A_WEEK_OLD_CAR,
+        province="广东",
+        history=history,
+        selection=CoverageSelection(commercial=THE_USUAL_PACKAGE),
+        today=date(2026, 12, 6),
+        rating_table=SAMPLE_FAMILY_CAR_TABLE,  # PICC's seeded table (scale 1.00)
+        autonomous_pricing_factor=D("0.85"),
+    )
+
+
+def _history(stated: ClaimHistory, *, earlier_policy: bool = False, transferred: bool = False,
+             registered: date | None = date(2026, 11, 29), bought: date | None = None) -> ClaimHistory:  # fmt: skip
+    return history_for_rating(
+        stated,
+        first_registration=registered,
+        purchase_date=bought,
+        earlier_policy=earlier_policy,
+        transferred=transferred,
+        today=date(2026, 12, 6),
+    )
+
+
+def test_the_issues_week_old_car_priced_as_a_renewal_and_as_new() -> None:
+    """粤B, 5 seats, 1.5 L, 180,000, first registered 29 Nov 2026, quoted 6 Dec 2026 with the quick
+    quote's default history (A1, one claim-free year) and package, PICC at 0.85. No depreciation yet
+    (0 full months): actual value 180,000; 车损险 基准 566 + 1.35% × 180,000 = 2,996.00.
+    车船税: 广东 1.0–1.6 L 360 × 2/12 (November and December) = 60.00.
+
+    As a renewal (the bug): 交强险 950 × 0.9 = 855.00; each line × 0.8 × 0.85 = × 0.68:
+    2,996 → 2,037.28; 1,100 → 748.00; 42 → 28.56; 108 → 73.44; 商业险 2,887.28;
+    total 855.00 + 60.00 + 2,887.28 = 3,802.28.
+    As new: 交强险 950.00; each line × 1.0 × 0.85: 2,546.60 + 935.00 + 35.70 + 91.80 = 3,609.10;
+    total 950.00 + 60.00 + 3,609.10 = 4,619.10 (the renewal was 816.82, 17.7%, too cheap)."""
+    as_renewal = _priced(RENEWAL_AS_STATED)
+    assert (as_renewal.ctpl_premium, as_renewal.vehicle_tax_amount) == (D("855.00"), D("60.00"))
+    assert [line.premium for line in as_renewal.commercial_lines] == [
+        D("2037.28"), D("748.00"), D("28.56"), D("73.44")
+    ]  # fmt: skip
+    assert as_renewal.total == D("3802.28")
+
+    history = _history(RENEWAL_AS_STATED)
+    assert history == ClaimHistory(source=HistorySource.NEW_VEHICLE)
+    as_new = _priced(history)
+    assert as_new.ctpl is not None and as_new.ctpl.floating_rate == D("0")
+    assert as_new.ctpl_premium == D("950.00")
+    assert [(line.ncd, line.premium) for line in as_new.commercial_lines] == [
+        (D("1.0"), D("2546.60")), (D("1.0"), D("935.00")), (D("1.0"), D("35.70")), (D("1.0"), D("91.80"))
+    ]  # fmt: skip
+    assert (as_new.commercial_premium, as_new.total) == (D("3609.10"), D("4619.10"))
+    # The explanation says why: the history it used, and where it came from.
+    assert as_new.to_dict()["history"] == {
+        "ctpl_class": "new", "claim_free_years": 0, "claims_last_year": 0, "source": "new_vehicle"
+    }  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("case", "expected"),
+    [
+        # a stated transfer of history keeps what was stated
+        (
+            {"transferred": True},
+            ClaimHistory(
+                ctpl_class=CtplHistoryClass.A1, claim_free_years=1, source=HistorySource.TRANSFERRED
+            ),
+        ),
+        # a policy on record (expiry dates, a policy issued here): a renewal, as stated
+        (
+            {"earlier_policy": True},
+            ClaimHistory(ctpl_class=CtplHistoryClass.A1, claim_free_years=1, source=HistorySource.STATED),
+        ),
+        # a year old exactly (6 Dec 2025): it can have a claim-free year of its own
+        ({"registered": date(2025, 12, 6)}, ClaimHistory(ctpl_class=CtplHistoryClass.A1, claim_free_years=1)),
+        # a day younger: new
+        ({"registered": date(2025, 12, 7)}, ClaimHistory(source=HistorySource.NEW_VEHICLE)),
+        # not registered yet (insured before the plate is issued): its purchase date tells its age
+        ({"registered": None, "bought": date(2026, 12, 1)}, ClaimHistory(source=HistorySource.NEW_VEHICLE)),
+        # nothing known of its age: the stated history
+        ({"registered": None}, ClaimHistory(ctpl_class=CtplHistoryClass.A1, claim_free_years=1)),
+    ],
+)
+def test_only_a_young_car_without_an_earlier_policy_is_rated_as_new(
+    case: dict, expected: ClaimHistory
+) -> None:
+    assert _history(RENEWAL_AS_STATED, **case) == expected
+
+
+def test_a_new_car_with_a_stated_accident_is_still_new() -> None:
+    stated = ClaimHistory(ctpl_class=CtplHistoryClass.A4, claims_last_year=2)
+    assert _history(stated) == ClaimHistory(source=HistorySource.NEW_VEHICLE)

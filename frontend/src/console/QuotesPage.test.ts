@@ -5,6 +5,7 @@ import { createShell } from '@shared/shell'
 import { CONSOLE } from './context'
 import QuotesPage from './QuotesPage.vue'
 import { allByTestId, byTestId, DateRangeStub, errorNextTo, json, page, settle } from './testing'
+import { localToday } from '../quote-mobile/quoteForm'
 
 const picc = { code: 'PICC', name: '中国人民财产保险', short_name: '人保财险', logo: '', color: '#E60012' }
 const pingan = { code: 'PINGAN', name: '中国平安财产保险', short_name: '平安产险', logo: '', color: '#F26B1D' }
@@ -384,6 +385,7 @@ describe('console: 快速报价', () => {
     region: '广东',
     rated_on: '2026-03-01',
     valid_until: '2026-03-08',
+    history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0, source: 'stated', transferred: false },
     options: [
       { ...option(0, picc, '3950.00', 1), id: undefined },
       { ...option(0, pingan, '4102.35', 2), id: undefined },
@@ -440,7 +442,7 @@ describe('console: 快速报价', () => {
 
     expect(sent).toEqual({
       vehicle: { plate: '粤B12345', vin: 'LSVAU218XN2183294', use: 'family', seats: 7, displacement: '1.8', energy: 'fuel', purchase_price: '189000' },
-      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0 },
+      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0, transferred: false },
       coverages: {
         ctpl: true,
         vehicle_tax: true,
@@ -459,6 +461,9 @@ describe('console: 快速报价', () => {
     expect(fetchMock.mock.calls.some(([r]) => new URL(r.url).pathname === '/api/v1/quotes/' && r.method === 'POST')).toBe(false)
 
     expect(byTestId('qq-summary').textContent).toContain('2 家保险公司可承保')
+    expect(byTestId('qq-summary').textContent).toContain('按所填出险记录计')
+    // a typed car with no registration date: nothing says it is new, so no notice
+    expect(allByTestId('qq-new-car')).toHaveLength(0)
     const rows = [...byTestId('qq-result').querySelectorAll('.el-table__body > tbody > tr.el-table__row')].map((tr) => tr.textContent ?? '')
     expect(rows).toHaveLength(3)
     expect(rows[0]).toContain('人保财险')
@@ -534,7 +539,7 @@ describe('console: 快速报价', () => {
     expect(created).toEqual({
       vehicle_id: 7,
       vehicle: {},
-      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0 },
+      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0, transferred: false },
       coverages: {
         ctpl: true,
         vehicle_tax: true,
@@ -549,6 +554,37 @@ describe('console: 快速报价', () => {
     })
     expect(byTestId('quote-drawer').textContent).toContain('报价单 Q20260301000002')
     expect(listCalls()).toBe(before + 1)
+  })
+
+  it('a customer’s week-old car without a policy: the form says it is priced as new, until a transfer of history is stated', async () => {
+    const weekAgo = localToday(new Date(Date.now() - 7 * 86_400_000))
+    let sent: Record<string, unknown> | null = null
+    vi.stubGlobal(
+      'fetch',
+      quickServer(async (req, url) => {
+        if (url.pathname === '/api/v1/customers/11/')
+          return json(200, { ...zhangDetail, vehicles: [{ ...car, first_registered_on: weekAgo, ctpl_expires_on: null, commercial_expires_on: null }] })
+        if (url.pathname === '/api/v1/rating/' && req.method === 'POST') {
+          sent = await req.clone().json()
+          return json(200, rating)
+        }
+      }),
+    )
+    await mountPage()
+    await openQuick()
+    byTestId('qq-customer').querySelector<HTMLElement>('.el-select__wrapper')!.click()
+    await settle()
+    dropdownItem('13800138000 · 1 辆车').click()
+    await settle()
+    expect(byTestId('qq-new-car').textContent).toContain('按新车报价：交强险不浮动，商业险 NCD 1.0')
+    expect(byTestId('qq-ctpl-class').querySelector('.is-disabled')).toBeTruthy()
+
+    byTestId('qq-history-transferred').querySelector('input')!.click()
+    await flushPromises()
+    expect(allByTestId('qq-new-car')).toHaveLength(0)
+    byTestId('qq-rate').click()
+    await settle()
+    expect(sent!.history).toEqual({ ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0, transferred: true })
   })
 
   it('生成报价单 for a new customer sends customer {name, mobile} and shows customer.mobile under 手机号', async () => {

@@ -50,6 +50,7 @@ export interface CommercialLineBreakdown {
 
 export interface Breakdown {
   region?: string
+  history?: { ctpl_class: string; claim_free_years: number; claims_last_year: number; source?: string } | null
   rating_table?: string | null
   ctpl?: CtplBreakdown | null
   vehicle_tax?: VehicleTaxBreakdown | null

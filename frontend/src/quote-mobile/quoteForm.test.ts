@@ -4,9 +4,11 @@ import {
   ctplFormula,
   emptyQuoteForm,
   errorAt,
+  HISTORY_SOURCES,
   lineCover,
   lineFormula,
   provinceOfPlate,
+  ratedAsNew,
   ratingBody,
   statusTag,
   taxFormula,
@@ -47,7 +49,7 @@ describe('quick quote form', () => {
       vehicle_id: 7,
       vehicle: {},
       province: '广东',
-      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0 },
+      history: { ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0, transferred: false },
       coverages: { ctpl: true, vehicle_tax: true, commercial: [{ code: 'third_party', limit: '1000000' }] },
     })
     form.vehicle.seats = '7'
@@ -74,6 +76,29 @@ describe('quick quote form', () => {
       'roadside_assistance',
     ])
     expect(body.coverages?.commercial?.[3]).toEqual({ code: 'passenger_liability', seats: 4, limit_per_seat: '10000' })
+  })
+
+  it('says when a car will be priced as new, and sends a stated transfer of history', () => {
+    const form = emptyQuoteForm()
+    form.vehicle.plate = '粤B51K27'
+    form.vehicle.first_registered_on = '2026-11-29'
+    // a week old, no policy on record: new, whatever the (default A1) history says
+    expect(ratedAsNew(form, null, '2026-12-06')).toBe(true)
+    // a year old exactly: it can have a claim-free year of its own
+    expect(ratedAsNew(form, null, '2027-11-29')).toBe(false)
+    expect(ratedAsNew(form, null, '2027-11-28')).toBe(true)
+    // a policy on its record: a renewal
+    expect(ratedAsNew(form, { ...car, first_registered_on: '2026-11-29', ctpl_expires_on: '2027-11-28' }, '2026-12-06')).toBe(false)
+    // not registered yet: its purchase date; nothing known: the stated history
+    form.vehicle.first_registered_on = ''
+    form.vehicle.purchase_date = '2026-12-01'
+    expect(ratedAsNew(form, null, '2026-12-06')).toBe(true)
+    form.vehicle.purchase_date = ''
+    expect(ratedAsNew(form, null, '2026-12-06')).toBe(false)
+    form.vehicle.first_registered_on = '2026-11-29'
+    form.history_transferred = true
+    expect(ratedAsNew(form, null, '2026-12-06')).toBe(false)
+    expect(ratingBody(form).history).toEqual({ ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0, transferred: true })
   })
 
   it('finds a server error by its dotted name or below it', () => {
@@ -111,6 +136,10 @@ describe('explaining a price', () => {
     expect(ctplFormula({ ...b.ctpl!, floating_rate: '0.30', premium: '1235.00' })).toBe('950.00 × (1 + 30%) = 1235.00')
     expect(taxFormula({ ...b.vehicle_tax!, exempt: true })).toBe('新能源车免征')
     expect(breakdownOf({}).commercial_lines).toEqual([])
+    expect(breakdownOf({}).history).toBeNull()
+    expect(HISTORY_SOURCES[breakdownOf({ history: { ctpl_class: 'new', claim_free_years: 0, claims_last_year: 0, source: 'new_vehicle' } }).history!.source!]).toBe(
+      '新车首次投保，按新车计：交强险不浮动，商业险 NCD 1.0',
+    )
   })
 
   it('gives every status a Vant tag type', () => {

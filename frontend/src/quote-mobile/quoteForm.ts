@@ -50,6 +50,8 @@ export interface QuoteForm {
   ctpl_class: string
   claim_free_years: number
   claims_last_year: number
+  /** 承继出险记录: the stated history carries over to this car (a new car is otherwise rated as new) */
+  history_transferred: boolean
   ctpl: boolean
   vehicle_tax: boolean
   own_damage: boolean
@@ -88,6 +90,7 @@ export function emptyQuoteForm(): QuoteForm {
     ctpl_class: 'A1',
     claim_free_years: 1,
     claims_last_year: 0,
+    history_transferred: false,
     ctpl: true,
     vehicle_tax: true,
     own_damage: true,
@@ -154,13 +157,51 @@ export function commercialChoices(f: QuoteForm): NonNullable<NonNullable<RatingB
 export function ratingBody(f: QuoteForm, chosen?: Vehicle | null): RatingBody {
   const body: RatingBody = {
     vehicle: typedVehicle(f.vehicle, chosen ? vehicleValues(chosen) : undefined),
-    history: { ctpl_class: f.ctpl_class, claim_free_years: f.claim_free_years, claims_last_year: f.claims_last_year },
+    history: {
+      ctpl_class: f.ctpl_class,
+      claim_free_years: f.claim_free_years,
+      claims_last_year: f.claims_last_year,
+      transferred: f.history_transferred,
+    },
     coverages: { ctpl: f.ctpl, vehicle_tax: f.ctpl && f.vehicle_tax, commercial: commercialChoices(f) },
   }
   if (chosen) body.vehicle_id = chosen.id
   if (f.province) body.province = f.province
   return body
 }
+
+/** The day `iso` falls on a year later ("2025-02-29" is never asked: 29 Feb -> 28 Feb). */
+function yearAfter(iso: string): string {
+  const [y, m, d] = iso.split('-')
+  const day = m === '02' && d === '29' ? '28' : d
+  return `${Number(y) + 1}-${m}-${day}`
+}
+
+/** Whether the server will rate this car as new whatever history is stated (quotes.rating.history_for_rating):
+ * no earlier policy (no expiry date on its record) and less than a year since its first registration (else its
+ * purchase), unless the user states that a history carries over. `today` is "YYYY-MM-DD". */
+export function ratedAsNew(f: QuoteForm, chosen: Vehicle | null | undefined, today: string): boolean {
+  if (f.history_transferred) return false
+  if (chosen?.ctpl_expires_on || chosen?.commercial_expires_on) return false
+  const since = f.vehicle.first_registered_on.trim() || f.vehicle.purchase_date.trim()
+  return !!since && yearAfter(since) > today
+}
+
+/** The local date as "YYYY-MM-DD". */
+export function localToday(now: Date = new Date()): string {
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${now.getFullYear()}-${p(now.getMonth() + 1)}-${p(now.getDate())}`
+}
+
+/** Where the history a price used came from, in words (the breakdown's `history.source`). */
+export const HISTORY_SOURCES: Record<string, string> = {
+  new_vehicle: '新车首次投保，按新车计：交强险不浮动，商业险 NCD 1.0',
+  transferred: '承继出险记录（按所填记录计）',
+  stated: '按所填出险记录计',
+}
+
+export const NEW_CAR_NOTICE =
+  '这辆车未满一年且没有保单记录，按新车报价：交强险不浮动，商业险 NCD 1.0。如承继原车出险记录（换车）或已在他处投保，请打开「承继出险记录」。'
 
 /** A server error by its dotted name ("vehicle.seats"), or the first one below it
  * ("coverages.commercial" finds "coverages.commercial.0.limit"). */
@@ -211,7 +252,15 @@ export interface CommercialLineBreakdown {
   premium: string
 }
 
+export interface HistoryBreakdown {
+  ctpl_class: string
+  claim_free_years: number
+  claims_last_year: number
+  source?: string
+}
+
 export interface Breakdown {
+  history: HistoryBreakdown | null
   ctpl: CtplBreakdown | null
   vehicle_tax: VehicleTaxBreakdown | null
   actual_value: ActualValueBreakdown | null
@@ -222,6 +271,7 @@ export interface Breakdown {
 export function breakdownOf(raw: unknown): Breakdown {
   const b = (raw ?? {}) as Partial<Breakdown>
   return {
+    history: b.history ?? null,
     ctpl: b.ctpl ?? null,
     vehicle_tax: b.vehicle_tax ?? null,
     actual_value: b.actual_value ?? null,

@@ -3739,6 +3739,11 @@ export interface components {
             claim_free_years: number;
             /** @default 0 */
             claims_last_year: number;
+            /**
+             * @description 承继出险记录: the stated history carries over to this car (换车承继, or a policy bought elsewhere). Without it a car under a year old with no earlier policy is rated as new.
+             * @default false
+             */
+            transferred: boolean;
         };
         ImageUploadRequest: {
             /** Format: binary */
@@ -5161,6 +5166,21 @@ export interface components {
          * @enum {string}
          */
         RateKindEnum: "percent" | "fixed";
+        /** @description The history the price used: ``source`` new_vehicle means the stated one was set aside. */
+        RatedHistory: {
+            ctpl_class: string;
+            claim_free_years: number;
+            claims_last_year: number;
+            source: components["schemas"]["RatedHistorySourceEnum"];
+            transferred: boolean;
+        };
+        /**
+         * @description * `stated` - stated
+         *     * `new_vehicle` - new_vehicle
+         *     * `transferred` - transferred
+         * @enum {string}
+         */
+        RatedHistorySourceEnum: "stated" | "new_vehicle" | "transferred";
         RatingInputRequest: {
             vehicle_id?: number | null;
             vehicle?: components["schemas"]["RatingVehicleRequest"];
@@ -5175,6 +5195,7 @@ export interface components {
             rated_on: string;
             /** Format: date */
             valid_until: string;
+            history: components["schemas"]["RatedHistory"];
             options: components["schemas"]["Option"][];
         };
         RatingTable: {
