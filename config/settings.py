@@ -209,6 +209,9 @@ SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
 # connect-src is 'self' + Stripe + CSP_CONNECT_EXTRA (a comma-separated list of origins, e.g. the
 # one that serves the realtime streams on its own port).
 CSP_CONNECT_EXTRA = env_list("CSP_CONNECT_EXTRA", "")
+# The stream server on its own port (REALTIME_STREAM_PORT, `make run`): the platform and tenant hosts.
+if _stream_port := os.environ.get("REALTIME_STREAM_PORT", ""):
+    CSP_CONNECT_EXTRA += [f"{TENANT_BASE_DOMAIN}:{_stream_port}", f"*.{TENANT_BASE_DOMAIN}:{_stream_port}"]
 CSP_STRIPE = ["https://js.stripe.com", "https://*.js.stripe.com"]
 CSP_WECHAT = ["https://res.wx.qq.com", "https://res2.wx.qq.com"]
 CONTENT_SECURITY_POLICY = {
