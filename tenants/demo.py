@@ -259,7 +259,7 @@ def _seed_commissions_and_catalog(tenant: Tenant, demo: DemoTenant) -> None:
             ]
             plan = plan_save(actor=admin, name=f"{demo.short_name} 2026 标准方案", scheme="differential",
                              settlement_mode="same_level", rules=rules, promotion_bearer="seller",
-                             volume_tiers=[{"threshold": Decimal("100000"), "rate": Decimal("0.02")}])  # fmt: skip
+                             volume_tiers=[{"lines": ["commercial"], "threshold": Decimal("100000"), "rate": Decimal("0.02")}])  # fmt: skip
             plan_put_in_force(actor=admin, plan=plan)
         if not Product.objects.exists():
             for name, source, market, actual, stock in DEMO_PRODUCTS:

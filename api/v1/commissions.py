@@ -91,6 +91,9 @@ class RuleSerializer(serializers.Serializer):
     )
     tier = serializers.IntegerField(required=False, allow_null=True, source="tier_id")
     distance = serializers.IntegerField(required=False, allow_null=True, min_value=0)
+    referrer = serializers.BooleanField(
+        default=False, help_text="级差方案：推荐车主（无职级）的累计比例，仅限商品、服务"
+    )
     rate_kind = serializers.ChoiceField(choices=RateKind.choices, default=RateKind.PERCENT)
     rate = serializers.DecimalField(max_digits=7, decimal_places=4, required=False, allow_null=True)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False, allow_null=True)
@@ -100,9 +103,15 @@ class RuleSerializer(serializers.Serializer):
 
 
 class VolumeTierSerializer(serializers.Serializer):
+    lines = serializers.ListField(
+        child=serializers.ChoiceField(choices=Line.choices), help_text="计入通算并获得奖励的业务"
+    )
+    insurer_codes = serializers.ListField(
+        child=serializers.CharField(max_length=12), required=False, default=list,
+        help_text="只计这些保险公司的保险业务（空：全部）",
+    )  # fmt: skip
     threshold = serializers.DecimalField(max_digits=14, decimal_places=2)
     rate = serializers.DecimalField(max_digits=7, decimal_places=4)
-    include_goods = serializers.BooleanField(default=False)
 
 
 class PlanInputSerializer(serializers.Serializer):
@@ -112,6 +121,10 @@ class PlanInputSerializer(serializers.Serializer):
     promotion_bearer = serializers.ChoiceField(
         choices=PromotionBearer.choices, default=PromotionBearer.TENANT
     )
+    promotion_shares = serializers.ListField(
+        child=serializers.DecimalField(max_digits=5, decimal_places=2), required=False, default=list,
+        help_text="按固定比例逐级分担：各级百分比，销售本人在前（50, 30, 20），合计 100",
+    )  # fmt: skip
     rules = RuleSerializer(many=True)
     volume_tiers = VolumeTierSerializer(many=True, required=False, default=list)
 
@@ -128,7 +141,7 @@ class PlanListSerializer(serializers.ModelSerializer):
         model = Plan
         fields = [
             "id", "name", "scheme", "scheme_label", "settlement_mode", "settlement_mode_label", "promotion_bearer",
-            "promotion_bearer_label", "in_force", "status",
+            "promotion_bearer_label", "promotion_shares", "in_force", "status",
             "rule_count", "used", "created_at", "created_by_name", "updated_at",
         ]  # fmt: skip
 

@@ -262,7 +262,8 @@ def pack_issue(
          actor=actor)  # fmt: skip
     if policy is not None:
         emit("promotion.given", object_type="policy", object_id=policy.pk,
-             payload={"policy_id": policy.pk, "value": format(actual, "f"), "description": pack.name}, actor=actor)  # fmt: skip
+             payload={"policy_id": policy.pk, "issued_pack_id": issued.pk, "value": format(actual, "f"),
+                      "description": pack.name}, actor=actor)  # fmt: skip
     audit_event_record(actor=actor, action="gift_pack.issue", summary=f"向 {customer.name} 发放礼包「{pack.name}」",
                        object_type="gift_pack_issue", object_id=issued.pk)  # fmt: skip
     return issued

@@ -17,14 +17,16 @@ that crosses it gets the remainder, the ones above nothing. Amounts round half-u
 """
 
 from datetime import date, datetime
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from commissions.models import Period, PeriodStatus, Plan, Scheme
+from commissions.models import MAX_CTPL_RATE, Line, Period, PeriodStatus, Plan, Scheme, ladder_key
+
+LINE_NAMES = dict(Line.choices)
 
 LINE_LABELS_SQL = """CASE s.line WHEN 'ctpl' THEN '交强险保费' WHEN 'commercial' THEN '商业险保费'
     WHEN 'goods' THEN '商品金额' ELSE '服务金额' END"""
@@ -34,8 +36,10 @@ ENTRY_COLUMNS = (
     "level, plan_id, rule_id, campaign_id, basis, rate, amount, formula, path, sale_at, reverses_id, reason, "
     "created_by_id, created_at"
 )
+# A sale pays one beneficiary one commission (and one campaign) entry: the same sale read again is
+# the duplicate this skips (fact_key is '' for these kinds).
 ON_CONFLICT_ONCE = (
-    "ON CONFLICT (source_type, source_id, distributor_id, kind) "
+    "ON CONFLICT (source_type, source_id, distributor_id, kind, fact_key) "
     "WHERE (reverses_id IS NULL AND NOT (kind = 'adjustment')) DO NOTHING"
 )
 
@@ -51,7 +55,13 @@ def _sales_sql(source_type: str, ids_filter: str) -> str:
         return f"""
     sale AS (
         SELECT p.id, p.number, p.line, i.code AS insurer_code, p.insurer_id, p.premium AS basis,
-               round(p.premium * p.commission_rate, 2) AS received, p.issued_at, p.promoter_id AS seller_id,
+               CASE WHEN p.line = 'ctpl'
+                    THEN LEAST(round(p.premium * p.commission_rate, 2), round(p.premium * {MAX_CTPL_RATE}, 2))
+                    ELSE round(p.premium * p.commission_rate, 2) END AS received,
+               CASE WHEN p.line = 'ctpl' AND round(p.premium * {MAX_CTPL_RATE}, 2)
+                         < round(p.premium * p.commission_rate, 2)
+                    THEN '交强险 4%% 上限' ELSE '本单手续费' END AS ceiling,
+               p.issued_at, p.promoter_id AS seller_id,
                q.region, (p.issued_at AT TIME ZONE %(tz)s)::date AS sale_day
         FROM quotes_policy p
         JOIN quotes_quote q ON q.id = p.quote_id
@@ -62,7 +72,7 @@ def _sales_sql(source_type: str, ids_filter: str) -> str:
     sale AS (
         SELECT oi.id, o.number, CASE oi.kind WHEN 'goods' THEN 'goods' ELSE 'services' END AS line,
                ''::varchar AS insurer_code, NULL::bigint AS insurer_id, oi.amount AS basis, oi.amount AS received,
-               o.paid_at AS issued_at, o.promoter_id AS seller_id, ''::varchar AS region,
+               '本单金额' AS ceiling, o.paid_at AS issued_at, o.promoter_id AS seller_id, ''::varchar AS region,
                (o.paid_at AT TIME ZONE %(tz)s)::date AS sale_day
         FROM mall_orderitem oi
         JOIN mall_order o ON o.id = oi.order_id
@@ -136,7 +146,13 @@ def entries_for_sales(
     sales = _sales_sql(source_type, ids_filter)
     _ensure_periods(sales, params)
     differential = plan.scheme == Scheme.DIFFERENTIAL
-    match = "r.tier_id = c.tier_id" if differential else "r.distance = c.depth"
+    # Differential: a level's tier, or for a referring customer (no tier) the plan's 推荐车主 rule
+    # (goods and services only: the engine pays customers nothing on insurance either way).
+    match = (
+        "(r.tier_id = c.tier_id OR (r.referrer AND c.dkind = 'customer'))"
+        if differential
+        else "r.distance = c.depth"
+    )
     step = "GREATEST(v - prev_v, 0)" if differential else "v"
     percent_text = (
         "format('%%s %%s × (%%s%%%% − %%s%%%%)', label, basis, trim_scale(v * 100), trim_scale(prev_v * 100))"
@@ -202,7 +218,7 @@ def entries_for_sales(
                 || format(' = %%s', uncapped)
                 || CASE WHEN raw_amount < uncapped THEN format('，单笔封顶 %%s', raw_amount) ELSE '' END
                 || CASE WHEN amount < raw_amount
-                        THEN format('，本单手续费 %%s 已分完，实得 %%s', received, amount) ELSE '' END, 300),
+                        THEN format('，%%s %%s 已分完，实得 %%s', ceiling, received, amount) ELSE '' END, 300),
            path, issued_at, NULL, '', NULL, now()
     FROM paid s {_period_join("s.sale_day")}
     WHERE amount > 0
@@ -252,7 +268,7 @@ def _campaign_entries(sales: str, params: dict[str, Any]) -> int:
            left(format('活动「%%s」：%%s %%s × %%s%%%% = %%s', campaign_name, label, basis, trim_scale(rate * 100),
                        uncapped)
                 || CASE WHEN amount < uncapped
-                        THEN format('，本单手续费 %%s 已分完，实得 %%s', received, amount) ELSE '' END, 300),
+                        THEN format('，%%s %%s 已分完，实得 %%s', ceiling, received, amount) ELSE '' END, 300),
            ARRAY(SELECT up.ancestor_id FROM network_networkpath up
                  WHERE up.descendant_id = s.beneficiary AND up.valid_from <= s.issued_at
                    AND (up.valid_to IS NULL OR up.valid_to > s.issued_at)
@@ -354,3 +370,102 @@ def reverse_order_entries(
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.rowcount
+
+
+# ---- 通算 (volume bonus) ------------------------------------------------------------------------
+
+VOLUME_SQL = f"""
+WITH biz AS (
+    -- Insurance written by licensed agents in the period, less what 退保 refunded; a 交强险
+    -- policy's room: 4%% of that premium less what its chain was paid on it (plan and campaign,
+    -- net of reversals).
+    SELECT p.promoter_id AS seller_id, p.id AS policy_id, p.line, i.code AS insurer_code,
+           p.premium - COALESCE(p.refund_amount, 0) AS amount,
+           CASE WHEN p.line = 'ctpl' THEN GREATEST(0, round((p.premium - COALESCE(p.refund_amount, 0))
+                                                            * {MAX_CTPL_RATE}, 2) - COALESCE(paid.total, 0))
+           END AS ctpl_room
+    FROM quotes_policy p
+    JOIN directory_insurer i ON i.id = p.insurer_id
+    JOIN network_distributor d ON d.id = p.promoter_id AND d.kind = 'agent'
+    LEFT JOIN (
+        SELECT source_id, SUM(amount) AS total FROM commissions_entry
+        WHERE source_type = 'policy' AND kind IN ('commission', 'campaign') GROUP BY source_id
+    ) paid ON paid.source_id = p.id
+    WHERE (p.issued_at AT TIME ZONE %(tz)s)::date >= %(start)s AND (p.issued_at AT TIME ZONE %(tz)s)::date < %(end)s
+      AND (%(seller)s::bigint IS NULL OR p.promoter_id = %(seller)s::bigint)
+      AND p.premium - COALESCE(p.refund_amount, 0) > 0
+    UNION ALL
+    -- Mall order lines paid in the period, less their share of the order's refunds.
+    SELECT o.promoter_id, NULL, CASE oi.kind WHEN 'goods' THEN 'goods' ELSE 'services' END, '',
+           round(oi.amount * (o.total - o.refunded) / NULLIF(o.total, 0), 2), NULL
+    FROM mall_orderitem oi JOIN mall_order o ON o.id = oi.order_id
+    WHERE o.promoter_id IS NOT NULL AND o.paid_at IS NOT NULL
+      AND (o.paid_at AT TIME ZONE %(tz)s)::date >= %(start)s AND (o.paid_at AT TIME ZONE %(tz)s)::date < %(end)s
+      AND (%(seller)s::bigint IS NULL OR o.promoter_id = %(seller)s::bigint)
+      AND o.total > o.refunded
+),
+ladder AS (SELECT DISTINCT lines, insurer_codes FROM commissions_volumetier WHERE plan_id = %(plan)s),
+counted AS (
+    SELECT b.seller_id, l.lines, l.insurer_codes, SUM(b.amount) AS basis,
+           COALESCE(SUM(b.amount) FILTER (WHERE b.line = 'ctpl'), 0) AS ctpl_basis,
+           COALESCE(SUM(b.ctpl_room), 0) AS ctpl_room,
+           count(b.policy_id) AS policies, count(*) - count(b.policy_id) AS order_lines
+    FROM biz b JOIN ladder l ON b.line = ANY(l.lines)
+         AND (b.line NOT IN ('ctpl', 'commercial') OR cardinality(l.insurer_codes) = 0
+              OR b.insurer_code = ANY(l.insurer_codes))
+    GROUP BY b.seller_id, l.lines, l.insurer_codes
+)
+SELECT DISTINCT ON (c.seller_id, c.lines, c.insurer_codes)
+       c.seller_id, c.lines, c.insurer_codes, c.basis, c.ctpl_basis, c.ctpl_room, c.policies, c.order_lines,
+       t.threshold, t.rate
+FROM counted c JOIN commissions_volumetier t ON t.plan_id = %(plan)s AND t.lines = c.lines
+     AND t.insurer_codes = c.insurer_codes AND c.basis >= t.threshold
+WHERE c.basis > 0
+ORDER BY c.seller_id, c.lines, c.insurer_codes, t.threshold DESC
+"""
+
+
+def volume_bonus_rows(
+    *, plan_id: int, start: date, end: date, seller_id: int | None = None
+) -> list[dict[str, Any]]:
+    """通算 as the period's business stands now: per seller and ladder (the tiers with the same lines
+    and insurers), the highest tier reached and its bonus on the ladder's whole business in the
+    period. 退保 and refunds known so far are left out of the basis. The bonus on 交强险 premium is
+    held within the policies' room under the 4% cap (plan, campaign and bonus together)."""
+    params: dict[str, Any] = {
+        "tz": settings.TIME_ZONE, "start": start, "end": end, "plan": plan_id, "seller": seller_id,
+    }  # fmt: skip
+    with connection.cursor() as cursor:
+        cursor.execute(VOLUME_SQL, params)
+        columns = [c.name for c in cursor.description or []]
+        rows = [dict(zip(columns, row, strict=True)) for row in cursor.fetchall()]
+    cent = Decimal("0.01")
+    for row in rows:
+        row["ctpl_room"] = Decimal(row["ctpl_room"]).quantize(cent)
+        rate, basis, ctpl = row["rate"], row["basis"], row["ctpl_basis"]
+        uncapped = (basis * rate).quantize(cent, ROUND_HALF_UP)
+        on_ctpl = (ctpl * rate).quantize(cent, ROUND_HALF_UP)
+        row["uncapped"] = uncapped
+        row["capped"] = ctpl > 0 and on_ctpl > row["ctpl_room"]
+        row["amount"] = (
+            ((basis - ctpl) * rate).quantize(cent, ROUND_HALF_UP) + row["ctpl_room"]
+            if row["capped"]
+            else uncapped
+        )
+        row["ladder"] = ladder_key(row["lines"], row["insurer_codes"])
+    return rows
+
+
+def volume_bonus_text(row: dict[str, Any], *, prefix: str = "通算") -> str:
+    """ "通算（交强险、商业险）：本月 3 单保费 + 1 笔商城订单 2500.00 ≥ 门槛 2000.00，× 1% = 25.00"."""
+    lines = "、".join(LINE_NAMES.get(x, x) for x in row["lines"])
+    insurers = f"·{'/'.join(row['insurer_codes'])}" if row["insurer_codes"] else ""
+    counts = [f"{row['policies']} 单保单"] if row["policies"] else []
+    counts += [f"{row['order_lines']} 项商城商品/服务"] if row["order_lines"] else []
+    text = (
+        f"{prefix}（{lines}{insurers}）：本月 {' + '.join(counts)}，合计 {row['basis']} ≥ 门槛 {row['threshold']}，"
+        f"× {(row['rate'] * 100).normalize():f}% = {row['uncapped']}"
+    )
+    if row["capped"]:
+        text += f"；其中交强险部分受 4% 上限，仅余 {row['ctpl_room']}，实得 {row['amount']}"
+    return text

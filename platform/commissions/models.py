@@ -48,6 +48,7 @@ class RateKind(models.TextChoices):
 class PromotionBearer(models.TextChoices):
     SELLER = "seller", "销售人员承担"
     CHAIN = "chain", "链上按分成比例分担"
+    SHARES = "shares", "按固定比例逐级分担"
     TENANT = "tenant", "公司承担"
 
 
@@ -67,6 +68,11 @@ class Plan(models.Model):
     # 促销活动结算: who pays for the gift packs or coupons given with a sale (their actual value).
     promotion_bearer = models.CharField(
         max_length=8, choices=PromotionBearer.choices, default=PromotionBearer.TENANT
+    )
+    # With promotion_bearer "shares": the percent of the cost each level bears, the seller first
+    # (50, 30, 20: the seller half, the parent 30%, the grandparent 20%); they add up to 100.
+    promotion_shares = ArrayField(
+        models.DecimalField(max_digits=5, decimal_places=2), default=list, blank=True, db_default=[]
     )
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     created_by = models.ForeignKey(
@@ -92,14 +98,16 @@ class Plan(models.Model):
 
 class Rule(models.Model):
     """项目: what one beneficiary earns on one business line. Differential plans name a tier (its
-    cumulative rate); per-level plans a distance from the seller (0 the seller, 1 the parent …).
-    An insurer-specific rule wins over the line's general one."""
+    cumulative rate) or, for goods and services only, ``referrer``: the cumulative rate of a
+    referring customer (推荐车主, who has no tier); per-level plans a distance from the seller (0 the
+    seller, 1 the parent …). An insurer-specific rule wins over the line's general one."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rules")
     line = models.CharField(max_length=12, choices=Line.choices)
     insurer = models.ForeignKey(Insurer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     distance = models.PositiveSmallIntegerField(null=True, blank=True)
+    referrer = models.BooleanField(default=False, db_default=False, help_text="推荐车主 (differential)")
     rate_kind = models.CharField(max_length=8, choices=RateKind.choices, default=RateKind.PERCENT)
     rate = models.DecimalField(max_digits=7, decimal_places=4, default=Decimal("0"))
     amount = models.DecimalField(max_digits=12, decimal_places=2, default=Decimal("0"))
@@ -111,8 +119,12 @@ class Rule(models.Model):
         ordering = ["line", "distance", "tier__rank", "id"]
         constraints = [
             models.CheckConstraint(
-                condition=Q(tier__isnull=False) | Q(distance__isnull=False),
+                condition=Q(tier__isnull=False) | Q(distance__isnull=False) | Q(referrer=True),
                 name="rule_names_tier_or_distance",
+            ),
+            models.CheckConstraint(
+                condition=Q(referrer=False) | Q(line__in=["goods", "services"]),
+                name="rule_referrer_goods_services_only",
             ),
             models.CheckConstraint(condition=Q(rate__gte=0) & Q(rate__lt=1), name="rule_rate_range"),
             models.CheckConstraint(condition=Q(amount__gte=0), name="rule_amount_positive"),
@@ -151,20 +163,37 @@ class Campaign(models.Model):
 
 
 class VolumeTier(models.Model):
-    """通算: when a seller's business in the period reaches ``threshold``, ``rate`` more on the whole
-    period's business (the highest tier reached applies)."""
+    """通算: when a seller's business in the period on ``lines`` (and ``insurer_codes``, empty: all;
+    insurers filter insurance lines only) reaches ``threshold``, ``rate`` more on that same
+    business for the whole period. Tiers with the same lines and insurers form one ladder (the
+    highest tier reached applies); two ladders never count the same business."""
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="volume_tiers")
+    lines = ArrayField(models.CharField(max_length=12), default=list)
+    insurer_codes = ArrayField(models.CharField(max_length=12), default=list, blank=True, db_default=[])
     threshold = models.DecimalField(max_digits=14, decimal_places=2)
     rate = models.DecimalField(max_digits=7, decimal_places=4)
-    include_goods = models.BooleanField(default=False, help_text="count goods and services sales too")
 
     class Meta:
-        ordering = ["threshold"]
-        constraints = [models.UniqueConstraint(fields=["plan", "threshold"], name="volume_tier_unique")]
+        ordering = ["lines", "insurer_codes", "threshold"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["plan", "lines", "insurer_codes", "threshold"], name="volume_tier_unique"
+            ),
+            models.CheckConstraint(condition=~Q(lines=[]), name="volume_tier_has_lines"),
+        ]
 
     def __str__(self) -> str:
         return f"≥{self.threshold} +{self.rate}"
+
+    @property
+    def ladder(self) -> str:
+        """The ladder's key (also the bonus entries' ``fact_key``): "commercial,ctpl|PICC"."""
+        return ladder_key(self.lines, self.insurer_codes)
+
+
+def ladder_key(lines: list[str], insurer_codes: list[str]) -> str:
+    return ",".join(sorted(lines)) + ("|" + ",".join(sorted(insurer_codes)) if insurer_codes else "")
 
 
 class PeriodStatus(models.TextChoices):
@@ -229,6 +258,10 @@ class Entry(models.Model):
     )
     # Which event reversed it: "cancel" (退保, once), "refund:<event id>" (each partial refund once).
     reversal_key = models.CharField(max_length=40, blank=True, default="", db_default="")
+    # What tells two entries of one source, beneficiary and kind apart as two facts: the gift pack
+    # given ("pack:<issued pack id>": two packs with one policy are two charges), the bonus ladder
+    # ("commercial,ctpl|PICC"). Empty where one source pays one beneficiary one entry of a kind.
+    fact_key = models.CharField(max_length=60, blank=True, default="", db_default="")
     reason = models.CharField(max_length=200, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -238,9 +271,10 @@ class Entry(models.Model):
     class Meta:
         ordering = ["-sale_at", "-id"]
         constraints = [
-            # One entry per sale, beneficiary and kind (re-processing an event adds nothing).
+            # One entry per fact: sale, beneficiary, kind and what distinguishes facts of one kind
+            # (re-processing an event adds nothing; two real facts are two entries).
             models.UniqueConstraint(
-                fields=["source_type", "source_id", "distributor", "kind"],
+                fields=["source_type", "source_id", "distributor", "kind", "fact_key"],
                 condition=Q(reverses__isnull=True) & ~Q(kind="adjustment"),
                 name="entry_once_per_source",
             ),

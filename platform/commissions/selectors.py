@@ -45,6 +45,8 @@ def rule_text(rule: Rule | None) -> str:
     who = (
         f"职级「{rule.tier.name}」累计"
         if rule.tier
+        else "推荐车主累计"
+        if rule.referrer
         else ("销售本人" if rule.distance == 0 else f"上 {rule.distance} 级")
     )
     what = (

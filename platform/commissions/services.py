@@ -7,7 +7,6 @@ from datetime import date, datetime
 from decimal import Decimal
 from typing import Any
 
-from django.conf import settings
 from django.db import connection, transaction
 from django.utils import timezone
 
@@ -18,8 +17,11 @@ from commissions.engine import (
     entries_for_policies,
     reverse_order_entries,
     reverse_policy_entries,
+    volume_bonus_rows,
+    volume_bonus_text,
 )
 from commissions.models import (
+    INSURANCE_LINES,
     MAX_CTPL_RATE,
     Campaign,
     Entry,
@@ -39,6 +41,7 @@ from commissions.models import (
     Statement,
     StatementStatus,
     VolumeTier,
+    ladder_key,
 )
 from core.audit_labels import OUTCOME_WORDS
 from core.errors import FieldErrors, StateConflict, ValidationFailed
@@ -47,7 +50,9 @@ from core.models import DomainEvent
 from core.money import allocate
 from core.services import audit_event_record
 from directory.models import Insurer
+from mall.models import Order
 from network.models import Distributor, NetworkPath, Tier
+from quotes.models import Policy
 
 logger = logging.getLogger(__name__)
 
@@ -72,10 +77,21 @@ def _check_rules(scheme: str, rules: list[dict[str, Any]], errors: FieldErrors) 
             errors.add(f"{where}.line", "业务类型应为交强险、商业险、商品或服务")
         if rule.get("insurer") is not None and rule["insurer"] not in insurers:
             errors.add(f"{where}.insurer", "保险公司不存在")
-        if scheme == Scheme.DIFFERENTIAL:
+        rule["referrer"] = bool(rule.get("referrer"))
+        if scheme == Scheme.DIFFERENTIAL and rule["referrer"]:
+            # 推荐车主 have no tier: their cumulative rate, on goods and services only (insurance
+            # commission goes to licensed agents only).
+            if rule.get("line") in INSURANCE_LINES:
+                errors.add(f"{where}.line", "推荐车主只能在商品、服务上获得奖励，保险佣金只付给持证代理人")
+            if rule.get("tier") is not None:
+                errors.add(f"{where}.tier", "推荐车主的项目不指定职级")
+            rule["tier"], rule["distance"] = None, None
+        elif scheme == Scheme.DIFFERENTIAL:
             if rule.get("tier") not in tiers:
                 errors.add(f"{where}.tier", "级差方案的每条规则须指定职级")
             rule["distance"] = None
+        elif rule["referrer"]:
+            errors.add(f"{where}.referrer", "逐级分成按层级分成：推荐车主按其所在层级获得，无需单列")
         else:
             distance = rule.get("distance")
             if distance is None or not 0 <= distance <= 20:
@@ -98,7 +114,7 @@ def _check_rules(scheme: str, rules: list[dict[str, Any]], errors: FieldErrors) 
             errors.add(f"{where}.cap", "封顶金额不能为负数")
         if rule.get("valid_from") and rule.get("valid_to") and rule["valid_from"] > rule["valid_to"]:
             errors.add(f"{where}.valid_to", "结束日期不能早于开始日期")
-        key = (rule.get("line"), rule.get("insurer"), rule.get("tier"), rule.get("distance"),
+        key = (rule.get("line"), rule.get("insurer"), rule.get("tier"), rule.get("distance"), rule["referrer"],
                rule.get("valid_from"), rule.get("valid_to"))  # fmt: skip
         if key in seen:
             errors.add(f"{where}", f"与第 {seen[key] + 1} 条规则重复")
@@ -132,15 +148,103 @@ def max_ctpl_chain_rate(scheme: str, rules: list[dict[str, Any]]) -> tuple[Decim
 
 
 def _check_volume(tiers: list[dict[str, Any]], errors: FieldErrors) -> None:
-    thresholds = set()
+    """通算 tiers: each names the lines (and optionally insurers) whose business counts and earns.
+    Tiers with the same lines and insurers are one ladder; two ladders may not count the same
+    business (one premium earns one bonus at most). Normalises lines and insurers (sorted)."""
+    known = set(Insurer.objects.values_list("code", flat=True))
+    ladders: dict[str, int] = {}
+    thresholds: set[tuple[str, Any]] = set()
     for index, tier in enumerate(tiers):
-        if tier.get("threshold") is None or tier["threshold"] <= 0:
-            errors.add(f"volume_tiers.{index}.threshold", "门槛应大于 0")
-        elif tier["threshold"] in thresholds:
-            errors.add(f"volume_tiers.{index}.threshold", "门槛重复")
-        thresholds.add(tier.get("threshold"))
+        where = f"volume_tiers.{index}"
+        lines = sorted(set(tier.get("lines") or []))
+        codes = sorted({str(c).strip().upper() for c in tier.get("insurer_codes") or [] if str(c).strip()})
+        tier["lines"], tier["insurer_codes"] = lines, codes
+        if not lines or set(lines) - set(Line.values):
+            errors.add(f"{where}.lines", "请选择计入通算的业务（交强险、商业险、商品、服务）")
+        if set(codes) - known:
+            errors.add(f"{where}.insurer_codes", f"未知的保险公司：{', '.join(sorted(set(codes) - known))}")
+        elif codes and not set(lines) & set(INSURANCE_LINES):
+            errors.add(f"{where}.insurer_codes", "只有交强险、商业险按保险公司区分")
+        key = ladder_key(lines, codes)
+        threshold = tier.get("threshold")
+        if threshold is None or threshold <= 0:
+            errors.add(f"{where}.threshold", "门槛应大于 0")
+        elif (key, threshold) in thresholds:
+            errors.add(f"{where}.threshold", "同一组业务的门槛重复")
+        thresholds.add((key, threshold))
         if tier.get("rate") is None or not Decimal(0) < tier["rate"] < Decimal("0.5"):
-            errors.add(f"volume_tiers.{index}.rate", "奖励比例应在 0 到 50% 之间")
+            errors.add(f"{where}.rate", "奖励比例应在 0 到 50% 之间")
+        for other_key, other in ladders.items():
+            if other_key == key:
+                continue
+            mine = tiers[other]
+            if set(mine["lines"]) & set(lines) and (
+                not codes or not mine["insurer_codes"] or set(codes) & set(mine["insurer_codes"])
+            ):
+                errors.add(f"{where}.lines", f"与第 {other + 1} 档计入的业务重叠：同一笔业务只能计入一组通算")
+                break
+        ladders.setdefault(key, index)
+
+
+def max_ctpl_bonus_rate(tiers: list[dict[str, Any]]) -> tuple[Decimal, int | None]:
+    """The highest 通算 rate paid on 交强险 premium, and its tier (ladders never overlap, so one
+    交强险 policy earns one ladder's bonus at most)."""
+    return max(
+        (
+            (t["rate"], i)
+            for i, t in enumerate(tiers)
+            if Line.CTPL in (t.get("lines") or []) and t.get("rate")
+        ),
+        default=(Decimal(0), None),
+    )
+
+
+def max_ctpl_campaign_rate(campaigns: list[dict[str, Any]]) -> Decimal:
+    """What campaigns can add on 交强险 over a chain: campaigns do not stack for one beneficiary,
+    but campaigns at different distances pay different people on the same sale, so the highest
+    rate at each distance, summed."""
+    best: dict[int, Decimal] = {}
+    for c in campaigns:
+        if Line.CTPL in c["lines"]:
+            best[c["distance"]] = max(best.get(c["distance"], Decimal(0)), c["rate"])
+    return sum(best.values(), Decimal(0))
+
+
+def _live_campaigns(*, start: date | None = None, end: date | None = None) -> list[dict[str, Any]]:
+    """Campaigns still running or to come (overlapping [start, end] when given)."""
+    rows = Campaign.objects.filter(valid_to__gte=start or timezone.localdate())
+    if end is not None:
+        rows = rows.filter(valid_from__lte=end)
+    return [dict(c) for c in rows.values("lines", "distance", "rate")]
+
+
+def _ctpl_parts(plan_rate: Decimal, bonus_rate: Decimal, campaign_rate: Decimal) -> str:
+    parts = [f"方案 {_percent(plan_rate)}"]
+    if bonus_rate:
+        parts.append(f"通算奖励 {_percent(bonus_rate)}")
+    if campaign_rate:
+        parts.append(f"活动 {_percent(campaign_rate)}")
+    total = plan_rate + bonus_rate + campaign_rate
+    return f"交强险整条链合计 {' + '.join(parts)} = {_percent(total)}，超过保费的 4%（交强险手续费上限）"
+
+
+def _check_shares(bearer: str, shares: list[Decimal], errors: FieldErrors) -> list[Decimal]:
+    """按固定比例逐级分担: percents by level, the seller first, adding up to exactly 100."""
+    if bearer != PromotionBearer.SHARES:
+        return []
+    if not shares:
+        errors.add("promotion_shares", "请填写各级分担比例（销售本人、上 1 级 …），合计 100%")
+        return []
+    if len(shares) > 20:
+        errors.add("promotion_shares", "最多 20 级")
+    for index, share in enumerate(shares):
+        if share is None or not Decimal(0) <= share <= Decimal(100):
+            errors.add(f"promotion_shares.{index}", "比例应在 0 到 100% 之间")
+    if all(x is not None for x in shares) and sum(shares, Decimal(0)) != 100:
+        errors.add(
+            "promotion_shares", f"各级分担比例合计应为 100%，现为 {_percent(sum(shares, Decimal(0)) / 100)}"
+        )
+    return shares
 
 
 def _plan_used(plan: Plan) -> bool:
@@ -158,9 +262,11 @@ def plan_save(
     rules: list[dict[str, Any]],
     volume_tiers: list[dict[str, Any]] | None = None,
     promotion_bearer: str = PromotionBearer.TENANT,
+    promotion_shares: list[Decimal] | None = None,
 ) -> Plan:
     """Create or replace a plan with its rules. The 交强险 4% cap over the whole chain is checked
-    here. A plan that has paid entries cannot change (copy it instead)."""
+    here, over the plan's rules, its 通算 tiers and the campaigns running or to come together.
+    A plan that has paid entries cannot change (copy it instead)."""
     if plan is not None:
         plan = Plan.objects.select_for_update().get(pk=plan.pk)
         if _plan_used(plan):
@@ -181,14 +287,18 @@ def plan_save(
         errors.add("rules", "至少需要一条规则")
     rules = [dict(r) for r in rules]
     _check_rules(scheme, rules, errors)
-    _check_volume(list(volume_tiers or []), errors)
+    volume_tiers = [dict(t) for t in volume_tiers or []]
+    _check_volume(volume_tiers, errors)
+    shares = _check_shares(promotion_bearer, list(promotion_shares or []), errors)
     if not errors:
         worst, culprit = max_ctpl_chain_rate(scheme, rules)
+        bonus, bonus_tier = max_ctpl_bonus_rate(volume_tiers)
+        campaigns = max_ctpl_campaign_rate(_live_campaigns())
         if worst > MAX_CTPL_RATE:
-            errors.add(
-                f"rules.{culprit}.rate",
-                f"交强险整条链分成合计 {_percent(worst)}，超过保费的 4%（交强险手续费上限）",
-            )
+            errors.add(f"rules.{culprit}.rate", _ctpl_parts(worst, Decimal(0), Decimal(0)))
+        elif worst + bonus + campaigns > MAX_CTPL_RATE:
+            field = f"volume_tiers.{bonus_tier}.rate" if bonus_tier is not None else f"rules.{culprit}.rate"
+            errors.add(field, _ctpl_parts(worst, bonus, campaigns))
     errors.raise_if_any()
     if plan is None:
         plan = Plan.objects.create(
@@ -196,12 +306,13 @@ def plan_save(
             scheme=scheme,
             settlement_mode=settlement_mode,
             promotion_bearer=promotion_bearer,
+            promotion_shares=shares,
             created_by=actor,
         )
         action = "commission.plan.create"
     else:
         plan.name, plan.scheme, plan.settlement_mode = name, scheme, settlement_mode
-        plan.promotion_bearer = promotion_bearer
+        plan.promotion_bearer, plan.promotion_shares = promotion_bearer, shares
         plan.save()
         plan.rules.all().delete()
         plan.volume_tiers.all().delete()
@@ -213,6 +324,7 @@ def plan_save(
             insurer_id=r.get("insurer"),
             tier_id=r.get("tier"),
             distance=r.get("distance"),
+            referrer=r["referrer"],
             rate_kind=r["rate_kind"],
             rate=r.get("rate") or Decimal(0),
             amount=r.get("amount") or Decimal(0),
@@ -224,9 +336,13 @@ def plan_save(
     )
     VolumeTier.objects.bulk_create(
         VolumeTier(
-            plan=plan, threshold=t["threshold"], rate=t["rate"], include_goods=t.get("include_goods", False)
+            plan=plan,
+            lines=t["lines"],
+            insurer_codes=t["insurer_codes"],
+            threshold=t["threshold"],
+            rate=t["rate"],
         )
-        for t in volume_tiers or []
+        for t in volume_tiers
     )
     audit_event_record(
         actor=actor, action=action, summary=f"返利分成方案「{plan.name}」：{len(rules)} 条规则",
@@ -235,11 +351,25 @@ def plan_save(
     return plan
 
 
+def plan_ctpl_rate(plan: Plan) -> Decimal:
+    """The most ``plan`` can pay a chain on 交强险 premium: its rules and its 通算 bonus."""
+    rules = [dict(r) for r in plan.rules.values("line", "insurer", "distance", "rate")]
+    tiers = [dict(t) for t in plan.volume_tiers.values("lines", "rate")]
+    return max_ctpl_chain_rate(plan.scheme, rules)[0] + max_ctpl_bonus_rate(tiers)[0]
+
+
 @transaction.atomic
 def plan_put_in_force(*, actor: User | None, plan: Plan) -> Plan:
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
     if plan.status == PlanStatus.ARCHIVED:
         raise StateConflict("已归档的方案不能启用", code="plan_archived")
+    worst = plan_ctpl_rate(plan)
+    campaigns = max_ctpl_campaign_rate(_live_campaigns())
+    if worst + campaigns > MAX_CTPL_RATE:
+        raise ValidationFailed(
+            f"交强险：方案（含通算奖励）最多 {_percent(worst)}，加上进行中的活动 {_percent(campaigns)} 超过 4% 上限",
+            fields={"plan": [f"与进行中的交强险活动合计超过 4%（{_percent(worst + campaigns)}）"]},
+        )
     Plan.objects.filter(in_force=True).exclude(pk=plan.pk).update(in_force=False)
     plan.in_force = True
     plan.save(update_fields=["in_force", "updated_at"])
@@ -283,12 +413,19 @@ def campaign_create(*, actor: User | None, **data: Any) -> Campaign:
     unknown = set(codes) - set(Insurer.objects.filter(code__in=codes).values_list("code", flat=True))
     if unknown:
         errors.add("insurer_codes", f"未知的保险公司：{', '.join(sorted(unknown))}")
+    distance = data.get("distance") or 0
     if not errors and Line.CTPL in lines:
+        # The plan in force (rules and 通算 bonus) plus every 交强险 campaign overlapping this one's
+        # dates, this one included, may not pay a chain more than 4% of the premium.
         plan = Plan.objects.filter(in_force=True).first()
-        worst = max_ctpl_chain_rate(plan.scheme, [dict(r) for r in plan.rules.values("line", "insurer", "distance", "rate")])[0] if plan else Decimal(0)  # fmt: skip
-        if worst + rate > MAX_CTPL_RATE:
+        worst = plan_ctpl_rate(plan) if plan else Decimal(0)
+        others = _live_campaigns(start=data.get("valid_from"), end=data.get("valid_to"))
+        campaigns = max_ctpl_campaign_rate([*others, {"lines": lines, "distance": distance, "rate": rate}])
+        if worst + campaigns > MAX_CTPL_RATE:
             errors.add(
-                "rate", f"交强险：现行方案最多分 {_percent(worst)}，加上活动 {_percent(rate)} 超过 4% 上限"
+                "rate",
+                f"交强险：现行方案（含通算奖励）最多分 {_percent(worst)}，加上活动 {_percent(campaigns)}"
+                f" 合计 {_percent(worst + campaigns)}，超过 4% 上限",
             )
     errors.raise_if_any()
     campaign = Campaign.objects.create(
@@ -297,7 +434,7 @@ def campaign_create(*, actor: User | None, **data: Any) -> Campaign:
         insurer_codes=codes,
         regions=list(data.get("regions") or []),
         rate=rate,
-        distance=data.get("distance") or 0,
+        distance=distance,
         valid_from=data["valid_from"],
         valid_to=data["valid_to"],
     )
@@ -347,42 +484,80 @@ def process_events(*, limit: int = 500, today: date | None = None) -> int:
                     at=event.occurred_at,
                     today=today,
                 )
+                order = (
+                    Order.objects.filter(pk=int(event.object_id))
+                    .values("paid_at", "promoter_id", "number")
+                    .first()
+                )
+                if order is not None and order["paid_at"] is not None:
+                    _bonus_after_closing(
+                        day=timezone.localtime(order["paid_at"]).date(), seller_id=order["promoter_id"],
+                        key=f"refund:{event.pk}", why=f"订单退款 {order['number']}", at=event.occurred_at, today=today,
+                    )  # fmt: skip
             if event.kind == "promotion.given":
+                # One charge per gift given: the issued pack when the event names it (two packs with
+                # one policy are two charges), else the event itself.
+                pack = payload.get("issued_pack_id")
                 promotion_charge(
                     policy_id=int(payload["policy_id"]),
                     value=Decimal(payload["value"]),
                     description=str(payload.get("description", "")),
                     plan=plan,
+                    fact=f"pack:{pack}" if pack else f"event:{event.pk}",
                     today=today,
                 )
             elif event.kind == "policy.cancelled":
+                at = datetime.fromisoformat(payload["cancelled_at"])
                 reverse_policy_entries(
                     policy_id=int(event.object_id),
                     refund_amount=Decimal(payload["refund_amount"]),
                     premium=Decimal(payload["premium"]),
-                    at=datetime.fromisoformat(payload["cancelled_at"]),
+                    at=at,
                     reason=f"退保 {payload.get('number', '')}：{payload.get('reason', '')}",
                     today=today,
                 )
+                sold = (
+                    Policy.objects.filter(pk=int(event.object_id)).values("issued_at", "promoter_id").first()
+                )
+                if sold is not None and sold["issued_at"] is not None:
+                    _bonus_after_closing(
+                        day=timezone.localtime(sold["issued_at"]).date(), seller_id=sold["promoter_id"],
+                        key=f"cancel:{event.object_id}", why=f"退保 {payload.get('number', '')}", at=at, today=today,
+                    )  # fmt: skip
         flush()
 
     return consume(CONSUMER, handle, limit=limit)
 
 
 def promotion_charge(
-    *, policy_id: int, value: Decimal, description: str, plan: Plan | None, today: date | None = None
+    *,
+    policy_id: int,
+    value: Decimal,
+    description: str,
+    plan: Plan | None,
+    fact: str,
+    today: date | None = None,
 ) -> list[Entry]:
-    """促销活动结算: the actual value of the gift packs or coupons given with a sale, charged as
-    the plan says: to the seller; across the chain in proportion to what each earned on the sale
-    (to the cent, largest remainder); or borne by the tenant (no entry). Once per sale."""
+    """促销活动结算: the actual value of a gift pack or coupon given with a sale, charged as the plan
+    says: to the seller; across the chain in proportion to what each earned on the sale; by the
+    plan's fixed per-level shares (50/30/20 …); or borne by the tenant (no entry). Splits are to the
+    cent by largest remainder (``core.money.allocate``: the odd cent goes to the largest remainder,
+    on a tie to the level nearest the seller). ``fact`` names what was given ("pack:<issued pack
+    id>"): each gift is charged once, two gifts with one policy twice."""
     if plan is None or plan.promotion_bearer == PromotionBearer.TENANT or value <= 0:
         return []
+    if Entry.objects.filter(
+        source_type="policy", source_id=policy_id, kind=EntryKind.PROMOTION, fact_key=fact
+    ).exists():
+        return []  # this gift was charged already (the same event read again)
     earned = list(
         Entry.objects.filter(
             source_type="policy", source_id=policy_id, kind__in=[EntryKind.COMMISSION, EntryKind.CAMPAIGN],
             reverses__isnull=True, amount__gt=0,
         ).order_by("level", "id")
     )  # fmt: skip
+    if plan.promotion_bearer == PromotionBearer.SHARES:
+        return _promotion_by_shares(policy_id, value, description, plan, fact, today)
     if not earned:
         return []
     sale = earned[0]
@@ -430,9 +605,65 @@ def promotion_charge(
                 path=paths.get(person) or [person],
                 sale_at=sale.sale_at,
                 reason=description[:200],
+                fact_key=fact,
             )  # fmt: skip
         )
-    return Entry.objects.bulk_create(rows, ignore_conflicts=True)
+    return Entry.objects.bulk_create(rows)
+
+
+def _promotion_by_shares(
+    policy_id: int, value: Decimal, description: str, plan: Plan, fact: str, today: date | None
+) -> list[Entry]:
+    """Fixed per-level shares of the cost over the seller's upline as it stood at the sale. A level
+    the chain does not reach, or held by a referring customer (who earns nothing on insurance),
+    leaves its share with the tenant."""
+    policy = Policy.objects.select_related("insurer").filter(pk=policy_id).first()
+    if policy is None or policy.promoter_id is None:
+        return []
+    shares = list(plan.promotion_shares)
+    parts = allocate(value, shares) if sum(shares, Decimal(0)) > 0 else []
+    ups = {
+        p.depth: p
+        for p in NetworkPath.objects.select_related("ancestor").filter(
+            descendant_id=policy.promoter_id, valid_from__lte=policy.issued_at
+        ).exclude(valid_to__lte=policy.issued_at)
+    }  # fmt: skip
+    period = current_open_period(today)
+    rows = []
+    for level, (share, amount) in enumerate(zip(shares, parts, strict=True)):
+        up = ups.get(level)
+        if amount == 0 or up is None or up.ancestor.kind != "agent":
+            continue
+        path = [p.ancestor_id for p in NetworkPath.objects.filter(
+            descendant_id=up.ancestor_id, valid_from__lte=policy.issued_at
+        ).exclude(valid_to__lte=policy.issued_at).order_by("-depth")]  # fmt: skip
+        who = "销售本人" if level == 0 else f"上 {level} 级"
+        rows.append(
+            Entry(
+                period=period,
+                distributor_id=up.ancestor_id,
+                kind=EntryKind.PROMOTION,
+                source_type="policy",
+                source_id=policy_id,
+                source_number=policy.number,
+                line=policy.line,
+                insurer_code=policy.insurer.code,
+                seller_id=policy.promoter_id,
+                level=level,
+                plan=plan,
+                basis=value,
+                rate=share / 100,
+                amount=-amount,
+                formula=f"促销「{description}」实际价值 {value}，按固定比例逐级分担：{who} {_percent(share / 100)} = -{amount}"[
+                    :300
+                ],
+                path=path or [up.ancestor_id],
+                sale_at=policy.issued_at,
+                reason=description[:200],
+                fact_key=fact,
+            )  # fmt: skip
+        )
+    return Entry.objects.bulk_create(rows)
 
 
 def _current_path(distributor_id: int) -> list[int]:
@@ -503,62 +734,124 @@ def _progress(run: SettlementRun, progress: int, step: str) -> None:
     SettlementRun.objects.filter(pk=run.pk).update(progress=progress, step=step)
 
 
-def _volume_bonuses(period: Period, plan: Plan) -> int:
-    tiers = list(plan.volume_tiers.order_by("-threshold"))
-    if not tiers:
-        return 0
-    start, end = period_bounds(period)
-    # Insurance counts for licensed agents only; a tier with include_goods adds the seller's paid
-    # mall orders (net of refunds) to the same basis.
-    sql = """
-    WITH ins AS (
-        SELECT p.promoter_id AS seller_id, SUM(p.premium) AS amount, count(*) AS n
-        FROM quotes_policy p JOIN network_distributor d ON d.id = p.promoter_id AND d.kind = 'agent'
-        WHERE p.status = 'active' AND (p.issued_at AT TIME ZONE %(tz)s)::date >= %(start)s
-          AND (p.issued_at AT TIME ZONE %(tz)s)::date < %(end)s
-        GROUP BY p.promoter_id
-    ),
-    goods AS (
-        SELECT o.promoter_id AS seller_id, SUM(o.total - o.refunded) AS amount, count(*) AS n
-        FROM mall_order o
-        WHERE o.promoter_id IS NOT NULL AND o.status IN ('paid', 'fulfilled', 'partially_refunded')
-          AND (o.paid_at AT TIME ZONE %(tz)s)::date >= %(start)s AND (o.paid_at AT TIME ZONE %(tz)s)::date < %(end)s
-        GROUP BY o.promoter_id
-    ),
-    sold AS (
-        SELECT COALESCE(i.seller_id, g.seller_id) AS seller_id, COALESCE(i.amount, 0) AS ins,
-               COALESCE(g.amount, 0) AS goods, COALESCE(i.n, 0) AS n_ins, COALESCE(g.n, 0) AS n_goods
-        FROM ins i FULL JOIN goods g ON g.seller_id = i.seller_id
-    ),
-    reached AS (
-        SELECT DISTINCT ON (s.seller_id) s.*, t.threshold, t.rate, t.include_goods,
-               s.ins + CASE WHEN t.include_goods THEN s.goods ELSE 0 END AS basis
-        FROM sold s JOIN commissions_volumetier t ON t.plan_id = %(plan)s
-             AND s.ins + CASE WHEN t.include_goods THEN s.goods ELSE 0 END >= t.threshold
-        ORDER BY s.seller_id, t.threshold DESC
+def _paths_now(people: list[int]) -> dict[int, list[int]]:
+    paths: dict[int, list[int]] = defaultdict(list)
+    ups = NetworkPath.objects.filter(descendant_id__in=people, valid_to__isnull=True).order_by(
+        "descendant_id", "-depth"
     )
-    INSERT INTO commissions_entry (period_id, distributor_id, kind, source_type, source_id, source_number, line,
-        insurer_code, seller_id, level, plan_id, basis, rate, amount, formula, path, sale_at, reason, created_at)
-    SELECT %(period)s, r.seller_id, 'volume_bonus', 'period', %(period)s, %(label)s, '', '', r.seller_id, 0,
-           %(plan)s, r.basis, r.rate, round(r.basis * r.rate, 2),
-           CASE WHEN r.include_goods
-                THEN format('通算：本月 %%s 单保费 %%s + %%s 笔商城订单 %%s = %%s ≥ 门槛 %%s，× %%s%%%% = %%s',
-                            r.n_ins, r.ins, r.n_goods, r.goods, r.basis, r.threshold, trim_scale(r.rate * 100),
-                            round(r.basis * r.rate, 2))
-                ELSE format('通算：本月 %%s 单保费 %%s ≥ 门槛 %%s，× %%s%%%% = %%s', r.n_ins, r.basis, r.threshold,
-                            trim_scale(r.rate * 100), round(r.basis * r.rate, 2)) END,
-           ARRAY(SELECT up.ancestor_id FROM network_networkpath up WHERE up.descendant_id = r.seller_id
-                 AND up.valid_to IS NULL ORDER BY up.depth DESC),
-           now(), '', now()
-    FROM reached r
-    WHERE r.basis > 0
-    ON CONFLICT (source_type, source_id, distributor_id, kind)
-        WHERE (reverses_id IS NULL AND NOT (kind = 'adjustment')) DO NOTHING
-    """
-    with connection.cursor() as cursor:
-        cursor.execute(sql, {"tz": settings.TIME_ZONE, "start": start, "end": end, "plan": plan.pk,
-                             "period": period.pk, "label": str(period)})  # fmt: skip
-        return cursor.rowcount
+    for descendant, ancestor in ups.values_list("descendant_id", "ancestor_id"):
+        paths[descendant].append(ancestor)
+    return paths
+
+
+def _volume_bonuses(period: Period, plan: Plan) -> int:
+    """通算 at the month's close: one entry per seller and ladder reached (``fact_key`` the ladder).
+    A restarted run writes only what is missing."""
+    start, end = period_bounds(period)
+    rows = volume_bonus_rows(plan_id=plan.pk, start=start, end=end)
+    done = set(
+        Entry.objects.filter(
+            kind=EntryKind.VOLUME_BONUS, source_type="period", source_id=period.pk, reverses__isnull=True
+        ).values_list("distributor_id", "fact_key")
+    )  # fmt: skip
+    rows = [r for r in rows if r["amount"] > 0 and (r["seller_id"], r["ladder"]) not in done]
+    paths = _paths_now([r["seller_id"] for r in rows])
+    now = timezone.now()
+    Entry.objects.bulk_create(
+        Entry(
+            period=period,
+            distributor_id=r["seller_id"],
+            kind=EntryKind.VOLUME_BONUS,
+            source_type="period",
+            source_id=period.pk,
+            source_number=str(period),
+            seller_id=r["seller_id"],
+            level=0,
+            plan=plan,
+            basis=r["basis"],
+            rate=r["rate"],
+            amount=r["amount"],
+            formula=volume_bonus_text(r)[:300],
+            path=paths.get(r["seller_id"]) or [r["seller_id"]],
+            sale_at=now,
+            fact_key=r["ladder"],
+        )  # fmt: skip
+        for r in rows
+    )
+    return len(rows)
+
+
+def volume_bonus_recompute(
+    *, period: Period, seller_id: int, key: str, why: str, at: datetime, today: date | None = None
+) -> list[Entry]:
+    """A 退保 (or a refund) after ``period`` closed: its 通算 bonuses are recomputed by the tiers of
+    the plan that paid them (the original rates), without the business taken back; each
+    difference is a reversal of the original bonus in the current open period. Once per ``key``
+    (the cancellation or refund); a recompute that changes nothing writes nothing."""
+    originals = list(
+        Entry.objects.filter(
+            kind=EntryKind.VOLUME_BONUS, source_type="period", source_id=period.pk, distributor_id=seller_id,
+            reverses__isnull=True,
+        ).select_related("plan")
+    )  # fmt: skip
+    if not originals:
+        return []
+    start, end = period_bounds(period)
+    open_period = current_open_period(today)
+    rows = []
+    for original in originals:
+        if original.plan_id is None or original.reversals.filter(reversal_key=key).exists():
+            continue
+        now = {
+            r["ladder"]: r for r in volume_bonus_rows(plan_id=original.plan_id, start=start, end=end, seller_id=seller_id)
+        }.get(original.fact_key)  # fmt: skip
+        net = original.amount + sum((r.amount for r in original.reversals.all()), Decimal(0))
+        then_basis = original.basis + sum((r.basis for r in original.reversals.all()), Decimal(0))
+        amount = now["amount"] if now else Decimal("0.00")
+        basis = now["basis"] if now else None
+        difference = amount - net
+        if difference == 0:
+            continue
+        after = (
+            volume_bonus_text(now, prefix="重算")
+            if now
+            else f"重算：{period} 业绩不再达到最低门槛，奖励 0.00"
+        )
+        rows.append(
+            Entry(
+                period=open_period,
+                distributor_id=seller_id,
+                kind=EntryKind.VOLUME_BONUS,
+                source_type="period",
+                source_id=period.pk,
+                source_number=str(period),
+                seller_id=seller_id,
+                level=0,
+                plan_id=original.plan_id,
+                basis=(basis if basis is not None else Decimal(0)) - then_basis,
+                rate=original.rate,
+                amount=difference,
+                formula=f"通算冲回（{why}）：{after}；已得 {net}，差额 {difference}"[:300],
+                path=original.path,
+                sale_at=at,
+                reverses=original,
+                reversal_key=key,
+                reason=why[:200],
+                fact_key=original.fact_key,
+            )  # fmt: skip
+        )
+    return Entry.objects.bulk_create(rows)
+
+
+def _bonus_after_closing(
+    *, day: date, seller_id: int | None, key: str, why: str, at: datetime, today: date | None
+) -> None:
+    """Business of ``day`` taken back: if its month is closed, recompute the seller's bonus there."""
+    if seller_id is None:
+        return
+    period = Period.objects.filter(year=day.year, month=day.month, status=PeriodStatus.CLOSED).first()
+    if period is not None:
+        volume_bonus_recompute(period=period, seller_id=seller_id, key=key, why=why, at=at, today=today)
 
 
 def statement_rows(period: Period, mode: str) -> list[Statement]:

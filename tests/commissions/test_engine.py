@@ -216,8 +216,8 @@ def test_a_campaign_on_top_of_the_plan(chain) -> None:
 def test_a_volume_bonus_applies_to_the_whole_month_once_crossed(chain) -> None:
     with schema_context("datang"):
         plan = make_plan(chain, scheme="per_level", rules=[dict(r) for r in PER_LEVEL],
-                         volume_tiers=[{"threshold": Decimal("2000"), "rate": Decimal("0.01")},
-                                       {"threshold": Decimal("5000"), "rate": Decimal("0.02")}])  # fmt: skip
+                         volume_tiers=[{"lines": ["commercial"], "threshold": Decimal("2000"), "rate": Decimal("0.01")},
+                                       {"lines": ["commercial"], "threshold": Decimal("5000"), "rate": Decimal("0.02")}])  # fmt: skip
         early, late = (
             sell(chain.seller, at=on(date(2026, 10, 3))),
             sell(chain.seller, premium="1500.00", at=on(date(2026, 10, 20))),

@@ -292,8 +292,9 @@ def test_a_paid_order_pays_the_sellers_chain_and_refunds_take_it_back_to_the_cen
 
 
 def test_a_volume_tier_can_count_mall_orders_with_the_premium(shelf, stripe_api, team, api) -> None:
-    """王海峰 sells a 1,500.00 policy and his customer buys 416.00 in the mall: 1,916.00 misses a
-    2,000 insurance-only threshold but reaches 1,900 counted with goods: 1% of 1,916.00 = 19.16."""
+    """王海峰 sells a 1,500.00 商业险 policy and his customer buys 416.00 in the mall (oil and a
+    wash): a ladder counting 商业险, goods and services sums 1,916.00, which misses its 2,000 tier
+    (2%) and reaches its 1,900 one: 1% of 1,916.00 = 19.16."""
     oil, wash = shelf
     with schema_context("datang"):
         customer_create(
@@ -301,8 +302,10 @@ def test_a_volume_tier_can_count_mall_orders_with_the_premium(shelf, stripe_api,
         )
         plan = plan_save(actor=None, name="通算含商城", scheme="per_level", settlement_mode="cross_level",
                          rules=[{"line": "commercial", "distance": 0, "rate": Decimal("0.10")}],
-                         volume_tiers=[{"threshold": Decimal("1900"), "rate": Decimal("0.01"), "include_goods": True},
-                                       {"threshold": Decimal("2000"), "rate": Decimal("0.02")}])  # fmt: skip
+                         volume_tiers=[{"lines": ["commercial", "goods", "services"], "threshold": Decimal("1900"),
+                                        "rate": Decimal("0.01")},
+                                       {"lines": ["commercial", "goods", "services"], "threshold": Decimal("2000"),
+                                        "rate": Decimal("0.02")}])  # fmt: skip
         plan_put_in_force(actor=None, plan=plan)
         sell(team.lead, premium="1500.00")
     order = api("datang_owner").post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 2},
@@ -319,7 +322,7 @@ def test_a_volume_tier_can_count_mall_orders_with_the_premium(shelf, stripe_api,
         )
         assert (
             bonus.formula
-            == "通算：本月 1 单保费 1500.00 + 1 笔商城订单 416.00 = 1916.00 ≥ 门槛 1900.00，× 1% = 19.16"
+            == "通算（商业险、商品、服务）：本月 1 单保单 + 2 项商城商品/服务，合计 1916.00 ≥ 门槛 1900.00，× 1% = 19.16"
         )
 
 

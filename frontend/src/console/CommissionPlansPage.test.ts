@@ -146,6 +146,63 @@ describe('console: 返利分成方案', () => {
     expect(byTestId('plan-error').textContent).toContain('请检查填写的内容')
   })
 
+  it('edits a plan with fixed promotion shares, a 推荐车主 rule and a 通算 tier on chosen lines and insurers, and shows the 4% error on the tier', { timeout: 30000 }, async () => {
+    const detail = {
+      ...tt333,
+      scheme: 'differential',
+      scheme_label: '级差',
+      promotion_bearer: 'shares',
+      promotion_bearer_label: '按固定比例逐级分担',
+      promotion_shares: ['50.00', '30.00', '20.00'],
+      rules: [
+        { id: 1, line: 'commercial', insurer: null, tier: 8, distance: null, referrer: false, rate_kind: 'percent', rate: '0.1000', amount: '0.00', cap: null, valid_from: null, valid_to: null },
+        { id: 2, line: 'goods', insurer: null, tier: null, distance: null, referrer: true, rate_kind: 'percent', rate: '0.0300', amount: '0.00', cap: null, valid_from: null, valid_to: null },
+      ],
+      volume_tiers: [{ lines: ['commercial', 'ctpl'], insurer_codes: ['PICC'], threshold: '2000.00', rate: '0.0100' }],
+    }
+    let sent: Record<string, unknown> | null = null
+    vi.stubGlobal(
+      'fetch',
+      fakeServer(async (req, url) => {
+        if (url.pathname === '/api/v1/commissions/plans/2/' && req.method === 'GET') return json(200, detail)
+        if (url.pathname === '/api/v1/commissions/plans/2/' && req.method === 'PUT') {
+          sent = await req.clone().json()
+          return json(400, {
+            code: 'invalid',
+            message: '输入有误，请检查标出的字段',
+            fields: {
+              'volume_tiers.0.rate': ['交强险整条链合计 方案 4% + 通算奖励 1% = 5%，超过保费的 4%（交强险手续费上限）'],
+              promotion_shares: ['各级分担比例合计应为 100%，现为 90%'],
+            },
+          })
+        }
+      }),
+    )
+    await mountPage()
+    allByTestId('plan-edit')[0].click()
+    await settle()
+    // the shares as typed, level by level, and their total
+    expect(allByTestId('plan-share')).toHaveLength(3)
+    expect(byTestId('plan-shares-total').textContent).toContain('合计 100%')
+    byTestId('plan-save').click()
+    await settle()
+
+    expect(sent).toMatchObject({
+      promotion_bearer: 'shares',
+      promotion_shares: ['50.00', '30.00', '20.00'],
+      volume_tiers: [{ lines: ['commercial', 'ctpl'], insurer_codes: ['PICC'], threshold: '2000.00', rate: '0.0100' }],
+    })
+    const rules = (sent as unknown as { rules: Record<string, unknown>[] }).rules
+    expect(rules[0]).toMatchObject({ tier: 8, referrer: false, rate: '0.1000' })
+    expect(rules[1]).toMatchObject({ line: 'goods', tier: null, referrer: true, rate: '0.0300' })
+
+    const tierRows = [...byTestId('plan-volume').querySelectorAll('.el-table__body tr')]
+    expect(tierRows[0].querySelector('[data-testid="volume-error"]')?.textContent?.trim()).toBe(
+      '交强险整条链合计 方案 4% + 通算奖励 1% = 5%，超过保费的 4%（交强险手续费上限）',
+    )
+    expect(byTestId('plan-shares').textContent).toContain('各级分担比例合计应为 100%，现为 90%')
+  })
+
   it('says so when deleting a plan that paid commission archives it', async () => {
     const fetchMock = fakeServer((req, url) => {
       if (url.pathname === '/api/v1/commissions/plans/1/' && req.method === 'DELETE') return json(200, { outcome: 'archived' })

@@ -33,7 +33,11 @@ export const PROMOTION_BEARERS = [
   { value: 'tenant', label: '公司承担' },
   { value: 'seller', label: '销售人员承担' },
   { value: 'chain', label: '链上按分成比例分担' },
+  { value: 'shares', label: '按固定比例逐级分担' },
 ] as const
+
+/** In a differential plan's 职级 column: the rule of referring customers (推荐车主, no tier). */
+export const REFERRER = 'referrer' as const
 
 /** 佣金, 活动手续费 … by entry kind, in the order statements show them. */
 export const KIND_LABELS: Record<string, string> = {
@@ -54,7 +58,8 @@ export const ENTRY_STATES: Record<string, { label: string; type: 'warning' | 'pr
 export interface RuleDraft {
   line: CommissionLine
   insurer: string
-  tier: number | ''
+  /** a tier, or REFERRER (differential: 推荐车主, goods and services only) */
+  tier: number | '' | typeof REFERRER
   distance: number
   rate_kind: 'percent' | 'fixed'
   rate: number | undefined
@@ -63,10 +68,12 @@ export interface RuleDraft {
   valid: [string, string] | null
 }
 
+/** A 通算 tier: the lines (and insurers, none = all) whose business counts and earns the bonus. */
 export interface VolumeDraft {
+  lines: CommissionLine[]
+  insurer_codes: string[]
   threshold: string
   rate: number | undefined
-  include_goods: boolean
 }
 
 export interface PlanDraft {
@@ -74,6 +81,8 @@ export interface PlanDraft {
   scheme: 'differential' | 'per_level'
   settlement_mode: 'same_level' | 'cross_level'
   promotion_bearer: Schemas['PromotionBearerEnum']
+  /** 按固定比例逐级分担: percent per level, the seller first */
+  promotion_shares: (number | undefined)[]
   rules: RuleDraft[]
   volume_tiers: VolumeDraft[]
 }
@@ -83,7 +92,24 @@ export function blankRule(line: CommissionLine = 'commercial', distance = 0): Ru
 }
 
 export function blankPlan(): PlanDraft {
-  return { name: '', scheme: 'differential', settlement_mode: 'same_level', promotion_bearer: 'tenant', rules: [blankRule()], volume_tiers: [] }
+  return {
+    name: '',
+    scheme: 'differential',
+    settlement_mode: 'same_level',
+    promotion_bearer: 'tenant',
+    promotion_shares: [],
+    rules: [blankRule()],
+    volume_tiers: [],
+  }
+}
+
+export function blankVolume(): VolumeDraft {
+  return { lines: ['commercial'], insurer_codes: [], threshold: '', rate: undefined }
+}
+
+/** The shares typed so far, added up (to show "合计 100%"). */
+export function sharesTotal(shares: (number | undefined)[]): number {
+  return Math.round(shares.reduce<number>((sum, s) => sum + (s ?? 0), 0) * 100) / 100
 }
 
 export function planDraftOf(p: PlanDetail): PlanDraft {
@@ -92,10 +118,11 @@ export function planDraftOf(p: PlanDetail): PlanDraft {
     scheme: p.scheme,
     settlement_mode: p.settlement_mode,
     promotion_bearer: p.promotion_bearer ?? 'tenant',
+    promotion_shares: (p.promotion_shares ?? []).map(Number),
     rules: p.rules.map((r) => ({
       line: r.line,
       insurer: r.insurer ?? '',
-      tier: r.tier ?? '',
+      tier: r.referrer ? REFERRER : (r.tier ?? ''),
       distance: r.distance ?? 0,
       rate_kind: r.rate_kind,
       rate: r.rate_kind === 'percent' ? ratePercent(r.rate) : undefined,
@@ -103,7 +130,12 @@ export function planDraftOf(p: PlanDetail): PlanDraft {
       cap: r.cap ?? '',
       valid: r.valid_from || r.valid_to ? [r.valid_from ?? '', r.valid_to ?? ''] : null,
     })),
-    volume_tiers: p.volume_tiers.map((t) => ({ threshold: t.threshold, rate: ratePercent(t.rate), include_goods: t.include_goods })),
+    volume_tiers: p.volume_tiers.map((t) => ({
+      lines: [...t.lines],
+      insurer_codes: [...(t.insurer_codes ?? [])],
+      threshold: t.threshold,
+      rate: ratePercent(t.rate),
+    })),
   }
 }
 
@@ -115,11 +147,13 @@ export function planBody(d: PlanDraft): Schemas['PlanInputRequest'] {
     scheme: d.scheme,
     settlement_mode: d.settlement_mode,
     promotion_bearer: d.promotion_bearer,
+    promotion_shares: d.promotion_bearer === 'shares' ? d.promotion_shares.map((s) => (s ?? 0).toFixed(2)) : [],
     rules: d.rules.map((r) => ({
       line: r.line,
       insurer: r.insurer || null,
-      tier: differential ? (r.tier === '' ? null : r.tier) : null,
+      tier: differential && typeof r.tier === 'number' ? r.tier : null,
       distance: differential ? null : r.distance,
+      referrer: differential && r.tier === REFERRER,
       rate_kind: r.rate_kind,
       rate: r.rate_kind === 'percent' ? (r.rate === undefined || r.rate === null ? null : percentRate(r.rate)) : null,
       amount: r.rate_kind === 'fixed' ? r.amount.trim() || null : null,
@@ -128,9 +162,10 @@ export function planBody(d: PlanDraft): Schemas['PlanInputRequest'] {
       valid_to: r.valid?.[1] || null,
     })),
     volume_tiers: d.volume_tiers.map((t) => ({
+      lines: t.lines,
+      insurer_codes: t.insurer_codes,
       threshold: t.threshold.trim(),
       rate: percentRate(t.rate ?? 0),
-      include_goods: t.include_goods,
     })),
   }
 }

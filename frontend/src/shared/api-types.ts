@@ -4819,6 +4819,7 @@ export interface components {
             settlement_mode_label: string;
             promotion_bearer?: components["schemas"]["PromotionBearerEnum"];
             promotion_bearer_label: string;
+            promotion_shares?: string[];
             in_force?: boolean;
             status?: components["schemas"]["PlanStatusEnum"];
             /** @description 项目数 */
@@ -4839,6 +4840,8 @@ export interface components {
             settlement_mode: components["schemas"]["SettlementModeEnum"];
             /** @default tenant */
             promotion_bearer: components["schemas"]["PromotionBearerEnum"];
+            /** @description 按固定比例逐级分担：各级百分比，销售本人在前（50, 30, 20），合计 100 */
+            promotion_shares?: string[];
             rules: components["schemas"]["RuleRequest"][];
             volume_tiers?: components["schemas"]["VolumeTierRequest"][];
         };
@@ -4851,6 +4854,7 @@ export interface components {
             settlement_mode_label: string;
             promotion_bearer?: components["schemas"]["PromotionBearerEnum"];
             promotion_bearer_label: string;
+            promotion_shares?: string[];
             in_force?: boolean;
             status?: components["schemas"]["PlanStatusEnum"];
             /** @description 项目数 */
@@ -5056,10 +5060,11 @@ export interface components {
         /**
          * @description * `seller` - 销售人员承担
          *     * `chain` - 链上按分成比例分担
+         *     * `shares` - 按固定比例逐级分担
          *     * `tenant` - 公司承担
          * @enum {string}
          */
-        PromotionBearerEnum: "seller" | "chain" | "tenant";
+        PromotionBearerEnum: "seller" | "chain" | "shares" | "tenant";
         /**
          * @description * `agent` - 代理人
          *     * `owner` - 车主
@@ -5392,6 +5397,11 @@ export interface components {
             insurer?: string | null;
             tier?: number | null;
             distance?: number | null;
+            /**
+             * @description 级差方案：推荐车主（无职级）的累计比例，仅限商品、服务
+             * @default false
+             */
+            referrer: boolean;
             /** @default percent */
             rate_kind: components["schemas"]["RateKindEnum"];
             /** Format: decimal */
@@ -5411,6 +5421,11 @@ export interface components {
             insurer?: string | null;
             tier?: number | null;
             distance?: number | null;
+            /**
+             * @description 级差方案：推荐车主（无职级）的累计比例，仅限商品、服务
+             * @default false
+             */
+            referrer: boolean;
             /** @default percent */
             rate_kind: components["schemas"]["RateKindEnum"];
             /** Format: decimal */
@@ -6219,20 +6234,24 @@ export interface components {
          */
         VehicleTaxTableSourceEnum: "tenant" | "built_in";
         VolumeTier: {
+            /** @description 计入通算并获得奖励的业务 */
+            lines: components["schemas"]["CommissionLineEnum"][];
+            /** @description 只计这些保险公司的保险业务（空：全部） */
+            insurer_codes?: string[];
             /** Format: decimal */
             threshold: string;
             /** Format: decimal */
             rate: string;
-            /** @default false */
-            include_goods: boolean;
         };
         VolumeTierRequest: {
+            /** @description 计入通算并获得奖励的业务 */
+            lines: components["schemas"]["CommissionLineEnum"][];
+            /** @description 只计这些保险公司的保险业务（空：全部） */
+            insurer_codes?: string[];
             /** Format: decimal */
             threshold: string;
             /** Format: decimal */
             rate: string;
-            /** @default false */
-            include_goods: boolean;
         };
         WeChatAuthorize: {
             url: string;
