@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from accounts.services import user_create
 from catalog.services import pack_issue, pack_save, product_save
-from commissions.engine import entries_for_orders, entries_for_policies
+from commissions.engine import entries_for_orders, entries_for_policies, period_for
 from commissions.exports import statement_pdf, yuan
 from commissions.models import Entry, Period, Rule, Statement, VolumeTier
 from commissions.services import campaign_create, process_events, settlement_run_execute, settlement_start
@@ -216,6 +216,35 @@ def test_a_cancellation_after_closing_reverses_the_bonus_it_helped_earn(chain, m
         assert seller.totals["commission"] == "-300.00"
         payer = None if mode == "cross_level" else chain.levels[1].pk
         assert [(p["distributor_id"], p["receive"]) for p in seller.counterparties] == [(payer, "-410.00")]
+
+
+def test_a_mall_refund_after_closing_reverses_a_goods_bonus(chain) -> None:
+    """A goods-and-services ladder ≥ 300.00 → 2%. October: an order of 机油 2 × 108.00 + 洗车 200.00 =
+    416.00, bonus 416 × 2% = 8.32. In November (October closed) 216.00 is refunded: the lines keep
+    (416 − 216) / 416 of their amounts, 103.85 + 96.15 = 200.00 < 300: the bonus goes, −8.32."""
+    with schema_context("datang"):
+        make_plan(chain, scheme="per_level", rules=[dict(r) for r in PER_LEVEL],
+                  volume_tiers=[{"lines": ["goods", "services"], "threshold": Decimal("300"), "rate": Decimal("0.02")}])  # fmt: skip
+        customer = sell(chain.seller, at=on(date(2026, 10, 2))).customer
+        order = Order.objects.create(number="MO0002", customer=customer, promoter=chain.seller, status="paid",
+                                     total=Decimal("416.00"), reserved_until=on(date(2026, 10, 5)),
+                                     paid_at=on(date(2026, 10, 5)))  # fmt: skip
+        oil = product_save(actor=None, name="机油", kind="goods", market_price=Decimal("128"),
+                           actual_price=Decimal("108"), stock=5)  # fmt: skip
+        wash = product_save(actor=None, name="精洗", kind="service", market_price=Decimal("260"),
+                            actual_price=Decimal("200"))  # fmt: skip
+        OrderItem.objects.create(order=order, product=oil, name="机油", kind="goods", quantity=2,
+                                 unit_price=Decimal("108.00"), amount=Decimal("216.00"))  # fmt: skip
+        OrderItem.objects.create(order=order, product=wash, name="精洗", kind="service", quantity=1,
+                                 unit_price=Decimal("200.00"), amount=Decimal("200.00"))  # fmt: skip
+        period_for(OCTOBER)
+        _settle(OCTOBER)
+        assert _bonus() == [(10, "8.32")]
+        Order.objects.filter(pk=order.pk).update(refunded=Decimal("216.00"), status="partially_refunded")
+        emit("order.refunded", object_type="order", object_id=order.pk,
+             payload={"amount": "216.00", "refunded": "216.00", "total": "416.00"})  # fmt: skip
+        process_events(today=IN_NOVEMBER)
+        assert _bonus() == [(10, "8.32"), (11, "-8.32")]
 
 
 def test_a_cancellation_in_an_open_month_needs_no_reversal(chain) -> None:
