@@ -3,7 +3,6 @@ owner's login through the 公众号 menu (OAuth code → openid → token, or bi
 the WeChat of a logged-in user, and the JS-SDK signature for sharing referral links."""
 
 from typing import Any
-from urllib.parse import urlsplit
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
@@ -21,6 +20,7 @@ from core.clients import client_ip
 from core.errors import NotFound
 from notices import wechat
 from notices.models import Category, WeChatSettings
+from notices.oauth import redirect_checked, state_consume, state_forget, state_issue
 from notices.services import wechat_bind, wechat_bind_current, wechat_login, wechat_settings_save
 
 
@@ -85,7 +85,8 @@ class WeChatAuthorizeSerializer(serializers.Serializer):
 
 class WeChatAuthorizeView(APIView):
     """The OAuth URL the 公众号 menu (or the H5) sends the owner to; WeChat comes back to
-    ``redirect`` with ``?code=``."""
+    ``redirect`` (this host only) with ``?code=&state=``. The state is new for each call and set as
+    this browser's cookie: the callback (``oauth/login/``, ``bind-me/``) must bring both back."""
 
     authentication_classes: list[Any] = []
     permission_classes = [AllowAny]
@@ -97,14 +98,22 @@ class WeChatAuthorizeView(APIView):
     )
     def get(self, request: Request) -> Response:
         _tenant_only(request)
-        redirect = request.query_params.get("redirect", "").strip()
-        if urlsplit(redirect).netloc.split(":")[0] != request.get_host().split(":")[0]:
-            raise serializers.ValidationError({"redirect": ["只能跳回本站"]})
-        return Response({"url": wechat.oauth(redirect_uri=redirect, state="sxb").authorize_url})
+        redirect = redirect_checked(request.query_params.get("redirect", "").strip(), request)
+        creds = wechat.credentials()  # a tenant without a 公众号 is a 409 before any state is issued
+        response = Response()
+        state = state_issue(response, request)
+        response.data = {"url": wechat.oauth(redirect_uri=redirect, state=state, creds=creds).authorize_url}
+        return response
 
 
 class WeChatLoginSerializer(serializers.Serializer):
     code = serializers.CharField(max_length=200)
+    state = serializers.CharField(
+        max_length=100,
+        allow_blank=True,
+        default="",
+        help_text="the state WeChat came back with (oauth/url/ issued it)",
+    )
 
 
 class WeChatLoginResponseSerializer(serializers.Serializer):
@@ -132,14 +141,18 @@ class WeChatLoginView(APIView):
         _tenant_only(request)
         body = WeChatLoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        state_consume(request, body.validated_data["state"])
         result = wechat_login(
             code=body.validated_data["code"],
             user_agent=request.META.get("HTTP_USER_AGENT", ""),
             ip=client_ip(request),
         )
         if result.issued is None:
-            return Response({"bound": False, "bind_ticket": result.bind_ticket})
-        return Response({"bound": True, **token_response(result.issued).data})
+            response = Response({"bound": False, "bind_ticket": result.bind_ticket})
+        else:
+            response = Response({"bound": True, **token_response(result.issued).data})
+        state_forget(response)
+        return response
 
 
 class WeChatBindSerializer(serializers.Serializer):
@@ -182,8 +195,11 @@ class WeChatBindMeView(APIView):
     def post(self, request: Request) -> Response:
         body = WeChatLoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
+        state_consume(request, body.validated_data["state"])
         wechat_bind_current(actor=request_user(request), code=body.validated_data["code"])
-        return Response({"bound": True})
+        response = Response({"bound": True})
+        state_forget(response)
+        return response
 
 
 class JsSdkSignatureSerializer(serializers.Serializer):
@@ -206,7 +222,7 @@ class JsSdkSignatureView(APIView):
     )
     def get(self, request: Request) -> Response:
         _tenant_only(request)
-        url = request.query_params.get("url", "").split("#")[0].strip()
-        if urlsplit(url).netloc.split(":")[0] != request.get_host().split(":")[0]:
-            raise serializers.ValidationError({"url": ["只能为本站页面签名"]})
+        url = redirect_checked(
+            request.query_params.get("url", "").split("#")[0].strip(), request, field="url"
+        )
         return Response(JsSdkSignatureSerializer(wechat.jsapi_signature(url)).data)

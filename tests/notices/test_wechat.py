@@ -2,7 +2,9 @@
 
 import hashlib
 import re
+from urllib.parse import parse_qs, urlsplit
 
+import pytest
 import responses
 from django_tenants.utils import schema_context
 
@@ -25,12 +27,22 @@ def oauth_answer(mock, code: str, openid: str) -> None:
     )  # fmt: skip
 
 
+def begin(client, redirect: str = "http://datang.localhost/#/wechat") -> str:
+    """What the page does before sending the owner to WeChat: ask for the authorize URL (which sets
+    this browser's state cookie); returns the state WeChat will bring back."""
+    response = client.get("/api/v1/wechat/oauth/url/", {"redirect": redirect})
+    assert response.status_code == 200, response.json()
+    return parse_qs(urlsplit(response.json()["url"]).query)["state"][0]
+
+
 def test_a_new_wechat_user_binds_a_mobile_and_becomes_an_owner(api, datang, wechat_api) -> None:
     configure_wechat("datang")
     oauth_answer(wechat_api, "081Code1", "oNEW-openid-0001")
     client = api(None, host="datang.localhost")
 
-    first = client.post("/api/v1/wechat/oauth/login/", {"code": "081Code1"}, format="json")
+    first = client.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Code1", "state": begin(client)}, format="json"
+    )
     assert first.status_code == 200, first.json()
     assert first.json()["bound"] is False
     ticket = first.json()["bind_ticket"]
@@ -66,8 +78,10 @@ def test_a_bound_owner_is_logged_in_straight_from_the_menu_link(api, datang, wec
     with schema_context("datang"):
         WeChatBinding.objects.create(openid="oOWNER-openid-0002", user=owner)
     oauth_answer(wechat_api, "081Code2", "oOWNER-openid-0002")
-    response = api(None, host="datang.localhost").post("/api/v1/wechat/oauth/login/", {"code": "081Code2"},
-                                                        format="json")  # fmt: skip
+    client = api(None, host="datang.localhost")
+    response = client.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Code2", "state": begin(client)}, format="json"
+    )
     assert response.status_code == 200, response.json()
     assert (response.json()["bound"], response.json()["user"]["mobile"]) == (True, "13700001021")
     assert response.json()["roles"] == ["owner"]
@@ -79,18 +93,22 @@ def test_a_bad_code_is_a_400_on_the_code_field(api, datang, wechat_api) -> None:
     configure_wechat("datang")
     wechat_api.add(responses.GET, re.compile(rf"{OAUTH}\?.*"),
                    json={"errcode": 40029, "errmsg": "invalid code, rid: 6747e0f1-7a1b2c3d"})  # fmt: skip
-    response = api(None, host="datang.localhost").post("/api/v1/wechat/oauth/login/", {"code": "expired"},
-                                                        format="json")  # fmt: skip
+    client = api(None, host="datang.localhost")
+    response = client.post(
+        "/api/v1/wechat/oauth/login/", {"code": "expired", "state": begin(client)}, format="json"
+    )
     assert response.status_code == 400
     assert response.json()["code"] == "wechat_code_invalid"
     assert "invalid code" in response.json()["fields"]["code"][0]
 
 
 def test_login_before_the_admin_sets_up_the_account_is_a_409(api, bowei) -> None:
-    response = api(None, host="bowei.localhost").post(
-        "/api/v1/wechat/oauth/login/", {"code": "x"}, format="json"
-    )
+    client = api(None, host="bowei.localhost")
+    # Bowei has no 公众号: there is no authorize URL to begin with, so no state, so no login either.
+    response = client.get("/api/v1/wechat/oauth/url/", {"redirect": "http://bowei.localhost/"})
     assert response.status_code == 409 and response.json()["code"] == "wechat_not_configured"
+    response = client.post("/api/v1/wechat/oauth/login/", {"code": "x", "state": ""}, format="json")
+    assert response.status_code == 400 and response.json()["code"] == "wechat_state_invalid"
 
 
 def test_the_js_sdk_signature_matches_the_hand_computed_sha1_and_the_ticket_is_cached_per_tenant(
@@ -149,15 +167,17 @@ def test_a_logged_in_agent_binds_the_wechat_they_are_in(api, datang, wechat_api)
     configure_wechat("datang")
     oauth_answer(wechat_api, "081Code3", "oAGENT-openid-0003")
     agent = api("datang_agent")
-    assert agent.post("/api/v1/wechat/bind-me/", {"code": "081Code3"}, format="json").json() == {
-        "bound": True
-    }
+    state = begin(agent, "http://datang.localhost/agent/#/messages/settings")
+    assert agent.post(
+        "/api/v1/wechat/bind-me/", {"code": "081Code3", "state": state}, format="json"
+    ).json() == {"bound": True}
     with schema_context("datang"):
         assert WeChatBinding.objects.get(openid="oAGENT-openid-0003").user.mobile == "13700001011"
     assert agent.get("/api/v1/notices/preferences/").json()["wechat_bound"] is True
     # The same WeChat cannot then be bound to someone else.
     oauth_answer(wechat_api, "081Code4", "oAGENT-openid-0003")
-    taken = api("datang_owner").post("/api/v1/wechat/bind-me/", {"code": "081Code4"}, format="json")
+    owner = api("datang_owner")
+    taken = owner.post("/api/v1/wechat/bind-me/", {"code": "081Code4", "state": begin(owner)}, format="json")
     assert taken.status_code == 409 and taken.json()["code"] == "wechat_already_bound"
 
 
@@ -187,3 +207,76 @@ def test_the_agent_app_s_bind_button_comes_back_to_its_message_settings(api, dat
     # The JS-SDK signs the referral page only for this host.
     other = agent.get("/api/v1/wechat/jssdk/", {"url": "http://bowei.localhost/agent/"})
     assert other.status_code == 400 and "url" in other.json()["fields"]
+
+
+def test_a_link_with_someone_else_s_code_and_state_logs_no_one_in(api, datang, wechat_api) -> None:
+    """Login CSRF: the attacker begins a login in their own browser, stops at WeChat's answer and
+    sends the victim the callback link (their code and state). The victim's browser has no such
+    state: refused, and WeChat is not even asked about the code."""
+    configure_wechat("datang")
+    owner = User.objects.get(mobile="13700001021")
+    with schema_context("datang"):
+        WeChatBinding.objects.create(openid="oATTACKER-openid", user=owner)
+    oauth_answer(wechat_api, "081Attack", "oATTACKER-openid")
+    attacker = api(None, host="datang.localhost")
+    their_state = begin(attacker)
+    victim = api(None, host="datang.localhost")
+    begin(victim)  # the victim's own, different state
+    forged = victim.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Attack", "state": their_state}, format="json"
+    )
+    assert forged.status_code == 400 and forged.json()["code"] == "wechat_state_invalid"
+    assert list(forged.json()["fields"]) == ["state"]
+    no_state = victim.post("/api/v1/wechat/oauth/login/", {"code": "081Attack"}, format="json")
+    assert no_state.status_code == 400 and no_state.json()["code"] == "wechat_state_invalid"
+    assert not [c for c in wechat_api.calls if "/sns/oauth2/access_token" in c.request.url]
+    # The attacker's own browser may finish its own login, once.
+    done = attacker.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Attack", "state": their_state}, format="json"
+    )
+    assert done.status_code == 200 and done.json()["bound"] is True
+    again = attacker.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Attack", "state": their_state}, format="json"
+    )
+    assert again.status_code == 400 and again.json()["code"] == "wechat_state_invalid"
+
+
+def test_an_attacker_s_code_is_not_bound_to_a_logged_in_victim(api, datang, wechat_api) -> None:
+    configure_wechat("datang")
+    oauth_answer(wechat_api, "081Bind", "oATTACKER-openid-2")
+    attacker = api(None, host="datang.localhost")
+    their_state = begin(attacker, "http://datang.localhost/agent/#/messages/settings")
+    victim = api("datang_agent")
+    response = victim.post(
+        "/api/v1/wechat/bind-me/", {"code": "081Bind", "state": their_state}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "wechat_state_invalid"
+    with schema_context("datang"):
+        assert not WeChatBinding.objects.filter(openid="oATTACKER-openid-2").exists()
+
+
+@pytest.mark.parametrize(
+    "redirect",
+    [
+        "http://datang.localhost@evil.example.com/",
+        "http://datang.localhost:x@evil.example.com/#/wechat",
+        "https://evil.example.com/?next=http://datang.localhost/",
+        "//evil.example.com/",
+        "javascript:alert(document.domain)//http://datang.localhost/",
+        "JavaScript://datang.localhost/%0aalert(1)",
+        "data:text/html,<script>alert(1)</script>",
+        "http:\\\\evil.example.com\\@datang.localhost/",
+        "http://evil.example.com\\@datang.localhost/",
+        "http://datang.localhost.evil.example.com/",
+        "http://datang.localhost:8443/",
+        "ftp://datang.localhost/",
+        "/#/wechat",
+        "http://datang.localhost/\nSet-Cookie:x",
+        "",
+    ],
+)
+def test_a_redirect_off_this_host_or_not_http_is_refused(api, datang, redirect) -> None:
+    configure_wechat("datang")
+    response = api(None, host="datang.localhost").get("/api/v1/wechat/oauth/url/", {"redirect": redirect})
+    assert response.status_code == 400, redirect
+    assert list(response.json()["fields"]) == ["redirect"]

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { bindReturnUrl, oauthCodeFrom, withoutOAuthCode } from './wechatEntry'
+import { bindReturnUrl, oauthCodeFrom, oauthStateFrom, withoutOAuthCode } from './wechatEntry'
 
 describe('WeChat entry', () => {
   it('reads the code WeChat put before the hash', () => {
@@ -9,6 +9,12 @@ describe('WeChat entry', () => {
   it('falls back to the route query, and to nothing', () => {
     expect(oauthCodeFrom('', '081Code2')).toBe('081Code2')
     expect(oauthCodeFrom('?state=sxb', ['a'])).toBe('')
+  })
+
+  it('reads the state WeChat brought back, for the server to check against this browser', () => {
+    expect(oauthStateFrom('?code=081Code1&state=Zm9v-bar_9', undefined)).toBe('Zm9v-bar_9')
+    expect(oauthStateFrom('', 'fromRoute')).toBe('fromRoute')
+    expect(oauthStateFrom('?code=1', ['a'])).toBe('')
   })
 
   it('brings the agent back to the message settings after binding', () => {

@@ -9,6 +9,16 @@ export function oauthCodeFrom(search: string, routeCode: unknown): string {
   return typeof routeCode === 'string' ? routeCode : ''
 }
 
+/**
+ * The `state` WeChat came back with (next to `code`): the server checks it is the one it gave this
+ * browser for this login, so a link carrying someone else's code logs no one in.
+ */
+export function oauthStateFrom(search: string, routeState: unknown): string {
+  const fromSearch = new URLSearchParams(search).get('state')
+  if (fromSearch) return fromSearch
+  return typeof routeState === 'string' ? routeState : ''
+}
+
 /** Where WeChat's OAuth brings an agent back to after binding: this app's 消息设置 page. */
 export function bindReturnUrl(origin: string, pathname: string): string {
   return `${origin}${pathname}#/messages/settings`

@@ -3145,7 +3145,8 @@ export interface paths {
         };
         /**
          * @description The OAuth URL the 公众号 menu (or the H5) sends the owner to; WeChat comes back to
-         *     ``redirect`` with ``?code=``.
+         *     ``redirect`` (this host only) with ``?code=&state=``. The state is new for each call and set as
+         *     this browser's cookie: the callback (``oauth/login/``, ``bind-me/``) must bring both back.
          */
         get: operations["wechat_oauth_url"];
         put?: never;
@@ -6266,6 +6267,11 @@ export interface components {
         };
         WeChatLoginRequest: {
             code: string;
+            /**
+             * @description the state WeChat came back with (oauth/url/ issued it)
+             * @default
+             */
+            state: string;
         };
         /** @description ``bound``: a token (as ``auth/token/``); else a ``bind_ticket`` for ``wechat/bind/``. */
         WeChatLoginResponse: {
