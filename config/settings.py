@@ -360,6 +360,12 @@ REALTIME_MAX_STREAMS_PER_TENANT = int(os.environ.get("REALTIME_MAX_STREAMS_PER_T
 # of the page's host (`make run`: 8001). docs/realtime.md.
 REALTIME_STREAM_PORT = os.environ.get("REALTIME_STREAM_PORT", "")
 
+# Business-event consumers (core.events): after a commit, one Celery task per transaction reads the
+# outbox for them, on this queue (empty: the default one). The tests run it in place, after the
+# commit, unless a test turns this off to use a real worker.
+EVENTS_CONSUME_INLINE = env_bool("EVENTS_CONSUME_INLINE", TESTING)
+EVENTS_QUEUE = os.environ.get("EVENTS_QUEUE", "")
+
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"

@@ -1,10 +1,19 @@
-"""Business events: ``emit`` writes a ``DomainEvent`` row inside the caller's transaction and, once
-that commits, sends ``domain_event`` (receivers get the saved row). A rolled-back change leaves no
-event and sends nothing."""
+"""Business events: ``emit`` writes a ``DomainEvent`` row inside the caller's transaction. Once
+that commits, the consumers (the commission ledger, gift packs, the inbox) read the outbox — not in
+the request: one Celery task per committed transaction (``core.tasks.events_consume_task``) sends
+``events_committed`` with the kinds the transaction wrote, and each receiver whose kinds are among
+them runs its consumer. A rolled-back change leaves no event and enqueues nothing.
 
+Order per object is the outbox's: every consumer reads with ``consume`` (id order, under its cursor
+lock), whichever task gets there first, so two tasks of successive steps of one service order hand
+its events over in the order they were written. Should a task be lost (broker down, worker killed
+before acknowledging), the beat's per-minute catch-up tasks read what is left."""
+
+import logging
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Exists, Min, OuterRef
 from django.dispatch import Signal
@@ -12,7 +21,10 @@ from django_tenants.utils import schema_context
 
 from core.models import DomainEvent, EventCursor
 
-domain_event = Signal()
+logger = logging.getLogger(__name__)
+
+# Sent once per committed batch, in the batch's schema: ``kinds`` is the set of event kinds written.
+events_committed = Signal()
 
 
 def emit(
@@ -26,14 +38,71 @@ def emit(
         actor=actor if getattr(actor, "pk", None) else None,
     )
     schema = connection.schema_name  # type: ignore[attr-defined]
-
-    def announce() -> None:
-        # The receivers work in the schema the event was written in, wherever the commit happens.
-        with schema_context(schema):
-            domain_event.send(sender=DomainEvent, event=event)
-
-    transaction.on_commit(announce)
+    if transaction.get_connection().in_atomic_block:
+        _Batch.current().add(schema, kind)
+    else:  # autocommit: the row is committed already
+        events_dispatch(schema, [kind])
     return event
+
+
+class _Batch:
+    """The kinds of events one transaction wrote, per schema; dispatched once, after its commit."""
+
+    def __init__(self) -> None:
+        self.kinds: dict[str, set[str]] = {}
+        self.dispatched = False
+        self.hook = self.dispatch  # one bound method, to find it among the connection's hooks
+
+    @classmethod
+    def current(cls) -> "_Batch":
+        conn = transaction.get_connection()
+        batch: _Batch | None = getattr(conn, "_event_batch", None)
+        # A new batch when none is pending: the last one was dispatched, or its transaction (or
+        # the savepoints it was hooked in) rolled back, which drops its on-commit hooks.
+        if (
+            batch is None
+            or batch.dispatched
+            or not any(hook is batch.hook for _, hook, _ in conn.run_on_commit)
+        ):
+            batch = cls()
+            conn._event_batch = batch
+        # Hooked once per event; the first hook to run dispatches the batch, the others find it
+        # done. (Once per batch would do in production; a test that runs only the hooks added
+        # during a block, ``captureOnCommitCallbacks``, needs one added with each event.)
+        transaction.on_commit(batch.hook)
+        return batch
+
+    def add(self, schema: str, kind: str) -> None:
+        self.kinds.setdefault(schema, set()).add(kind)
+
+    def dispatch(self) -> None:
+        if self.dispatched:
+            return
+        self.dispatched = True
+        for schema, kinds in self.kinds.items():
+            events_dispatch(schema, sorted(kinds))
+
+
+def events_dispatch(schema: str, kinds: list[str]) -> None:
+    """Hand a committed batch to the worker (``EVENTS_CONSUME_INLINE``: run it here, as the tests
+    do unless they say otherwise). Without a broker it runs here rather than wait for the beat."""
+    from core.tasks import events_consume_task
+
+    with schema_context(schema):
+        if settings.EVENTS_CONSUME_INLINE:
+            events_consume(kinds)
+            return
+        try:
+            events_consume_task.apply_async(args=[kinds], queue=settings.EVENTS_QUEUE or None)
+        except Exception:
+            logger.exception("could not enqueue the consumers of %s; running them here", kinds)
+            events_consume(kinds)
+
+
+def events_consume(kinds: list[str]) -> None:
+    """Run the consumers interested in ``kinds`` (in the current schema). Each receiver logs its own
+    failure and leaves the events to its catch-up task."""
+    events_committed.send(sender=DomainEvent, kinds=frozenset(kinds))
 
 
 def consume(consumer: str, handle: Callable[[list[DomainEvent]], None], *, limit: int = 500) -> int:

@@ -38,8 +38,8 @@ class DomainEvent(models.Model):
     """An append-only outbox of business events (``policy.issued``, ``policy.cancelled`` …), written
     in the same transaction as the change. Consumers (the commission engine, notifications) read it
     with ``core.events.consume``, which hands each committed event to each consumer exactly once,
-    whatever order the writing transactions commit in; ``core.events`` also sends the
-    ``domain_event`` signal once the transaction commits."""
+    whatever order the writing transactions commit in; after the commit, ``core.events`` has a
+    worker run the consumers the kinds written concern."""
 
     kind = models.CharField(max_length=60, db_index=True)
     object_type = models.CharField(max_length=40)

@@ -38,3 +38,13 @@ def run_in_every_tenant(
             app.send_task(task_name, kwargs=kwargs or {}, queue=queue)
         schemas.append(tenant.schema_name)
     return schemas
+
+
+@shared_task(acks_late=True)
+def events_consume_task(kinds: list[str]) -> dict[str, Any]:
+    """The consumers of one committed transaction's events (``core.events``), in the schema it was
+    enqueued in. Safe to run twice: every consumer reads its outbox exactly once."""
+    from core.events import events_consume
+
+    events_consume(kinds)
+    return {"schema_name": connection.schema_name, "kinds": kinds}  # type: ignore[attr-defined]
