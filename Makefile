@@ -8,7 +8,7 @@ NPM_STAMP := frontend/node_modules/.installed
 DIST_STAMP := frontend/dist/.built
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/*.html frontend/*.ts frontend/*.json)
 
-.PHONY: run test venv lock frontend services services-down migrate seed schema lint typecheck pytest e2e bench clean
+.PHONY: run test prod-check venv lock frontend services services-down migrate seed schema lint typecheck pytest e2e bench clean
 
 # The public development placeholders for secrets are allowed for these targets only (everywhere else
 # the app refuses to start without real secrets: config/secretguard.py), and DEBUG is on for `run` only.
@@ -27,6 +27,11 @@ test: $(VENV_STAMP) $(NPM_STAMP) services
 	cd frontend && npm run typecheck && npm run test && npm run build
 	touch $(DIST_STAMP)
 	$(VENV)/bin/pytest
+
+# Production mode checked from outside: gunicorn with DEBUG off and real random secrets against the
+# real PostgreSQL and Redis (infra/prodcheck.py says what it checks). .ci/run runs it after `make test`.
+prod-check: $(VENV_STAMP) $(DIST_STAMP) services
+	env -u DJANGO_DEV_SECRETS -u DJANGO_DEBUG $(PY) infra/prodcheck.py
 
 venv: $(VENV_STAMP)
 $(VENV_STAMP): pyproject.toml requirements-dev.lock

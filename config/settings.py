@@ -121,6 +121,8 @@ MIDDLEWARE = [
     "config.observability.RequestIdMiddleware",
     # /healthz and /readyz, whatever the host (config/health.py).
     "config.health.HealthMiddleware",
+    # X-Forwarded-Proto only from TRUSTED_PROXIES.
+    "core.clients.ForwardedProtoMiddleware",
     # /api/: a body over DATA_UPLOAD_MAX_MEMORY_SIZE is a 413, a NUL in a query parameter a 400.
     "api.middleware.ApiInputMiddleware",
     "tenants.middleware.TenantRoutingMiddleware",
@@ -157,6 +159,14 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# HTTPS ends at the proxy: its X-Forwarded-Proto is believed only from TRUSTED_PROXIES (the header
+# is dropped from anyone else by core.clients.ForwardedProtoMiddleware). Outside DEBUG, HTTPS
+# answers carry HSTS and any cookie is Secure; the proxy redirects http (probes come over http).
+SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+SECURE_HSTS_SECONDS = int(os.environ.get("SECURE_HSTS_SECONDS", "0" if DEBUG else "31536000"))
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SESSION_COOKIE_SECURE = CSRF_COOKIE_SECURE = not DEBUG
 # Proxies whose X-Forwarded-For is believed (addresses or networks, e.g. "10.0.0.0/8,127.0.0.1");
 # none by default: the client address is the peer's (core.clients.client_ip).
 TRUSTED_PROXIES = env_list("TRUSTED_PROXIES", "")
@@ -194,9 +204,18 @@ USE_TZ = True
 STATIC_URL = "/static/"
 # Set (e.g. in the container image) when running collectstatic; dev and tests serve via finders.
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
+if STATIC_ROOT:  # production: collectstatic wrote fingerprinted, pre-compressed copies there
+    STORAGES = {
+        "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+        "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+    }
+    WHITENOISE_MANIFEST_STRICT = False
+# Names carrying a content hash are cached for years as immutable: Vite's (assets/console-DWhagtJ7.js)
+# and the manifest storage's (x.3f2a9c1b7e4d.ico). Others (e.g. a logo) keep whitenoise's 60 s.
+WHITENOISE_IMMUTABLE_FILE_TEST = r"(/assets/[^/]+-[A-Za-z0-9_-]{8}|\.[0-9a-f]{12})\.[A-Za-z0-9]+$"
 FRONTEND_DIST = Path(os.environ.get("FRONTEND_DIST", str(BASE_DIR / "frontend" / "dist")))
 STATICFILES_DIRS = [("app", FRONTEND_DIST)]
-WHITENOISE_USE_FINDERS = True
+WHITENOISE_USE_FINDERS = not STATIC_ROOT
 # The front end is built by `make frontend`; before that the folder is simply absent.
 SILENCED_SYSTEM_CHECKS = ["staticfiles.W004"]
 # Content-Security-Policy (django-csp) on every page: scripts only from this origin (the Vite build
@@ -230,7 +249,7 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 MEDIA_URL = "/media/"
-MEDIA_ROOT = BASE_DIR / ".data" / "media"
+MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / ".data" / "media")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 RENDERERS = ["rest_framework.renderers.JSONRenderer"]

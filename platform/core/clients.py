@@ -7,11 +7,13 @@ was appended by our own proxies: settings.TRUSTED_PROXIES lists their addresses 
 proxy is skipped, and the first address that is not is the client. With no trusted proxies (the
 default) the header is ignored and the client is the peer address (REMOTE_ADDR)."""
 
+from collections.abc import Callable
 from functools import lru_cache
 from ipaddress import IPv4Network, IPv6Network, ip_address, ip_network
 from typing import Any
 
 from django.conf import settings
+from django.http import HttpRequest, HttpResponse
 
 
 @lru_cache(maxsize=8)
@@ -51,3 +53,23 @@ def client_ip(request: Any) -> str | None:
         if not _trusted(address, networks):
             return address
     return client
+
+
+def from_trusted_proxy(request: Any) -> bool:
+    """Whether the peer that sent ``request`` is one of our proxies."""
+    peer = _valid(str(request.META.get("REMOTE_ADDR", "")).strip())
+    networks = _networks(tuple(getattr(settings, "TRUSTED_PROXIES", ()) or ()))
+    return peer is not None and bool(networks) and _trusted(peer, networks)
+
+
+class ForwardedProtoMiddleware:
+    """``X-Forwarded-Proto: https`` makes Django treat a request as HTTPS (SECURE_PROXY_SSL_HEADER:
+    HSTS, secure redirects); only our proxies may say so, anyone else's header is dropped."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if "HTTP_X_FORWARDED_PROTO" in request.META and not from_trusted_proxy(request):
+            del request.META["HTTP_X_FORWARDED_PROTO"]
+        return self.get_response(request)

@@ -112,3 +112,16 @@ def test_a_log_written_during_a_request_carries_its_id_and_a_bad_id_is_replaced(
     assert {entry["request_id"] for entry in lines} == {rid}
     assert {entry["tenant"] for entry in lines} == {"bowei"}
     assert "secret-in-query" not in json.dumps(lines)  # the query string is never logged
+
+
+@pytest.mark.parametrize(
+    ("proxies", "hsts"), [([], None), (["127.0.0.0/8"], "max-age=31536000; includeSubDomains")]
+)
+def test_hsts_is_sent_when_a_trusted_proxy_says_the_request_came_over_https(settings, proxies, hsts) -> None:
+    """The test client's peer is 127.0.0.1: a trusted proxy only when TRUSTED_PROXIES says so."""
+    settings.TRUSTED_PROXIES = proxies
+    response = Client(HTTP_HOST="datang.localhost").get("/healthz", HTTP_X_FORWARDED_PROTO="https")
+    assert response.status_code == 200
+    assert Client(HTTP_HOST="datang.localhost").get("/api/v1/me/").get("Strict-Transport-Security") is None
+    answered = Client(HTTP_HOST="datang.localhost").get("/api/v1/me/", HTTP_X_FORWARDED_PROTO="https")
+    assert answered.get("Strict-Transport-Security") == hsts
