@@ -22,10 +22,17 @@ def free_port() -> int:
 
 
 def request(
-    port: int, method: str, path: str, token: str, body: dict | None = None, *, host: str = "datang.localhost"
+    port: int,
+    method: str,
+    path: str,
+    token: str,
+    body: dict | None = None,
+    *,
+    host: str = "datang.localhost",
+    timeout: float = 60,
 ) -> tuple[int, dict, float]:
     """(status, JSON body, milliseconds) of one call on a fresh connection."""
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
     payload = json.dumps(body).encode() if body is not None else None
     headers = {"Host": host, "Authorization": f"Bearer {token}", "Content-Type": "application/json"}
     started = time.perf_counter()
@@ -67,4 +74,8 @@ def gunicorn(*, workers: int, token: str, host: str = "datang.localhost", thread
         yield port
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # open streams outlast the graceful shutdown
+            server.kill()
+            server.wait()

@@ -13,6 +13,7 @@ A client that goes away is noticed at once (``http.disconnect``) and its slot re
 """
 
 import asyncio
+import logging
 import os
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -35,10 +36,12 @@ from django_tenants.utils import get_public_schema_name  # noqa: E402
 from redis.exceptions import RedisError  # noqa: E402
 
 from api.v1.realtime import Admission, Refusal, admit, sse_event, sse_opening  # noqa: E402
+from core import realtime  # noqa: E402
 from tenants.middleware import SUSPENDED_MESSAGES, tenant_for_host  # noqa: E402
 from tenants.models import TenantStatus  # noqa: E402
 
 STREAM_PATH = "/api/v1/realtime/stream/"
+logger = logging.getLogger("realtime.server")
 Scope = dict[str, Any]
 
 _admit_pool = ThreadPoolExecutor(
@@ -51,7 +54,7 @@ def _client() -> Any:
     """One asyncio Redis client (and pool) per event loop."""
     loop = id(asyncio.get_running_loop())
     if loop not in _redis:
-        _redis[loop] = aredis.Redis.from_url(settings.REDIS_URL)
+        _redis[loop] = aredis.Redis.from_url(settings.REDIS_URL, **realtime.client_options())
     return _redis[loop]
 
 
@@ -147,11 +150,14 @@ async def _stream(receive: Any, send: Any, admitted: Admission, headers: list[tu
                     at[name] = message_id.decode()
                     chunk += sse_event(keys, at, fields[b"m"])
             await send({"type": "http.response.body", "body": chunk.encode(), "more_body": True})
-        if not gone.done():
-            await send({"type": "http.response.body", "body": b"", "more_body": False})
-    except (RedisError, OSError):
-        pass  # Redis or the socket went away: the browser reconnects and resumes
+    except (RedisError, OSError) as exc:  # the browser reconnects and resumes
+        logger.warning("realtime stream ended early: %r", exc)
     finally:
+        if not gone.done():
+            try:  # end the response properly (the browser then reconnects after its retry delay)
+                await send({"type": "http.response.body", "body": b"", "more_body": False})
+            except OSError:
+                pass
         gone.cancel()
         await slot.arelease(redis)
 

@@ -29,9 +29,15 @@ STREAM_MAXLEN = 500
 STREAM_TTL_SECONDS = 7 * 24 * 3600
 
 
+def client_options() -> dict[str, Any]:
+    """A stream's XREAD blocks up to a keepalive, longer than redis-py's default 5 s read timeout, and
+    each open stream holds a connection, more than its default pool of 100: both are set here."""
+    return {"socket_timeout": max(60.0, 2 * settings.REALTIME_KEEPALIVE_SECONDS), "max_connections": 100_000}
+
+
 @cache
 def client() -> Any:  # redis-py's stubs type replies as unions of every shape
-    return redis.Redis.from_url(settings.REDIS_URL)
+    return redis.Redis.from_url(settings.REDIS_URL, **client_options())
 
 
 def user_channel(user_id: int, schema: str | None = None) -> str:

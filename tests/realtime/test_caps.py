@@ -101,3 +101,10 @@ def test_a_renewed_lease_holds_past_its_first_term_and_a_lapsed_one_is_lost(sett
     assert realtime.open_streams(held.keys[1]) == 1
     held.release()
     assert realtime.open_streams(held.keys[1]) == 0
+
+
+def test_the_stream_client_waits_longer_than_a_keepalive_and_holds_many_connections(settings):
+    # redis-py's defaults (5 s read timeout, 100 connections) cut a 15 s XREAD and a 101st stream.
+    options = realtime.client_options()
+    assert options["socket_timeout"] >= 60 > settings.REALTIME_KEEPALIVE_SECONDS
+    assert options["max_connections"] >= 10_000

@@ -1,0 +1,81 @@
+"""What every bench says about the machine it ran on: the load average before and after, and a
+refusal to report when the machine was busy (load average above the number of cores), since a
+figure measured beside other work flatters or slanders at random. ``--allow-busy`` reports anyway,
+and the report says so.
+
+    from bench.machine import add_busy_flag, machine_check
+
+    parser = argparse.ArgumentParser(); add_busy_flag(parser); args = parser.parse_args()
+    with machine_check(args.allow_busy) as report:
+        ...  # measure (progress may be printed as it goes)
+        report.append("p95 ...")  # the figures: printed only if the machine was not busy
+"""
+
+import argparse
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+
+def cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        return os.cpu_count() or 1
+
+
+def load() -> tuple[float, float, float]:
+    return os.getloadavg()
+
+
+def describe(when: str, loads: tuple[float, float, float]) -> str:
+    one, five, fifteen = loads
+    return f"machine {when}: load average {one:.2f} {five:.2f} {fifteen:.2f} (1/5/15 min), {cores()} cores"
+
+
+def busy(loads: tuple[float, float, float]) -> bool:
+    """Busy: the 1-minute load average exceeds the core count."""
+    return loads[0] > cores()
+
+
+def add_busy_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--allow-busy",
+        action="store_true",
+        help="report even when the load average exceeds the core count (the figures are then marked)",
+    )
+
+
+class BusyMachine(SystemExit):
+    """Raised (exit status 3) when the machine was busy and --allow-busy was not given."""
+
+    def __init__(self, message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+        super().__init__(3)
+
+
+def refuse_if_busy(loads: tuple[float, float, float], allow_busy: bool, when: str) -> None:
+    if busy(loads) and not allow_busy:
+        raise BusyMachine(
+            f"refusing to report: the load average {when} ({loads[0]:.2f}) exceeds the {cores()} cores; "
+            "run on a quiet machine, or pass --allow-busy (the figures are then marked as measured busy)"
+        )
+
+
+@contextmanager
+def machine_check(allow_busy: bool) -> Iterator[list[str]]:
+    """Print the load before; refuse to start when busy. Yield the report's lines; print the load
+    after, then the report, unless the machine became busy (non-zero exit, no report) and
+    ``allow_busy`` was not given."""
+    before = load()
+    print(describe("before", before), flush=True)
+    refuse_if_busy(before, allow_busy, "before the run")
+    report: list[str] = []
+    yield report
+    after = load()
+    print(describe("after", after), flush=True)
+    refuse_if_busy(after, allow_busy, "after the run")
+    if busy(before) or busy(after):
+        report.append("NOTE: measured on a busy machine (--allow-busy): these figures are not a verdict")
+    print("\n".join(report), flush=True)

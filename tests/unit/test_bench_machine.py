@@ -1,0 +1,40 @@
+"""bench/machine.py: a bench refuses to report (exit 3, no figures) when the load average exceeds the
+core count, unless --allow-busy; either way the load before and after is printed."""
+
+import pytest
+
+from bench import machine
+
+
+def test_a_busy_machine_gets_no_report_unless_allowed(monkeypatch, capsys):
+    monkeypatch.setattr(machine, "cores", lambda: 2)
+    monkeypatch.setattr(machine, "load", lambda: (2.5, 1.0, 1.0))
+    with pytest.raises(SystemExit) as refused, machine.machine_check(allow_busy=False) as report:
+        report.append("p95 1.00x")
+    assert refused.value.code == 3
+    out = capsys.readouterr()
+    assert "load average 2.50 1.00 1.00" in out.out and "p95 1.00x" not in out.out
+    assert "exceeds the 2 cores" in out.err
+
+    with machine.machine_check(allow_busy=True) as report:
+        report.append("p95 1.00x")
+    out = capsys.readouterr().out
+    assert "machine after: load average 2.50" in out and "p95 1.00x" in out and "busy machine" in out
+
+
+def test_a_machine_that_turns_busy_during_the_run_gets_no_report(monkeypatch, capsys):
+    loads = iter([(1.5, 1.0, 1.0), (2.01, 1.0, 1.0)])
+    monkeypatch.setattr(machine, "cores", lambda: 2)
+    monkeypatch.setattr(machine, "load", lambda: next(loads))
+    with pytest.raises(SystemExit), machine.machine_check(allow_busy=False) as report:
+        report.append("p95 1.00x")
+    assert "p95 1.00x" not in capsys.readouterr().out
+
+
+def test_a_quiet_machine_reports(monkeypatch, capsys):
+    monkeypatch.setattr(machine, "cores", lambda: 2)
+    monkeypatch.setattr(machine, "load", lambda: (1.9, 1.0, 1.0))
+    with machine.machine_check(allow_busy=False) as report:
+        report.append("p95 1.00x")
+    out = capsys.readouterr().out
+    assert "p95 1.00x" in out and "busy" not in out
