@@ -384,6 +384,10 @@ REALTIME_STREAM_PORT = os.environ.get("REALTIME_STREAM_PORT", "")
 # commit, unless a test turns this off to use a real worker.
 EVENTS_CONSUME_INLINE = env_bool("EVENTS_CONSUME_INLINE", TESTING)
 EVENTS_QUEUE = os.environ.get("EVENTS_QUEUE", "")
+# A month's settlement run beats its heartbeat this often while a worker runs it; the watchdog
+# (beat, every minute) re-queues a run whose heartbeat is older than the stale limit.
+SETTLEMENT_HEARTBEAT_SECONDS = float(os.environ.get("SETTLEMENT_HEARTBEAT_SECONDS", "10"))
+SETTLEMENT_STALE_SECONDS = float(os.environ.get("SETTLEMENT_STALE_SECONDS", "90"))
 
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
@@ -416,6 +420,11 @@ CELERY_BEAT_SCHEDULE = {
         "task": "core.tasks.run_in_every_tenant",
         "schedule": 60.0,
         "args": ["notices.tasks.notices_process_events_task"],
+    },
+    "settlement-watchdog": {
+        "task": "core.tasks.run_in_every_tenant",
+        "schedule": 60.0,
+        "args": ["commissions.tasks.settlement_watchdog_task"],
     },
     "commissions-catch-up": {
         "task": "core.tasks.run_in_every_tenant",

@@ -316,6 +316,9 @@ class SettlementRun(models.Model):
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
+    # Beaten every few seconds while a worker runs it; a run whose beat stopped (worker killed) is
+    # re-queued by the watchdog (commissions.services.settlement_watchdog).
+    heartbeat_at = models.DateTimeField(null=True, blank=True)
 
     def __str__(self) -> str:
         return f"run {self.period_id} {self.status}"

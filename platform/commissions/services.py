@@ -2,13 +2,19 @@
 settlement run that closes a month into statements."""
 
 import logging
+import threading
 from collections import defaultdict
-from datetime import date, datetime
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Q
 from django.utils import timezone
+from django_tenants.utils import schema_context
 
 from accounts.models import User
 from commissions.engine import (
@@ -917,11 +923,32 @@ def statement_rows(period: Period, mode: str) -> list[Statement]:
 
 def settlement_run_execute(run_id: int) -> SettlementRun:
     """The settlement task: volume bonuses, statements, then the month is closed. Every step is
-    idempotent, so a redelivered or restarted run creates nothing twice."""
+    idempotent, so a redelivered or restarted run creates nothing twice.
+
+    Surviving a crash: the task is acknowledged only when it ends (``acks_late``, and rejected back
+    to the queue if its worker dies); while it runs, a thread beats ``heartbeat_at`` and a session
+    lock on the run keeps a second delivery from running it at the same time (the lock goes with
+    the worker's connection when the worker dies). The beat's watchdog re-queues a run whose
+    heartbeat stopped."""
     run = SettlementRun.objects.select_related("period").get(pk=run_id)
     if run.status == RunStatus.DONE:
         return run
-    SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, progress=5, step="读取事件")
+    with _run_lock(run.pk) as mine:
+        if not mine:  # another worker is on it
+            return run
+        run.refresh_from_db()
+        if run.status == RunStatus.DONE:
+            return run
+        with _heartbeat(run.pk):
+            _settlement_steps(run)
+    run.refresh_from_db()
+    return run
+
+
+def _settlement_steps(run: SettlementRun) -> None:
+    SettlementRun.objects.filter(pk=run.pk).update(
+        status=RunStatus.RUNNING, progress=5, step="读取事件", heartbeat_at=timezone.now()
+    )
     try:
         process_events()
         period = run.period
@@ -940,10 +967,69 @@ def settlement_run_execute(run_id: int) -> SettlementRun:
                 status=RunStatus.DONE, progress=100, step="完成", statements=count, finished_at=timezone.now()
             )
     except Exception as exc:  # the run shows the failure; the period can be closed again
-        logger.exception("settlement run %s failed", run_id)
+        logger.exception("settlement run %s failed", run.pk)
         SettlementRun.objects.filter(pk=run.pk).update(status=RunStatus.FAILED, error=str(exc)[:2000])
-    run.refresh_from_db()
-    return run
+
+
+@contextmanager
+def _run_lock(run_id: int) -> Iterator[bool]:
+    key = f"settlement:{connection.schema_name}:{run_id}"  # type: ignore[attr-defined]
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [key])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
+
+
+@contextmanager
+def _heartbeat(run_id: int) -> Iterator[None]:
+    """Beat the run's ``heartbeat_at`` every ``SETTLEMENT_HEARTBEAT_SECONDS`` from a thread (its
+    own connection), for as long as the block runs."""
+    schema = connection.schema_name  # type: ignore[attr-defined]
+    every = float(settings.SETTLEMENT_HEARTBEAT_SECONDS)
+    stop = threading.Event()
+
+    def beat() -> None:
+        try:
+            with schema_context(schema):
+                while not stop.wait(every):
+                    SettlementRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now())
+        except Exception:  # a missed beat at worst re-queues a live run, which the lock turns away
+            logger.exception("settlement run %s: heartbeat failed", run_id)
+        finally:
+            connection.close()
+
+    thread = threading.Thread(target=beat, name=f"settlement-heartbeat-{run_id}", daemon=True)
+    thread.start()
+    try:
+        yield
+    finally:
+        stop.set()
+        thread.join(timeout=every + 5)
+
+
+def settlement_watchdog(*, stale_after: timedelta | None = None, queue: str | None = None) -> list[int]:
+    """Re-queue the runs of this tenant whose worker is gone: running (or queued) with no heartbeat
+    for ``stale_after`` (default ``SETTLEMENT_STALE_SECONDS``). Re-queuing renews the heartbeat, so
+    the next watchdog pass waits for the new task before trying again. Returns the runs re-queued."""
+    from commissions.tasks import settlement_run_task
+
+    stale_after = stale_after or timedelta(seconds=settings.SETTLEMENT_STALE_SECONDS)
+    cutoff = timezone.now() - stale_after
+    stuck = list(
+        SettlementRun.objects.filter(status__in=[RunStatus.RUNNING, RunStatus.QUEUED])
+        .filter(Q(heartbeat_at__lt=cutoff) | Q(heartbeat_at__isnull=True, created_at__lt=cutoff))
+        .values_list("pk", flat=True)
+    )
+    for run_id in stuck:
+        SettlementRun.objects.filter(pk=run_id).update(heartbeat_at=timezone.now(), step="重新排队")
+        settlement_run_task.apply_async(args=[run_id], queue=queue or None)
+        logger.warning("settlement run %s: heartbeat stopped, re-queued", run_id)
+    return stuck
 
 
 @transaction.atomic
