@@ -9,13 +9,22 @@ and the report says so.
     with machine_check(args.allow_busy) as report:
         ...  # measure (progress may be printed as it goes)
         report.append("p95 ...")  # the figures: printed only if the machine was not busy
+
+A bench that prints its figures as it goes runs whole under ``run(main)`` instead: ``--allow-busy``
+is taken out of sys.argv, and everything ``main`` prints on stdout is held as the report (progress
+meant to be seen as it happens goes to stderr). ``result(...)`` prints the one ``BENCH-RESULT {json}``
+line that bench/table.py collects into the ``make bench`` table.
 """
 
 import argparse
+import io
+import json
 import os
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager, redirect_stdout
+
+MARKER = "BENCH-RESULT "
 
 
 def cores() -> int:
@@ -79,3 +88,31 @@ def machine_check(allow_busy: bool) -> Iterator[list[str]]:
     if busy(before) or busy(after):
         report.append("NOTE: measured on a busy machine (--allow-busy): these figures are not a verdict")
     print("\n".join(report), flush=True)
+
+
+def run(main: Callable[[], None]) -> None:
+    """Run a whole bench under ``machine_check``: its stdout is the report, printed only after the
+    load after the run is known (and not at all on a busy machine without --allow-busy)."""
+    allow_busy = "--allow-busy" in sys.argv
+    sys.argv = [a for a in sys.argv if a != "--allow-busy"]
+    if any(a in ("-h", "--help") for a in sys.argv[1:]):
+        print("(every bench also takes --allow-busy: report even when the load average exceeds the cores)")
+        main()
+        return
+    held = io.StringIO()
+    with machine_check(allow_busy) as report:
+        try:
+            with redirect_stdout(held):
+                main()
+        except BaseException:
+            sys.stderr.write(held.getvalue())  # what the bench said before it failed, to see why
+            raise
+        report.append(held.getvalue().rstrip("\n"))
+
+
+def result(
+    *, bench: str, figure: str, baseline: str, ratio: float | None, goal: str, met: bool | None
+) -> None:
+    """One machine-readable line for bench/table.py: what was measured, against what, and the goal."""
+    row = {"bench": bench, "figure": figure, "baseline": baseline, "ratio": ratio, "goal": goal, "met": met}
+    print(MARKER + json.dumps(row, ensure_ascii=False))

@@ -18,6 +18,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 import config.paths  # noqa: F401
+from bench import machine
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings")
 
@@ -204,4 +205,4 @@ def _raw(sql: str, param: int) -> list[tuple[Any, ...]]:
 
 
 if __name__ == "__main__":
-    main()
+    machine.run(main)

@@ -30,6 +30,8 @@ import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+from bench import machine  # noqa: E402
+
 BENCH_DB = "suxinbao_bench_prov"
 
 # A tenant app of the benchmark's own: 0001 is applied with every new tenant; 0002 and 0003 are
@@ -240,4 +242,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    machine.run(main)

@@ -38,3 +38,28 @@ def test_a_quiet_machine_reports(monkeypatch, capsys):
         report.append("p95 1.00x")
     out = capsys.readouterr().out
     assert "p95 1.00x" in out and "busy" not in out
+
+
+def test_a_whole_bench_run_holds_its_figures_until_the_load_after_is_known(monkeypatch, capsys):
+    loads = iter([(1.5, 1.0, 1.0), (2.5, 1.0, 1.0)])
+    monkeypatch.setattr(machine, "cores", lambda: 2)
+    monkeypatch.setattr(machine, "load", lambda: next(loads))
+    monkeypatch.setattr("sys.argv", ["bench/x.py", "--rounds", "1"])
+    seen: list[list[str]] = []
+
+    def bench_main() -> None:
+        import sys
+
+        seen.append(sys.argv[1:])
+        print("ratio 1.23x")
+
+    with pytest.raises(SystemExit) as refused:
+        machine.run(bench_main)
+    assert refused.value.code == 3 and "ratio 1.23x" not in capsys.readouterr().out
+
+    loads = iter([(2.5, 1.0, 1.0), (2.5, 1.0, 1.0)])
+    monkeypatch.setattr("sys.argv", ["bench/x.py", "--allow-busy", "--rounds", "1"])
+    machine.run(bench_main)
+    out = capsys.readouterr().out
+    assert "ratio 1.23x" in out and "busy machine" in out
+    assert seen == [["--rounds", "1"], ["--rounds", "1"]]  # --allow-busy is not passed on to the bench
