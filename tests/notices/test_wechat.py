@@ -280,3 +280,17 @@ def test_a_redirect_off_this_host_or_not_http_is_refused(api, datang, redirect) 
     response = api(None, host="datang.localhost").get("/api/v1/wechat/oauth/url/", {"redirect": redirect})
     assert response.status_code == 400, redirect
     assert list(response.json()["fields"]) == ["redirect"]
+
+
+def test_a_state_issued_on_one_tenant_is_refused_on_another(api, datang, bowei, wechat_api) -> None:
+    """States live in each tenant's own cache: even with Datang's state in a cookie, Bowei refuses it."""
+    configure_wechat("datang")
+    configure_wechat("bowei", app_id="wx00000000000bowei")
+    state = begin(api(None, host="datang.localhost"))
+    oauth_answer(wechat_api, "081Cross", "oCROSS-openid")
+    on_bowei = api(None, host="bowei.localhost")
+    on_bowei.cookies["sxb_wx_state"] = state
+    response = on_bowei.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Cross", "state": state}, format="json"
+    )
+    assert response.status_code == 400 and response.json()["code"] == "wechat_state_invalid"
