@@ -152,6 +152,14 @@ def main() -> None:
     p95_ratio = pct(rating, 95) / pct(me, 95)
     p50_ratio = pct(rating, 50) / pct(me, 50)
     print(f"ratio rating/me: p50 {p50_ratio:.2f}x  p95 {p95_ratio:.2f}x  (target: p95 < 50 ms and < 5x)")
+    machine.result(
+        bench="quote",
+        figure=f"rating p95 {pct(rating, 95):.1f} ms (p50 {pct(rating, 50):.1f} ms, {p50_ratio:.2f}x)",
+        baseline=f"/me/ p95 {pct(me, 95):.1f} ms (p50 {pct(me, 50):.1f} ms)",
+        ratio=round(p95_ratio, 3),
+        goal="p95 < 5x and < 50 ms",
+        met=p95_ratio < 5 and pct(rating, 95) < 50,
+    )
 
 
 if __name__ == "__main__":
