@@ -9,7 +9,7 @@ from django_tenants.utils import get_public_schema_name
 from drf_spectacular.extensions import OpenApiAuthenticationExtension
 from rest_framework import authentication, exceptions
 
-from accounts.models import AuthToken, User, token_digest
+from accounts.models import ELEVATED_ROLES, AuthToken, User, token_digest
 from accounts.selectors import roles_of
 
 
@@ -47,7 +47,9 @@ class TenantBoundTokenAuthentication(authentication.BaseAuthentication):
             raise exceptions.AuthenticationFailed(
                 "此令牌不属于当前站点，请在本站重新登录", code="token_wrong_scope"
             )
-        request.roles = roles_of(user=token.user, tenant_id=token.tenant_id)
+        roles = roles_of(user=token.user, tenant_id=token.tenant_id)
+        # Admin and finance roles need a token issued after a second factor.
+        request.roles = roles if token.second_factor else roles - ELEVATED_ROLES
         if not request.roles:
             raise exceptions.AuthenticationFailed("账号在本站已无可用角色", code="no_role")
         return token.user, token

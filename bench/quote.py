@@ -104,7 +104,7 @@ def main() -> None:
     call_command("seed_demo", stdout=io.StringIO())
     tenant = Tenant.objects.get(schema_name="datang")
     admin = User.objects.get(mobile="13800001001")
-    token = auth_token_issue(user=admin, tenant_id=tenant.pk).token
+    token = auth_token_issue(user=admin, tenant_id=tenant.pk, second_factor=True).token
     with tenant_context(tenant):
         vehicle = Vehicle.objects.get(plate=PLATE)
     quote = {

@@ -57,7 +57,7 @@ def main() -> None:
     call_command("seed_demo", stdout=open(os.devnull, "w"))
     tenant = Tenant.objects.get(schema_name="datang")
     admin = User.objects.get(mobile="13800001001")
-    token = auth_token_issue(user=admin, tenant_id=tenant.pk).token
+    token = auth_token_issue(user=admin, tenant_id=tenant.pk, second_factor=True).token
     with schema_context("datang"):
         oil = product_save(actor=None, name="基准机油", kind="goods", market_price=Decimal("210"),
                            actual_price=Decimal("100"), stock=1000)  # fmt: skip

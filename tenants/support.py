@@ -59,6 +59,7 @@ def support_session_start(*, actor: User, tenant_id: int, user_id: int, reason: 
         support_reason=reason.strip()[:200],
         expires_at=timezone.now() + timedelta(minutes=settings.SUPPORT_SESSION_MINUTES),
         user_agent="platform-support",
+        second_factor=True,  # started by a platform admin, whose own token needed one
     )
     summary = f"平台支持 {_who(actor)} 代 {_who(user)} 开始支持会话：{reason.strip()}"
     audit_event_record(actor=actor, action="support.start", summary=f"{summary}（租户 {tenant.name}）",

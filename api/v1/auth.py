@@ -14,7 +14,9 @@ from accounts.services import (
     IssuedToken,
     auth_login_with_password,
     auth_login_with_sms_code,
+    auth_logout_everywhere,
     auth_token_revoke,
+    password_change,
     sms_login_code_send,
 )
 from api.auth import scope_tenant_id
@@ -33,6 +35,12 @@ class UserBriefSerializer(serializers.Serializer):
 class TokenSerializer(serializers.Serializer):
     mobile = serializers.CharField(max_length=20)
     password = serializers.CharField(max_length=128, trim_whitespace=False)
+    otp = serializers.CharField(
+        max_length=8,
+        required=False,
+        allow_blank=True,
+        help_text="管理员和财务的第二步：身份验证器的动态码，或首次提交后收到的短信验证码（401 otp_required 时填写）",
+    )
 
 
 class TokenResponseSerializer(serializers.Serializer):
@@ -141,4 +149,35 @@ class LogoutView(APIView):
     @extend_schema(request=None, responses={204: None}, operation_id="auth_logout")
     def post(self, request: Request) -> Response:
         auth_token_revoke(token=request.auth)  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class LogoutAllView(APIView):
+    """Log out everywhere: every token of the caller, on every host and device."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(request=None, responses={204: None}, operation_id="auth_logout_all")
+    def post(self, request: Request) -> Response:
+        auth_logout_everywhere(user=request.user, ip=client_ip(request))  # type: ignore[arg-type]
+        return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class PasswordChangeSerializer(serializers.Serializer):
+    old_password = serializers.CharField(max_length=128, trim_whitespace=False)
+    new_password = serializers.CharField(max_length=128, trim_whitespace=False)
+
+
+class PasswordChangeView(APIView):
+    """Change one's password; every session (this one too) ends and logs in again."""
+
+    permission_classes = [IsAuthenticated]
+
+    @extend_schema(
+        request=PasswordChangeSerializer, responses={204: None}, operation_id="auth_password_change"
+    )
+    def post(self, request: Request) -> Response:
+        body = PasswordChangeSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        password_change(user=request.user, ip=client_ip(request), **body.validated_data)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)

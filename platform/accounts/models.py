@@ -104,6 +104,9 @@ class AuthToken(models.Model):
         User, null=True, blank=True, on_delete=models.SET_NULL, related_name="support_tokens"
     )
     support_reason = models.CharField(max_length=200, blank=True)
+    # Issued after a password and a second factor (SMS or TOTP code): only such a token carries the
+    # ELEVATED_ROLES (admins, finance).
+    second_factor = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["-created_at"]
@@ -152,3 +155,21 @@ class OneTimeCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.purpose} code for {self.mobile} on {self.scope}"
+
+
+# Roles that may not rest on one factor: their tokens come from a password plus an SMS code or a
+# TOTP code (AuthToken.second_factor). Any other login (SMS code alone, WeChat) leaves them out.
+ELEVATED_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.FINANCE})
+
+
+class UserTotp(models.Model):
+    """A person's authenticator app (账号安全). Enabled once a first code confirms it; ``last_step``
+    keeps a code from being used twice."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
+    secret = models.CharField(max_length=64)
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"totp of user {self.user_id}"

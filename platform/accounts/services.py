@@ -12,7 +12,9 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import connection, transaction
 from django.utils import timezone
 
+from accounts import totp as totp_lib
 from accounts.models import (
+    ELEVATED_ROLES,
     PUBLIC_ROLES,
     TENANT_ROLES,
     AuthToken,
@@ -21,6 +23,7 @@ from accounts.models import (
     OneTimeCode,
     Role,
     User,
+    UserTotp,
     token_digest,
 )
 from accounts.selectors import roles_of
@@ -31,6 +34,7 @@ from core.errors import (
     NotFound,
     PermissionDenied,
     RateLimited,
+    StateConflict,
     ValidationFailed,
 )
 from core.services import audit_event_record
@@ -89,11 +93,21 @@ def membership_grant(*, user: User, role: str, tenant_id: int | None) -> Members
     return membership
 
 
-def auth_token_issue(*, user: User, tenant_id: int | None, user_agent: str = "") -> IssuedToken:
-    """Issue a bearer token bound to one scope. The user must hold a role there."""
+SECOND_FACTOR_NEEDED = "管理员和财务账号请使用密码加验证码（或动态码）登录"
+
+
+def auth_token_issue(
+    *, user: User, tenant_id: int | None, user_agent: str = "", second_factor: bool = False
+) -> IssuedToken:
+    """Issue a bearer token bound to one scope. The user must hold a role there; the ELEVATED_ROLES
+    only count when the login checked a second factor."""
     roles = roles_of(user=user, tenant_id=tenant_id)
     if not user.is_active or not roles:
         raise AuthenticationFailed(INVALID_CREDENTIALS, code="invalid_credentials")
+    if not second_factor:
+        roles -= ELEVATED_ROLES
+        if not roles:
+            raise AuthenticationFailed(SECOND_FACTOR_NEEDED, code="second_factor_required")
     raw = secrets.token_urlsafe(32)
     record = AuthToken.objects.create(
         digest=token_digest(raw),
@@ -101,6 +115,7 @@ def auth_token_issue(*, user: User, tenant_id: int | None, user_agent: str = "")
         tenant_id=tenant_id,
         expires_at=timezone.now() + timedelta(hours=settings.AUTH_TOKEN_TTL_HOURS),
         user_agent=user_agent[:200],
+        second_factor=second_factor,
     )
     User.objects.filter(pk=user.pk).update(last_login=timezone.now())
     return IssuedToken(token=raw, user=user, roles=roles, record=record)
@@ -182,10 +197,17 @@ def login_unlock(*, actor: User, mobile: str, tenant_id: int | None, ip: str | N
 
 
 def auth_login_with_password(
-    *, mobile: str, password: str, tenant_id: int | None, user_agent: str = "", ip: str | None = None
+    *,
+    mobile: str,
+    password: str,
+    tenant_id: int | None,
+    otp: str = "",
+    user_agent: str = "",
+    ip: str | None = None,
 ) -> IssuedToken:
-    """Log in with mobile + password. Not one transaction: a failure must stay counted although
-    the request fails (the lockout counter is written by its own statement)."""
+    """Log in with mobile + password; admins and finance also give ``otp``: their authenticator's
+    code, or (without one) the SMS code the first attempt sends. Not one transaction: a failure must
+    stay counted although the request fails (the lockout counter is written by its own statement)."""
     mobile = normalize_mobile(mobile)
     login_lock_check(mobile=mobile)
     user = User.objects.filter(mobile=mobile).first()
@@ -199,11 +221,91 @@ def auth_login_with_password(
         login_failure_record(mobile=mobile, ip=ip)
         # Same answer for an unknown mobile and a wrong password: no account enumeration.
         raise AuthenticationFailed(INVALID_CREDENTIALS, code="invalid_credentials")
+    second_factor = bool(roles_of(user=user, tenant_id=tenant_id) & ELEVATED_ROLES)
+    if second_factor:
+        _second_factor_check(user=user, otp=otp.strip(), ip=ip)
     login_failures_clear(mobile=mobile)
     with transaction.atomic():
-        issued = auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent)
-        audit_event_record(actor=user, action="auth.login", summary="密码登录", ip=ip)
+        issued = auth_token_issue(
+            user=user, tenant_id=tenant_id, user_agent=user_agent, second_factor=second_factor
+        )
+        audit_event_record(
+            actor=user, action="auth.login", summary="密码+验证码登录" if second_factor else "密码登录", ip=ip
+        )
     return issued
+
+
+def _masked(mobile: str) -> str:
+    return f"{mobile[:3]}****{mobile[-4:]}"
+
+
+def _second_factor_check(*, user: User, otp: str, ip: str | None) -> None:
+    """The password was right; now the authenticator's code, or an SMS code sent on the first try.
+    A wrong code counts as a failed login (lockout)."""
+    totp = UserTotp.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if totp is not None:
+        if not otp:
+            message = "请输入身份验证器中的 6 位动态码"
+            raise AuthenticationFailed(message, code="otp_required", fields={"otp": [message]})
+        if not totp_code_accept(totp=totp, code=otp):
+            login_failure_record(mobile=user.mobile, ip=ip)
+            raise AuthenticationFailed("动态码不正确", code="otp_invalid", fields={"otp": ["动态码不正确"]})
+        return
+    if not otp:
+        try:
+            sms_login_code_send(mobile=user.mobile, purpose="second_factor", ip=ip)
+        except RateLimited:
+            pass  # sent a moment ago: that code still works
+        message = f"验证码已发送至 {_masked(user.mobile)}，请输入短信验证码"
+        raise AuthenticationFailed(message, code="otp_required", fields={"otp": [message]})
+    try:
+        sms_login_code_check(mobile=user.mobile, code=otp, purpose="second_factor")
+    except ValidationFailed as exc:
+        login_failure_record(mobile=user.mobile, ip=ip)
+        raise AuthenticationFailed(
+            exc.message, code=exc.code, fields={"otp": exc.fields.get("code", [])}
+        ) from exc
+
+
+def totp_code_accept(*, totp: UserTotp, code: str) -> bool:
+    """A code of the authenticator, each step at most once (one UPDATE: a parallel replay loses)."""
+    step = totp_lib.matching_step(totp.secret, code)
+    if step is None:
+        return False
+    return bool(UserTotp.objects.filter(pk=totp.pk, last_step__lt=step).update(last_step=step))
+
+
+def totp_setup(*, user: User, issuer: str) -> tuple[str, str]:
+    """Start enrolling an authenticator: a new secret (replacing an unconfirmed one) and its
+    otpauth:// URI for the QR code. Nothing changes for logging in until totp_confirm."""
+    if UserTotp.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        raise StateConflict("已绑定身份验证器，请先解除", code="totp_enabled")
+    secret = totp_lib.secret_new()
+    UserTotp.objects.update_or_create(
+        user=user, defaults={"secret": secret, "confirmed_at": None, "last_step": 0}
+    )
+    return secret, totp_lib.provisioning_uri(secret, account=user.mobile, issuer=issuer)
+
+
+def totp_confirm(*, user: User, code: str, ip: str | None = None) -> None:
+    totp = UserTotp.objects.filter(user=user, confirmed_at__isnull=True).first()
+    if totp is None:
+        raise StateConflict("请先生成绑定二维码", code="totp_not_started")
+    if not totp_code_accept(totp=totp, code=code):
+        raise ValidationFailed("动态码不正确", code="otp_invalid", fields={"code": ["动态码不正确"]})
+    UserTotp.objects.filter(pk=totp.pk).update(confirmed_at=timezone.now())
+    audit_event_record(actor=user, action="auth.totp_enabled", summary="绑定身份验证器", ip=ip)
+
+
+def totp_disable(*, user: User, password: str, ip: str | None = None) -> None:
+    if not user.check_password(password):
+        raise ValidationFailed("密码不正确", code="invalid_password", fields={"password": ["密码不正确"]})
+    UserTotp.objects.filter(user=user).delete()
+    audit_event_record(actor=user, action="auth.totp_disabled", summary="解除身份验证器", ip=ip)
+
+
+def totp_enabled(*, user: User) -> bool:
+    return UserTotp.objects.filter(user=user, confirmed_at__isnull=False).exists()
 
 
 def _scope() -> str:
@@ -318,6 +420,34 @@ def _sms_login(*, mobile: str, tenant_id: int | None, user_agent: str, ip: str |
 
 def auth_token_revoke(*, token: AuthToken) -> None:
     AuthToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def auth_tokens_revoke_all(*, user: User) -> int:
+    """Log ``user`` out everywhere: every token on every host (support sessions included)."""
+    return AuthToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
+
+
+def auth_logout_everywhere(*, user: User, ip: str | None = None) -> int:
+    revoked = auth_tokens_revoke_all(user=user)
+    audit_event_record(
+        actor=user, action="auth.logout_all", summary=f"退出所有设备（{revoked} 个登录）", ip=ip
+    )
+    return revoked
+
+
+@transaction.atomic
+def password_change(*, user: User, old_password: str, new_password: str, ip: str | None = None) -> None:
+    """Change one's password (the one policy applies) and end every session: each device logs in
+    again with the new password."""
+    errors = FieldErrors()
+    if not user.check_password(old_password):
+        errors.add("old_password", "原密码不正确")
+    password_check(errors, new_password, field="new_password")
+    errors.raise_if_any()
+    user.set_password(new_password)
+    user.save(update_fields=["password"])
+    auth_tokens_revoke_all(user=user)
+    audit_event_record(actor=user, action="auth.password_changed", summary="修改密码，已退出所有设备", ip=ip)
 
 
 def auth_tokens_purge_expired() -> int:

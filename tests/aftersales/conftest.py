@@ -43,7 +43,9 @@ def bearer(api, user: User, host: str | None = None):
 
     client = api(None, host=host)
     tenant_id = Tenant.objects.get(schema_name=host.split(".")[0]).pk if host else None
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {auth_token_issue(user=user, tenant_id=tenant_id).token}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {auth_token_issue(user=user, tenant_id=tenant_id, second_factor=True).token}"
+    )
     return client
 
 

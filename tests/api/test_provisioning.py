@@ -9,6 +9,7 @@ from django_tenants.utils import schema_context, schema_exists
 from accounts.models import Membership, Role
 from core.models import AuditEvent
 from tenants.models import Branding, Domain, Tenant
+from tests.conftest import password_login
 
 pytestmark = pytest.mark.django_db
 
@@ -46,9 +47,7 @@ def test_platform_admin_creates_a_tenant_whose_admin_can_log_in_at_its_host(api)
     assert AuditEvent.objects.filter(action="tenant.provision", object_id=str(body["id"])).count() == 1
 
     client = api(None, host="huaan.localhost")
-    login = client.post(
-        "/api/v1/auth/token/", {"mobile": "13655556666", "password": "Huaan@2026"}, format="json"
-    )
+    login = password_login(client, "13655556666", "Huaan@2026")
     assert login.status_code == 200, login.content
     assert login.json()["roles"] == ["tenant_admin"]
     assert client.get("/api/v1/branding/").json()["display_name"] == "华安代理"

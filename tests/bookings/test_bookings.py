@@ -46,7 +46,9 @@ def owner_of(schema: str, mobile: str, name: str) -> User:
 def client_of(api, schema: str, user: User):
     client = api(None, host=f"{schema}.localhost")
     tenant = Tenant.objects.get(schema_name=schema)
-    client.credentials(HTTP_AUTHORIZATION=f"Bearer {auth_token_issue(user=user, tenant_id=tenant.pk).token}")
+    client.credentials(
+        HTTP_AUTHORIZATION=f"Bearer {auth_token_issue(user=user, tenant_id=tenant.pk, second_factor=True).token}"
+    )
     return client
 
 

@@ -68,7 +68,7 @@ def test_id_numbers_written_under_the_secret_key_stay_readable_after_the_new_key
 def test_a_stream_ticket_signed_with_the_secret_key_is_refused(api, settings, datang) -> None:
     """Tickets used to be signed with SECRET_KEY, public in development; now they have their own key."""
     admin = person("datang_admin")
-    issued = auth_token_issue(user=admin, tenant_id=datang.pk)
+    issued = auth_token_issue(user=admin, tenant_id=datang.pk, second_factor=True)
     claims = {"u": admin.pk, "t": datang.pk, "k": issued.record.pk}
     client = api(None, host="datang.localhost")
     url = "/api/v1/realtime/stream/?ticket="

@@ -526,6 +526,8 @@ def test_an_owner_registered_by_the_agent_before_signing_up_sees_their_quotes(
     user = user_create(mobile="13912340021", name="后注册车主", password="Test@2026pw")
     membership_grant(user=user, role="owner", tenant_id=Tenant.objects.get(schema_name="datang").pk)
     owner = api(None, host="datang.localhost")
-    token = auth_token_issue(user=user, tenant_id=Tenant.objects.get(schema_name="datang").pk).token
+    token = auth_token_issue(
+        user=user, tenant_id=Tenant.objects.get(schema_name="datang").pk, second_factor=True
+    ).token
     owner.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert [q["id"] for q in owner.get("/api/v1/quotes/").json()["results"]] == [quote["id"]]

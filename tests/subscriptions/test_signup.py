@@ -14,6 +14,7 @@ from subscriptions import services
 from subscriptions.models import Signup, Subscription
 from subscriptions.services import signup_provision
 from tenants.models import Domain, Tenant
+from tests.conftest import password_login
 from tests.subscriptions.conftest import uscc
 
 pytestmark = pytest.mark.django_db
@@ -69,9 +70,7 @@ def test_a_brokerage_signs_up_is_provisioned_and_its_admin_logs_in_at_its_subdom
     assert Membership.objects.filter(user__mobile=MOBILE, tenant=tenant, role=Role.TENANT_ADMIN).exists()
     assert Signup.objects.get(pk=queued["id"]).admin_password_hash == ""  # not kept once used
 
-    login = api(None, host="huaxin.localhost").post(
-        "/api/v1/auth/token/", {"mobile": MOBILE, "password": "Huaxin@2026"}, format="json"
-    )
+    login = password_login(api(None, host="huaxin.localhost"), MOBILE, "Huaxin@2026")
     assert login.status_code == 200, login.content
     assert login.json()["roles"] == ["tenant_admin"]
     admin = api(None, host="huaxin.localhost")

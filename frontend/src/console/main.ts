@@ -68,6 +68,7 @@ async function main() {
         { path: 'branding', name: 'branding', component: () => import('./BrandingPage.vue') },
         { path: 'tenants/:id/branding', name: 'tenant-branding', component: () => import('./BrandingPage.vue') },
         { path: 'domains', name: 'domains', component: () => import('./DomainsPage.vue') },
+        { path: 'security', name: 'security', component: () => import('./AccountSecurityPage.vue') },
         { path: 'support-sessions', name: 'support-sessions', component: () => import('./SupportSessionsPage.vue') },
         { path: 'platform-audit', name: 'platform-audit', component: () => import('./PlatformAuditPage.vue') },
         { path: 'billing', name: 'billing', component: () => import('./BillingPage.vue') },

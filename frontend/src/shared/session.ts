@@ -57,8 +57,10 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
     return loaded
   }
 
-  async function loginWithPassword(mobile: string, password: string): Promise<Me> {
-    const r = await unwrap(client.POST('/api/v1/auth/token/', { body: { mobile, password } }))
+  /** Admins and finance answer a first `otp_required` (ApiError) with `otp`: the SMS or authenticator code. */
+  async function loginWithPassword(mobile: string, password: string, otp = ''): Promise<Me> {
+    const body = otp ? { mobile, password, otp } : { mobile, password }
+    const r = await unwrap(client.POST('/api/v1/auth/token/', { body }))
     return accept(r.token, r.roles)
   }
 
@@ -83,5 +85,12 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
     }
   }
 
-  return { client, tokens, me, loadMe, restore, loginWithPassword, sendSmsCode, loginWithSms, logout }
+  /** Log out on every device: every token of this person, on every host. */
+  async function logoutEverywhere(): Promise<void> {
+    await unwrap(client.POST('/api/v1/auth/logout-all/'))
+    tokens.clear()
+    me.value = null
+  }
+
+  return { client, tokens, me, loadMe, restore, loginWithPassword, sendSmsCode, loginWithSms, logout, logoutEverywhere }
 }
