@@ -7,7 +7,7 @@ from accounts.services import membership_grant
 from notices.models import WeChatBinding
 from tests.conftest import person
 from tests.notices.conftest import configure_wechat
-from tests.notices.test_wechat import oauth_answer
+from tests.notices.test_wechat import begin, oauth_answer
 
 
 def test_a_bound_admin_gets_no_token_from_wechat(api, datang, wechat_api) -> None:
@@ -15,8 +15,9 @@ def test_a_bound_admin_gets_no_token_from_wechat(api, datang, wechat_api) -> Non
     with schema_context("datang"):
         WeChatBinding.objects.create(openid="oADMIN-openid-01", user=person("datang_admin"))
     oauth_answer(wechat_api, "081Admin", "oADMIN-openid-01")
-    response = api(None, host="datang.localhost").post(
-        "/api/v1/wechat/oauth/login/", {"code": "081Admin"}, format="json"
+    client = api(None, host="datang.localhost")
+    response = client.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Admin", "state": begin(client)}, format="json"
     )
     assert response.status_code == 401
     assert response.json()["code"] == "second_factor_required"
@@ -29,8 +30,9 @@ def test_a_bound_admin_who_is_also_an_owner_gets_the_owner_role_only(api, datang
     with schema_context("datang"):
         WeChatBinding.objects.create(openid="oADMIN-openid-02", user=person("datang_admin"))
     oauth_answer(wechat_api, "081Owner", "oADMIN-openid-02")
-    response = api(None, host="datang.localhost").post(
-        "/api/v1/wechat/oauth/login/", {"code": "081Owner"}, format="json"
+    client = api(None, host="datang.localhost")
+    response = client.post(
+        "/api/v1/wechat/oauth/login/", {"code": "081Owner", "state": begin(client)}, format="json"
     )
     assert response.status_code == 200, response.content
     assert response.json()["roles"] == ["owner"]
