@@ -91,6 +91,7 @@ class VehicleSerializer(serializers.ModelSerializer):
             "use",
             "use_label",
             "first_registered_on",
+            "purchase_date",
             "purchase_price",
             "mileage_km",
             "ctpl_expires_on",
@@ -116,6 +117,7 @@ class VehicleInputSerializer(serializers.Serializer):
     energy = serializers.CharField(required=False, allow_blank=True)
     use = serializers.CharField(required=False, allow_blank=True)
     first_registered_on = serializers.DateField(required=False, allow_null=True)
+    purchase_date = serializers.DateField(required=False, allow_null=True)
     purchase_price = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, allow_null=True
     )

@@ -7,6 +7,7 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 
 from accounts.models import User
+from core.errors import ValidationFailed
 from core.excel import ImportReport, RowErrors, import_rows, read_rows, write_sheet
 from core.validators import normalize_mobile
 from customers.models import Customer, VehicleUse
@@ -33,8 +34,11 @@ VEHICLE_COLUMNS = {
     "mileage_km": "行驶里程(km)",
     "ctpl_expires_on": "交强险到期",
     "commercial_expires_on": "商业险到期",
+    # Last, so a sheet made before it (without the column) still imports.
+    "purchase_date": "购置日期",
 }
 COLUMNS = [*CUSTOMER_COLUMNS.values(), *VEHICLE_COLUMNS.values()]
+COLUMNS_BEFORE_PURCHASE_DATE = COLUMNS[:-1]
 FIELD_COLUMNS = {
     **CUSTOMER_COLUMNS,
     "promoter_id": CUSTOMER_COLUMNS["promoter"],
@@ -44,7 +48,7 @@ FIELD_COLUMNS = {
 USE_BY_LABEL = {label: value for value, label in VehicleUse.choices}
 INT_FIELDS = ("seats", "mileage_km")
 DECIMAL_FIELDS = ("displacement", "purchase_price")
-DATE_FIELDS = ("first_registered_on", "ctpl_expires_on", "commercial_expires_on")
+DATE_FIELDS = ("first_registered_on", "ctpl_expires_on", "commercial_expires_on", "purchase_date")
 
 
 def _vehicle_values(cells: dict[str, str], errors: dict[str, list[str]]) -> dict[str, Any]:
@@ -76,7 +80,11 @@ def _vehicle_values(cells: dict[str, str], errors: dict[str, list[str]]) -> dict
 
 
 def customers_import(*, actor: User | None, content: bytes, scope_root_id: int | None = None) -> ImportReport:
-    rows = read_rows(content, COLUMNS)
+    try:
+        rows = read_rows(content, COLUMNS)
+    except ValidationFailed:
+        # A sheet without the 购置日期 column (the template before it): the same rows, no dates.
+        rows = [(n, [*raw, ""]) for n, raw in read_rows(content, COLUMNS_BEFORE_PURCHASE_DATE)]
     mobiles = {normalize_mobile(raw[list(CUSTOMER_COLUMNS).index("mobile")]) for _, raw in rows} - {""}
     known = set(Customer.objects.filter(mobile__in=mobiles).values_list("mobile", flat=True))
     plan_limit_check(limit="customers", adding=len(mobiles - known))
@@ -135,6 +143,7 @@ def customers_export(*, customers: Iterable[Customer]) -> bytes:
                     v.mileage_km,
                     v.ctpl_expires_on,
                     v.commercial_expires_on,
+                    v.purchase_date,
                 ]
 
     return write_sheet(

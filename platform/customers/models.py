@@ -90,6 +90,8 @@ class Vehicle(models.Model):
     energy = models.CharField(max_length=12, choices=Energy.choices, default=Energy.FUEL)
     use = models.CharField(max_length=20, choices=VehicleUse.choices, default=VehicleUse.FAMILY)
     first_registered_on = models.DateField(null=True, blank=True)
+    # 购置日期 (the invoice's): the 车船税 of a car bought this year is due from this month.
+    purchase_date = models.DateField("购置日期", null=True, blank=True)
     purchase_price = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     mileage_km = models.PositiveIntegerField(default=0)
     ctpl_expires_on = models.DateField("交强险到期", null=True, blank=True)

@@ -64,6 +64,7 @@ VEHICLE_FIELDS = (
     "energy",
     "use",
     "first_registered_on",
+    "purchase_date",
     "purchase_price",
     "mileage_km",
     "ctpl_expires_on",
@@ -214,6 +215,10 @@ def _apply_vehicle(errors: FieldErrors, vehicle: Vehicle, data: dict[str, Any]) 
         vehicle.first_registered_on = data["first_registered_on"]
         if vehicle.first_registered_on and vehicle.first_registered_on > today:
             errors.add("first_registered_on", "初次登记日期不能晚于今天")
+    if "purchase_date" in data:
+        vehicle.purchase_date = data["purchase_date"]
+        if vehicle.purchase_date and vehicle.purchase_date > today:
+            errors.add("purchase_date", "购置日期不能晚于今天")
     if "purchase_price" in data:
         vehicle.purchase_price = data["purchase_price"]
         if vehicle.purchase_price is not None and not Decimal("0") < vehicle.purchase_price < Decimal(

@@ -81,8 +81,9 @@ def vehicle_inputs(vehicle: Vehicle | None, overrides: dict[str, Any]) -> dict[s
             "energy": vehicle.energy,
             "purchase_price": vehicle.purchase_price,
             "first_registered_on": vehicle.first_registered_on,
-            # The registration month stands for the purchase month (the 车船税 is due from it).
-            "purchase_date": vehicle.first_registered_on,
+            # The 车船税 is due from the purchase month: the record's purchase date, never another
+            # date in its place (a car registered before this year owes all 12 months anyway).
+            "purchase_date": vehicle.purchase_date,
             # A policy on record: the car's history is its own (quotes.rating.history_for_rating).
             "ctpl_expires_on": vehicle.ctpl_expires_on,
             "commercial_expires_on": vehicle.commercial_expires_on,
@@ -113,7 +114,7 @@ def vehicle_description(inputs: dict[str, Any]) -> VehicleDescription:
         energy=cast(Energy, inputs.get("energy") or Energy.FUEL),
         purchase_price=inputs.get("purchase_price"),
         first_registration=day("first_registered_on"),
-        purchase_date=day("purchase_date") or day("first_registered_on"),
+        purchase_date=day("purchase_date"),
     )
 
 

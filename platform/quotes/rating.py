@@ -795,11 +795,17 @@ def _vehicle_tax_rating(
             field="vehicle_tax",
             code="vehicle_tax_not_passenger_car",
         )
-    if vehicle.purchase_date is None:
+    if vehicle.purchase_date is not None:
+        months = vehicle_tax_months(purchase_date=vehicle.purchase_date, tax_year=today.year)
+    elif vehicle.first_registration is not None and vehicle.first_registration.year < today.year:
+        months = 12  # registered before the tax year, so bought before it: the whole year is due
+    else:
+        # Registered this year (or never): the purchase month decides, and no other date stands in.
         raise RatingError(
-            "车船税按购置月份计：请填写 purchase_date", field="purchase_date", code="missing_purchase_date"
+            "车船税按购置月份计：本年登记或未登记的车请填写购置日期",
+            field="purchase_date",
+            code="missing_purchase_date",
         )
-    months = vehicle_tax_months(purchase_date=vehicle.purchase_date, tax_year=today.year)
     table = vehicle_tax_table_for(province=region, tenant_table=tenant_table)
     annual = vehicle_tax_annual(table=table, displacement=vehicle.displacement, energy=vehicle.energy)
     litres = vehicle.displacement or Decimal(0)  # vehicle_tax_annual has refused a missing one

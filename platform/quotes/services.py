@@ -398,7 +398,7 @@ def _fill_vehicle_blanks(*, actor: User | None, vehicle: Vehicle, typed: dict[st
     """Details typed on a quote complete the vehicle's record where it had none."""
     blanks = {
         name: typed[name]
-        for name in ("vin", "displacement", "purchase_price", "first_registered_on")
+        for name in ("vin", "displacement", "purchase_price", "first_registered_on", "purchase_date")
         if typed.get(name) not in (None, "") and getattr(vehicle, name) in (None, "")
     }
     if not blanks:
@@ -451,7 +451,7 @@ def quote_create(
         if customer is not None:
             vehicle = customer.vehicles.filter(plate=plate).first() if plate else None
         if vehicle is None:
-            registration = {k: v for k, v in typed.items() if k not in ("purchase_date", "tonnage")}
+            registration = {k: v for k, v in typed.items() if k != "tonnage"}
             try:
                 if customer is not None:
                     vehicle = vehicle_add(actor=actor, customer=customer, **registration)

@@ -37,6 +37,7 @@ def week_old_car(registered: date, plate: str = "粤B51K27") -> dict:
         "use": "family",
         "purchase_price": "180000",
         "first_registered_on": registered.isoformat(),
+        "purchase_date": registered.isoformat(),
     }
 
 
@@ -53,6 +54,7 @@ def test_the_issues_car_is_quoted_at_4619_10_and_a_stated_transfer_keeps_the_ren
                 "displacement": Decimal("1.5"),
                 "purchase_price": Decimal("180000"),
                 "first_registered_on": date(2026, 11, 29),
+                "purchase_date": date(2026, 11, 29),
             },
             history=AS_RENEWAL,
             coverages=PACKAGE,

@@ -97,6 +97,7 @@ export interface VehicleDraft {
   energy: string
   use: string
   first_registered_on: string | null
+  purchase_date: string | null
   purchase_price: string
   mileage_km: string
   ctpl_expires_on: string | null
@@ -109,7 +110,7 @@ export interface VehicleDraft {
 
 const INTEGERS = ['seats', 'mileage_km', 'maintenance_every_km', 'maintenance_every_months', 'last_maintained_km'] as const
 const DECIMALS = ['displacement', 'purchase_price'] as const
-const DATES = ['first_registered_on', 'ctpl_expires_on', 'commercial_expires_on', 'last_maintained_on'] as const
+const DATES = ['first_registered_on', 'purchase_date', 'ctpl_expires_on', 'commercial_expires_on', 'last_maintained_on'] as const
 
 export function blankVehicle(): VehicleDraft {
   return {
@@ -122,6 +123,7 @@ export function blankVehicle(): VehicleDraft {
     energy: '',
     use: 'family',
     first_registered_on: null,
+    purchase_date: null,
     purchase_price: '',
     mileage_km: '',
     ctpl_expires_on: null,
@@ -145,6 +147,7 @@ export function vehicleDraftOf(v: Schemas['Vehicle']): VehicleDraft {
     energy: v.energy ?? '',
     use: v.use ?? '',
     first_registered_on: v.first_registered_on ?? null,
+    purchase_date: v.purchase_date ?? null,
     purchase_price: text(v.purchase_price),
     mileage_km: text(v.mileage_km),
     ctpl_expires_on: v.ctpl_expires_on ?? null,

@@ -22,6 +22,7 @@ export interface VehicleTaxBreakdown {
   displacement_band: string | null
   exempt: boolean
   annual_tax: string
+  purchase_date?: string | null
   tax_year: number
   months: number
   amount: string

@@ -8,11 +8,13 @@ import {
   lineCover,
   lineFormula,
   provinceOfPlate,
+  purchaseDateMatters,
   ratedAsNew,
   ratingBody,
   statusTag,
   taxFormula,
   type Vehicle,
+  vehicleValues,
 } from './quoteForm'
 
 const car: Vehicle = {
@@ -101,6 +103,21 @@ describe('quick quote form', () => {
     expect(ratingBody(form).history).toEqual({ ctpl_class: 'A1', claim_free_years: 1, claims_last_year: 0, transferred: true })
   })
 
+  it('takes the purchase date from the car’s record onto the form, shows it when it prorates the tax, and resends only a change', () => {
+    const bought = { ...car, first_registered_on: '2026-12-01', purchase_date: '2026-11-20' }
+    const form = emptyQuoteForm()
+    form.vehicle = vehicleValues(bought)
+    expect(form.vehicle.purchase_date).toBe('2026-11-20')
+    expect(purchaseDateMatters(form.vehicle, '2026-12-06')).toBe(true)
+    // the server reads the record's date: nothing to send
+    expect(ratingBody(form, bought).vehicle).toEqual({})
+    form.vehicle.purchase_date = '2026-10-08'
+    expect(ratingBody(form, bought).vehicle).toEqual({ purchase_date: '2026-10-08' })
+    // registered in an earlier year: the whole year is due, the date changes nothing
+    expect(purchaseDateMatters(vehicleValues(car), '2026-12-06')).toBe(false)
+    expect(purchaseDateMatters({ ...vehicleValues(car), first_registered_on: '' }, '2026-12-06')).toBe(true)
+  })
+
   it('finds a server error by its dotted name or below it', () => {
     const errors = { 'vehicle.seats': '座位数应大于 0', 'coverages.commercial.0.limit': '不是可选限额' }
     expect(errorAt(errors, 'vehicle.seats')).toBe('座位数应大于 0')
@@ -126,6 +143,9 @@ describe('explaining a price', () => {
   it('shows each part as base × factors = premium', () => {
     expect(ctplFormula(b.ctpl!)).toBe('950.00 × (1 − 10%) = 855.00')
     expect(taxFormula(b.vehicle_tax!)).toBe('420.00 × 12/12 = 420.00')
+    expect(taxFormula({ ...b.vehicle_tax!, annual_tax: '360.00', months: 2, amount: '60.00', purchase_date: '2026-11-20' })).toBe(
+      '360.00 × 2/12 = 60.00（2026-11-20 购置）',
+    )
     expect(lineFormula(b.commercial_lines[0])).toBe('1100.00 × NCD 0.8 × 系数 0.85 = 748.00')
     expect(lineFormula(b.commercial_lines[1])).toBe('42.00 × NCD 0.8 × 系数 0.85 × 违法 1.1 = 31.42')
     expect(lineCover(b.commercial_lines[0])).toBe('100万')

@@ -119,7 +119,7 @@ export function vehicleValues(v: Vehicle): QuoteForm['vehicle'] {
     energy: v.energy ?? 'fuel',
     purchase_price: v.purchase_price ?? '',
     first_registered_on: v.first_registered_on ?? '',
-    purchase_date: '',
+    purchase_date: v.purchase_date ?? '',
   }
 }
 
@@ -228,6 +228,7 @@ export interface VehicleTaxBreakdown {
   displacement_band: string | null
   exempt: boolean
   annual_tax: string
+  purchase_date?: string | null
   months: number
   amount: string
 }
@@ -294,10 +295,18 @@ export function ctplClassLabel(code: string): string {
   return CTPL_CLASSES.find((c) => c.value === code)?.label ?? code
 }
 
-/** "420.00 × 12/12 = 420.00" */
+/** "420.00 × 12/12 = 420.00", and the purchase date when it was used: "360.00 × 2/12 = 60.00（2026-11-20 购置）" */
 export function taxFormula(t: VehicleTaxBreakdown): string {
   if (t.exempt) return '新能源车免征'
-  return `${money(t.annual_tax)} × ${t.months}/12 = ${money(t.amount)}`
+  const bought = t.purchase_date ? `（${t.purchase_date} 购置）` : ''
+  return `${money(t.annual_tax)} × ${t.months}/12 = ${money(t.amount)}${bought}`
+}
+
+/** Whether the purchase date changes this car's 车船税: registered this year, not registered, or bought this year. */
+export function purchaseDateMatters(v: QuoteForm['vehicle'], today: string): boolean {
+  const year = today.slice(0, 4)
+  const registered = v.first_registered_on.trim()
+  return !registered || registered.slice(0, 4) >= year || v.purchase_date.trim().slice(0, 4) >= year
 }
 
 /** "100万", "1座 × 1万", "2000元": what was insured on a commercial line. */

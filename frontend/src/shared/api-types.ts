@@ -4846,6 +4846,8 @@ export interface components {
             use?: string;
             /** Format: date */
             first_registered_on?: string | null;
+            /** Format: date */
+            purchase_date?: string | null;
             /** Format: decimal */
             purchase_price?: string | null;
             mileage_km?: number | null;
@@ -6288,6 +6290,11 @@ export interface components {
             readonly use_label: string;
             /** Format: date */
             first_registered_on?: string | null;
+            /**
+             * 购置日期
+             * Format: date
+             */
+            purchase_date?: string | null;
             /** Format: decimal */
             purchase_price?: string | null;
             mileage_km?: number;
@@ -6324,6 +6331,8 @@ export interface components {
             use?: string;
             /** Format: date */
             first_registered_on?: string | null;
+            /** Format: date */
+            purchase_date?: string | null;
             /** Format: decimal */
             purchase_price?: string | null;
             mileage_km?: number | null;

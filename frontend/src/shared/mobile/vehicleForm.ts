@@ -8,7 +8,7 @@ export function vehicleBody(form: Record<string, string>): VehicleInput {
   for (const key of ['vin', 'engine_no', 'brand_model', 'use', 'displacement', 'purchase_price']) {
     if (form[key]?.trim()) body[key] = form[key].trim()
   }
-  for (const key of ['first_registered_on', 'ctpl_expires_on', 'commercial_expires_on', 'last_maintained_on']) {
+  for (const key of ['first_registered_on', 'purchase_date', 'ctpl_expires_on', 'commercial_expires_on', 'last_maintained_on']) {
     if (form[key]) body[key] = form[key]
   }
   for (const key of ['seats', 'mileage_km', 'last_maintained_km']) {
@@ -27,6 +27,7 @@ export function emptyVehicleForm(): Record<string, string> {
     displacement: '',
     use: 'family',
     first_registered_on: '',
+    purchase_date: '',
     purchase_price: '',
     mileage_km: '',
     ctpl_expires_on: '',
