@@ -1,10 +1,11 @@
 #!/usr/bin/env python
 """The daily reminder scan at scale: one tenant with 1,000,000 vehicles (800,000 customers) in its
 own schema. Times the scan's SQL as production runs it (each rule's INSERT … SELECT … ON CONFLICT DO
-NOTHING through ``_run``, in a transaction rolled back after each run, so the commit's WAL flush is
-not counted) against a bare ``SELECT count(*)`` over the same SELECT with the same parameters, in
-rotation, in one run, and prints the ratio. Target: the scan within 3× the bare queries and under
-10 s. The bare queries are also timed without parallel workers (PostgreSQL never plans them for an
+NOTHING through ``_run``, each followed by ``SET CONSTRAINTS ALL IMMEDIATE`` so the deferred
+foreign-key checks that production pays at commit run and are counted, in a transaction rolled back
+after each run, so only the commit's WAL flush is not counted) against a bare ``SELECT count(*)``
+over the same SELECT with the same parameters, in rotation, in one run, and prints the ratio. Target
+(issue 20): the scan under 3× the bare queries and under 2 s. The bare queries are also timed without parallel workers (PostgreSQL never plans them for an
 INSERT … SELECT), to tell the cost of writing from the cost of running in one process.
 ``reminders_scan_daily`` (the whole job, inspection roll included) is timed once, rolled back.
 
@@ -263,14 +264,17 @@ def vacuum_reminders() -> None:
 
 
 def scan_once(queries: list[RuleQuery]) -> tuple[dict[str, float], dict[str, int]]:
-    """The daily scan's statements, each run by ``_run`` as production runs it; rolled back."""
+    """The daily scan's statements, each run by ``_run`` as production runs it, then its deferred
+    foreign-key checks (which production runs at commit: a rollback would skip them); rolled back."""
     times: dict[str, float] = {}
     rows: dict[str, int] = {}
-    with transaction.atomic():
+    with transaction.atomic(), connection.cursor() as cursor:
         for query in queries:
             start = time.perf_counter()
             created = _run([query])
+            cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # runs the checks this rule deferred
             times[query.kind] = ms_since(start)
+            cursor.execute("SET CONSTRAINTS ALL DEFERRED")
             rows[query.kind] = created[query.kind]
         transaction.set_rollback(True)
     vacuum_reminders()
@@ -444,7 +448,7 @@ def main() -> None:
 
         print(
             f"\ndaily scan of {TODAY} (since={TODAY}): median ms of {args.repeat} runs, rotating;"
-            " each scan rolled back"
+            " each scan's deferred foreign-key checks run (SET CONSTRAINTS ALL IMMEDIATE), then rolled back"
         )
         print(
             f"{'rule':>12} {'selected':>9} {'inserted':>9} {'scan':>9} {'bare':>9} {'scan/bare':>10}"
@@ -454,10 +458,18 @@ def main() -> None:
             print_row(kind, partial(median_of, kind), samples, selected[kind], inserted[kind])
         ratio = print_row("total", median_total, samples, sum(selected.values()), sum(inserted.values()))
         scan_total = median_total(samples[0])
-        met = ratio <= 3 and scan_total < 10_000
+        met = ratio < 3 and scan_total < 2_000
         print(
-            f"target (scan ≤ 3× bare and < 10 s): {'MET' if met else 'MISSED'}"
+            f"target (scan < 3× bare and < 2 s): {'MET' if met else 'MISSED'}"
             f" — {ratio:.2f}×, {scan_total / 1000:.2f} s"
+        )
+        machine.result(
+            bench="reminders",
+            figure=f"scan {scan_total / 1000:.2f} s ({args.vehicles:,} vehicles)",
+            baseline=f"bare count {median_total(samples[1]) / 1000:.2f} s",
+            ratio=round(ratio, 3),
+            goal="< 3x and < 2 s",
+            met=met,
         )
 
         # The whole job once, for the record: the inspection roll and the scan, rolled back.
@@ -467,12 +479,15 @@ def main() -> None:
         with transaction.atomic():
             start = time.perf_counter()
             created = reminders_scan_daily(today=TODAY)
+            with connection.cursor() as cursor:
+                cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")  # what the commit would check
             job_ms = ms_since(start)
             transaction.set_rollback(True)
         vacuum_reminders()
         print(
             f"reminders_scan_daily(today={TODAY}), whole job once: {job_ms / 1000:.2f} s"
-            f" (inspection roll of {to_roll:,} cars, {sum(created.values()):,} reminders created; rolled back)"
+            f" (inspection roll of {to_roll:,} cars, {sum(created.values()):,} reminders created;"
+            " foreign keys checked, then rolled back)"
         )
 
 
