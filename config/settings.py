@@ -389,7 +389,12 @@ EVENTS_QUEUE = os.environ.get("EVENTS_QUEUE", "")
 SETTLEMENT_HEARTBEAT_SECONDS = float(os.environ.get("SETTLEMENT_HEARTBEAT_SECONDS", "10"))
 SETTLEMENT_STALE_SECONDS = float(os.environ.get("SETTLEMENT_STALE_SECONDS", "90"))
 
+# The broker: RabbitMQ in production (CELERY_BROKER_URL=amqp://…): its queues are durable and the
+# messages persistent, so a broker restart loses no queued job. Unset, Redis is the broker (the
+# embedded `make run` path, where no RabbitMQ runs): a Redis restart there can drop queued tasks,
+# which the beat's catch-up tasks and the settlement watchdog make good.
 CELERY_BROKER_URL = os.environ.get("CELERY_BROKER_URL", REDIS_URL)
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_RESULT_BACKEND = os.environ.get("CELERY_RESULT_BACKEND", REDIS_URL)
 CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]

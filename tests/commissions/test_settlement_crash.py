@@ -30,11 +30,15 @@ from tests.conftest import committed_db
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def worker(queue: str) -> subprocess.Popen[bytes]:
+AMQP = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
+
+
+def worker(queue: str, broker: str | None = None) -> subprocess.Popen[bytes]:
     """A real worker process on the test database, beating run heartbeats every 0.5 s."""
     db = connection.settings_dict
     env = {
         **os.environ,
+        "CELERY_BROKER_URL": broker or settings.CELERY_BROKER_URL,
         "DATABASE_URL": f"postgres://{db['USER']}@{db['HOST']}:{db['PORT']}/{db['NAME']}",
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_DEV_SECRETS": "true",
@@ -144,3 +148,45 @@ def test_a_worker_killed_during_the_month_close_leaves_a_run_a_new_worker_comple
             "崩溃专员": "200.00",
             "崩溃经理": "100.00",
         }
+
+
+@pytest.mark.worker
+@committed_db
+def test_a_close_queued_on_rabbitmq_survives_a_broker_restart() -> None:
+    """The broker is RabbitMQ (durable queue, persistent message): restarting it with a month
+    close queued and no worker yet loses nothing; the worker that starts afterwards closes it."""
+    from config.celery import app
+
+    with schema_context("bowei"):
+        upper = tier_create(actor=None, name="重启经理", rank=53)
+        boss = agent_create(
+            actor=None, name="重启经理", mobile="13655586001", licence_no="B-1", tier_id=upper.pk
+        )
+        NetworkPath.objects.filter(descendant=boss).update(valid_from=SINCE)
+        plan = plan_save(
+            actor=None, name="重启方案", scheme="per_level", settlement_mode="cross_level",
+            rules=[{"line": "commercial", "distance": 0, "rate": Decimal("0.10")}],
+        )  # fmt: skip
+        plan_put_in_force(actor=None, plan=plan)
+        entries_for_policies(
+            plan=plan, policy_ids=[sell(boss, premium="1500.00", at=on(date(2026, 5, 10))).pk],
+            today=date(2026, 11, 25),
+        )  # fmt: skip
+        period = Period.objects.get(year=2026, month=5)
+        run = settlement_start(actor=None, period=period, today=date(2026, 11, 25))
+        queue = f"test-broker-restart-{os.getpid()}"
+        with app.connection_for_write(AMQP) as conn:
+            settlement_run_task.apply_async(args=[run.pk], queue=queue, connection=conn)
+
+    for step in ("stop_app", "start_app"):
+        subprocess.run(["rabbitmqctl", step], check=True, timeout=120, capture_output=True)
+    proc = worker(queue, broker=AMQP)
+    try:
+        assert wait_for(lambda: run_row(run.pk).status == "done", 120), run_row(run.pk).step
+    finally:
+        proc.terminate()
+        proc.wait(30)
+    with schema_context("bowei"):
+        assert Period.objects.get(pk=period.pk).status == "closed"
+        statements = Statement.objects.filter(period=period).select_related("distributor")
+        assert {s.distributor.name: format(s.earned, "f") for s in statements} == {"重启经理": "150.00"}
