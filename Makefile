@@ -81,9 +81,11 @@ schema: $(VENV_STAMP) $(NPM_STAMP)
 	$(PY) manage.py spectacular --urlconf api.urls_schema --format openapi-json --file frontend/openapi.json
 	cd frontend && npm run gen:api
 
+# The quick benches (request path) in one table: bench, figure, baseline, ratio, goal, met (bench/table.py).
+# Each refuses to report on a busy machine (load average > cores); BENCH_ARGS=--allow-busy reports
+# anyway, BENCH_ARGS=--all adds the database benches.
 bench: $(VENV_STAMP) services
-	$(PY) bench/tenant_routing.py
-	$(PY) bench/quote.py
+	$(PY) bench/table.py $(BENCH_ARGS)
 
 clean:
 	-$(PY) infra/devservices.py down

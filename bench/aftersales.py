@@ -172,6 +172,18 @@ def main() -> None:
               f"(p95 {pct(values, 95) / pct(me, 95):.2f}x GET /me/)")  # fmt: skip
     print(f"  GET /api/v1/me/ under the same concurrency: p50 {pct(me, 50):.1f} ms  p95 {pct(me, 95):.1f} ms")
     print(f"  stock used: oil {used_oil} (must be {4 * orders}), filter {used_flt} (must be {orders})")
+    reached = [s for s in STEPS if len(timings[s]) >= 2]
+    if reached:
+        worst = max(reached, key=lambda s: pct(timings[s], 95))
+        ratio = pct(timings[worst], 95) / pct(me, 95)
+        machine.result(
+            bench="aftersales",
+            figure=f"slowest step ({worst}) p95 {pct(timings[worst], 95):.0f} ms, {args.clients} clients",
+            baseline=f"/me/ p95 {pct(me, 95):.0f} ms",
+            ratio=round(ratio, 3),
+            goal="every step p95 < 3x",
+            met=ratio < 3 and not failures,
+        )
     if failures or used_oil != 4 * orders or used_flt != orders:
         raise SystemExit(1)
 

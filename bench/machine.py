@@ -114,5 +114,12 @@ def result(
     *, bench: str, figure: str, baseline: str, ratio: float | None, goal: str, met: bool | None
 ) -> None:
     """One machine-readable line for bench/table.py: what was measured, against what, and the goal."""
+    print(result_line(bench=bench, figure=figure, baseline=baseline, ratio=ratio, goal=goal, met=met))
+
+
+def result_line(
+    *, bench: str, figure: str, baseline: str, ratio: float | None, goal: str, met: bool | None
+) -> str:
+    """The ``BENCH-RESULT {json}`` line (for a report held by ``machine_check``)."""
     row = {"bench": bench, "figure": figure, "baseline": baseline, "ratio": ratio, "goal": goal, "met": met}
-    print(MARKER + json.dumps(row, ensure_ascii=False))
+    return MARKER + json.dumps(row, ensure_ascii=False)

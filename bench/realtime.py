@@ -46,7 +46,7 @@ from django.core.management import call_command  # noqa: E402
 
 from accounts.models import User  # noqa: E402
 from accounts.services import auth_token_issue  # noqa: E402
-from bench.machine import add_busy_flag, machine_check  # noqa: E402
+from bench.machine import add_busy_flag, machine_check, result_line  # noqa: E402
 from bench.server import ROOT, free_port, gunicorn, pct, request  # noqa: E402
 from tenants.models import Tenant  # noqa: E402
 
@@ -242,6 +242,16 @@ def main() -> None:
             report.append(
                 f"ratio p95 with streams / p95 without (baseline: both baseline phases): {ratio:.2f} "
                 f"(goal <= 1.5, no failures): {verdict}"
+            )
+            report.append(
+                result_line(
+                    bench="realtime",
+                    figure=f"/me/ p95 {pct(loaded, 95):.0f} ms with {held} streams",
+                    baseline=f"/me/ p95 {pct(base, 95):.0f} ms without",
+                    ratio=round(ratio, 3),
+                    goal="<= 1.5x, no failures",
+                    met=ratio <= 1.5 and not failed,
+                )
             )
 
 

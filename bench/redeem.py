@@ -96,6 +96,15 @@ def main() -> None:
     print(f"  redeem: p50 {pct(latencies, 50):.1f} ms  p95 {pct(latencies, 95):.1f} ms")
     print(f"  GET /api/v1/me/ under the same concurrency: p50 {pct(me, 50):.1f} ms  p95 {pct(me, 95):.1f} ms  "
           f"(ratio p95 {pct(latencies, 95) / pct(me, 95):.2f}x)")  # fmt: skip
+    ratio = pct(latencies, 95) / pct(me, 95)
+    machine.result(
+        bench="redeem",
+        figure=f"redeem p95 {pct(latencies, 95):.0f} ms, {args.clients} clients",
+        baseline=f"/me/ p95 {pct(me, 95):.0f} ms",
+        ratio=round(ratio, 3),
+        goal="p95 < 3x, exactly once",
+        met=ratio < 3 and outcomes["ok"] == args.codes and not server_errors,
+    )
     if outcomes["ok"] != args.codes or server_errors:
         raise SystemExit(1)
 
