@@ -130,13 +130,17 @@ SELECT count(*) FROM down
 """
 
 
-def timed(fn: Callable[[], object], repeat: int) -> float:
-    samples = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        samples.append((time.perf_counter() - start) * 1000)
-    return statistics.median(samples)
+def timed(fns: list[Callable[[], object]], repeat: int) -> list[float]:
+    """Median milliseconds of each of ``fns``, the variants interleaved call by call (in rotating
+    order), so a burst of load from elsewhere falls on all of them alike."""
+    samples: list[list[float]] = [[] for _ in fns]
+    for i in range(repeat):
+        for k in range(len(fns)):
+            which = (i + k) % len(fns)
+            start = time.perf_counter()
+            fns[which]()
+            samples[which].append((time.perf_counter() - start) * 1000)
+    return [statistics.median(s) for s in samples]
 
 
 def main() -> None:
@@ -188,10 +192,13 @@ def main() -> None:
                     partial(_raw, CTE_SUBTREE.replace("count(*)", "id"), node),
                 )
             )
-        print(f"{args.size} distributors, fan-out {FANOUT}, max depth {depth}; median of {args.repeat} runs")
+        print(
+            f"{args.size} distributors, fan-out {FANOUT}, max depth {depth}; median of {args.repeat} runs,"
+            " the three variants interleaved call by call"
+        )
         print("  (selector: the ORM call the app makes, objects built; closure SQL: the same query raw)")
         for label, selector, closure, cte in rows:
-            sel_ms, closure_ms, cte_ms = (timed(fn, args.repeat) for fn in (selector, closure, cte))
+            sel_ms, closure_ms, cte_ms = timed([selector, closure, cte], args.repeat)
             print(
                 f"{label:>28}: selector {sel_ms:7.2f} ms  closure SQL {closure_ms:7.2f} ms  "
                 f"recursive CTE {cte_ms:7.2f} ms  ratio closure/CTE {closure_ms / cte_ms:.2f}"

@@ -1,6 +1,8 @@
 """bench/machine.py: a bench refuses to report (exit 3, no figures) when the load average exceeds the
 core count, unless --allow-busy; either way the load before and after is printed."""
 
+import json
+
 import pytest
 
 from bench import machine
@@ -63,3 +65,22 @@ def test_a_whole_bench_run_holds_its_figures_until_the_load_after_is_known(monke
     out = capsys.readouterr().out
     assert "ratio 1.23x" in out and "busy machine" in out
     assert seen == [["--rounds", "1"], ["--rounds", "1"]]  # --allow-busy is not passed on to the bench
+
+
+def test_the_bench_table_shows_each_result_line_and_marks_a_busy_run():
+    from bench import table
+
+    line = machine.result_line(
+        bench="quote",
+        figure="rating p95 42.0 ms",
+        baseline="/me/ p95 10.0 ms",
+        ratio=4.2,
+        goal="< 5x",
+        met=True,
+    )
+    row = json.loads(line.removeprefix(table.MARKER)) | {"busy": True}
+    refused = {"bench": "redeem", "figure": "refused: the machine was busy (load > cores)"}
+    lines = table.table([row, refused]).splitlines()
+    assert lines[0].split() == ["bench", "figure", "baseline", "ratio", "goal", "met"]
+    assert "4.20x" in lines[2] and "yes (busy machine)" in lines[2]
+    assert lines[3].startswith("redeem") and "refused" in lines[3]
