@@ -21,6 +21,7 @@ import json
 import subprocess
 import sys
 import time
+import unicodedata
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -85,7 +86,7 @@ def cell(row: dict, column: str) -> str:
 
 def width(text: str) -> int:
     """Columns on a terminal: CJK characters take two."""
-    return sum(2 if ord(ch) >= 0x1100 else 1 for ch in text)
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
 
 
 def table(rows: list[dict]) -> str:
