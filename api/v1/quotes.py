@@ -46,7 +46,9 @@ from quotes.selectors import policies_visible, price_history, quotes_for_list, q
 from quotes.services import (
     QUOTE_VALID_DAYS,
     TRANSITIONS,
+    amount_due,
     factor_bounds,
+    in_force_premium,
     insurer_terms_set,
     option_adjust,
     policy_surrender,
@@ -254,13 +256,23 @@ class QuoteListSerializer(serializers.ModelSerializer):
     promoter = PersonSerializer(allow_null=True)
     policy_numbers = serializers.SerializerMethodField()
     insurer = serializers.SerializerMethodField()
+    surrendered = serializers.SerializerMethodField(
+        help_text="none: no policy surrendered; partial: some (the quote keeps its status); all: 已退保"
+    )
 
     class Meta:
         model = Quote
         fields = [
             "id", "number", "policy_numbers", "customer", "vehicle", "plate", "status", "status_label", "channel",
-            "channel_label", "promoter", "premium", "insurer", "created_at", "valid_until", "updated_at",
+            "channel_label", "promoter", "premium", "insurer", "surrendered", "created_at", "valid_until",
+            "updated_at",
         ]  # fmt: skip
+
+    @extend_schema_field(serializers.ChoiceField(choices=["none", "partial", "all"]))
+    def get_surrendered(self, obj: Quote) -> str:
+        states = [p.status for p in obj.policies.all()]
+        cancelled = states.count(PolicyStatus.CANCELLED)
+        return "none" if not cancelled else ("all" if cancelled == len(states) else "partial")
 
     @extend_schema_field(PolicyNumbersSerializer)
     def get_policy_numbers(self, obj: Quote) -> dict[str, str | None]:
@@ -319,6 +331,12 @@ class QuoteDetailSerializer(QuoteListSerializer):
     policies = serializers.SerializerMethodField()
     payment = serializers.SerializerMethodField()
     actions = serializers.SerializerMethodField()
+    amount_due = serializers.SerializerMethodField(
+        help_text="what 确认收款 takes: the total less refunds of policies surrendered before payment"
+    )
+    in_force_premium = serializers.SerializerMethodField(
+        help_text="premium of the policies still in force (车船税 excluded): what 业绩 counts for this quote"
+    )
     vehicle_snapshot = serializers.JSONField()
     history = serializers.JSONField()
     coverages = serializers.JSONField()
@@ -327,8 +345,16 @@ class QuoteDetailSerializer(QuoteListSerializer):
         fields = [
             *QuoteListSerializer.Meta.fields,
             "region", "rated_on", "vehicle_snapshot", "history", "coverages", "options", "policies", "payment",
-            "events", "actions",
+            "events", "actions", "amount_due", "in_force_premium",
         ]  # fmt: skip
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_amount_due(self, obj: Quote) -> str:
+        return format(amount_due(obj), "f")
+
+    @extend_schema_field(serializers.DecimalField(max_digits=14, decimal_places=2))
+    def get_in_force_premium(self, obj: Quote) -> str:
+        return format(in_force_premium(obj), ".2f")
 
     def _staff(self) -> bool:
         return bool(self.context.get("staff"))
@@ -671,7 +697,11 @@ class QuoteAcceptView(QuoteStepView):
     step = quote_accept
 
 
-@_step_schema(PaySerializer, "quotes_pay", "Premium received: 已出单 -> 已完成.")
+@_step_schema(
+    PaySerializer,
+    "quotes_pay",
+    "Premium received: 已出单 -> 已完成, for the amount due (a 已退保 quote takes no payment: 409).",
+)
 class QuotePayView(QuoteStepView):
     allowed_roles = STAFF
     body_serializer = PaySerializer

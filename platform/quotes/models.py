@@ -81,6 +81,7 @@ class QuoteStatus(models.TextChoices):
     COMPLETED = "completed", "已完成"
     EXPIRED = "expired", "已过期"
     CANCELLED = "cancelled", "已取消"
+    SURRENDERED = "surrendered", "已退保"  # every policy issued for it surrendered (退保)
 
 
 class QuoteChannel(models.TextChoices):

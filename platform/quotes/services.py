@@ -2,8 +2,8 @@
 the insurer gateway, payment and surrender (退保).
 
 States: platform_quoted 平台已报价 -> agent_quoted 代理人已报价 -> issued 已出单 -> completed 已完成,
-plus expired 已过期 and cancelled 已取消. ``TRANSITIONS`` is the whole machine: any other step is a
-409. Every step writes a ``QuoteEvent`` (who, when, what) and an audit row, in one transaction.
+plus expired 已过期 and cancelled 已取消, and surrendered 已退保 (from issued or completed, when the last of
+its policies is surrendered). ``TRANSITIONS`` is the whole machine: any other step is a 409. Every step writes a ``QuoteEvent`` (who, when, what) and an audit row, in one transaction.
 """
 
 from dataclasses import dataclass
@@ -77,6 +77,8 @@ TRANSITIONS: dict[str, tuple[tuple[str, ...], str | None]] = {
     "pay": ((QuoteStatus.ISSUED,), QuoteStatus.COMPLETED),
     "cancel": (OPEN_STATUSES, QuoteStatus.CANCELLED),
     "expire": (OPEN_STATUSES, QuoteStatus.EXPIRED),
+    # Taken by policy_surrender when no policy of the quote is left in force.
+    "surrender": ((QuoteStatus.ISSUED, QuoteStatus.COMPLETED), QuoteStatus.SURRENDERED),
 }
 ACTION_LABELS = {
     "create": "生成报价",
@@ -764,15 +766,34 @@ def policy_payload(policy: Policy) -> dict[str, Any]:
     }
 
 
+def amount_due(quote: Quote) -> Decimal:
+    """What the customer owes for an issued quote: its total less what the insurer refunded on
+    policies surrendered before payment (the refund is netted, never paid out and charged again)."""
+    refunded = sum(
+        (p.refund_amount or Decimal("0") for p in quote.policies.all() if p.status == PolicyStatus.CANCELLED),
+        Decimal("0"),
+    )
+    return round_cny(quote.premium - refunded)
+
+
+def in_force_premium(quote: Quote) -> Decimal:
+    """The premium of the quote's policies still in force: what 业绩 counts for it (车船税 is a tax,
+    not premium; a surrendered policy counts nothing, as in the volume bonus's basis)."""
+    return sum((p.premium for p in quote.policies.all() if p.status == PolicyStatus.ACTIVE), Decimal("0.00"))
+
+
 @transaction.atomic
 def quote_pay(
     *, actor: User, role: str, quote: Quote, method: str, reference: str = "", amount: Decimal | None = None
 ) -> Quote:
+    """确认收款 for an issued quote. A quote whose every policy was surrendered is 已退保 and takes no
+    payment (409); after a partial surrender the amount due is the total less the refunds."""
     quote = _locked(quote, "pay")
-    if amount is not None and amount != quote.premium:
-        raise ValidationFailed(fields={"amount": [f"收款金额应为保费合计 {quote.premium}"]})
+    due = amount_due(quote)
+    if amount is not None and amount != due:
+        raise ValidationFailed(fields={"amount": [f"收款金额应为应收合计 {due}"]})
     payment = Payment.objects.create(
-        quote=quote, amount=quote.premium, method=method, reference=reference, paid_at=timezone.now(),
+        quote=quote, amount=due, method=method, reference=reference, paid_at=timezone.now(),
         recorded_by=actor,
     )  # fmt: skip
     quote = _move(quote, "pay", actor=actor, role=role, note=f"{payment.get_method_display()} ¥{payment.amount}",
@@ -830,9 +851,15 @@ def policy_surrender(
     policy.cancel_reason = reason.strip()[:200]
     policy.save()
     quote = Quote.objects.select_for_update().get(pk=policy.quote_id)
-    _event(quote, "surrender", from_status=quote.status, actor=actor, role=role,
+    from_status = quote.status
+    in_force = quote.policies.filter(status=PolicyStatus.ACTIVE).exists()
+    if not in_force and quote.status in TRANSITIONS["surrender"][0]:
+        quote.status = QuoteStatus.SURRENDERED  # lists, filters and payment follow the policies
+        quote.save(update_fields=["status", "updated_at"])
+    _event(quote, "surrender", from_status=from_status, actor=actor, role=role,
            note=f"{policy.get_line_display()} {policy.number} 退费 ¥{policy.refund_amount}：{policy.cancel_reason}",
-           data={"policy": policy.pk, "refund_amount": format(policy.refund_amount, "f")})  # fmt: skip
+           data={"policy": policy.pk, "refund_amount": format(policy.refund_amount, "f"),
+                 "in_force": in_force})  # fmt: skip
     audit_event_record(
         actor=actor,
         action="policy.surrender",

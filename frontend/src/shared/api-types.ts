@@ -2289,7 +2289,7 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** @description Premium received: 已出单 -> 已完成. */
+        /** @description Premium received: 已出单 -> 已完成, for the amount due (a 已退保 quote takes no payment: 409). */
         post: operations["quotes_pay"];
         delete?: never;
         options?: never;
@@ -5196,6 +5196,8 @@ export interface components {
              */
             premium: string;
             readonly insurer: components["schemas"]["InsurerBrief"] | null;
+            /** @description none: no policy surrendered; partial: some (the quote keeps its status); all: 已退保 */
+            readonly surrendered: components["schemas"]["SurrenderedEnum"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date */
@@ -5213,6 +5215,16 @@ export interface components {
             readonly payment: components["schemas"]["Payment"] | null;
             events: components["schemas"]["QuoteEvent"][];
             readonly actions: string[];
+            /**
+             * Format: decimal
+             * @description what 确认收款 takes: the total less refunds of policies surrendered before payment
+             */
+            readonly amount_due: string;
+            /**
+             * Format: decimal
+             * @description premium of the policies still in force (车船税 excluded): what 业绩 counts for this quote
+             */
+            readonly in_force_premium: string;
         };
         QuoteEvent: {
             readonly id: number;
@@ -5254,6 +5266,8 @@ export interface components {
              */
             premium: string;
             readonly insurer: components["schemas"]["InsurerBrief"] | null;
+            /** @description none: no policy surrendered; partial: some (the quote keeps its status); all: 已退保 */
+            readonly surrendered: components["schemas"]["SurrenderedEnum"];
             /** Format: date-time */
             readonly created_at: string;
             /** Format: date */
@@ -5268,9 +5282,10 @@ export interface components {
          *     * `completed` - 已完成
          *     * `expired` - 已过期
          *     * `cancelled` - 已取消
+         *     * `surrendered` - 已退保
          * @enum {string}
          */
-        QuoteStatusEnum: "platform_quoted" | "agent_quoted" | "issued" | "completed" | "expired" | "cancelled";
+        QuoteStatusEnum: "platform_quoted" | "agent_quoted" | "issued" | "completed" | "expired" | "cancelled" | "surrendered";
         /**
          * @description * `percent` - 比例
          *     * `fixed` - 固定金额
@@ -6078,6 +6093,8 @@ export interface components {
             refund_amount: string;
             reason: string;
         };
+        /** @enum {string} */
+        SurrenderedEnum: "none" | "partial" | "all";
         TenantAdmin: {
             id: number;
             name: string;
@@ -10323,7 +10340,7 @@ export interface operations {
                 plate?: string;
                 /** @description 推广员姓名或手机号 */
                 promoter?: string;
-                /** @description 一个或多个状态，逗号分隔：platform_quoted, agent_quoted, issued, completed, expired, cancelled */
+                /** @description 一个或多个状态，逗号分隔：platform_quoted, agent_quoted, issued, completed, expired, cancelled, surrendered */
                 status?: string;
                 vehicle_id?: number;
             };
@@ -10538,7 +10555,7 @@ export interface operations {
                 plate?: string;
                 /** @description 推广员姓名或手机号 */
                 promoter?: string;
-                /** @description 一个或多个状态，逗号分隔：platform_quoted, agent_quoted, issued, completed, expired, cancelled */
+                /** @description 一个或多个状态，逗号分隔：platform_quoted, agent_quoted, issued, completed, expired, cancelled, surrendered */
                 status?: string;
                 vehicle_id?: number;
             };

@@ -14,6 +14,12 @@ export const QUOTE_STATUS: Record<string, { label: string; type: 'primary' | 'su
   completed: { label: '已完成', type: 'success' },
   expired: { label: '已过期', type: 'info' },
   cancelled: { label: '已取消', type: 'danger' },
+  surrendered: { label: '已退保', type: 'danger' },
+}
+
+/** A tag for a quote some of whose policies (not all) were surrendered; '' otherwise (all: the 已退保 status). */
+export function partlySurrendered(row: { surrendered?: string }): string {
+  return row.surrendered === 'partial' ? '部分退保' : ''
 }
 
 export const ACTION_LABELS: Record<string, string> = {
