@@ -36,6 +36,7 @@ common_v1 = [
     path("auth/sms/send/", auth.SmsSendView.as_view(), name="auth-sms-send"),
     path("auth/sms/token/", auth.SmsTokenView.as_view(), name="auth-sms-token"),
     path("auth/logout/", auth.LogoutView.as_view(), name="auth-logout"),
+    path("auth/refresh/", auth.RefreshView.as_view(), name="auth-refresh"),
     path("auth/logout-all/", auth.LogoutAllView.as_view(), name="auth-logout-all"),
     path("auth/password/", auth.PasswordChangeView.as_view(), name="auth-password"),
     path("me/", me.MeView.as_view(), name="me"),

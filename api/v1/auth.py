@@ -1,6 +1,7 @@
 from collections.abc import Callable
 from typing import Any
 
+from django.conf import settings
 from django.db import connection
 from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema
@@ -15,6 +16,7 @@ from accounts.services import (
     auth_login_with_password,
     auth_login_with_sms_code,
     auth_logout_everywhere,
+    auth_token_refresh,
     auth_token_revoke,
     password_change,
     sms_login_code_send,
@@ -44,7 +46,9 @@ class TokenSerializer(serializers.Serializer):
 
 
 class TokenResponseSerializer(serializers.Serializer):
-    token = serializers.CharField()
+    token = serializers.CharField(help_text="访问令牌（Bearer），有效期 expires_in 秒")
+    refresh = serializers.CharField(help_text="刷新令牌：POST auth/refresh/ 换取新的一对，每个只能用一次")
+    expires_in = serializers.IntegerField()
     user = UserBriefSerializer()
     roles = serializers.ListField(child=serializers.CharField())
 
@@ -52,6 +56,8 @@ class TokenResponseSerializer(serializers.Serializer):
 def token_response(issued: IssuedToken) -> Response:
     body = {
         "token": issued.token,
+        "refresh": issued.refresh,
+        "expires_in": settings.AUTH_TOKEN_TTL_MINUTES * 60,
         "user": {"id": issued.user.pk, "mobile": issued.user.mobile, "name": issued.user.name},
         "roles": sorted(issued.roles),
     }
@@ -181,3 +187,26 @@ class PasswordChangeView(APIView):
         body.is_valid(raise_exception=True)
         password_change(user=request.user, ip=client_ip(request), **body.validated_data)  # type: ignore[arg-type]
         return Response(status=status.HTTP_204_NO_CONTENT)
+
+
+class RefreshSerializer(serializers.Serializer):
+    refresh = serializers.CharField(max_length=100)
+
+
+class RefreshView(APIView):
+    """A new access token (and a new refresh token) for a refresh token of this host. Each refresh
+    token works once; used again, the whole login is revoked (401 refresh_reused)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+
+    @extend_schema(request=RefreshSerializer, responses=TokenResponseSerializer, operation_id="auth_refresh")
+    def post(self, request: Request) -> Response:
+        body = RefreshSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        issued = auth_token_refresh(
+            refresh=body.validated_data["refresh"],
+            tenant_id=scope_tenant_id(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return token_response(issued)

@@ -122,6 +122,8 @@ class WeChatLoginResponseSerializer(serializers.Serializer):
     bound = serializers.BooleanField()
     bind_ticket = serializers.CharField(required=False)
     token = serializers.CharField(required=False)
+    refresh = serializers.CharField(required=False)
+    expires_in = serializers.IntegerField(required=False)
     user = UserBriefSerializer(required=False)
     roles = serializers.ListField(child=serializers.CharField(), required=False)
 

@@ -107,6 +107,8 @@ class AuthToken(models.Model):
     # Issued after a password and a second factor (SMS or TOTP code): only such a token carries the
     # ELEVATED_ROLES (admins, finance).
     second_factor = models.BooleanField(default=False)
+    # The login this token descends from through refreshes; a refresh token used twice revokes it all.
+    family = models.UUIDField(null=True, blank=True, db_index=True)
 
     class Meta:
         ordering = ["-created_at"]
@@ -173,3 +175,27 @@ class UserTotp(models.Model):
 
     def __str__(self) -> str:
         return f"totp of user {self.user_id}"
+
+
+class RefreshToken(models.Model):
+    """Exchanged once (auth/refresh/) for a new access token and a new refresh token of the same
+    family. Presented a second time it was stolen or replayed: the whole family is revoked."""
+
+    digest = models.CharField(max_length=64, unique=True)
+    family = models.UUIDField(db_index=True)
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="refresh_tokens")
+    tenant = models.ForeignKey(
+        "tenants.Tenant", null=True, blank=True, on_delete=models.CASCADE, related_name="+"
+    )
+    second_factor = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField(db_index=True)
+    used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"refresh {self.pk} of family {self.family}"

@@ -2,6 +2,7 @@
 
 import hmac
 import secrets
+import uuid
 from dataclasses import dataclass, replace
 from datetime import timedelta
 
@@ -21,6 +22,7 @@ from accounts.models import (
     LoginLockout,
     Membership,
     OneTimeCode,
+    RefreshToken,
     Role,
     User,
     UserTotp,
@@ -50,6 +52,7 @@ class IssuedToken:
     roles: set[str]
     record: AuthToken
     signed_up: bool = False
+    refresh: str = ""
 
 
 def password_check(errors: FieldErrors, password: str | None, *, field: str = "password") -> None:
@@ -108,17 +111,98 @@ def auth_token_issue(
         roles -= ELEVATED_ROLES
         if not roles:
             raise AuthenticationFailed(SECOND_FACTOR_NEEDED, code="second_factor_required")
+    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
+    return _token_pair(
+        user=user,
+        tenant_id=tenant_id,
+        user_agent=user_agent,
+        second_factor=second_factor,
+        family=uuid.uuid4(),
+        roles=roles,
+    )
+
+
+def _token_pair(
+    *,
+    user: User,
+    tenant_id: int | None,
+    user_agent: str,
+    second_factor: bool,
+    family: uuid.UUID,
+    roles: set[str],
+) -> IssuedToken:
+    """A short-lived access token and the refresh token that replaces it, of one family."""
+    now = timezone.now()
     raw = secrets.token_urlsafe(32)
     record = AuthToken.objects.create(
         digest=token_digest(raw),
         user=user,
         tenant_id=tenant_id,
-        expires_at=timezone.now() + timedelta(hours=settings.AUTH_TOKEN_TTL_HOURS),
+        expires_at=now + timedelta(minutes=settings.AUTH_TOKEN_TTL_MINUTES),
         user_agent=user_agent[:200],
         second_factor=second_factor,
+        family=family,
     )
-    User.objects.filter(pk=user.pk).update(last_login=timezone.now())
-    return IssuedToken(token=raw, user=user, roles=roles, record=record)
+    refresh = secrets.token_urlsafe(32)
+    RefreshToken.objects.create(
+        digest=token_digest(refresh),
+        family=family,
+        user=user,
+        tenant_id=tenant_id,
+        second_factor=second_factor,
+        expires_at=now + timedelta(days=settings.REFRESH_TOKEN_TTL_DAYS),
+        user_agent=user_agent[:200],
+    )
+    return IssuedToken(token=raw, user=user, roles=roles, record=record, refresh=refresh)
+
+
+REFRESH_INVALID = "登录已失效，请重新登录"
+
+
+def _family_revoke(family: uuid.UUID) -> None:
+    now = timezone.now()
+    AuthToken.objects.filter(family=family, revoked_at__isnull=True).update(revoked_at=now)
+    RefreshToken.objects.filter(family=family, revoked_at__isnull=True).update(revoked_at=now)
+
+
+def auth_token_refresh(*, refresh: str, tenant_id: int | None, user_agent: str = "") -> IssuedToken:
+    """Exchange a refresh token for a new pair (rotation). A refresh token presented a second time
+    means two holders: the whole family (every access and refresh token of that login) is revoked."""
+    with transaction.atomic():
+        row = (
+            RefreshToken.objects.select_for_update()
+            .select_related("user")
+            .filter(digest=token_digest(refresh))
+            .filter(**({"tenant_id": tenant_id} if tenant_id is not None else {"tenant__isnull": True}))
+            .first()
+        )
+        if (
+            row is None
+            or row.revoked_at is not None
+            or row.expires_at <= timezone.now()
+            or not row.user.is_active
+        ):
+            raise AuthenticationFailed(REFRESH_INVALID, code="refresh_invalid")
+        reused = row.used_at is not None
+        if reused:
+            _family_revoke(row.family)
+        else:
+            RefreshToken.objects.filter(pk=row.pk).update(used_at=timezone.now())
+            roles = roles_of(user=row.user, tenant_id=tenant_id)
+            if not row.second_factor:
+                roles -= ELEVATED_ROLES
+            if roles:
+                return _token_pair(
+                    user=row.user,
+                    tenant_id=tenant_id,
+                    user_agent=user_agent,
+                    second_factor=row.second_factor,
+                    family=row.family,
+                    roles=roles,
+                )
+    if reused:
+        raise AuthenticationFailed("登录凭证被重复使用，已退出该登录，请重新登录", code="refresh_reused")
+    raise AuthenticationFailed("账号在本站已无可用角色", code="no_role")
 
 
 def _locked_message(until: object) -> str:
@@ -419,11 +503,15 @@ def _sms_login(*, mobile: str, tenant_id: int | None, user_agent: str, ip: str |
 
 
 def auth_token_revoke(*, token: AuthToken) -> None:
+    """Log out: this token and its refresh tokens (the whole login)."""
     AuthToken.objects.filter(pk=token.pk, revoked_at__isnull=True).update(revoked_at=timezone.now())
+    if token.family is not None:
+        _family_revoke(token.family)
 
 
 def auth_tokens_revoke_all(*, user: User) -> int:
     """Log ``user`` out everywhere: every token on every host (support sessions included)."""
+    RefreshToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
     return AuthToken.objects.filter(user=user, revoked_at__isnull=True).update(revoked_at=timezone.now())
 
 
@@ -451,5 +539,7 @@ def password_change(*, user: User, old_password: str, new_password: str, ip: str
 
 
 def auth_tokens_purge_expired() -> int:
-    deleted, _ = AuthToken.objects.filter(expires_at__lt=timezone.now() - timedelta(days=7)).delete()
-    return deleted + sms_codes_purge_expired()
+    week_ago = timezone.now() - timedelta(days=7)
+    deleted, _ = AuthToken.objects.filter(expires_at__lt=week_ago).delete()
+    refreshes, _ = RefreshToken.objects.filter(expires_at__lt=week_ago).delete()
+    return deleted + refreshes + sms_codes_purge_expired()

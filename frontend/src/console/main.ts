@@ -18,7 +18,7 @@ async function main() {
   // a platform support session opens /console/#support_token=…: keep the token, clean the address
   const supportToken = supportTokenFromHash(window.location.hash)
   if (supportToken) {
-    tokenStore('console').set(supportToken)
+    tokenStore('console').set(supportToken, '')
     window.history.replaceState(null, '', `${window.location.pathname}#/`)
   }
   const { brand, router, session } = createShell('console', [

@@ -120,6 +120,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/refresh/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description A new access token (and a new refresh token) for a refresh token of this host. Each refresh
+         *     token works once; used again, the whole login is revoked (401 refresh_reused).
+         */
+        post: operations["auth_refresh"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sms/send/": {
         parameters: {
             query?: never;
@@ -5406,6 +5426,9 @@ export interface components {
             /** Format: date-time */
             created_at: string;
         };
+        RefreshRequest: {
+            refresh: string;
+        };
         RefundRequest: {
             /** Format: decimal */
             amount: string;
@@ -6235,7 +6258,11 @@ export interface components {
             otp?: string;
         };
         TokenResponse: {
+            /** @description 访问令牌（Bearer），有效期 expires_in 秒 */
             token: string;
+            /** @description 刷新令牌：POST auth/refresh/ 换取新的一对，每个只能用一次 */
+            refresh: string;
+            expires_in: number;
             user: components["schemas"]["UserBrief"];
             roles: string[];
         };
@@ -6422,6 +6449,8 @@ export interface components {
             bound: boolean;
             bind_ticket?: string;
             token?: string;
+            refresh?: string;
+            expires_in?: number;
             user?: components["schemas"]["UserBrief"];
             roles?: string[];
         };
@@ -6604,6 +6633,31 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content?: never;
+            };
+        };
+    };
+    auth_refresh: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RefreshRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RefreshRequest"];
+                "multipart/form-data": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
             };
         };
     };

@@ -64,6 +64,56 @@ describe('api client', () => {
     expect(onUnauthorized).toHaveBeenCalledOnce()
   })
 
+  it('on 401 renews the token once with the refresh token and sends the request again', async () => {
+    const seen: { path: string; auth: string | null; body: string }[] = []
+    let renewals = 0
+    vi.stubGlobal('fetch', async (req: Request) => {
+      const path = new URL(req.url).pathname
+      seen.push({ path, auth: req.headers.get('Authorization'), body: await req.clone().text() })
+      if (path === '/api/v1/auth/refresh/') {
+        renewals += 1
+        return json(200, { token: 'fresh', refresh: 'refresh-2', expires_in: 7200, user: {}, roles: ['agent'] })
+      }
+      return req.headers.get('Authorization') === 'Bearer fresh'
+        ? json(201, { id: 9 })
+        : json(401, { code: 'token_invalid', message: '登录已失效，请重新登录', fields: {} })
+    })
+    const onUnauthorized = vi.fn()
+    const { client, tokens } = createApi('agent', onUnauthorized)
+    tokens.set('expired', 'refresh-1')
+    const [a, b] = await Promise.all([
+      unwrap(client.POST('/api/v1/customers/' as never, { body: { name: '张三' } } as never)),
+      unwrap(client.GET('/api/v1/me/')),
+    ])
+    expect(a).toEqual({ id: 9 })
+    expect(b).toEqual({ id: 9 })
+    expect(renewals).toBe(1) // one renewal for both: a refresh token works once
+    expect(seen.filter((s) => s.path === '/api/v1/auth/refresh/')[0].body).toBe('{"refresh":"refresh-1"}')
+    // the POST went again with its body and the new token
+    const posts = seen.filter((s) => s.path === '/api/v1/customers/')
+    expect(posts.map((p) => [p.auth, p.body])).toEqual([
+      ['Bearer expired', '{"name":"张三"}'],
+      ['Bearer fresh', '{"name":"张三"}'],
+    ])
+    expect([tokens.get(), tokens.getRefresh()]).toEqual(['fresh', 'refresh-2'])
+    expect(onUnauthorized).not.toHaveBeenCalled()
+  })
+
+  it('when the renewal is refused, drops both tokens and sends the user to the login page', async () => {
+    const paths: string[] = []
+    vi.stubGlobal('fetch', async (req: Request) => {
+      paths.push(new URL(req.url).pathname)
+      return json(401, { code: 'refresh_reused', message: '登录凭证被重复使用', fields: {} })
+    })
+    const onUnauthorized = vi.fn()
+    const { client, tokens } = createApi('console', onUnauthorized)
+    tokens.set('expired', 'stolen')
+    await expect(unwrap(client.GET('/api/v1/me/'))).rejects.toMatchObject({ status: 401 })
+    expect(paths).toEqual(['/api/v1/me/', '/api/v1/auth/refresh/'])
+    expect([tokens.get(), tokens.getRefresh()]).toEqual([null, null])
+    expect(onUnauthorized).toHaveBeenCalledOnce()
+  })
+
   it('turns a network failure into a readable error', async () => {
     vi.stubGlobal('fetch', async () => {
       throw new TypeError('Failed to fetch')

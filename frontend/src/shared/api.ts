@@ -45,30 +45,77 @@ export function toApiError(status: number, body: unknown): ApiError {
   return new ApiError(status, status >= 500 ? 'server_error' : 'error', FALLBACK[status] ?? `请求失败（${status}）`)
 }
 
-/** Tokens are bound to the host that issued them; each app keeps its own. */
+/** Tokens are bound to the host that issued them; each app keeps its own: a short-lived access
+ * token and the refresh token that renews it (each refresh token works once). */
 export function tokenStore(app: AppName, storage: Storage = window.localStorage) {
   const key = `sxb.token.${app}`
+  const refreshKey = `sxb.refresh.${app}`
   return {
     get: (): string | null => storage.getItem(key),
-    set: (token: string) => storage.setItem(key, token),
-    clear: () => storage.removeItem(key),
+    getRefresh: (): string | null => storage.getItem(refreshKey),
+    /** `refresh` omitted: keep the one stored; empty: forget it (a support session has none). */
+    set: (token: string, refresh?: string) => {
+      storage.setItem(key, token)
+      if (refresh) storage.setItem(refreshKey, refresh)
+      else if (refresh !== undefined) storage.removeItem(refreshKey)
+    },
+    clear: () => {
+      storage.removeItem(key)
+      storage.removeItem(refreshKey)
+    },
+  }
+}
+
+/** Renewing the token: one call however many requests failed at once (a refresh token works once). */
+async function renew(tokens: ReturnType<typeof tokenStore>): Promise<boolean> {
+  const refresh = tokens.getRefresh()
+  if (!refresh) return false
+  try {
+    const response = await fetch(
+      new Request(`${window.location.origin}/api/v1/auth/refresh/`, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ refresh }),
+      }),
+    )
+    if (!response.ok) return false
+    const body = (await response.json()) as { token: string; refresh: string }
+    tokens.set(body.token, body.refresh)
+    return true
+  } catch {
+    return false
   }
 }
 
 export function createApi(app: AppName, onUnauthorized: () => void = () => {}) {
   const tokens = tokenStore(app)
   const client = createClient<paths>({ baseUrl: window.location.origin })
+  // Each request as it was before sending (its body unread), to send again after a renewal.
+  const unsent = new WeakMap<Request, Request>()
+  let renewing: Promise<boolean> | null = null
   client.use({
     onRequest({ request }) {
       const token = tokens.get()
       if (token) request.headers.set('Authorization', `Bearer ${token}`)
+      unsent.set(request, request.clone())
       return request
     },
-    onResponse({ response }) {
-      if (response.status === 401 && tokens.get()) {
-        tokens.clear()
-        onUnauthorized()
+    async onResponse({ request, response }) {
+      if (response.status !== 401 || !tokens.get()) return response
+      // An expired access token: renew it once with the refresh token and send the request again.
+      const copy = unsent.get(request)
+      if (copy && !new URL(request.url).pathname.startsWith('/api/v1/auth/')) {
+        renewing ??= renew(tokens).finally(() => {
+          renewing = null
+        })
+        if (await renewing) {
+          copy.headers.set('Authorization', `Bearer ${tokens.get()}`)
+          const retried = await fetch(copy)
+          if (retried.status !== 401) return retried
+        }
       }
+      tokens.clear()
+      onUnauthorized()
       return response
     },
   })

@@ -49,9 +49,9 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
     return loaded
   }
 
-  async function accept(token: string, roles: string[]): Promise<Me> {
+  async function accept(token: string, roles: string[], refresh = ''): Promise<Me> {
     if (!mayUse(app, scope(), roles)) throw new Error(roleRefusal(app, scope()))
-    tokens.set(token)
+    tokens.set(token, refresh)
     const loaded = await loadMe()
     if (!loaded) throw new Error('登录失败，请重试')
     return loaded
@@ -61,7 +61,7 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
   async function loginWithPassword(mobile: string, password: string, otp = ''): Promise<Me> {
     const body = otp ? { mobile, password, otp } : { mobile, password }
     const r = await unwrap(client.POST('/api/v1/auth/token/', { body }))
-    return accept(r.token, r.roles)
+    return accept(r.token, r.roles, r.refresh)
   }
 
   async function sendSmsCode(mobile: string): Promise<number> {
@@ -73,7 +73,7 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
   async function loginWithSms(mobile: string, code: string, referralCode = ''): Promise<Me> {
     const body = referralCode ? { mobile, code, referral_code: referralCode } : { mobile, code }
     const r = await unwrap(client.POST('/api/v1/auth/sms/token/', { body }))
-    return accept(r.token, r.roles)
+    return accept(r.token, r.roles, r.refresh)
   }
 
   async function logout(): Promise<void> {
