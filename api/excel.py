@@ -19,6 +19,17 @@ class ImportReportSerializer(serializers.Serializer):
     errors = ImportRowErrorSerializer(many=True)  # type: ignore[assignment]
 
 
+class ImportRejectedSerializer(serializers.Serializer):
+    """A 400 from an import: the error shape; when rows were wrong, also the row-by-row report
+    (``created`` is then 0: nothing was written)."""
+
+    code = serializers.CharField()
+    message = serializers.CharField()
+    fields = serializers.DictField(child=serializers.ListField(child=serializers.CharField()))  # type: ignore[assignment]
+    created = serializers.IntegerField(required=False)
+    errors = ImportRowErrorSerializer(many=True, required=False)  # type: ignore[assignment]
+
+
 class ImportUploadSerializer(serializers.Serializer):
     file = serializers.FileField()
 

@@ -16,6 +16,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.excel import (
+    ImportRejectedSerializer,
     ImportReportSerializer,
     ImportUploadSerializer,
     import_response,
@@ -371,7 +372,7 @@ class CustomerImportView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+        responses={200: ImportReportSerializer, 400: ImportRejectedSerializer},
         operation_id="customers_import",
     )
     def post(self, request: Request) -> Response:

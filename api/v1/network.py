@@ -11,6 +11,7 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.excel import (
+    ImportRejectedSerializer,
     ImportReportSerializer,
     ImportUploadSerializer,
     import_response,
@@ -259,7 +260,7 @@ class AgentImportView(APIView):
 
     @extend_schema(
         request={"multipart/form-data": ImportUploadSerializer},
-        responses={200: ImportReportSerializer, 400: ImportReportSerializer},
+        responses={200: ImportReportSerializer, 400: ImportRejectedSerializer},
         operation_id="network_agents_import",
     )
     def post(self, request: Request) -> Response:
