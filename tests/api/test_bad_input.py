@@ -14,6 +14,7 @@ from django_tenants.utils import schema_context
 
 from core.models import ProcessedWebhook
 from tests.notices.conftest import WX, configure_wechat
+from tests.notices.test_wechat import begin
 
 pytestmark = pytest.mark.django_db
 
@@ -119,8 +120,9 @@ def test_wechat_login_while_wechat_is_unreachable_is_a_502(api, datang) -> None:
     configure_wechat("datang")
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, f"{WX}/sns/oauth2/access_token", body=requests.ConnectionError("unreachable"))
-        response = api(None, host="datang.localhost").post(
-            "/api/v1/wechat/oauth/login/", {"code": "081CodeX"}, format="json"
+        client = api(None, host="datang.localhost")
+        response = client.post(
+            "/api/v1/wechat/oauth/login/", {"code": "081CodeX", "state": begin(client)}, format="json"
         )
     body = assert_error_shape(response, 502, "wechat_unavailable")
     assert body["fields"] == {}
@@ -130,8 +132,9 @@ def test_wechat_login_while_wechat_answers_500_is_a_502(api, datang) -> None:
     configure_wechat("datang")
     with responses.RequestsMock() as mock:
         mock.add(responses.GET, f"{WX}/sns/oauth2/access_token", status=500, body="<html>down</html>")
-        response = api(None, host="datang.localhost").post(
-            "/api/v1/wechat/oauth/login/", {"code": "081CodeY"}, format="json"
+        client = api(None, host="datang.localhost")
+        response = client.post(
+            "/api/v1/wechat/oauth/login/", {"code": "081CodeY", "state": begin(client)}, format="json"
         )
     assert_error_shape(response, 502, "wechat_unavailable")
 

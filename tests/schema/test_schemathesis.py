@@ -69,7 +69,9 @@ def bearer(db):
     def issue(key: str) -> dict[str, str]:
         schema = PEOPLE[key].schema
         tenant_id = Tenant.objects.get(schema_name=schema).pk if schema else None
-        return {"Authorization": f"Bearer {auth_token_issue(user=person(key), tenant_id=tenant_id).token}"}
+        return {
+            "Authorization": f"Bearer {auth_token_issue(user=person(key), tenant_id=tenant_id, second_factor=True).token}"
+        }
 
     yield issue
     signals.request_started.connect(close_old_connections)
