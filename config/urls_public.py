@@ -3,10 +3,12 @@
 from django.urls import path
 
 from api.urls import api_urls, common_v1, public_v1
+from web.favicon import favicon
 from web.pages import page, platform_home
 
 urlpatterns = [
     *api_urls(common_v1, public_v1),
+    path("favicon.ico", favicon, name="favicon"),
     path("console/", page("console"), name="platform-console"),
     path("", platform_home, name="platform-home"),
 ]
