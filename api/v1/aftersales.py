@@ -1,6 +1,8 @@
 """After-sales service orders over HTTP: the owner and the tenant's staff on the tenant's host,
 the shop's staff and the insurer's staff on the platform host. Purchase prices (采购价) are shown to
-the shop, the agent, the tenant and, for its claims, the insurer — never to the owner."""
+the shop and, for its claims, the insurer; the owner, the agent and the tenant's staff get no
+purchase price keys at all (``aftersales.selectors.sees_purchase_prices`` decides, from the
+serializer context's ``viewer``)."""
 
 from typing import Any
 
@@ -14,10 +16,13 @@ from rest_framework.views import APIView
 from aftersales import services as svc
 from aftersales.models import Decision, ItemKind, OrderState, ServiceOrder, ShopProduct, ShopProductKind
 from aftersales.selectors import (
+    PURCHASE_PRICE_ITEM_FIELDS,
+    PURCHASE_PRICE_ORDER_FIELDS,
     claim_cost_stats,
     claims_for_insurer,
     orders_for_shop,
     orders_for_tenant_user,
+    sees_purchase_prices,
     with_totals,
 )
 from api.auth import scope_tenant_id
@@ -52,8 +57,9 @@ class ServiceItemSerializer(serializers.Serializer):
     quantity = serializers.DecimalField(max_digits=10, decimal_places=2)
     unit_price = serializers.DecimalField(max_digits=12, decimal_places=2)
     amount = serializers.DecimalField(max_digits=12, decimal_places=2)
-    unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
-    cost_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    # Only for the shop and the insurer (sees_purchase_prices): absent for everyone else.
+    unit_cost = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
+    cost_amount = serializers.DecimalField(max_digits=12, decimal_places=2, required=False)
     note = serializers.CharField()
     photos = serializers.ListField(child=serializers.CharField())
     owner_decision = serializers.ChoiceField(choices=Decision.choices)
@@ -96,7 +102,7 @@ class ServiceOrderSerializer(serializers.Serializer):
     description = serializers.CharField()
     mileage_km = serializers.IntegerField(allow_null=True)
     quoted_total = serializers.DecimalField(max_digits=14, decimal_places=2)
-    cost_total = serializers.DecimalField(max_digits=14, decimal_places=2, allow_null=True)
+    cost_total = serializers.DecimalField(max_digits=14, decimal_places=2, required=False)  # shop, insurer
     item_count = serializers.IntegerField()
     settled_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     insurer_pays = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
@@ -105,8 +111,9 @@ class ServiceOrderSerializer(serializers.Serializer):
 
     def to_representation(self, instance: ServiceOrder) -> dict[str, Any]:
         data = super().to_representation(instance)
-        if not self.context.get("costs"):
-            data["cost_total"] = None
+        if not sees_purchase_prices(self.context.get("viewer", "")):
+            for key in PURCHASE_PRICE_ORDER_FIELDS:
+                data.pop(key, None)
         return data
 
 
@@ -121,7 +128,7 @@ class ServiceOrderDetailSerializer(ServiceOrderSerializer):
 
     @extend_schema_field(ServiceItemSerializer(many=True))
     def get_items(self, order: ServiceOrder) -> list[dict[str, Any]]:
-        costs = self.context.get("costs")
+        costs = sees_purchase_prices(self.context.get("viewer", ""))
         rows: list[dict[str, Any]] = []
         for item in order.items.all():
             row = dict(
@@ -130,7 +137,8 @@ class ServiceOrderDetailSerializer(ServiceOrderSerializer):
                 ).data
             )
             if not costs:
-                row["unit_cost"] = row["cost_amount"] = None
+                for key in PURCHASE_PRICE_ITEM_FIELDS:
+                    row.pop(key, None)
             rows.append(row)
         return rows
 
@@ -246,7 +254,7 @@ class ServiceOrderListView(generics.ListAPIView):
         return with_totals(_filtered(self.request, _tenant_rows(self.request))).select_related("tenant")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "costs": _tenant_viewer(self.request) == "staff"}
+        return {**super().get_serializer_context(), "viewer": _tenant_viewer(self.request)}
 
     @extend_schema(request=RequestSerializer, responses={201: ServiceOrderDetailSerializer},
                    operation_id="service_orders_request")  # fmt: skip
@@ -279,7 +287,7 @@ class ServiceOrderDetailView(APIView):
             viewer = "staff"
         else:
             viewer = "owner"
-        ctx = {"viewer": viewer, "costs": viewer == "staff"}
+        ctx = {"viewer": viewer}
         return Response(ServiceOrderDetailSerializer(order, context=ctx).data)
 
 
@@ -412,7 +420,7 @@ class CustomerServiceOrdersView(generics.ListAPIView):
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "costs": True}
+        return {**super().get_serializer_context(), "viewer": "staff"}
 
 
 # ---- the shop's console (platform host) ------------------------------------------------------
@@ -437,7 +445,7 @@ class ShopOrderListView(generics.ListAPIView):
         )
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "costs": True}
+        return {**super().get_serializer_context(), "viewer": "shop"}
 
 
 class ShopOrderDetailView(APIView):
@@ -448,7 +456,7 @@ class ShopOrderDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         actor = _shop_actor(request)
         order = _detail(orders_for_shop(shop_id=actor.shop_id or 0), pk)
-        return Response(ServiceOrderDetailSerializer(order, context={"viewer": "shop", "costs": True}).data)
+        return Response(ServiceOrderDetailSerializer(order, context={"viewer": "shop"}).data)
 
 
 class ItemInSerializer(serializers.Serializer):
@@ -506,7 +514,7 @@ class ShopActionView(APIView):
                 case "settle":
                     svc.order_settle(actor=actor, order=order)
         fresh = _detail(rows, pk)
-        return Response(ServiceOrderDetailSerializer(fresh, context={"viewer": "shop", "costs": True}).data)
+        return Response(ServiceOrderDetailSerializer(fresh, context={"viewer": "shop"}).data)
 
 
 SHOP_ACTIONS = ("accept", "reject", "estimate", "start", "complete", "settle", "cancel")
@@ -541,7 +549,7 @@ class InsurerClaimListView(generics.ListAPIView):
         return with_totals(_filtered(self.request, rows)).select_related("tenant")
 
     def get_serializer_context(self) -> dict[str, Any]:
-        return {**super().get_serializer_context(), "costs": True}
+        return {**super().get_serializer_context(), "viewer": "insurer"}
 
 
 class InsurerClaimDetailView(APIView):
@@ -552,9 +560,7 @@ class InsurerClaimDetailView(APIView):
     def get(self, request: Request, pk: int) -> Response:
         actor = _insurer_actor(request)
         order = _detail(claims_for_insurer(insurer_id=actor.insurer_id or 0), pk)
-        return Response(
-            ServiceOrderDetailSerializer(order, context={"viewer": "insurer", "costs": True}).data
-        )
+        return Response(ServiceOrderDetailSerializer(order, context={"viewer": "insurer"}).data)
 
 
 class InsurerClaimApproveView(APIView):
@@ -570,9 +576,7 @@ class InsurerClaimApproveView(APIView):
         body.is_valid(raise_exception=True)
         svc.order_insurer_approve(actor=actor, order=_detail(rows, pk),
                                   decisions=[dict(d) for d in body.validated_data["items"]])  # fmt: skip
-        return Response(
-            ServiceOrderDetailSerializer(_detail(rows, pk), context={"viewer": "insurer", "costs": True}).data
-        )
+        return Response(ServiceOrderDetailSerializer(_detail(rows, pk), context={"viewer": "insurer"}).data)
 
 
 class ShopCostSerializer(serializers.Serializer):

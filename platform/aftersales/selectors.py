@@ -1,6 +1,7 @@
 """Who sees which service orders. A shop sees its own; on a tenant's host, the owner sees theirs,
 an agent their (and their downline's) customers', the tenant's admins all of the tenant's; an
-insurer's staff see the orders that are its claims, with the purchase prices. Nobody else any."""
+insurer's staff see the orders that are its claims. Purchase prices: the shop and the insurer only
+(``sees_purchase_prices``)."""
 
 from decimal import Decimal
 from typing import Any
@@ -13,6 +14,19 @@ from aftersales.models import ServiceItem, ServiceOrder
 from aftersales.services import APPROVED_ITEM
 
 TENANT_WIDE_ROLES = {"tenant_admin", "finance"}
+
+# Who is shown the purchase prices (采购价, 采购成本) of an order's items: the shop (its own) and
+# the insurer (its claims, to control claim cost). The owner, the agent and the tenant's staff
+# follow items, sale prices and progress only (DOMAIN: "Nobody else sees them").
+PURCHASE_PRICE_VIEWERS = frozenset({"shop", "insurer"})
+PURCHASE_PRICE_ORDER_FIELDS = ("cost_total",)
+PURCHASE_PRICE_ITEM_FIELDS = ("unit_cost", "cost_amount")
+
+
+def sees_purchase_prices(viewer: str) -> bool:
+    """``viewer`` is who the response is for: owner, staff (agent / tenant admin / finance), shop
+    or insurer."""
+    return viewer in PURCHASE_PRICE_VIEWERS
 
 
 def orders_for_tenant_user(*, user: User, roles: set[str], tenant_id: int) -> QuerySet[ServiceOrder]:

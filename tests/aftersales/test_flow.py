@@ -69,8 +69,9 @@ def test_a_maintenance_order_runs_through_every_step_with_its_prices(
     ]  # fmt: skip
     seen_by_owner = owner.get(f"/api/v1/service-orders/{order['id']}/").json()
     assert seen_by_owner["actions"] == ["approve", "cancel"]
-    assert seen_by_owner["cost_total"] is None and {i["unit_cost"] for i in seen_by_owner["items"]} == {None}
-    assert api("datang_agent").get(f"/api/v1/service-orders/{order['id']}/").json()["cost_total"] == "228.00"
+    assert "cost_total" not in seen_by_owner and {"unit_cost", "cost_amount"}.isdisjoint(
+        seen_by_owner["items"][0]
+    )
 
     with django_capture_on_commit_callbacks(execute=True):
         approved = owner.post(f"/api/v1/service-orders/{order['id']}/approve/",

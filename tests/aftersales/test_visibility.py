@@ -156,3 +156,47 @@ def test_the_tenant_s_staff_filter_their_orders_by_shop(api, garage, shop_api):
     assert ids(api("bowei_admin").get(f"/api/v1/service-orders/?shop={garage.shop.pk}")) == []
     assert ids(shop_api().get(f"/api/v1/shop/service-orders/?shop={garage.other_shop.pk}")) == []
     assert ids(shop_api().get(f"/api/v1/shop/service-orders/?shop={garage.shop.pk}")) == [yuelu["id"]]
+
+
+PURCHASE_KEYS = {"cost_total", "unit_cost", "cost_amount"}
+
+
+def keys_of(order: dict) -> set[str]:
+    return set(order) | {key for item in order.get("items", []) for key in item}
+
+
+def test_purchase_prices_go_to_the_shop_and_the_insurer_only(api, garage, shop_api, insurer_api):
+    """Issue 22: the agent follows items, sale prices and progress; the shop and, for a claim, the
+    insurer see the purchase prices (4 L oil at 45.00 = 180.00, filter 18.00, labour 30.00 = 228.00);
+    the owner, the agent and the tenant's staff get no purchase price key in any response."""
+    from tests.aftersales.test_flow import estimate
+
+    order = request_service(api, garage, insurer=garage.picc.pk, claim_no="RDAA2026430100008888")
+    pk = order["id"]
+    shop = shop_api()
+    assert shop.post(f"/api/v1/shop/service-orders/{pk}/accept/", {}, format="json").status_code == 200
+    quoted = estimate(shop, pk, garage)
+    assert quoted["cost_total"] == "228.00"
+
+    for who in ("datang_agent", "datang_admin", "datang_owner"):
+        client = api(who)
+        detail = client.get(f"/api/v1/service-orders/{pk}/").json()
+        assert detail["quoted_total"] == "387.00" and len(detail["items"]) == 3, who  # sale prices stay
+        assert [i["amount"] for i in detail["items"]] == ["272.00", "35.00", "80.00"], who
+        assert PURCHASE_KEYS.isdisjoint(keys_of(detail)), who
+        listed = client.get("/api/v1/service-orders/").json()["results"]
+        assert [row["id"] for row in listed] == [pk] and PURCHASE_KEYS.isdisjoint(listed[0]), who
+    customer = order["customer_id"]
+    for who in ("datang_agent", "datang_admin"):
+        history = api(who).get(f"/api/v1/customers/{customer}/service-orders/").json()
+        assert [row["id"] for row in history] == [pk] and PURCHASE_KEYS.isdisjoint(history[0]), who
+
+    shop_detail = shop.get(f"/api/v1/shop/service-orders/{pk}/").json()
+    claim = insurer_api().get(f"/api/v1/insurer/claims/{pk}/").json()
+    for seen in (shop_detail, claim):
+        assert seen["cost_total"] == "228.00"
+        assert [(i["unit_cost"], i["cost_amount"]) for i in seen["items"]] == [
+            ("45.00", "180.00"), ("18.00", "18.00"), ("30.00", "30.00"),
+        ]  # fmt: skip
+    assert shop.get("/api/v1/shop/service-orders/").json()["results"][0]["cost_total"] == "228.00"
+    assert insurer_api().get("/api/v1/insurer/claims/").json()["results"][0]["cost_total"] == "228.00"

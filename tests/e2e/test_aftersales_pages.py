@@ -114,7 +114,8 @@ def test_a_repair_is_followed_live_by_owner_agent_shop_and_insurer(
     expect(owner.get_by_test_id("service-order-state")).to_have_text("待确认报价")
     expect(owner.get_by_test_id("service-item-钣金喷漆工时")).to_contain_text("600.00")
     expect(owner.get_by_test_id("service-item-cost")).to_have_count(0)  # never the purchase price
-    expect(agent.get_by_test_id("service-item-cost")).to_contain_text("260.00")
+    expect(agent.get_by_test_id("service-item-钣金喷漆工时")).to_contain_text("600.00")
+    expect(agent.get_by_test_id("service-item-cost")).to_have_count(0)  # agents: sale prices only
 
     owner.get_by_test_id("service-approve").click()
     expect(owner.get_by_test_id("service-approve")).to_have_count(0)

@@ -13,16 +13,16 @@ const yuhua = { id: 4, name: '雨花汽修', address: '长沙市雨花区', phon
 const order = {
   id: 40, no: 'SO20261125000040', state: 'settled', state_label: '已结算', tenant_name: '大唐经纪', shop: yuelu, insurer: null,
   claim_no: '', plate: '湘A54321', vehicle_model: '丰田卡罗拉', customer_id: 11, customer_name: '周车主', customer_mobile: '13644458021',
-  service: '保养', description: '5000 公里保养', mileage_km: 15230, quoted_total: '387.00', cost_total: '228.00', item_count: 2,
+  service: '保养', description: '5000 公里保养', mileage_km: 15230, quoted_total: '387.00', item_count: 2,
   settled_amount: '387.00', insurer_pays: '0.00', created_at: '2026-11-25T01:30:00Z', updated_at: '2026-11-25T06:30:00Z',
 } // prettier-ignore
 const detail = {
   ...order, approved_total: '387.00', owner_approved_at: '2026-11-25T02:00:00Z', insurer_approved_at: null, review: null, actions: [],
   items: [
-    { id: 1, kind: 'part', part: 7, name: '机油 5W-30', quantity: '4.00', unit_price: '68.00', amount: '272.00', unit_cost: '45.00',
-      cost_amount: '180.00', note: '', photos: [], owner_decision: 'approved', insurer_decision: 'approved', approved: true },
-    { id: 2, kind: 'labour', part: null, name: '更换机油工时', quantity: '1.00', unit_price: '115.00', amount: '115.00', unit_cost: '48.00',
-      cost_amount: '48.00', note: '', photos: [], owner_decision: 'approved', insurer_decision: 'approved', approved: true },
+    { id: 1, kind: 'part', part: 7, name: '机油 5W-30', quantity: '4.00', unit_price: '68.00', amount: '272.00',
+      note: '', photos: [], owner_decision: 'approved', insurer_decision: 'approved', approved: true },
+    { id: 2, kind: 'labour', part: null, name: '更换机油工时', quantity: '1.00', unit_price: '115.00', amount: '115.00',
+      note: '', photos: [], owner_decision: 'approved', insurer_decision: 'approved', approved: true },
   ],
   progress: [{ state: 'settled', title: '已结算', note: '', photos: [], actor_name: '岳麓店技师老李', actor_role: 'shop', at: '2026-11-25T06:30:00Z' }],
 } // prettier-ignore
@@ -40,7 +40,7 @@ afterEach(() => {
 })
 
 describe('console: 售后工单 (tenant staff)', { timeout: 30000 }, () => {
-  it('lists every order of the tenant with its shop, filters by shop, and opens one read-only with purchase prices', async () => {
+  it('lists every order of the tenant with its shop, filters by shop, and opens one read-only, never with purchase prices (the API sends the tenant none)', async () => {
     const fetchMock = vi.fn(async (req: Request) => {
       const url = new URL(req.url)
       if (url.pathname === '/api/v1/service-orders/') return json(200, page([order]))
@@ -53,7 +53,10 @@ describe('console: 售后工单 (tenant staff)', { timeout: 30000 }, () => {
 
     const cells = [...byTestId('tso-row-SO20261125000040').querySelectorAll('td')].map((td) => td.textContent?.trim())
     // the customer without the tenant's own name under it; the shop doing the work
-    expect(cells.slice(0, 10)).toEqual(['SO20261125000040', '湘A54321', '丰田卡罗拉', '周车主', '福瑞卡岳麓店', '保养', '—', '已结算', '¥387.00', '¥228.00'])
+    expect(cells.slice(0, 9)).toEqual(['SO20261125000040', '湘A54321', '丰田卡罗拉', '周车主', '福瑞卡岳麓店', '保养', '—', '已结算', '¥387.00'])
+    const headers = [...document.querySelectorAll('[data-testid="tso-table"] th, .el-table__header th')].map((th) => th.textContent?.trim())
+    expect(headers).toContain('报价')
+    expect(headers).not.toContain('成本')
     expect(byTestId('tso-total').textContent).toBe('共1条记录，当前显示第 1 页')
 
     const options = [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')]
@@ -66,7 +69,9 @@ describe('console: 售后工单 (tenant staff)', { timeout: 30000 }, () => {
     byTestId('tso-row-SO20261125000040').querySelector('td')!.click()
     await settle()
     expect(document.querySelector('.el-drawer__title')?.textContent).toBe('售后工单 SO20261125000040')
-    expect([...document.querySelectorAll('[data-testid="tso-item-cost"]')].map((e) => e.textContent)).toEqual(['¥45.00', '¥48.00'])
+    expect(document.querySelectorAll('[data-testid="tso-item-cost"]')).toHaveLength(0)
+    expect(document.querySelector('[data-testid="so-total-cost"]')).toBeNull()
+    expect(byTestId('tso-drawer').textContent).not.toContain('采购价')
     expect(byTestId('so-total-settled').textContent).toBe('¥387.00')
     // the shop takes the steps: no buttons here
     expect(byTestId('tso-drawer').querySelectorAll('.buttons button')).toHaveLength(0)

@@ -5683,9 +5683,9 @@ export interface components {
             /** Format: decimal */
             amount: string;
             /** Format: decimal */
-            unit_cost: string | null;
+            unit_cost?: string;
             /** Format: decimal */
-            cost_amount: string | null;
+            cost_amount?: string;
             note: string;
             photos: string[];
             owner_decision: components["schemas"]["ServiceDecisionEnum"];
@@ -5718,7 +5718,7 @@ export interface components {
             /** Format: decimal */
             quoted_total: string;
             /** Format: decimal */
-            cost_total: string | null;
+            cost_total?: string;
             item_count: number;
             /** Format: decimal */
             settled_amount: string | null;
@@ -5749,7 +5749,7 @@ export interface components {
             /** Format: decimal */
             quoted_total: string;
             /** Format: decimal */
-            cost_total: string | null;
+            cost_total?: string;
             item_count: number;
             /** Format: decimal */
             settled_amount: string | null;
