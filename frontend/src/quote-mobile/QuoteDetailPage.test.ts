@@ -69,17 +69,17 @@ const policy = (line: string, line_label: string, number: string, premium: strin
   status: 'active', status_label: '有效', issued_at: '2026-11-26T10:05:00+08:00', customer: 3, customer_name: '赵车主', plate: '粤B2088Z',
 }) // prettier-ignore
 
-async function mountDetail(app: 'owner' | 'agent', server: (req: Request) => Promise<Response>) {
+async function mountDetail(app: 'owner' | 'agent', server: (req: Request) => Promise<Response>, at = '/quotes/5') {
   window.localStorage.setItem(`sxb.token.${app}`, 'tok')
   vi.stubGlobal('fetch', vi.fn(server))
   const { router, session, brand } = createShell(app, [{ path: '/quotes/:id', name: 'quote-detail', component: QuoteDetailPage }], createMemoryHistory())
   session.me.value = { id: 9, mobile: '13700001021', name: '赵车主', roles: [app], scope: { kind: 'tenant', schema_name: 'datang', name: '大唐' } } as never
-  await router.push('/quotes/5')
+  await router.push(at)
   const wrapper = mount(QuoteDetailPage, {
     global: { plugins: [router], provide: { [MOBILE as symbol]: { app, roleLabel: '', allowSms: false, entries: [], session, brand } } },
   })
   await flushPromises()
-  return wrapper
+  return Object.assign(wrapper, { router })
 }
 
 afterEach(async () => {
@@ -145,5 +145,35 @@ describe('quote detail on the phone', () => {
     await flushPromises()
     expect(bodies).toEqual([{ factor: '0.90' }])
     expect(wrapper.find('[data-testid="quote-error"]').text()).toContain('报价单已出单，不能调整')
+  })
+
+  it('follows the address from #/quotes/7 to #/quotes/8: shows quote 8 and 确认投保 posts to quote 8', async () => {
+    const seven = quote(false, { id: 7, number: 'Q202611260007', plate: '粤B7777Z' })
+    const eight = quote(false, { id: 8, number: 'Q202611260008', plate: '粤B8888Z' })
+    const posted: string[] = []
+    const wrapper = await mountDetail('owner', async (req) => {
+      const path = new URL(req.url).pathname
+      if (path === '/api/v1/quotes/7/' && req.method === 'GET') return json(200, seven)
+      if (path === '/api/v1/quotes/8/' && req.method === 'GET') return json(200, eight)
+      if (req.method === 'POST') {
+        posted.push(`${path} ${JSON.stringify(await req.json())}`)
+        return json(200, { ...eight, status: 'accepted', status_label: '已确认', actions: [] })
+      }
+      return json(404, { code: 'not_found', message: '未找到', fields: {} })
+    }, '/quotes/7') // prettier-ignore
+    expect(wrapper.find('[data-testid="quote-number"]').text()).toContain('Q202611260007')
+
+    await wrapper.router.push('/quotes/8')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="quote-number"]').text()).toContain('Q202611260008')
+    expect(wrapper.text()).toContain('粤B8888Z')
+    expect(wrapper.text()).not.toContain('粤B7777Z')
+
+    await wrapper.find('[data-insurer="PICC"] [data-testid="option-accept"]').trigger('click')
+    await flushPromises()
+    await wrapper.find('[data-testid="dialog-confirm"]').trigger('click')
+    await flushPromises()
+    expect(posted).toEqual(['/api/v1/quotes/8/accept/ {"option":11}'])
+    expect(wrapper.find('[data-testid="quote-status"]').text()).toBe('已确认')
   })
 })
