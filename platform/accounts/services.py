@@ -406,8 +406,11 @@ def sms_login_code_send(*, mobile: str, purpose: str = "login", ip: str | None =
     except DjangoValidationError as exc:
         raise ValidationFailed(fields={"mobile": exc.messages}) from exc
     now = timezone.now()
+    # The wait between two sends applies while the last code can still be used: once it has been
+    # (an admin who logged in, out and in again within the minute), a new one is sent at once,
+    # within the per-mobile and per-address caps of the SMS throttles.
     last = (
-        OneTimeCode.objects.filter(scope=_scope(), mobile=mobile, purpose=purpose)
+        OneTimeCode.objects.filter(scope=_scope(), mobile=mobile, purpose=purpose, used_at__isnull=True)
         .values_list("created_at", flat=True)
         .first()
     )

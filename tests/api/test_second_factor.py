@@ -58,6 +58,26 @@ def test_a_tenant_admin_needs_the_sms_code_after_the_password(datang) -> None:
     assert admin.get("/api/v1/account-locks/").status_code == 200
 
 
+def test_an_admin_logs_in_again_within_the_minute_with_a_new_code(datang) -> None:
+    """The resend wait (60 s) kept the used code as "the code": an admin who logged out and in
+    again within a minute was told a code had been sent, got none, and the old one was refused."""
+    client = client_on("datang.localhost")
+    sms.outbox.clear()
+    for _ in range(2):
+        client.post("/api/v1/auth/token/", {"mobile": ADMIN, "password": PASSWORD}, format="json")
+        done = client.post(
+            "/api/v1/auth/token/",
+            {"mobile": ADMIN, "password": PASSWORD, "otp": _last_code(ADMIN)},
+            format="json",
+        )
+        assert done.status_code == 200, done.content
+    assert [m.mobile for m in sms.outbox] == [ADMIN, ADMIN]  # one code per login
+    # while a code is unused, asking again within the minute sends nothing new
+    client.post("/api/v1/auth/token/", {"mobile": ADMIN, "password": PASSWORD}, format="json")
+    client.post("/api/v1/auth/token/", {"mobile": ADMIN, "password": PASSWORD}, format="json")
+    assert len(sms.outbox) == 3
+
+
 def test_a_wrong_second_factor_counts_towards_the_lockout(datang) -> None:
     client = client_on("datang.localhost")
     client.post("/api/v1/auth/token/", {"mobile": ADMIN, "password": PASSWORD}, format="json")
