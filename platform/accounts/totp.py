@@ -1,29 +1,28 @@
 """Time-based one-time passwords (RFC 6238: HMAC-SHA1, 30-second steps, 6 digits), what every
-authenticator app (Google Authenticator, Microsoft Authenticator, 腾讯身份验证器) speaks."""
+authenticator app (Google Authenticator, Microsoft Authenticator, 腾讯身份验证器) speaks. The
+algorithm is pyotp's; this module only adds what the login needs: the step a code belongs to, so
+that each step is accepted once (accounts.services.totp_code_accept)."""
 
-import base64
-import hashlib
 import hmac
-import secrets
-import struct
 import time
-from urllib.parse import quote, urlencode
+
+import pyotp
 
 STEP_SECONDS = 30
 DIGITS = 6
 
 
+def _totp(secret: str) -> pyotp.TOTP:
+    return pyotp.TOTP(secret, digits=DIGITS, interval=STEP_SECONDS)
+
+
 def secret_new() -> str:
     """A random 160-bit secret, base32 without padding (what the apps take when typed in)."""
-    return base64.b32encode(secrets.token_bytes(20)).decode().rstrip("=")
+    return pyotp.random_base32(length=32)
 
 
 def code_at(secret: str, step: int) -> str:
-    key = base64.b32decode(secret + "=" * (-len(secret) % 8), casefold=True)
-    digest = hmac.new(key, struct.pack(">Q", step), hashlib.sha1).digest()
-    offset = digest[-1] & 0x0F
-    number = struct.unpack(">I", digest[offset : offset + 4])[0] & 0x7FFFFFFF
-    return f"{number % 10**DIGITS:0{DIGITS}d}"
+    return _totp(secret).at(step * STEP_SECONDS)
 
 
 def current_step(now: float | None = None) -> int:
@@ -43,8 +42,4 @@ def matching_step(secret: str, code: str, *, now: float | None = None, drift: in
 
 
 def provisioning_uri(secret: str, *, account: str, issuer: str) -> str:
-    label = quote(f"{issuer}:{account}")
-    query = urlencode(
-        {"secret": secret, "issuer": issuer, "algorithm": "SHA1", "digits": DIGITS, "period": STEP_SECONDS}
-    )
-    return f"otpauth://totp/{label}?{query}"
+    return _totp(secret).provisioning_uri(name=account, issuer_name=issuer)
