@@ -4,6 +4,11 @@ the row; the label is for people). An action made from a variable part (``quote.
 
 ACTION_LABELS = {
     "auth.login": "登录",
+    "auth.logout_all": "退出所有设备",
+    "auth.password_changed": "修改密码",
+    "auth.totp_enabled": "绑定身份验证器",
+    "auth.totp_disabled": "解除身份验证器",
+    "auth.unlock": "解锁账号",
     "owner.signup": "车主注册",
     # network and customers
     "tier.create": "新建分销层级",
