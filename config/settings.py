@@ -361,6 +361,8 @@ MALL_RESERVATION_MINUTES = int(os.environ.get("MALL_RESERVATION_MINUTES", "30"))
 # Celery queue signups are provisioned on (empty: the default queue).
 SUBSCRIPTION_GRACE_DAYS = int(os.environ.get("SUBSCRIPTION_GRACE_DAYS", "7"))
 SIGNUP_PROVISION_QUEUE = os.environ.get("SIGNUP_PROVISION_QUEUE", "")
+# A test hook: a signup's provisioning sleeps this long once its schema is made (the crash test kills it then).
+SIGNUP_PROVISION_PAUSE_SECONDS = float(os.environ.get("SIGNUP_PROVISION_PAUSE_SECONDS", "0"))
 SMS_CODE_TTL_SECONDS = 300
 SMS_CODE_RESEND_SECONDS = 60
 SMS_CODE_MAX_ATTEMPTS = 5

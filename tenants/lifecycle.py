@@ -159,7 +159,8 @@ def _shared_app_labels() -> set[str]:
 
 
 def tenant_export_build(*, export_id: int) -> TenantExport:
-    """Build the zip for one export (the Celery task calls this). Idempotent: a ready export is kept."""
+    """Build the zip for one export (the Celery task calls this). Idempotent: a ready export is kept;
+    a build redelivered after its worker died (the task is acknowledged late) builds the file again."""
     connection.set_schema_to_public()  # type: ignore[attr-defined]
     export = TenantExport.objects.select_related("tenant").get(pk=export_id)
     if export.status == ExportStatus.READY:
@@ -197,6 +198,12 @@ def tenant_export_build(*, export_id: int) -> TenantExport:
         )
         size = default_storage.size(name)
     with transaction.atomic():
+        # a redelivered build that ran alongside (or after) another one: the first to finish wins,
+        # the later one drops its file, so there is one finished export and one audit entry
+        if TenantExport.objects.select_for_update().get(pk=export.pk).status == ExportStatus.READY:
+            default_storage.delete(name)
+            export.refresh_from_db()
+            return export
         TenantExport.objects.filter(pk=export.pk).update(
             status=ExportStatus.READY,
             file=name,

@@ -12,8 +12,10 @@ def pending_domains_check_task() -> dict[str, int]:
     return pending_domains_check()
 
 
-@shared_task(bind=True, max_retries=2, default_retry_delay=30)
+@shared_task(bind=True, max_retries=2, default_retry_delay=30, acks_late=True, reject_on_worker_lost=True)
 def tenant_export_build_task(self: Any, export_id: int) -> dict[str, Any]:
+    """Acknowledged when it ends and put back on the queue if its worker dies; the build is safe
+    to run again (see tenant_export_build)."""
     try:
         export = tenant_export_build(export_id=export_id)
     except Exception as exc:

@@ -10,7 +10,10 @@ events to ``billing_webhook_apply``, which never moves a subscription back to an
 
 import logging
 import re
+import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
@@ -20,7 +23,7 @@ from django.conf import settings
 from django.contrib.auth.hashers import make_password
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError as DjangoValidationError
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
@@ -239,14 +242,44 @@ def _admin_create(signup: Signup, tenant: Tenant) -> None:
     membership_grant(user=user, role=Role.TENANT_ADMIN, tenant_id=tenant.pk)
 
 
+@contextmanager
+def _signup_lock(signup_id: Any) -> Iterator[bool]:
+    """A session lock on the signup, held on this worker's connection for the whole run: it goes
+    away with the connection when the worker dies, so its holder is always a live runner."""
+    key = f"signup:{signup_id}"
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_try_advisory_lock(hashtext(%s))", [key])
+        mine = bool(cursor.fetchone()[0])
+    try:
+        yield mine
+    finally:
+        if mine:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_unlock(hashtext(%s))", [key])
+
+
 def signup_provision(*, signup_id: Any) -> Signup:
-    """Run one queued signup: provision its tenant, admin and trial subscription, all or nothing."""
+    """Run one queued signup: provision its tenant, admin and trial subscription, all or nothing.
+
+    Surviving a crash: the task is acknowledged only when it ends (and put back on the queue if its
+    worker dies), and the run holds a session lock on the signup. A delivery that cannot take the
+    lock turns away (another worker is on it); one that takes it and finds the signup still
+    "provisioning" knows the previous runner died, its work rolled back with its transaction, and
+    provisions again."""
+    signup = Signup.objects.filter(pk=signup_id).first()
+    if signup is None:
+        raise NotFound("注册申请不存在")
+    with _signup_lock(signup.pk) as mine:
+        if not mine:
+            return signup
+        return _signup_provision_locked(signup.pk)
+
+
+def _signup_provision_locked(signup_id: Any) -> Signup:
     with transaction.atomic():
-        signup = Signup.objects.select_for_update().filter(pk=signup_id).first()
-        if signup is None:
-            raise NotFound("注册申请不存在")
-        if signup.status != SignupStatus.QUEUED:
-            return signup  # already running, done, or failed (retry re-queues it)
+        signup = Signup.objects.select_for_update().get(pk=signup_id)
+        if signup.status not in (SignupStatus.QUEUED, SignupStatus.PROVISIONING):
+            return signup  # done, or failed (retry re-queues it)
         signup.status, signup.step, signup.error = SignupStatus.PROVISIONING, "开始开通", ""
         signup.attempts += 1
         signup.save(update_fields=["status", "step", "error", "attempts", "updated_at"])
@@ -257,6 +290,8 @@ def signup_provision(*, signup_id: Any) -> Signup:
 
     def then(tenant: Tenant) -> None:
         step("创建管理员账号")
+        if settings.SIGNUP_PROVISION_PAUSE_SECONDS:  # a test hook: stop with the schema made, uncommitted
+            time.sleep(settings.SIGNUP_PROVISION_PAUSE_SECONDS)
         _admin_create(signup, tenant)
         step("开通套餐试用")
         _subscription_open(tenant=tenant, plan=signup.plan)

@@ -33,7 +33,7 @@ ROOT = Path(__file__).resolve().parents[2]
 AMQP = os.environ.get("TEST_AMQP_URL", "amqp://guest:guest@127.0.0.1:5672//")
 
 
-def worker(queue: str, broker: str | None = None) -> subprocess.Popen[bytes]:
+def worker(queue: str, broker: str | None = None, **env_extra: str) -> subprocess.Popen[bytes]:
     """A real worker process on the test database, beating run heartbeats every 0.5 s."""
     db = connection.settings_dict
     env = {
@@ -43,6 +43,7 @@ def worker(queue: str, broker: str | None = None) -> subprocess.Popen[bytes]:
         "REDIS_URL": settings.REDIS_URL,
         "DJANGO_DEV_SECRETS": "true",
         "SETTLEMENT_HEARTBEAT_SECONDS": "0.5",
+        **env_extra,
     }
     celery = str(Path(sys.executable).parent / "celery")
     return subprocess.Popen(

@@ -112,3 +112,38 @@ def test_resume_cancels_a_requested_deletion(api, datang) -> None:
         f"/api/v1/platform/tenants/{datang.pk}/deletion/confirm/", {"confirm_schema": "datang"}
     )
     assert refused.status_code == 409
+
+
+def test_a_redelivered_export_build_leaves_one_finished_export_and_one_file(api, datang, monkeypatch) -> None:
+    """The build is acknowledged late: a redelivery may run while (or after) another build of the
+    same export finishes. The first to finish wins; the later one drops its file and logs nothing."""
+    from django.core.files.storage import default_storage
+
+    from tenants import lifecycle
+
+    platform = api("platform_admin")
+    export_id = platform.post(f"/api/v1/platform/tenants/{datang.pk}/deletion/").json()["id"]
+    before = (
+        set(default_storage.listdir("platform/exports")[1])
+        if default_storage.exists("platform/exports")
+        else set()
+    )
+    real_shared_rows = lifecycle._shared_rows
+    other_runs: list[TenantExport] = []
+    started: list[bool] = []
+
+    def the_other_delivery_finishes_meanwhile(tenant: Tenant) -> dict:
+        if not started:
+            started.append(True)
+            other_runs.append(lifecycle.tenant_export_build(export_id=export_id))
+        return real_shared_rows(tenant)
+
+    monkeypatch.setattr(lifecycle, "_shared_rows", the_other_delivery_finishes_meanwhile)
+    export = lifecycle.tenant_export_build(export_id=export_id)
+    assert other_runs[0].status == export.status == "ready"
+    assert str(export.file) == str(other_runs[0].file)
+    assert str(lifecycle.tenant_export_build(export_id=export_id).file) == str(export.file)  # run again
+    assert TenantExport.objects.filter(tenant=datang).count() == 1
+    new_files = set(default_storage.listdir("platform/exports")[1]) - before
+    assert new_files == {str(export.file).rsplit("/", 1)[-1]}
+    assert AuditEvent.objects.filter(action="tenant.export_ready").count() == 1
