@@ -104,4 +104,79 @@ describe('mobile login page', () => {
     expect(router.currentRoute.value.name).toBe('home')
     expect(window.localStorage.getItem('sxb.token.owner')).toBe('tok')
   })
+
+  it('asks an agent who is also a tenant admin for the SMS code, posts it as otp, and signs in', async () => {
+    const bothRoles = { ...owner, id: 12, mobile: '13800000012', name: '钱双岗', roles: ['agent', 'tenant_admin'] }
+    const bodies: unknown[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (req: Request) => {
+        const path = new URL(req.url).pathname
+        if (path === '/api/v1/auth/token/') {
+          const body = (await req.json()) as { otp?: string }
+          bodies.push(body)
+          if (!body.otp) {
+            const message = '验证码已发送至 138****0012，请输入短信验证码'
+            return json(401, { code: 'otp_required', message, fields: { otp: [message] } })
+          }
+          return json(200, { token: 'tok2', user: bothRoles, roles: bothRoles.roles })
+        }
+        if (path === '/api/v1/me/') return json(200, bothRoles)
+        return json(404, { code: 'not_found', message: '未找到', fields: {} })
+      }),
+    )
+    const { wrapper, router } = await mountLogin('agent')
+    expect(wrapper.find('input[data-testid="login-otp"]').exists()).toBe(false)
+    await wrapper.find('input[data-testid="login-mobile"]').setValue('13800000012')
+    await wrapper.find('input[data-testid="login-password"]').setValue('secret')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(router.currentRoute.value.name).toBe('login')
+    expect(wrapper.find('[data-testid="login-otp-hint"]').text()).toBe('验证码已发送至 138****0012，请输入短信验证码')
+    expect(wrapper.find('[data-testid="login-error"]').exists()).toBe(false)
+    await wrapper.find('input[data-testid="login-otp"]').setValue('482913')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(bodies).toEqual([
+      { mobile: '13800000012', password: 'secret' },
+      { mobile: '13800000012', password: 'secret', otp: '482913' },
+    ])
+    expect(router.currentRoute.value.name).toBe('home')
+    expect(window.localStorage.getItem('sxb.token.agent')).toBe('tok2')
+  })
+
+  it('shows the server message for a wrong code and stays on the code step', async () => {
+    const bodies: unknown[] = []
+    vi.stubGlobal(
+      'fetch',
+      vi.fn(async (req: Request) => {
+        const path = new URL(req.url).pathname
+        if (path === '/api/v1/auth/token/') {
+          const body = (await req.json()) as { otp?: string }
+          bodies.push(body)
+          if (!body.otp) {
+            const message = '请输入身份验证器中的 6 位动态码'
+            return json(401, { code: 'otp_required', message, fields: { otp: [message] } })
+          }
+          return json(401, { code: 'sms_code_invalid', message: '验证码不正确', fields: { otp: ['验证码不正确'] } })
+        }
+        return json(404, { code: 'not_found', message: '未找到', fields: {} })
+      }),
+    )
+    const { wrapper, router } = await mountLogin('agent')
+    await wrapper.find('input[data-testid="login-mobile"]').setValue('13800000012')
+    await wrapper.find('input[data-testid="login-password"]').setValue('secret')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="login-otp-hint"]').text()).toBe('请输入身份验证器中的 6 位动态码')
+    await wrapper.find('input[data-testid="login-otp"]').setValue('000000')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(wrapper.find('[data-testid="login-error"]').text()).toBe('验证码不正确')
+    expect(wrapper.find('.van-field__error-message').text()).toBe('验证码不正确')
+    expect(wrapper.find('input[data-testid="login-otp"]').exists()).toBe(true)
+    expect(bodies).toHaveLength(2)
+    expect(router.currentRoute.value.name).toBe('login')
+    expect(window.localStorage.getItem('sxb.token.agent')).toBeNull()
+  })
 })
