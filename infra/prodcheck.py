@@ -280,8 +280,12 @@ def check_running(port: int, log: Path, env: dict[str, str]) -> None:
     rid = "prodcheck-" + secrets.token_hex(6)
     me = request(port, "/api/v1/me/", host=TENANT_HOST, headers={"X-Request-ID": rid})
     check(me.status == 401 and me.header("X-Request-ID") == rid, "X-Request-ID comes back")
-    time.sleep(1)
+    # gunicorn writes the line after the answer: wait for it (up to 30 s on a loaded machine)
+    deadline = time.monotonic() + 30
     lines = [line for line in json_log_lines(log) if line.get("request_id") == rid]
+    while not any(line.get("status") == 401 for line in lines) and time.monotonic() < deadline:
+        time.sleep(0.1)
+        lines = [line for line in json_log_lines(log) if line.get("request_id") == rid]
     check(any(line.get("tenant") == TENANT and line.get("status") == 401 and line.get("path") == "/api/v1/me/"
               for line in lines), f"a JSON log line has the request id and tenant {TENANT}")  # fmt: skip
     check(not any("Traceback" in line for line in log.read_text(errors="replace").splitlines()),
