@@ -24,7 +24,7 @@ test: $(VENV_STAMP) $(NPM_STAMP) services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
-	cd frontend && npm run typecheck && npm run test && npm run build
+	cd frontend && npm run typecheck && npm run lint && npm run test && npm run build
 	touch $(DIST_STAMP)
 	$(VENV)/bin/pytest
 

@@ -1,3 +1,4 @@
+import type { RealtimeData, RealtimeHandler } from '@shared/realtime'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
@@ -6,10 +7,10 @@ import { CONSOLE } from './context'
 import InsurerClaimsPage from './InsurerClaimsPage.vue'
 import { allByTestId, byTestId, json, page, settle } from './testing'
 
-const push = vi.hoisted(() => ({ handler: null as null | ((event: string, data: any) => void), stopped: 0 }))
+const push = vi.hoisted(() => ({ handler: null as null | RealtimeHandler, stopped: 0 }))
 vi.mock('@shared/realtime', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@shared/realtime')>()),
-  subscribeRealtime: (handler: (event: string, data: any) => void) => {
+  subscribeRealtime: (handler: RealtimeHandler) => {
     push.handler = handler
     return () => {
       push.stopped += 1
@@ -52,7 +53,7 @@ const stats = {
   ],
 } // prettier-ignore
 
-const posted: { path: string; body: any }[] = []
+const posted: { path: string; body: RealtimeData }[] = []
 let wrapper: VueWrapper | null = null
 
 function fakeServer(answer: (req: Request, url: URL) => Response | undefined = () => undefined) {

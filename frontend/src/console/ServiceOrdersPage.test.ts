@@ -1,3 +1,4 @@
+import type { RealtimeData, RealtimeHandler } from '@shared/realtime'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
@@ -7,10 +8,10 @@ import ServiceOrdersPage from './ServiceOrdersPage.vue'
 import { allByTestId, byTestId, DateRangeStub, errorNextTo, json, page, settle } from './testing'
 
 // the push channel is the lead's (shared/realtime): here the test plays the server's pushes
-const push = vi.hoisted(() => ({ handler: null as null | ((event: string, data: any) => void), stopped: 0 }))
+const push = vi.hoisted(() => ({ handler: null as null | RealtimeHandler, stopped: 0 }))
 vi.mock('@shared/realtime', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@shared/realtime')>()),
-  subscribeRealtime: (handler: (event: string, data: any) => void) => {
+  subscribeRealtime: (handler: RealtimeHandler) => {
     push.handler = handler
     return () => {
       push.stopped += 1
@@ -59,7 +60,7 @@ const parts = [
 
 
 type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
-const posted: { path: string; body: any }[] = []
+const posted: { path: string; body: RealtimeData }[] = []
 
 function fakeServer(answer: Answer = () => undefined) {
   return vi.fn(async (req: Request) => {

@@ -1,3 +1,4 @@
+import type { RealtimeHandler } from '@shared/realtime'
 import { describe, expect, it, vi } from 'vitest'
 import { flushPromises } from '@vue/test-utils'
 import { badgeText, createUnread, isNoticeEvent } from './unread'
@@ -15,7 +16,7 @@ describe('unread badge', () => {
   })
 
   it('reloads the count when a notice is pushed, and ignores other pushes', async () => {
-    let handler: (event: string, data: any) => void = () => {}
+    let handler: RealtimeHandler = () => {}
     const stop = vi.fn()
     const counts = [0, 1, 2]
     const load = vi.fn(async () => counts.shift() ?? 9)
@@ -44,7 +45,7 @@ describe('unread badge', () => {
   })
 
   it('counts again once the stream is open, so a notice committed before it is not missed', async () => {
-    let handler: (event: string, data: any) => void = () => {}
+    let handler: RealtimeHandler = () => {}
     const counts = [0, 1]
     const load = vi.fn(async () => counts.shift() ?? 9)
     const unread = createUnread(load, (fn) => {

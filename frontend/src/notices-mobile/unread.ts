@@ -1,6 +1,6 @@
 import { ref } from 'vue'
 import { unwrap } from '@shared/api'
-import { REALTIME_OPEN, subscribeRealtime } from '@shared/realtime'
+import { REALTIME_OPEN, subscribeRealtime, type RealtimeHandler } from '@shared/realtime'
 import type { Session } from '@shared/session'
 
 /** Pushes that change what is unread (notices.services publishes them to the user's channel). */
@@ -22,7 +22,7 @@ export function badgeText(total: number): string {
  */
 export function createUnread(load: () => Promise<number>, subscribe = subscribeRealtime) {
   const total = ref(0)
-  const listeners = new Set<(event: string, data: any) => void>()
+  const listeners = new Set<RealtimeHandler>()
   let stop: (() => void) | null = null
 
   async function refresh(): Promise<void> {
@@ -51,7 +51,7 @@ export function createUnread(load: () => Promise<number>, subscribe = subscribeR
   }
 
   /** Pages that show lists reload on pushes too. */
-  function onPush(fn: (event: string, data: any) => void): () => void {
+  function onPush(fn: RealtimeHandler): () => void {
     listeners.add(fn)
     return () => listeners.delete(fn)
   }

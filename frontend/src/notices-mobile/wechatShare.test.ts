@@ -101,7 +101,7 @@ describe('WeChat share of the referral link', () => {
 
   it('adds the jweixin script once and resolves with window.wx', async () => {
     const win: { wx?: WxLike } = {}
-    const scripts: Array<{ src: string; async: boolean; onload: ((ev: Event) => unknown) | null; onerror: any }> = []
+    const scripts: Array<{ src: string; async: boolean; onload: ((ev: Event) => unknown) | null; onerror: unknown }> = []
     const doc = {
       createElement: () => ({ src: '', async: false, onload: null, onerror: null }),
       head: { appendChild: (node: (typeof scripts)[number]) => scripts.push(node) },

@@ -1,7 +1,14 @@
 import { tokenStore, type AppName } from './api'
 
+/**
+ * The data of a pushed event: its shape depends on the event name, which each handler checks before
+ * reading it, so the payload is deliberately untyped at this boundary.
+ */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type RealtimeData = any
+
 /** What the server pushes (core.realtime.publish): an event name and its data. */
-export type RealtimeHandler = (event: string, data: any) => void
+export type RealtimeHandler = (event: string, data: RealtimeData) => void
 
 /**
  * Sent to the handler (with empty data) each time the stream is open: what was pushed before the
@@ -11,7 +18,7 @@ export const REALTIME_OPEN = 'realtime.open'
 
 export interface RealtimeMessage {
   event: string
-  data: any
+  data: RealtimeData
   at?: string
 }
 
@@ -71,7 +78,7 @@ export function subscribeRealtime(
   const tokens = tokenStore(app)
   const hub: Hub = { handlers: new Set([onEvent]), source: null, open: false, stopped: false, failures: 0 }
   hubs.set(app, hub)
-  const emit = (event: string, data: any) => [...hub.handlers].forEach((fn) => fn(event, data))
+  const emit = (event: string, data: RealtimeData) => [...hub.handlers].forEach((fn) => fn(event, data))
 
   async function open(): Promise<void> {
     const token = tokens.get()
