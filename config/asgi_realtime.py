@@ -4,7 +4,7 @@ idle pages cost gunicorn nothing (docs/realtime.md has the figures).
 
     uvicorn config.asgi_realtime:application --port 8001      (infra/procs.py starts it)
 
-It answers the one route, with the same rules as the Django view (``api.v1.realtime.admit``): the
+It answers the one route, with the same rules as the Django view (``api.v1.realtime.views.admit``): the
 Host header picks the tenant (``tenants.middleware.tenant_for_host``: unknown hosts 404, suspended
 tenants 403), the ticket must be bound to that host and to a live token, and the server picks the
 channels. The checks read the database in a small pool of threads (``REALTIME_ADMIT_THREADS``), so
@@ -35,7 +35,7 @@ from django.http.request import split_domain_port, validate_host  # noqa: E402
 from django_tenants.utils import get_public_schema_name  # noqa: E402
 from redis.exceptions import RedisError  # noqa: E402
 
-from api.v1.realtime import Admission, Refusal, admit, sse_event, sse_opening  # noqa: E402
+from api.v1.realtime.views import Admission, Refusal, admit, sse_event, sse_opening  # noqa: E402
 from core import realtime  # noqa: E402
 from tenants.middleware import SUSPENDED_MESSAGES, tenant_for_host  # noqa: E402
 from tenants.models import TenantStatus  # noqa: E402

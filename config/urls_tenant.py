@@ -3,7 +3,7 @@
 from django.urls import path
 
 from api.urls import api_urls, common_v1, tenant_v1
-from api.v1.catalog import tenant_media
+from api.v1.catalog.views import tenant_media
 from web.favicon import favicon
 from web.pages import page
 

@@ -2,7 +2,7 @@
 
 Uploaded logos and favicons are checked to be images (Pillow) and kept under the tenant's own
 media folder (``tenants/<schema>/branding/``), served only on that tenant's hosts like product
-images (``api.v1.catalog.tenant_media``).
+images (``api.v1.catalog.views.tenant_media``).
 """
 
 import uuid

@@ -2,7 +2,7 @@
 
 A service calls ``publish(channels, event, data)`` inside its transaction; after the commit each
 message is appended to a Redis stream per channel (bounded, kept for a week). Open pages read their
-streams over Server-Sent Events (``api/v1/realtime.py``) and, when the connection drops, resume
+streams over Server-Sent Events (``api/v1/realtime/views.py``) and, when the connection drops, resume
 from their Last-Event-ID, so nothing published in between is lost.
 
 Channels name their scope first, so a tenant's events live under its schema: ``datang:user:7`` is

@@ -476,7 +476,7 @@ def staff_notifications_create(
 
 
 def _staff_of(*, shop_id: int | None = None, insurer_id: int = 0) -> list[int]:
-    """The active staff of a shop or an insurer (as ``api.v1.realtime.channels_for`` counts them)."""
+    """The active staff of a shop or an insurer (as ``api.v1.realtime.views.channels_for`` counts them)."""
     from directory.models import InsurerStaff, ShopStaff
 
     active = {"user__is_active": True, "user__memberships__is_active": True,

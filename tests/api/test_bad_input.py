@@ -193,7 +193,7 @@ def test_an_unknown_host_is_a_404_in_the_error_shape_under_api() -> None:
 
 
 def test_a_bug_under_api_is_a_500_in_the_error_shape(api, monkeypatch) -> None:
-    from api.v1 import me
+    from api.v1.accounts import me
 
     def boom(*args, **kwargs):
         raise RuntimeError("a bug")

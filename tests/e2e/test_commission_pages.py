@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
-import api.v1.commissions as commissions_api
+import api.v1.commissions.views as commissions_api
 from commissions.engine import entries_for_policies
 from commissions.models import Period, SettlementRun, Statement
 from commissions.services import plan_put_in_force, plan_save, settlement_run_execute

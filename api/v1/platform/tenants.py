@@ -14,7 +14,7 @@ from rest_framework.views import APIView
 
 from api.params import date_param, request_user
 from api.permissions import HasAllowedRole
-from api.v1.branding import (
+from api.v1.platform.branding import (
     BrandingFieldsSerializer,
     BrandingImageUploadSerializer,
     BrandingUpdateSerializer,
@@ -22,7 +22,7 @@ from api.v1.branding import (
     branding_change,
     branding_upload,
 )
-from api.v1.console import AuditEventSerializer
+from api.v1.platform.console import AuditEventSerializer
 from core.errors import NotFound, StateConflict
 from tenants.lifecycle import tenant_deletion_confirm, tenant_deletion_request, tenant_resume, tenant_suspend
 from tenants.models import ExportStatus, Tenant, TenantExport, TenantKind, TenantStatus

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from api.params import request_user
 from api.permissions import HasAllowedRole
-from api.v1.catalog import IssuedSerializer, issued_rows
+from api.v1.catalog.views import IssuedSerializer, issued_rows
 from catalog.models import IssuedPack, PartnerShop
 from catalog.services import shop_code_tenant, shop_of, shop_redeem
 from core.errors import NotFound

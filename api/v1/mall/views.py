@@ -15,7 +15,7 @@ from rest_framework.views import APIView
 
 from api.params import request_user
 from api.permissions import HasAllowedRole, request_roles
-from api.v1.catalog import ProductSerializer
+from api.v1.catalog.views import ProductSerializer
 from catalog.models import Product
 from core.errors import NotFound
 from customers.services import customer_for_owner

@@ -13,7 +13,7 @@ from rest_framework.views import APIView
 
 from api.params import request_user
 from api.permissions import HasAllowedRole
-from api.v1.signup import SaasPlanSerializer
+from api.v1.platform.signup import SaasPlanSerializer
 from core.errors import NotFound
 from subscriptions.models import Invoice, Plan
 from subscriptions.selectors import (

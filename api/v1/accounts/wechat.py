@@ -15,7 +15,7 @@ from api.auth import scope_tenant_id
 from api.params import request_user
 from api.permissions import HasAllowedRole
 from api.throttles import LOGIN_THROTTLES
-from api.v1.auth import TokenResponseSerializer, UserBriefSerializer, token_response
+from api.v1.accounts.auth import TokenResponseSerializer, UserBriefSerializer, token_response
 from core.clients import client_ip
 from core.errors import NotFound
 from notices import wechat

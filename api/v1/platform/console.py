@@ -11,7 +11,7 @@ from rest_framework.views import APIView
 from accounts.selectors import members_by_role
 from api.auth import scope_tenant_id
 from api.permissions import HasAllowedRole, request_roles
-from api.v1.branding import TenantBriefSerializer
+from api.v1.platform.branding import TenantBriefSerializer
 from core.audit_labels import audit_action_label
 from core.models import AuditEvent
 from core.selectors import audit_events_visible_to

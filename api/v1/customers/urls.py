@@ -1,0 +1,25 @@
+"""Routes of api/v1/customers/ (mounted under /api/v1/ by api/urls.py)."""
+
+from django.urls import path
+
+from api.v1.customers import views as customers
+
+# On a tenant's host only.
+tenant_urlpatterns = [
+    path("customers/", customers.CustomerListCreateView.as_view(), name="customers"),
+    path("customers/import/", customers.CustomerImportView.as_view(), name="customers-import"),
+    path("customers/export/", customers.CustomerExportView.as_view(), name="customers-export"),
+    path("customers/<int:pk>/", customers.CustomerDetailView.as_view(), name="customer"),
+    path("customers/<int:pk>/vehicles/", customers.CustomerVehiclesView.as_view(), name="customer-vehicles"),
+    path(
+        "customers/<int:pk>/follow-ups/",
+        customers.FollowUpListCreateView.as_view(),
+        name="customer-follow-ups",
+    ),
+    path("vehicles/<int:pk>/", customers.VehicleDetailView.as_view(), name="vehicle"),
+    path("reminders/", customers.ReminderListView.as_view(), name="reminders"),
+    path("reminders/<int:pk>/close/", customers.ReminderCloseView.as_view(), name="reminder-close"),
+    path("my/customer/", customers.OwnerProfileView.as_view(), name="my-customer"),
+    path("my/vehicles/", customers.OwnerVehiclesView.as_view(), name="my-vehicles"),
+    path("my/reminders/", customers.OwnerRemindersView.as_view(), name="my-reminders"),
+]
