@@ -16,10 +16,10 @@ from PIL import Image
 
 from accounts.models import User
 from core.errors import FieldErrors, ValidationFailed
+from core.limits import storage_limit_check
 from core.services import audit_event_record
 from core.uploads import checked_image
 from core.validators import validate_hex_color
-from subscriptions.limits import storage_limit_check
 from tenants.models import Branding, Tenant
 from tenants.selectors import branding_for_tenant
 

@@ -289,9 +289,9 @@ def _seed_quotes(tenant: Tenant, demo: DemoTenant) -> None:
     from commissions.services import process_events as commissions_process_events
     from customers.models import Vehicle
     from directory.models import Insurer
+    from directory.rating_data import DEFAULT_VEHICLE_TAX_TABLES
     from quotes.models import InsurerTerms, Quote, QuoteChannel, TenantVehicleTaxTable
     from quotes.pricing import province_of_plate
-    from quotes.rating_data import DEFAULT_VEHICLE_TAX_TABLES
     from quotes.services import (
         insurer_terms_set,
         quote_accept,

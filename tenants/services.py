@@ -36,7 +36,9 @@ class AdminSpec:
     password: str
 
 
-def _check_schema_name(errors: FieldErrors, schema_name: str) -> None:
+def schema_name_validate(errors: FieldErrors, schema_name: str) -> None:
+    """Public: adds to ``errors`` why ``schema_name`` cannot name a new tenant's schema (format,
+    reserved, taken). Signup checks a company's chosen subdomain with it before provisioning."""
     if not SCHEMA_NAME.match(schema_name):
         errors.add("schema_name", "模式名应为3-40位小写字母、数字或下划线，以字母开头")
     elif schema_name in RESERVED_SCHEMAS or schema_name.startswith("pg_"):
@@ -45,7 +47,8 @@ def _check_schema_name(errors: FieldErrors, schema_name: str) -> None:
         errors.add("schema_name", f"模式名 {schema_name} 已被占用")
 
 
-def _check_domain(errors: FieldErrors, domain: str) -> None:
+def domain_name_validate(errors: FieldErrors, domain: str) -> None:
+    """Public: adds to ``errors`` why ``domain`` cannot be a new tenant's host (format, taken)."""
     if not HOSTNAME.match(domain):
         errors.add("domain", "域名格式不正确，如 datang.localhost 或 bx.example.com")
     elif Domain.objects.filter(domain=domain).exists():
@@ -111,8 +114,8 @@ def tenant_provision(
         errors.add("name", "请填写租户名称")
     if kind not in (TenantKind.BROKERAGE, TenantKind.AFTERSALES):
         errors.add("kind", "租户类型应为 brokerage（经纪公司）或 aftersales（售后连锁）")
-    _check_schema_name(errors, schema_name)
-    _check_domain(errors, domain)
+    schema_name_validate(errors, schema_name)
+    domain_name_validate(errors, domain)
     _check_branding(errors, branding)
     if admin is not None:
         _check_admin(errors, admin)

@@ -34,16 +34,16 @@ from catalog.models import (
     Redemption,
 )
 from core.audit_labels import OUTCOME_WORDS
-from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict, ValidationFailed
+from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
 from core.events import consume, emit
+from core.limits import storage_limit_check
 from core.models import DomainEvent
 from core.services import audit_event_record
 from core.tenancy import current_schema_name
 from core.uploads import checked_image
 from customers.models import Customer
-from directory.models import ShopStaff
+from directory.selectors import shop_of
 from quotes.models import Policy
-from subscriptions.limits import storage_limit_check
 from tenants.models import Tenant
 
 CODE_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I/L
@@ -371,13 +371,6 @@ def process_events(*, limit: int = 500) -> int:
 
 
 # ---- redemption at a partner shop --------------------------------------------------------------
-
-
-def shop_of(user: User) -> Any:
-    staff = ShopStaff.objects.select_related("shop").filter(user=user, shop__active=True).first()
-    if staff is None:
-        raise PermissionDenied("您不是任何门店的员工")
-    return staff.shop
 
 
 def shop_code_tenant(*, user: User, code: str) -> tuple[Any, str]:

@@ -9,11 +9,11 @@ from typing import Any
 from accounts.models import User
 from core.errors import ValidationFailed
 from core.excel import ImportReport, RowErrors, import_rows, read_rows, write_sheet
+from core.limits import plan_limit_check
 from core.validators import normalize_mobile
 from customers.models import Customer, VehicleUse
 from customers.services import customer_create, vehicle_add
 from network.models import Distributor
-from subscriptions.limits import plan_limit_check
 
 CUSTOMER_COLUMNS = {
     "name": "客户姓名",

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts.models import User
 from core.crypto import encrypt_text, keyed_digests
 from core.errors import FieldErrors, NotFound, StateConflict
+from core.limits import plan_limit_check
 from core.services import audit_event_record
 from core.validators import (
     id_number_birth_date,
@@ -41,7 +42,6 @@ from customers.reminders import reminders_refresh_for_customer, reminders_refres
 from customers.rules import maintenance_due_by_km, next_inspection_on, next_maintenance_on
 from network.models import Distributor, DistributorKind, DistributorStatus, Referral
 from network.selectors import is_in_subtree
-from subscriptions.limits import plan_limit_check
 
 CUSTOMER_FIELDS = (
     "name",

@@ -1,14 +1,14 @@
 """The insurers the platform starts with, and their sample 家庭自用汽车 tables.
 
-The tables are ``quotes.rating_data.SAMPLE_FAMILY_CAR_TABLE`` scaled per insurer (invented but
+The tables are ``directory.rating_data.SAMPLE_FAMILY_CAR_TABLE`` scaled per insurer (invented but
 plausible numbers, so options differ): real tables are maintained in the console."""
 
 from base64 import b64encode
 from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
-from quotes.rating_data import SAMPLE_FAMILY_CAR_TABLE, VehicleUse
-from quotes.rating_tables import table_to_data
+from directory.rating_data import SAMPLE_FAMILY_CAR_TABLE, VehicleUse
+from directory.rating_tables import table_to_data
 
 # code, full name, short name, colour, default 自主定价系数, [min, max], agent adjustment, scale of
 # the sample table's base premiums.

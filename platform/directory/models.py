@@ -9,7 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
-from quotes.rating_data import AUTONOMOUS_PRICING_FACTOR_MAX, AUTONOMOUS_PRICING_FACTOR_MIN
+from directory.rating_data import AUTONOMOUS_PRICING_FACTOR_MAX, AUTONOMOUS_PRICING_FACTOR_MIN
 
 
 class Insurer(models.Model):
@@ -51,8 +51,8 @@ class Insurer(models.Model):
 
 
 class InsurerRatingTable(models.Model):
-    """An insurer's 商业险 rating table for one 使用性质 (``quotes.rating_data.VehicleUse``), as data
-    (``quotes.rating_tables``). A tenant may keep its own table for the same pair, which wins."""
+    """An insurer's 商业险 rating table for one 使用性质 (``directory.rating_data.VehicleUse``), as data
+    (``directory.rating_tables``). A tenant may keep its own table for the same pair, which wins."""
 
     insurer = models.ForeignKey(Insurer, on_delete=models.CASCADE, related_name="rating_tables")
     use = models.CharField(max_length=24)

@@ -8,7 +8,7 @@ from django.db import transaction
 
 from accounts.models import Role, User
 from accounts.services import membership_grant, user_create
-from core.errors import FieldErrors, PermissionDenied
+from core.errors import FieldErrors
 from core.services import audit_event_record
 from core.validators import normalize_mobile, normalize_uscc, validate_mobile, validate_uscc
 from directory.models import Insurer, InsurerStaff, Shop, ShopStaff
@@ -100,10 +100,3 @@ def insurer_staff_add(
     audit_event_record(actor=actor, action="insurer.staff_add", summary=f"{insurer.short_name} 员工 {mobile}",
                        object_type="insurer", object_id=insurer.pk)  # fmt: skip
     return user
-
-
-def insurer_of(user: User) -> Insurer:
-    staff = InsurerStaff.objects.select_related("insurer").filter(user=user).first()
-    if staff is None:
-        raise PermissionDenied("您不是任何保险公司的员工")
-    return staff.insurer

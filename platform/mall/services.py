@@ -1,7 +1,7 @@
 """Placing mall orders, Stripe payments (PaymentIntents with card, WeChat Pay and Alipay), the
 verified webhook, refunds and the release of stock held by unpaid orders.
 
-Stripe is reached through stripe-python's own client (``stripe_client``); tests answer its HTTP
+Stripe is reached through stripe-python's own client (``core.payments.stripe_client``); tests answer its HTTP
 requests, so the real client code runs. The webhook is the only thing that marks an order paid:
 its signature is checked, each event is handled once (``core.ProcessedWebhook`` in the public
 schema), and every transition is idempotent, so replays and out-of-order deliveries change nothing
@@ -25,27 +25,15 @@ from catalog.models import Product, ProductKind
 from core.errors import FieldErrors, StateConflict, ValidationFailed
 from core.events import emit
 from core.models import ProcessedWebhook
+from core.payments import PaymentUnavailable, stripe_client
 from core.services import audit_event_record
 from customers.models import Customer
 from mall.models import Order, OrderItem, OrderStatus, Refund
+from subscriptions.services import billing_event_wanted, billing_webhook_apply
+from tenants.models import Tenant
 
 logger = logging.getLogger(__name__)
 FEN = Decimal(100)
-
-
-class PaymentUnavailable(StateConflict):
-    status_code = 502
-    default_code = "payment_unavailable"
-    default_message = "支付服务暂不可用，请稍后再试"
-
-
-def stripe_client() -> stripe.StripeClient:
-    return stripe.StripeClient(
-        settings.STRIPE_SECRET_KEY,
-        http_client=stripe.RequestsClient(),
-        base_addresses={"api": settings.STRIPE_API_BASE},
-        max_network_retries=0,
-    )
 
 
 def _schema() -> str:
@@ -237,9 +225,6 @@ def webhook_handle(*, payload: bytes, signature: str | None) -> str:
 
 def _webhook_apply(event: Any) -> str:
     obj: dict[str, Any] = event.data.object.to_dict()
-    # Imported here: subscriptions uses this module's Stripe client.
-    from subscriptions.services import billing_event_wanted, billing_webhook_apply
-
     if billing_event_wanted(event.type, obj):  # a tenant's own subscription: the platform bills it
         return billing_webhook_apply(kind=event.type, obj=obj, created=int(event.created))
     metadata = dict(obj.get("metadata") or {})
@@ -254,8 +239,6 @@ def _webhook_apply(event: Any) -> str:
 
 
 def _is_tenant_schema(schema: str) -> bool:
-    from tenants.models import Tenant
-
     if schema == settings.PUBLIC_SCHEMA_NAME:
         return False
     with schema_context("public"):

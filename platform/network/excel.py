@@ -4,9 +4,9 @@ from typing import Any
 
 from accounts.models import User
 from core.excel import ImportReport, RowErrors, import_rows, read_rows, write_sheet
+from core.limits import plan_limit_check
 from network.models import Distributor, Tier
 from network.services import agent_create
-from subscriptions.limits import plan_limit_check
 
 COLUMNS = ["姓名", "手机号", "执业登记号", "层级", "上级手机号"]
 FIELD_COLUMNS = {

@@ -10,6 +10,7 @@ from django.utils import timezone
 from accounts.models import Role, User
 from accounts.services import membership_grant, password_check
 from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
+from core.limits import plan_limit_check
 from core.services import audit_event_record
 from core.tenancy import current_tenant_id
 from core.validators import normalize_mobile, validate_mobile
@@ -23,7 +24,6 @@ from network.models import (
     Tier,
 )
 from network.selectors import is_in_subtree
-from subscriptions.limits import plan_limit_check
 
 REFERRAL_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"
 

@@ -23,12 +23,14 @@ from accounts.models import Role, User
 from accounts.services import IssuedToken, auth_token_issue, membership_grant, sms_login_code_check
 from accounts.sms import SmsMessage, sms_backend
 from core.crypto import encrypt_text
-from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict, ValidationFailed
+from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
+from core.limits import storage_limit_check
 from core.realtime import publish, user_channel
 from core.services import audit_event_record
 from core.tenancy import current_schema_name, current_tenant_id
 from core.uploads import attachment_kind, attachment_name
 from core.validators import normalize_mobile
+from directory.selectors import insurer_of
 from notices import wechat
 from notices.models import (
     Announcement,
@@ -56,7 +58,6 @@ from notices.templates import (
     unknown_placeholders,
     wording_key,
 )
-from subscriptions.limits import storage_limit_check
 
 logger = logging.getLogger(__name__)
 
@@ -252,15 +253,6 @@ class Reached:
     schema_name: str
     announcement_id: int
     recipients: int
-
-
-def insurer_of(user: User) -> Any:
-    from directory.models import InsurerStaff
-
-    staff = InsurerStaff.objects.select_related("insurer").filter(user=user).first()
-    if staff is None:
-        raise PermissionDenied("当前账号不属于任何保险公司", code="not_insurer_staff")
-    return staff.insurer
 
 
 @transaction.atomic

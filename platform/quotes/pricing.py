@@ -15,6 +15,8 @@ from core.tenancy import current_schema_name
 from customers.models import Vehicle
 from customers.models import VehicleUse as CustomerVehicleUse
 from directory.models import Insurer, InsurerRatingTable
+from directory.rating_data import PROVINCE_OF_CITY, VehicleTaxTable
+from directory.rating_tables import table_from_data
 from quotes.gateways import gateway_for
 from quotes.models import InsurerTerms, TenantRatingTable, TenantVehicleTaxTable
 from quotes.rating import (
@@ -27,8 +29,6 @@ from quotes.rating import (
     VehicleDescription,
     VehicleUse,
 )
-from quotes.rating_data import PROVINCE_OF_CITY, VehicleTaxTable
-from quotes.rating_tables import table_from_data
 
 # customers.Vehicle.use -> the rows of the 交强险 tables.
 RATING_USE: dict[str, VehicleUse] = {

@@ -12,21 +12,21 @@ recomputes exactly from what the customer and the agent see.
 Input errors raise ``RatingError`` (a ``ValueError``) naming the input (``field``) and a stable
 ``code`` that clients can switch on; messages are in Chinese, as users read them.
 
-Facts and tables: ``quotes.rating_data``; the names it defines are re-exported here, so callers need
+Facts and tables: ``directory.rating_data``; the names it defines are re-exported here, so callers need
 only this module.
 """
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Mapping
-from dataclasses import dataclass, fields, is_dataclass, replace
+from dataclasses import dataclass, replace
 from datetime import date
 from decimal import Decimal
-from enum import Enum, StrEnum
-from functools import cache
+from enum import StrEnum
 from typing import Any, TypedDict
 
+from core.jsonable import to_plain
 from core.money import apply_rate, round_cny, to_decimal
-from quotes.rating_data import (
+from directory.rating_data import (
     ACTUAL_VALUE_FLOOR,
     AUTONOMOUS_PRICING_FACTOR_MAX,
     AUTONOMOUS_PRICING_FACTOR_MIN,
@@ -722,32 +722,6 @@ class CommercialLine:
     premium: Decimal
 
 
-@cache
-def _field_names(cls: type) -> tuple[str, ...]:
-    return tuple(item.name for item in fields(cls))
-
-
-def _plain(value: Any) -> Any:
-    """JSON-ready: Decimals as exact strings ("665.00"), dates ISO, enums by value."""
-    if isinstance(value, Decimal):
-        return format(value, "f")
-    if value is None or isinstance(value, str | int):
-        return value.value if isinstance(value, Enum) else value
-    if isinstance(value, Enum):
-        return value.value
-    if isinstance(value, date):
-        return value.isoformat()
-    if is_dataclass(value) and not isinstance(value, type):
-        plain = {name: _plain(getattr(value, name)) for name in _field_names(type(value))}
-        form = getattr(type(value), "form", None)
-        return {"form": form, **plain} if form else plain
-    if isinstance(value, Mapping):
-        return {str(_plain(key)): _plain(item) for key, item in value.items()}
-    if isinstance(value, list | tuple):
-        return [_plain(item) for item in value]
-    return value
-
-
 @dataclass(frozen=True, kw_only=True)
 class QuoteRating:
     """A priced quote with every input and factor used, so it can be explained line by line and
@@ -769,7 +743,7 @@ class QuoteRating:
     total: Decimal
 
     def to_dict(self) -> dict[str, Any]:
-        plain: dict[str, Any] = _plain(self)
+        plain: dict[str, Any] = to_plain(self)
         return plain
 
 

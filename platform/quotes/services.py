@@ -24,6 +24,9 @@ from core.validators import normalize_plate, normalize_vin, validate_plate, vali
 from customers.models import Customer, Vehicle
 from customers.services import customer_create, vehicle_add, vehicle_update
 from directory.models import Insurer
+from directory.rating_data import DISPLACEMENT_BANDS, CtplHistoryClass, VehicleTaxTable
+from directory.rating_data import VehicleUse as RatingUse
+from directory.rating_tables import RatingTableInvalid, table_from_data
 from quotes.gateways import GatewayError, gateway_for
 from quotes.models import (
     MAX_CTPL_COMMISSION,
@@ -61,9 +64,6 @@ from quotes.rating import (
     region_name,
     vehicle_tax_table_problems,
 )
-from quotes.rating_data import DISPLACEMENT_BANDS, CtplHistoryClass, VehicleTaxTable
-from quotes.rating_data import VehicleUse as RatingUse
-from quotes.rating_tables import RatingTableInvalid, table_from_data
 
 QUOTE_VALID_DAYS = 7  # a price holds for a week (the tables and the customer's history may change)
 RENEWAL_WINDOW_DAYS = 90  # a policy can be renewed up to 90 days before the current one expires

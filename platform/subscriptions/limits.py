@@ -1,4 +1,6 @@
-"""Plan limits, checked where agents and customers are created (and before an Excel import).
+"""Plan limits, checked where agents and customers are created (and before an Excel import) and
+before an upload. The other apps call them through ``core.limits`` (the declared service);
+``SubscriptionsConfig.ready`` registers ``LIMIT_CHECKS`` there.
 
 A tenant without a subscription (created by the platform admin or the demo seed) has no limits."""
 
@@ -8,6 +10,9 @@ from django.conf import settings
 from django.db import connection
 
 from core.errors import DomainError
+from customers.models import Customer
+from network.models import Distributor, DistributorKind
+from subscriptions.models import Subscription
 
 LIMIT_LABELS = {"agents": "代理人数", "customers": "客户数", "storage_mb": "存储空间（MB）"}
 
@@ -19,21 +24,14 @@ class PlanLimitReached(DomainError):
 
 
 def _usage(limit: str) -> int:
-    # Imported here: the tenant apps call this module from their services.
     if limit == "agents":
-        from network.models import Distributor, DistributorKind
-
         return Distributor.objects.filter(kind=DistributorKind.AGENT).count()
-    from customers.models import Customer
-
     return Customer.objects.count()
 
 
 def plan_limit_check(*, limit: str, adding: int = 1) -> None:
     """Refuse (402 ``plan_limit_reached``, naming the limit and the plan) when adding ``adding``
     more agents or customers in the current tenant would go past its plan's limit."""
-    from subscriptions.models import Subscription
-
     schema = getattr(connection, "schema_name", "public")
     if schema == "public" or adding <= 0:
         return
@@ -74,8 +72,6 @@ def database_bytes(schema_name: str) -> int:
 def storage_limit_check(*, schema_name: str, adding_bytes: int) -> None:
     """Refuse an upload (402 ``plan_limit_reached``, naming the storage limit and the plan) that would
     take the tenant past its plan's storage: its database plus its files plus this upload."""
-    from subscriptions.models import Subscription
-
     sub = Subscription.objects.select_related("plan").filter(tenant__schema_name=schema_name).first()
     cap_mb = int(sub.plan.max_storage_mb) if sub is not None else 0
     if not cap_mb:
@@ -88,3 +84,16 @@ def storage_limit_check(*, schema_name: str, adding_bytes: int) -> None:
             f"本次上传 {adding_bytes / mb:.1f} MB），请升级套餐或删除不用的文件",
             fields={"limit": ["storage_mb"], "plan": [sub.plan.code]},  # type: ignore[union-attr]
         )
+
+
+class _LimitChecks:
+    """The checks above, as ``core.limits.LimitChecks``."""
+
+    def plan_limit_check(self, *, limit: str, adding: int) -> None:
+        plan_limit_check(limit=limit, adding=adding)
+
+    def storage_limit_check(self, *, schema_name: str, adding_bytes: int) -> None:
+        storage_limit_check(schema_name=schema_name, adding_bytes=adding_bytes)
+
+
+LIMIT_CHECKS = _LimitChecks()

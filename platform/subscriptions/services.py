@@ -31,13 +31,13 @@ from django_tenants.utils import schema_context
 from accounts.models import Role, User
 from accounts.services import membership_grant, sms_login_code_check, sms_login_code_send
 from core.errors import DomainError, FieldErrors, NotFound, StateConflict, ValidationFailed
+from core.payments import PaymentUnavailable, stripe_client
 from core.services import audit_event_record
 from core.validators import normalize_mobile, normalize_uscc, validate_mobile, validate_uscc
-from mall.services import PaymentUnavailable, stripe_client
 from subscriptions.models import Invoice, Plan, Signup, SignupStatus, Subscription, SubscriptionStatus
 from subscriptions.selectors import tenant_usage
 from tenants.models import Tenant, TenantKind
-from tenants.services import _check_domain, _check_schema_name, tenant_provision
+from tenants.services import domain_name_validate, schema_name_validate, tenant_provision
 
 logger = logging.getLogger(__name__)
 FEN = Decimal(100)
@@ -109,8 +109,8 @@ def _check_subdomain(errors: FieldErrors, subdomain: str) -> None:
         return
     # The provisioning checks themselves, reported against the one field the company typed.
     found = FieldErrors()
-    _check_schema_name(found, subdomain)
-    _check_domain(found, f"{subdomain}.{settings.TENANT_BASE_DOMAIN}")
+    schema_name_validate(found, subdomain)
+    domain_name_validate(found, f"{subdomain}.{settings.TENANT_BASE_DOMAIN}")
     pending = Signup.objects.filter(
         subdomain=subdomain, status__in=[SignupStatus.QUEUED, SignupStatus.PROVISIONING]
     ).exists()

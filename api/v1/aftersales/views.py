@@ -28,10 +28,10 @@ from aftersales.selectors import (
 from api.auth import scope_tenant_id
 from api.params import choice_param, date_param, int_param, request_user
 from api.permissions import HasAllowedRole
-from catalog.services import shop_of
 from core.errors import NotFound, PermissionDenied
 from directory.models import Insurer, Shop
-from directory.services import insurer_of, insurer_staff_add
+from directory.selectors import insurer_of, shop_of
+from directory.services import insurer_staff_add
 
 TENANT_VIEWERS = {"owner", "agent", "tenant_admin", "finance"}
 

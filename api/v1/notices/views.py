@@ -15,6 +15,7 @@ from api.params import request_user
 from api.parsers import JSONParser
 from api.permissions import HasAllowedRole
 from core.errors import NotFound
+from directory.selectors import insurer_of
 from notices.models import (
     Announcement,
     AnnouncementReceipt,
@@ -41,7 +42,6 @@ from notices.services import (
     announcement_publish,
     announcement_read,
     insurer_announcement_publish,
-    insurer_of,
     notification_read,
     notifications_read_all,
     preferences_set,

@@ -25,6 +25,7 @@ from customers.models import Customer, Vehicle
 from customers.selectors import customers_visible, vehicles_visible
 from customers.services import customer_for_owner
 from directory.models import Insurer, InsurerRatingTable
+from directory.rating_data import DEFAULT_VEHICLE_TAX_TABLES, DISPLACEMENT_BANDS, VEHICLE_USE_NAMES
 from network.selectors import distributor_of
 from quotes.excel import quotes_export
 from quotes.models import (
@@ -41,7 +42,6 @@ from quotes.models import (
     TenantVehicleTaxTable,
 )
 from quotes.pricing import Offer
-from quotes.rating_data import DEFAULT_VEHICLE_TAX_TABLES, DISPLACEMENT_BANDS, VEHICLE_USE_NAMES
 from quotes.selectors import policies_visible, price_history, quotes_for_list, quotes_visible, with_detail
 from quotes.services import (
     QUOTE_VALID_DAYS,

@@ -28,9 +28,9 @@ from bookings.selectors import (
     tenant_shop_ids,
 )
 from bookings.services import booking_cancel, booking_create, booking_mark, slot_templates_set
-from catalog.services import shop_of
 from core.errors import NotFound, PermissionDenied
 from directory.quality import shop_scores
+from directory.selectors import shop_of
 
 TENANT_ROLES = {"owner", "agent", "tenant_admin"}
 

@@ -15,9 +15,9 @@ from rest_framework.views import APIView
 from api.params import int_param, request_user
 from api.permissions import HasAllowedRole
 from bookings.selectors import demand_forecast
-from catalog.services import shop_of
 from core.errors import NotFound
 from directory.models import Shop
+from directory.selectors import shop_of
 from inventory.models import Part, ServicePart, StockMove
 from inventory.services import part_save, service_parts_set, stock_adjust, stock_purchase
 

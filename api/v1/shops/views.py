@@ -15,10 +15,11 @@ from api.params import request_user
 from api.permissions import HasAllowedRole
 from api.v1.catalog.views import IssuedSerializer, issued_rows
 from catalog.models import IssuedPack, PartnerShop
-from catalog.services import shop_code_tenant, shop_of, shop_redeem
+from catalog.services import shop_code_tenant, shop_redeem
 from core.errors import NotFound
 from core.services import audit_event_record
 from directory.models import Shop
+from directory.selectors import shop_of
 from directory.services import shop_create, shop_staff_add
 
 

@@ -9,8 +9,8 @@ from collections.abc import Mapping
 from decimal import Decimal, InvalidOperation
 from typing import Any
 
-from quotes.rating import _plain
-from quotes.rating_data import (
+from core.jsonable import to_plain
+from directory.rating_data import (
     ActualValueRate,
     CommercialRatingTable,
     CoveragePricing,
@@ -91,7 +91,7 @@ def table_from_data(*, insurer: str, name: str, coverages: Any) -> CommercialRat
 
 def table_to_data(table: CommercialRatingTable) -> dict[str, Any]:
     """The JSON form of ``table.coverages`` (what ``table_from_data`` reads back)."""
-    data: dict[str, Any] = _plain(dict(table.coverages))
+    data: dict[str, Any] = to_plain(dict(table.coverages))
     for pricing in data.values():
         if "by_limit" in pricing:
             pricing["by_limit"] = {
