@@ -24,6 +24,8 @@ test: $(VENV_STAMP) $(NPM_STAMP) services
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy .
+	# the layers (pyproject.toml [tool.importlinter], docs/architecture.md); platform/ apps are root packages
+	PYTHONPATH=platform $(VENV)/bin/lint-imports
 	cd frontend && npm run typecheck && npm run lint && npm run test && npm run build
 	touch $(DIST_STAMP)
 	$(VENV)/bin/pytest

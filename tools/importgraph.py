@@ -9,7 +9,8 @@ An area is one platform app (`platform/<app>/`, a top-level module because platf
 
 Printed: the edges, the cycles (strongly connected components of more than one area) and the
 "upward" imports, which go against the layers api -> platform apps -> core (a platform app or core
-importing api/config/web, core importing an app). Imports under `if TYPE_CHECKING:` are left out:
+importing api/config/web, core importing an app), and private names (`from tenants.services import
+_x`) imported across areas. Imports under `if TYPE_CHECKING:` are left out:
 they never run. Migrations are left out (they name models by string).
 """
 
@@ -143,6 +144,26 @@ def upward(a: str, b: str) -> bool:
     return False
 
 
+def private_imports() -> list[str]:
+    """`from X import _name` where X belongs to another area: a private name used across areas.
+    (Functions included; a private name is private wherever the import sits.)"""
+    known = areas()
+    found = []
+    for area, folder in known.items():
+        for path in sorted(folder.rglob("*.py")):
+            if "migrations" in path.parts:
+                continue
+            for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+                if isinstance(node, ast.ImportFrom) and node.module and not node.level:
+                    target = node.module.split(".")[0]
+                    if target in known and target != area:
+                        for alias in node.names:
+                            if alias.name.startswith("_") and not alias.name.startswith("__"):
+                                where = path.relative_to(ROOT)
+                                found.append(f"{where}:{node.lineno} {node.module}.{alias.name}")
+    return found
+
+
 def largest_files(count: int) -> list[tuple[int, str]]:
     sizes = []
     for path in ROOT.rglob("*.py"):
@@ -158,7 +179,11 @@ def main() -> int:
     parser.add_argument("--all", action="store_true", help="count imports inside functions too")
     parser.add_argument("--files", type=int, default=0, help="also list the N largest Python files")
     parser.add_argument("--quiet", action="store_true", help="only the summary, not each edge's imports")
+    parser.add_argument("--root", type=Path, help="another checkout to measure (default: this one)")
     args = parser.parse_args()
+    if args.root:
+        global ROOT
+        ROOT = args.root.resolve()
 
     edges = graph(args.all)
     kind = "all imports" if args.all else "module-level imports"
@@ -176,7 +201,11 @@ def main() -> int:
     print(f"\n# upward imports: {len(ups)}")
     for a, b in ups:
         print(f"  {a} -> {b}: {edges[(a, b)][0]}")
-    print(f"\nedges: {len(edges)}  cycles: {len(cycles)}  upward: {len(ups)}")
+    private = private_imports()
+    print(f"\n# private names imported from another area: {len(private)}")
+    for site in private:
+        print(f"  {site}")
+    print(f"\nedges: {len(edges)}  cycles: {len(cycles)}  upward: {len(ups)}  private: {len(private)}")
     if args.files:
         print(f"\n# {args.files} largest Python files (lines, migrations left out)")
         for lines, name in largest_files(args.files):

@@ -1,6 +1,6 @@
 from typing import Any
 
-from celery import shared_task
+from celery import current_app, shared_task
 from django.db import connection
 
 from core.services import audit_event_record
@@ -25,8 +25,6 @@ def run_in_every_tenant(
     being deleted get none: no reminders or messages go out in their name."""
     from django_tenants.utils import get_public_schema_name, get_tenant_model, tenant_context
 
-    from config.celery import app
-
     schemas = []
     tenants = (
         get_tenant_model()
@@ -35,7 +33,7 @@ def run_in_every_tenant(
     )
     for tenant in tenants.order_by("schema_name"):
         with tenant_context(tenant):
-            app.send_task(task_name, kwargs=kwargs or {}, queue=queue)
+            current_app.send_task(task_name, kwargs=kwargs or {}, queue=queue)
         schemas.append(tenant.schema_name)
     return schemas
 
