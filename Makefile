@@ -8,11 +8,12 @@ NPM_STAMP := frontend/node_modules/.installed
 DIST_STAMP := frontend/dist/.built
 FRONTEND_SRC := $(shell find frontend/src -type f 2>/dev/null) $(wildcard frontend/*.html frontend/*.ts frontend/*.json)
 
-.PHONY: run test prod-check venv lock frontend services services-down migrate seed schema lint typecheck pytest e2e bench clean
+.PHONY: run test prod-check venv lock frontend services services-down migrate seed schema lint typecheck pytest e2e bench clean \
+	cluster cluster-down test-cluster
 
 # The public development placeholders for secrets are allowed for these targets only (everywhere else
 # the app refuses to start without real secrets: config/secretguard.py), and DEBUG is on for `run` only.
-run test services services-down migrate seed schema bench: export DJANGO_DEV_SECRETS := true
+run test test-cluster services services-down migrate seed schema bench: export DJANGO_DEV_SECRETS := true
 run: export DJANGO_DEBUG := true
 
 run: $(VENV_STAMP) $(DIST_STAMP) services migrate seed
@@ -34,6 +35,28 @@ test: $(VENV_STAMP) $(NPM_STAMP) services
 # real PostgreSQL and Redis (infra/prodcheck.py says what it checks). .ci/run runs it after `make test`.
 prod-check: $(VENV_STAMP) $(DIST_STAMP) services
 	env -u DJANGO_DEV_SECRETS -u DJANGO_DEBUG $(PY) infra/prodcheck.py
+
+# A local Citus cluster: coordinator :9700, workers :9701 and :9702 (infra/cluster.py; docs/scaling.md).
+# Builds Citus into the system PostgreSQL 15 first when it is missing; idempotent. Point the app at it
+# with DATABASE_URL=$(CLUSTER_URL).
+CLUSTER_DB ?= suxinbao
+CLUSTER_URL = postgres://postgres@127.0.0.1:9700/$(CLUSTER_DB)
+cluster:
+	python3 infra/cluster.py up $(CLUSTER_DB)
+
+cluster-down:
+	python3 infra/cluster.py down
+
+# The product on the cluster: tenant isolation, quote -> policy -> commission, after-sales, gift-pack
+# redemption and provisioning, with the test database made a Citus database on every node
+# (core.citus.install_test_database_hook). .ci/run runs it after `make test`.
+CLUSTER_TESTS ?= tests/isolation \
+	tests/quotes/test_quotes_api.py::test_agent_quotes_adjusts_sends_owner_accepts_policy_issued_and_paid \
+	tests/commissions/test_commissions_api.py::test_a_sale_pays_the_chain_at_once_and_a_surrender_claws_it_back \
+	tests/aftersales/test_flow.py tests/shops/test_shop_redemption.py tests/api/test_provisioning.py \
+	tests/platform_console/test_tenant_nodes.py
+test-cluster: $(VENV_STAMP) services cluster
+	DATABASE_URL=$(CLUSTER_URL) $(VENV)/bin/pytest -p no:cacheprovider $(CLUSTER_TESTS)
 
 venv: $(VENV_STAMP)
 $(VENV_STAMP): pyproject.toml requirements-dev.lock

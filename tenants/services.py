@@ -12,6 +12,7 @@ from django_tenants.utils import get_public_schema_name, schema_exists
 
 from accounts.models import Role, User
 from accounts.services import membership_grant, user_create
+from core.citus import new_schemas_on_least_loaded_worker
 from core.errors import FieldErrors
 from core.services import audit_event_record
 from core.validators import normalize_mobile, validate_hex_color, validate_mobile
@@ -124,7 +125,9 @@ def tenant_provision(
     with transaction.atomic():
         step("创建并迁移数据库模式")
         tenant = Tenant(name=name, schema_name=schema_name, kind=kind)
-        tenant.save()  # creates and migrates the schema
+        # On a Citus cluster the new schema goes to the worker with the fewest tenants (core.citus).
+        with new_schemas_on_least_loaded_worker():
+            tenant.save()  # creates and migrates the schema
         connection.set_schema_to_public()  # type: ignore[attr-defined]
         step("配置域名与品牌")
         Domain.objects.create(tenant=tenant, domain=domain, is_primary=True)

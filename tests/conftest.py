@@ -19,6 +19,7 @@ from rest_framework.test import APIClient
 
 from accounts.models import Role, User
 from accounts.services import auth_token_issue, membership_grant, user_create
+from core.citus import install_test_database_hook
 from tenants.models import Tenant
 from tenants.services import public_tenant_ensure, tenant_provision
 
@@ -26,6 +27,9 @@ from tenants.services import public_tenant_ensure, tenant_provision
 # worker, a web server), which inherit this. (Settings are loaded before this file: under pytest
 # they allow the placeholders themselves.)
 os.environ["DJANGO_DEV_SECRETS"] = "true"
+
+# On a Citus coordinator (`make test-cluster`) the test database is made a Citus database on every node.
+install_test_database_hook()
 
 PASSWORD = "Test@2026pw"
 

@@ -23,6 +23,7 @@ from api.v1.platform.branding import (
     branding_upload,
 )
 from api.v1.platform.console import AuditEventSerializer
+from core.citus import tenant_nodes
 from core.errors import NotFound, StateConflict
 from tenants.lifecycle import tenant_deletion_confirm, tenant_deletion_request, tenant_resume, tenant_suspend
 from tenants.models import ExportStatus, Tenant, TenantExport, TenantKind, TenantStatus
@@ -33,6 +34,8 @@ from tenants.support import support_session_start
 
 class PlatformTenantSerializer(serializers.ModelSerializer):
     domain = serializers.SerializerMethodField()
+    # The Citus worker ("host:port") holding the tenant's schema; null on a single PostgreSQL.
+    node = serializers.SerializerMethodField()
     member_count = serializers.IntegerField(read_only=True, default=0)
     branding = BrandingFieldsSerializer(read_only=True)
 
@@ -51,12 +54,19 @@ class PlatformTenantSerializer(serializers.ModelSerializer):
             "created_at",
             "member_count",
             "branding",
+            "node",
         ]
 
     def get_domain(self, tenant: Tenant) -> str:
         domains = list(tenant.domains.all())
         primary = next((d for d in domains if d.is_primary), domains[0] if domains else None)
         return primary.domain if primary else ""
+
+    def get_node(self, tenant: Tenant) -> str | None:
+        nodes = self.context.get("tenant_nodes")
+        if nodes is None:
+            nodes = tenant_nodes([tenant.schema_name])
+        return nodes.get(tenant.schema_name)
 
 
 class BrandingInputSerializer(serializers.Serializer):
@@ -107,6 +117,16 @@ class PlatformTenantListCreateView(generics.ListAPIView):
         return tenants_for_platform(
             search=self.request.query_params.get("search", "").strip(), status=status_filter
         )
+
+    def get_serializer(self, *args: Any, **kwargs: Any) -> Any:
+        if args and kwargs.get("many"):  # a page of tenants: their nodes in one query
+            page = list(args[0])
+            kwargs["context"] = {
+                **self.get_serializer_context(),
+                "tenant_nodes": tenant_nodes([tenant.schema_name for tenant in page]),
+            }
+            args = (page, *args[1:])
+        return super().get_serializer(*args, **kwargs)
 
     def post(self, request: Request) -> Response:
         data = PlatformTenantCreateSerializer(data=request.data)

@@ -17,6 +17,7 @@ const datang = {
   status_reason: '',
   created_at: '2026-01-05T09:00:00+08:00',
   member_count: 12,
+  node: '127.0.0.1:9702',
   branding: { display_name: '大唐经纪', primary_color: '#C8102E', secondary_color: '#F2A900' },
 }
 
@@ -60,7 +61,7 @@ beforeEach(() => {
 afterEach(() => vi.unstubAllGlobals())
 
 describe('platform console: tenants', () => {
-  it('lists tenants with their domain and member count', async () => {
+  it('lists tenants with their domain, member count and data node', async () => {
     const fetchMock = fakeServer(() => json(201, datang))
     vi.stubGlobal('fetch', fetchMock)
     await mountPage()
@@ -68,6 +69,7 @@ describe('platform console: tenants', () => {
     expect(table).toContain('大唐经纪')
     expect(table).toContain('datang.localhost')
     expect(table).toContain('12')
+    expect(byTestId('tenant-node-datang').textContent).toBe('127.0.0.1:9702')
     expect(new URL(fetchMock.mock.calls[0][0].url).search).toBe('?page=1&page_size=20')
   })
 
@@ -182,5 +184,13 @@ describe('platform console: tenants', () => {
     expect(confirm().disabled).toBe(true)
     await fill('deletion-confirm-input', 'datang')
     expect(confirm().disabled).toBe(false)
+  })
+})
+
+describe('platform console: tenants on a single PostgreSQL', () => {
+  it('shows 单节点 where a tenant has no Citus worker', async () => {
+    vi.stubGlobal('fetch', vi.fn(async () => json(200, { count: 1, next: null, previous: null, results: [{ ...datang, node: null }] })))
+    await mountPage()
+    expect(byTestId('tenant-node-datang').textContent).toBe('单节点')
   })
 })

@@ -5036,6 +5036,7 @@ export interface components {
             /** @default 0 */
             readonly member_count: number;
             readonly branding: components["schemas"]["BrandingFields"];
+            readonly node: string | null;
         };
         PlatformTenantCreateRequest: {
             name: string;
