@@ -5,14 +5,14 @@ import { tokenStore } from '@shared/api'
 import { createShell } from '@shared/shell'
 import ConsoleApp from './ConsoleApp.vue'
 import { CONSOLE } from './context'
-import HomePage from './HomePage.vue'
+import HomePage from './home/HomePage.vue'
 import LayoutPage from './LayoutPage.vue'
 import LoginPage from './LoginPage.vue'
-import { supportTokenFromHash } from './platformConsole'
-import AgentsPage from './AgentsPage.vue'
-import OrgPage from './OrgPage.vue'
-import TenantsPage from './TenantsPage.vue'
-import TiersPage from './TiersPage.vue'
+import { supportTokenFromHash } from './platform/platformConsole'
+import AgentsPage from './network/AgentsPage.vue'
+import OrgPage from './network/OrgPage.vue'
+import TenantsPage from './platform/TenantsPage.vue'
+import TiersPage from './network/TiersPage.vue'
 
 async function main() {
   // a platform support session opens /console/#support_token=…: keep the token, clean the address
@@ -24,11 +24,11 @@ async function main() {
   const { brand, router, session } = createShell('console', [
     { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
     // signup on the platform's host: no session needed
-    { path: '/signup', name: 'signup', component: () => import('./SignupPage.vue'), meta: { public: true } },
+    { path: '/signup', name: 'signup', component: () => import('./subscription/SignupPage.vue'), meta: { public: true } },
     {
       path: '/signup/:id',
       name: 'signup-progress',
-      component: () => import('./SignupProgressPage.vue'),
+      component: () => import('./subscription/SignupProgressPage.vue'),
       meta: { public: true },
     },
     {
@@ -41,42 +41,42 @@ async function main() {
         { path: 'agents', name: 'agents', component: AgentsPage },
         { path: 'org', name: 'org', component: OrgPage },
         // customers bring the date pickers, drawer and tabs: loaded when first opened, not with the login page
-        { path: 'customers', name: 'customers', component: () => import('./CustomersPage.vue') },
-        { path: 'reminders', name: 'reminders', component: () => import('./RemindersPage.vue') },
-        { path: 'quotes', name: 'quotes', component: () => import('./QuotesPage.vue') },
-        { path: 'insurers', name: 'insurers', component: () => import('./InsurersPage.vue') },
-        { path: 'commission-plans', name: 'commission-plans', component: () => import('./CommissionPlansPage.vue') },
-        { path: 'settlement', name: 'settlement', component: () => import('./SettlementPage.vue') },
-        { path: 'products', name: 'products', component: () => import('./ProductsPage.vue') },
-        { path: 'gift-packs', name: 'gift-packs', component: () => import('./GiftPacksPage.vue') },
-        { path: 'redeem', name: 'redeem', component: () => import('./RedeemPage.vue') },
+        { path: 'customers', name: 'customers', component: () => import('./customers/CustomersPage.vue') },
+        { path: 'reminders', name: 'reminders', component: () => import('./customers/RemindersPage.vue') },
+        { path: 'quotes', name: 'quotes', component: () => import('./quotes/QuotesPage.vue') },
+        { path: 'insurers', name: 'insurers', component: () => import('./insurers/InsurersPage.vue') },
+        { path: 'commission-plans', name: 'commission-plans', component: () => import('./commissions/CommissionPlansPage.vue') },
+        { path: 'settlement', name: 'settlement', component: () => import('./commissions/SettlementPage.vue') },
+        { path: 'products', name: 'products', component: () => import('./mall/ProductsPage.vue') },
+        { path: 'gift-packs', name: 'gift-packs', component: () => import('./mall/GiftPacksPage.vue') },
+        { path: 'redeem', name: 'redeem', component: () => import('./mall/RedeemPage.vue') },
         // the same page at a shop's counter (platform host, shop staff): it picks the shop's endpoints itself
-        { path: 'shop-redeem', name: 'shop-redeem', component: () => import('./RedeemPage.vue') },
-        { path: 'service-orders', name: 'service-orders', component: () => import('./ServiceOrdersPage.vue') },
-        { path: 'aftersales', name: 'aftersales', component: () => import('./TenantServiceOrdersPage.vue') },
-        { path: 'bookings', name: 'bookings', component: () => import('./TenantBookingsPage.vue') },
-        { path: 'claims', name: 'claims', component: () => import('./InsurerClaimsPage.vue') },
-        { path: 'shop-products', name: 'shop-products', component: () => import('./ShopProductsPage.vue') },
-        { path: 'shop-bookings', name: 'shop-bookings', component: () => import('./ShopBookingsPage.vue') },
-        { path: 'shop-inventory', name: 'shop-inventory', component: () => import('./ShopInventoryPage.vue') },
-        { path: 'shop-demand', name: 'shop-demand', component: () => import('./ShopDemandPage.vue') },
-        { path: 'shop-settings', name: 'shop-settings', component: () => import('./ShopSettingsPage.vue') },
-        { path: 'shop-quality', name: 'shop-quality', component: () => import('./ShopQualityPage.vue') },
-        { path: 'insurer-directory', name: 'insurer-directory', component: () => import('./InsurerDirectoryPage.vue') },
-        { path: 'partner-shops', name: 'partner-shops', component: () => import('./PartnerShopsPage.vue') },
-        { path: 'mall-orders', name: 'mall-orders', component: () => import('./MallOrdersPage.vue') },
-        { path: 'branding', name: 'branding', component: () => import('./BrandingPage.vue') },
-        { path: 'tenants/:id/branding', name: 'tenant-branding', component: () => import('./BrandingPage.vue') },
-        { path: 'domains', name: 'domains', component: () => import('./DomainsPage.vue') },
-        { path: 'security', name: 'security', component: () => import('./AccountSecurityPage.vue') },
-        { path: 'support-sessions', name: 'support-sessions', component: () => import('./SupportSessionsPage.vue') },
-        { path: 'platform-audit', name: 'platform-audit', component: () => import('./PlatformAuditPage.vue') },
-        { path: 'billing', name: 'billing', component: () => import('./BillingPage.vue') },
-        { path: 'revenue', name: 'revenue', component: () => import('./RevenuePage.vue') },
-        { path: 'announcements', name: 'announcements', component: () => import('./AnnouncementsPage.vue') },
-        { path: 'message-templates', name: 'message-templates', component: () => import('./MessageTemplatesPage.vue') },
-        { path: 'wechat-settings', name: 'wechat-settings', component: () => import('./WeChatSettingsPage.vue') },
-        { path: 'insurer-announcements', name: 'insurer-announcements', component: () => import('./InsurerAnnouncementsPage.vue') },
+        { path: 'shop-redeem', name: 'shop-redeem', component: () => import('./mall/RedeemPage.vue') },
+        { path: 'service-orders', name: 'service-orders', component: () => import('./aftersales/ServiceOrdersPage.vue') },
+        { path: 'aftersales', name: 'aftersales', component: () => import('./aftersales/TenantServiceOrdersPage.vue') },
+        { path: 'bookings', name: 'bookings', component: () => import('./aftersales/TenantBookingsPage.vue') },
+        { path: 'claims', name: 'claims', component: () => import('./insurers/InsurerClaimsPage.vue') },
+        { path: 'shop-products', name: 'shop-products', component: () => import('./shop/ShopProductsPage.vue') },
+        { path: 'shop-bookings', name: 'shop-bookings', component: () => import('./shop/ShopBookingsPage.vue') },
+        { path: 'shop-inventory', name: 'shop-inventory', component: () => import('./shop/ShopInventoryPage.vue') },
+        { path: 'shop-demand', name: 'shop-demand', component: () => import('./shop/ShopDemandPage.vue') },
+        { path: 'shop-settings', name: 'shop-settings', component: () => import('./shop/ShopSettingsPage.vue') },
+        { path: 'shop-quality', name: 'shop-quality', component: () => import('./shop/ShopQualityPage.vue') },
+        { path: 'insurer-directory', name: 'insurer-directory', component: () => import('./insurers/InsurerDirectoryPage.vue') },
+        { path: 'partner-shops', name: 'partner-shops', component: () => import('./insurers/PartnerShopsPage.vue') },
+        { path: 'mall-orders', name: 'mall-orders', component: () => import('./mall/MallOrdersPage.vue') },
+        { path: 'branding', name: 'branding', component: () => import('./settings/BrandingPage.vue') },
+        { path: 'tenants/:id/branding', name: 'tenant-branding', component: () => import('./settings/BrandingPage.vue') },
+        { path: 'domains', name: 'domains', component: () => import('./settings/DomainsPage.vue') },
+        { path: 'security', name: 'security', component: () => import('./settings/AccountSecurityPage.vue') },
+        { path: 'support-sessions', name: 'support-sessions', component: () => import('./platform/SupportSessionsPage.vue') },
+        { path: 'platform-audit', name: 'platform-audit', component: () => import('./platform/PlatformAuditPage.vue') },
+        { path: 'billing', name: 'billing', component: () => import('./subscription/BillingPage.vue') },
+        { path: 'revenue', name: 'revenue', component: () => import('./subscription/RevenuePage.vue') },
+        { path: 'announcements', name: 'announcements', component: () => import('./notices/AnnouncementsPage.vue') },
+        { path: 'message-templates', name: 'message-templates', component: () => import('./settings/MessageTemplatesPage.vue') },
+        { path: 'wechat-settings', name: 'wechat-settings', component: () => import('./settings/WeChatSettingsPage.vue') },
+        { path: 'insurer-announcements', name: 'insurer-announcements', component: () => import('./insurers/InsurerAnnouncementsPage.vue') },
       ],
     },
   ])

@@ -1,0 +1,207 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+import { createShell } from '@shared/shell'
+import { CONSOLE } from '../context'
+import CustomersPage from './CustomersPage.vue'
+import { allByTestId, byTestId, DateStub, errorNextTo, json, page, settle } from '../testing'
+
+const zhang = {
+  id: 11,
+  name: '张伟',
+  mobile: '13800138000',
+  id_number: '4403**********1234',
+  vehicle_count: 2,
+  promoter: { id: 5, name: '李娜' },
+  registered_on: '2026-03-02',
+}
+const wang = { ...zhang, id: 12, name: '王芳', mobile: '13900139000', vehicle_count: 0, promoter: null, registered_on: '2026-02-14' }
+const zhangDetail = {
+  ...zhang,
+  birth_date: '1988-05-06',
+  licence_expires_on: null,
+  note: '',
+  owner_reminders_opt_in: true,
+  vehicles: [],
+  follow_ups: [],
+  reminders: [],
+  preferences: [],
+}
+
+
+type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
+
+/** The tenant's API as the page sees it; `answer` overrides any call it wants to. */
+function fakeServer(answer: Answer = () => undefined) {
+  return vi.fn(async (req: Request) => {
+    const url = new URL(req.url)
+    const own = await answer(req, url)
+    if (own) return own
+    if (url.pathname === '/api/v1/customers/') return json(200, page([zhang, wang]))
+    if (url.pathname === '/api/v1/network/agents/') return json(200, page([{ id: 5, name: '李娜', mobile: '13700137000' }]))
+    if (url.pathname === '/api/v1/customers/11/') return json(200, zhangDetail)
+    if (url.pathname === '/api/v1/customers/11/follow-ups/') return json(200, [])
+    return json(404, { code: 'not_found', message: '未找到', fields: {} })
+  })
+}
+
+async function mountPage(roles = ['tenant_admin']) {
+  const { router, session, brand } = createShell(
+    'console',
+    [
+      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
+      { path: '/', name: 'customers', component: CustomersPage },
+    ],
+    createMemoryHistory(),
+  )
+  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
+  const wrapper = mount(CustomersPage, {
+    attachTo: document.body,
+    global: {
+      plugins: [router],
+      provide: { [CONSOLE as symbol]: { session, brand } },
+      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateStub },
+    },
+  })
+  await flushPromises()
+  return wrapper
+}
+
+async function fill(id: string, value: string) {
+  const input = byTestId(id) as HTMLInputElement
+  input.value = value
+  input.dispatchEvent(new Event('input'))
+  await flushPromises()
+}
+
+beforeEach(() => {
+  window.localStorage.clear()
+  document.body.innerHTML = ''
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('console: customers (客户管理)', () => {
+  it('lists customers like the original screen: number, name, cars, promoter, registration date', async () => {
+    const fetchMock = fakeServer()
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+
+    const rows = [...byTestId('customers-table').querySelectorAll('.el-table__body tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
+    )
+    expect(rows).toHaveLength(2)
+    expect(rows[0].slice(0, 5)).toEqual(['1', '张伟13800138000', '2', '李娜', '2026-03-02'])
+    expect(rows[1].slice(0, 5)).toEqual(['2', '王芳13900139000', '0', '—', '2026-02-14'])
+    expect(rows[0][5]).toBe('查看跟踪记录修改车辆信息')
+    expect(byTestId('customers-total').textContent).toBe('共2条记录，当前显示第 1 页')
+    expect(new URL(fetchMock.mock.calls[0][0].url).search).toBe('?page=1&page_size=20')
+  })
+
+  it('searches by name / mobile / plate and by promoter', async () => {
+    const fetchMock = fakeServer()
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    await fill('customers-keyword', '粤B12345')
+    await fill('customers-promoter', '李娜')
+    byTestId('customers-search').click()
+    await flushPromises()
+    const last = new URL(fetchMock.mock.calls.at(-1)![0].url)
+    expect(last.pathname).toBe('/api/v1/customers/')
+    expect(Object.fromEntries(last.searchParams)).toEqual({ search: '粤B12345', promoter: '李娜', page: '1', page_size: '20' })
+  })
+
+  it("shows the server's field errors next to the customer's and the first car's fields", async () => {
+    let posted: Record<string, unknown> | null = null
+    const fetchMock = fakeServer(async (req, url) => {
+      if (url.pathname === '/api/v1/customers/' && req.method === 'POST') {
+        posted = await req.clone().json()
+        return json(400, {
+          code: 'invalid',
+          message: '请检查填写的内容',
+          fields: {
+            mobile: ['手机号 13800138000 已是客户 张伟 的手机号'],
+            id_number: ['身份证号校验位不正确'],
+            'vehicles.0.plate': ['车牌号格式不正确'],
+            'vehicles.0.seats': ['请填写合法的整数值。'],
+          },
+        })
+      }
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    byTestId('customer-new').click()
+    await flushPromises()
+    await fill('customer-name', '赵敏')
+    await fill('customer-mobile', '13800138000')
+    await fill('customer-id_number', '440301199001011235')
+    await fill('vehicle-plate', '粤B1')
+    await fill('vehicle-seats', 'five')
+    await fill('vehicle-mileage_km', '32000')
+    byTestId('customer-save').click()
+    await settle()
+
+    expect(posted).toMatchObject({
+      name: '赵敏',
+      mobile: '13800138000',
+      id_number: '440301199001011235',
+      promoter: null,
+      vehicles: [{ plate: '粤B1', seats: 'five', mileage_km: 32000, use: 'family' }],
+    })
+    expect(errorNextTo('customer-mobile')).toBe('手机号 13800138000 已是客户 张伟 的手机号')
+    expect(errorNextTo('customer-id_number')).toBe('身份证号校验位不正确')
+    expect(errorNextTo('vehicle-plate')).toBe('车牌号格式不正确')
+    expect(errorNextTo('vehicle-seats')).toBe('请填写合法的整数值。')
+    expect(errorNextTo('customer-name')).toBeUndefined()
+    expect(errorNextTo('vehicle-vin')).toBeUndefined()
+    expect(document.body.textContent).toContain('请检查填写的内容')
+  })
+
+  it('creates a customer without a car, then shows the list again from page 1', async () => {
+    let posted: Record<string, unknown> | null = null
+    const fetchMock = fakeServer(async (req, url) => {
+      if (url.pathname === '/api/v1/customers/' && req.method === 'POST') {
+        posted = await req.clone().json()
+        return json(201, { ...zhangDetail, id: 13, name: '赵敏' })
+      }
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    byTestId('customer-new').click()
+    await flushPromises()
+    await fill('customer-name', '赵敏')
+    await fill('customer-mobile', '13500135000')
+    byTestId('customer-save').click()
+    await flushPromises()
+    expect(posted).not.toHaveProperty('vehicles')
+    expect(posted).not.toHaveProperty('id_number')
+    const calls = fetchMock.mock.calls.map(([req]) => `${req.method} ${new URL(req.url).pathname}`)
+    expect(calls.filter((c) => c.includes('/customers/'))).toEqual([
+      'GET /api/v1/customers/',
+      'POST /api/v1/customers/',
+      'GET /api/v1/customers/',
+    ])
+  })
+
+  it('records a follow-up from 跟踪记录 and shows its field error next to the box', async () => {
+    const fetchMock = fakeServer((req, url) => {
+      if (url.pathname === '/api/v1/customers/11/follow-ups/' && req.method === 'POST')
+        return json(400, { code: 'invalid', message: '请检查填写的内容', fields: { content: ['请填写跟进内容'] } })
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    allByTestId('customer-follow-ups')[0].click()
+    await flushPromises()
+    expect(byTestId('customer-drawer').textContent).toContain('客户：张伟')
+    byTestId('followup-save').click()
+    await settle()
+    expect(errorNextTo('followup-content')).toBe('请填写跟进内容')
+  })
+
+  it('finance may look but not change: no 新增客户, no 修改', async () => {
+    vi.stubGlobal('fetch', fakeServer())
+    await mountPage(['finance'])
+    expect(allByTestId('customer-new')).toHaveLength(0)
+    expect(allByTestId('customer-edit')).toHaveLength(0)
+    expect(allByTestId('customer-view')).toHaveLength(2)
+  })
+})

@@ -1,0 +1,148 @@
+import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { createMemoryHistory } from 'vue-router'
+import { createShell } from '@shared/shell'
+import { CONSOLE } from '../context'
+import GiftPacksPage from './GiftPacksPage.vue'
+import { allByTestId, byTestId, DateStub, json, page } from '../testing'
+
+const product = (id: number, name: string, market_price: string, actual_price: string) => ({
+  id, name, kind: 'goods', kind_label: '商品', source: '', market_price, actual_price, stock: 50, on_shelf: true, archived: false,
+  image_url: '', image_h5_url: '', created_at: '2026-11-20T10:00:00+08:00',
+}) // prettier-ignore
+const oil = product(3, '壳牌蓝喜力机油', '210.00', '100.00')
+const tea = product(5, '奶茶', '18.00', '9.00')
+
+const pack = {
+  id: 7, name: '爱车大礼包', market_value: '210.00', actual_value: '100.00', market_value_override: null, actual_value_override: null,
+  contents: '壳牌蓝喜力机油*1', items: [{ product: 3, product_name: '壳牌蓝喜力机油', quantity: 1 }], expires_on: '2027-04-27',
+  redeem_mode: 'whole', active: true, status: 'active', issued_count: 64, redeemed_count: 3,
+} // prettier-ignore
+const expired = { ...pack, id: 8, name: '配件大礼包', status: 'expired', expires_on: '2026-09-30', issued_count: 49, redeemed_count: 1 }
+
+
+type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
+
+function fakeServer(answer: Answer = () => undefined) {
+  return vi.fn(async (req: Request) => {
+    const url = new URL(req.url)
+    const own = await answer(req, url)
+    if (own) return own
+    if (url.pathname === '/api/v1/gift-packs/') return json(200, [pack, expired])
+    if (url.pathname === '/api/v1/products/') return json(200, page([oil, tea]))
+    return json(404, { code: 'not_found', message: '未找到', fields: {} })
+  })
+}
+
+async function mountPage(roles = ['tenant_admin']) {
+  const { router, session, brand } = createShell(
+    'console',
+    [
+      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
+      { path: '/', name: 'gift-packs', component: GiftPacksPage },
+    ],
+    createMemoryHistory(),
+  )
+  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
+  const wrapper = mount(GiftPacksPage, {
+    attachTo: document.body,
+    global: {
+      plugins: [router],
+      provide: { [CONSOLE as symbol]: { session, brand } },
+      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateStub },
+    },
+  })
+  await flushPromises()
+  return wrapper
+}
+
+async function fill(id: string, value: string) {
+  const input = (byTestId(id).matches('input') ? byTestId(id) : byTestId(id).querySelector('input')) as HTMLInputElement
+  input.value = value
+  input.dispatchEvent(new Event('input'))
+  await flushPromises()
+}
+
+beforeEach(() => {
+  window.localStorage.clear()
+  document.body.innerHTML = ''
+})
+afterEach(() => vi.unstubAllGlobals())
+
+describe('console: gift packs (礼包管理)', () => {
+  it('lists packs like the original screen: values, contents, expiry, counts, state', async () => {
+    const fetchMock = fakeServer()
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    const rows = [...byTestId('packs-table').querySelectorAll('.el-table__body tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
+    )
+    expect(rows[0].slice(0, 9)).toEqual(['1', '爱车大礼包', '210.00', '100.00', '壳牌蓝喜力机油*1', '2027-04-27', '3', '64', '有效'])
+    expect(rows[1][8]).toBe('已过期')
+    expect(rows[0][9]).toBe('查看编辑发放随单赠送')
+  })
+
+  it('编辑: saves the contents and shows the values the server derived from them', async () => {
+    let put: Record<string, unknown> | null = null
+    const fetchMock = fakeServer(async (req, url) => {
+      if (url.pathname === '/api/v1/gift-packs/7/' && req.method === 'PUT') {
+        put = await req.clone().json()
+        return json(200, {
+          ...pack,
+          name: '爱车大礼包2',
+          market_value: '246.00',
+          actual_value: '118.00',
+          contents: '壳牌蓝喜力机油*1, 奶茶*2',
+          items: [
+            { product: 3, product_name: '壳牌蓝喜力机油', quantity: 1 },
+            { product: 5, product_name: '奶茶', quantity: 2 },
+          ],
+        })
+      }
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    byTestId('packs-table').querySelector<HTMLElement>('.el-table__body [data-testid="pack-edit"]')!.click()
+    await flushPromises()
+    expect((byTestId('pack-name') as HTMLInputElement).value).toBe('爱车大礼包')
+    expect(byTestId('pack-sums').textContent).toContain('市场价值 ¥210.00，实际价值 ¥100.00')
+    await fill('pack-name', '爱车大礼包2')
+    byTestId('pack-save').click()
+    await flushPromises()
+
+    expect(put).toEqual({
+      name: '爱车大礼包2',
+      items: [{ product: 3, quantity: 1 }],
+      market_value_override: null,
+      actual_value_override: null,
+      expires_on: '2027-04-27',
+      redeem_mode: 'whole',
+      active: true,
+    })
+    expect(byTestId('pack-derived-market').textContent).toBe('¥246.00')
+    expect(byTestId('pack-derived-actual').textContent).toBe('¥118.00')
+    expect(byTestId('pack-derived-contents').textContent).toBe('礼包内容：壳牌蓝喜力机油*1, 奶茶*2')
+    expect(allByTestId('pack-item')).toHaveLength(2)
+    // the list is asked again, so its counts and values are the server's
+    expect(fetchMock.mock.calls.filter(([r]) => new URL(r.url).pathname === '/api/v1/gift-packs/' && r.method === 'GET')).toHaveLength(2)
+  })
+
+  it("shows a content row's error on that row", async () => {
+    vi.stubGlobal(
+      'fetch',
+      fakeServer((req, url) => {
+        if (url.pathname === '/api/v1/gift-packs/' && req.method === 'POST')
+          return json(400, { code: 'invalid', message: '请检查填写的内容', fields: { 'items.0.product': ['商品不存在'], expires_on: ['请填写过期时间'] } })
+      }),
+    )
+    await mountPage()
+    byTestId('pack-new').click()
+    await flushPromises()
+    await fill('pack-name', '新礼包')
+    byTestId('pack-save').click()
+    await flushPromises()
+    await new Promise((r) => setTimeout(r, 150))
+    expect(byTestId('pack-item-error').textContent).toBe('商品不存在')
+    expect(byTestId('pack-dialog').textContent).toContain('请填写过期时间')
+  })
+})

@@ -1,0 +1,129 @@
+import type { QuoteDetail, QuoteOption } from '@shared/quotes'
+import { COVERAGE_NAMES, limitLabel } from '@shared/quotes'
+import { ROLE_LABELS } from '../context'
+
+/**
+ * An option's `breakdown` as the server stores it (QuoteRating.to_dict): every factor that made the
+ * price, so the drawer can explain it line by line. Decimals are strings; parts not quoted are null.
+ */
+export interface CtplBreakdown {
+  use: string
+  band: string
+  base_premium: string
+  region: string
+  floating_scheme: number
+  history_class: string
+  floating_rate: string
+  premium: string
+}
+
+export interface VehicleTaxBreakdown {
+  table_province: string | null
+  displacement_band: string | null
+  exempt: boolean
+  annual_tax: string
+  purchase_date?: string | null
+  tax_year: number
+  months: number
+  amount: string
+}
+
+export interface ActualValueBreakdown {
+  purchase_price: string
+  first_registration: string
+  months_of_age: number
+  monthly_depreciation: string
+  value: string
+}
+
+export interface CommercialLineBreakdown {
+  code: string
+  name: string
+  limit: string | null
+  seats: number | null
+  limit_per_seat: string | null
+  base_premium: string
+  ncd: string
+  autonomous_pricing_factor: string
+  traffic_violation_factor: string
+  premium: string
+}
+
+export interface Breakdown {
+  region?: string
+  history?: { ctpl_class: string; claim_free_years: number; claims_last_year: number; source?: string } | null
+  rating_table?: string | null
+  ctpl?: CtplBreakdown | null
+  vehicle_tax?: VehicleTaxBreakdown | null
+  actual_value?: ActualValueBreakdown | null
+  commercial_lines?: CommercialLineBreakdown[]
+}
+
+export function breakdownOf(option: QuoteOption): Breakdown {
+  const b = option.breakdown
+  return b && typeof b === 'object' ? (b as Breakdown) : {}
+}
+
+/** 交强险 history classes (2020 reform), as on the quote form. */
+export const CTPL_CLASS_LABELS: Record<string, string> = {
+  new: '新车 / 无记录（不浮动）',
+  A1: 'A1 上年无赔款',
+  A2: 'A2 连续2年无赔款',
+  A3: 'A3 连续3年及以上无赔款',
+  A4: 'A4 上年1次有责非死亡事故',
+  A5: 'A5 上年2次及以上有责事故',
+  A6: 'A6 上年有责死亡事故',
+}
+
+/** The sum insured of a 商业险 line: "100万", "1万 × 4座", or "实际价值". */
+export function lineCover(line: CommercialLineBreakdown): string {
+  if (line.seats && line.limit_per_seat) return `${limitLabel(line.limit_per_seat)} × ${line.seats}座`
+  if (line.limit) return limitLabel(line.limit)
+  return '—'
+}
+
+/** The chosen coverages in words: "交强险、车船税、车损险、三者险 100万 …". */
+export function coverageSummary(quote: QuoteDetail): string {
+  const c = (quote.coverages ?? {}) as {
+    ctpl?: boolean
+    vehicle_tax?: boolean
+    commercial?: { code: string; limit?: string | null; seats?: number | null; limit_per_seat?: string | null }[]
+  }
+  const parts: string[] = []
+  if (c.ctpl) parts.push('交强险')
+  if (c.vehicle_tax) parts.push('车船税')
+  for (const item of c.commercial ?? []) {
+    const name = COVERAGE_NAMES[item.code] ?? item.code
+    if (item.seats && item.limit_per_seat) parts.push(`${name} ${limitLabel(item.limit_per_seat)}×${item.seats}座`)
+    else if (item.limit) parts.push(`${name} ${limitLabel(item.limit)}`)
+    else parts.push(name)
+  }
+  return parts.join('、') || '—'
+}
+
+/** "2026-03-02 10:01:59" in the browser's time zone, like the original list. */
+export function dateTime(iso: string | null | undefined): string {
+  if (!iso) return '—'
+  const d = new Date(iso)
+  if (Number.isNaN(d.getTime())) return iso
+  const p = (n: number) => String(n).padStart(2, '0')
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`
+}
+
+export function roleLabel(role: string | null | undefined): string {
+  return role ? (ROLE_LABELS[role] ?? role) : ''
+}
+
+/** A factor typed into an input-number, as the API's 4-place decimal string. */
+export function factorText(value: number): string {
+  return value.toFixed(4)
+}
+
+/** A rate "0.0350" as the number 3.5 for a percent box, and back. */
+export function ratePercent(rate: string | null | undefined): number {
+  return rate === null || rate === undefined || rate === '' ? 0 : Math.round(Number(rate) * 1000000) / 10000
+}
+
+export function percentRate(pct: number | null | undefined): string {
+  return (Math.round((pct ?? 0) * 100) / 10000).toFixed(4)
+}
