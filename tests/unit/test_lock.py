@@ -38,3 +38,20 @@ def test_the_lock_pins_every_declared_dependency_within_its_range(lock: str, dec
         assert requirement.specifier.contains(pinned[name], prereleases=True), (
             f"{lock} pins {requirement.name}=={pinned[name]}, outside {requirement.specifier}: run make lock"
         )
+
+
+def test_the_ocr_engine_is_pinned_with_its_hash_and_its_real_dependencies_are_locked() -> None:
+    """rapidocr-onnxruntime is installed with --no-deps from requirements-ocr.lock (it declares the GUI
+    opencv-python): everything else it declares must come from the locks, OpenCV as the headless build."""
+    from importlib.metadata import requires
+
+    text = (BASE_DIR / "requirements-ocr.lock").read_text()
+    assert PIN.findall(text) == [("rapidocr-onnxruntime", "1.4.4")]
+    assert len(re.findall(r"^    --hash=sha256:[0-9a-f]{64}$", text, re.MULTILINE)) == 1
+    declared = {canonicalize_name(Requirement(line).name) for line in requires("rapidocr-onnxruntime") or []}
+    assert "opencv-python" in declared
+    wanted = (declared - {"opencv-python", "tqdm"}) | {"opencv-python-headless"}  # tqdm: never imported
+    for lock in ("requirements.lock", "requirements-dev.lock"):
+        pinned = pins(lock)
+        assert wanted <= set(pinned), f"{sorted(wanted - set(pinned))} missing from {lock}"
+        assert "opencv-python" not in pinned
