@@ -1758,6 +1758,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/ocr/id-card/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 识别身份证（排队，结果见 ocr/jobs/{id}/） */
+        post: operations["ocr_id_card"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ocr/jobs/{job_id}/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** 识别结果 */
+        get: operations["ocr_job"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/ocr/vehicle-licence/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** 识别行驶证（排队，结果见 ocr/jobs/{id}/） */
+        post: operations["ocr_vehicle_licence"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/partner-shops/": {
         parameters: {
             query?: never;
@@ -4309,6 +4360,33 @@ export interface components {
             /** Format: date-time */
             read_at?: string | null;
         };
+        OcrImageRequest: {
+            /**
+             * Format: binary
+             * @description 证件照片：JPEG、PNG 或 WebP，不超过 8 MB
+             */
+            image: string;
+        };
+        OcrJob: {
+            id: string;
+            kind: components["schemas"]["OcrJobKindEnum"];
+            status: components["schemas"]["OcrJobStatusEnum"];
+            error: string;
+            readings: components["schemas"]["Reading"][];
+        };
+        /**
+         * @description * `vehicle_licence` - vehicle_licence
+         *     * `id_card` - id_card
+         * @enum {string}
+         */
+        OcrJobKindEnum: "vehicle_licence" | "id_card";
+        /**
+         * @description * `pending` - pending
+         *     * `done` - done
+         *     * `failed` - failed
+         * @enum {string}
+         */
+        OcrJobStatusEnum: "pending" | "done" | "failed";
         Option: {
             id?: number;
             insurer: components["schemas"]["InsurerBrief"];
@@ -5411,6 +5489,23 @@ export interface components {
         };
         ReadAllResult: {
             marked: number;
+        };
+        Reading: {
+            /** @description 字段：plate、vin、id_number… */
+            key: string;
+            /** @description 证件上的名称：号牌号码、车辆识别代号… */
+            label: string;
+            /** @description 识别出的值（日期为 YYYY-MM-DD）；未识别到时为空 */
+            value: string;
+            /**
+             * Format: double
+             * @description 0–1
+             */
+            confidence: number;
+            /** @description 未通过校验或不够清晰：请用户核对 */
+            flagged: boolean;
+            /** @description 标记的原因，未标记时为空 */
+            problem: string;
         };
         ReasonRequest: {
             /** @default  */
@@ -10559,6 +10654,96 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    ocr_id_card: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["OcrImageRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcrJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    ocr_job: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcrJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    ocr_vehicle_licence: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["OcrImageRequest"];
+            };
+        };
+        responses: {
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OcrJob"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["UpstreamUnavailable"];
         };
