@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from './api'
+import type { RealtimeData } from './realtime'
 import { applyFilled, type Deps, fillFrom, type OcrJob, photoProblem, readDocument } from './ocr'
 
 const reading = (key: string, label: string, value: string, flagged = false, problem = '') => ({
@@ -69,7 +70,7 @@ describe('fillFrom / applyFilled', () => {
 
 function fakeDeps(answers: (OcrJob | ApiError)[]) {
   const timers: (() => void)[] = []
-  let handler: ((event: string, data: any) => void) | null = null
+  let handler: ((event: string, data: RealtimeData) => void) | null = null
   const sent: string[] = []
   let unsubscribed = 0
   const deps: Deps = {
@@ -89,7 +90,7 @@ function fakeDeps(answers: (OcrJob | ApiError)[]) {
     setTimeout: (fn) => timers.push(fn),
   }
   const flush = () => new Promise((r) => setTimeout(r, 0))
-  return { deps, timers, sent, push: (e: string, d: any) => handler?.(e, d), flush, unsubscribed: () => unsubscribed }
+  return { deps, timers, sent, push: (e: string, d: RealtimeData) => handler?.(e, d), flush, unsubscribed: () => unsubscribed }
 }
 
 describe('readDocument', () => {

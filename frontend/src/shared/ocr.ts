@@ -1,5 +1,5 @@
 import { ApiError, type AppName, type Schemas, unwrap } from './api'
-import { subscribeRealtime } from './realtime'
+import { type RealtimeHandler, subscribeRealtime } from './realtime'
 import type { Session } from './session'
 
 /** 拍照识别: a photo of a 行驶证 or 身份证 goes to the server, the Celery worker reads it, and the page
@@ -60,7 +60,7 @@ export interface Deps {
   send: (kind: OcrKind, form: FormData) => Promise<OcrJob>
   /** GET ocr/jobs/<id>/ */
   fetchJob: (id: string) => Promise<OcrJob>
-  subscribe: (onEvent: (event: string, data: any) => void, app: AppName) => () => void
+  subscribe: (onEvent: RealtimeHandler, app: AppName) => () => void
   setTimeout: (fn: () => void, ms: number) => unknown
 }
 
