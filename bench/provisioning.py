@@ -1,16 +1,25 @@
 #!/usr/bin/env python
 """Tenant provisioning at scale, in a throwaway database of its own (dropped at the end).
 
-Creates ``--count`` tenants one after another through the signup provisioning service (the same
-``signup_provision`` -> ``tenant_provision`` a Celery worker runs: schema created and migrated,
-domain, branding, admin, trial subscription) and reports the time per tenant for every
-``--every`` tenants, so any growth with the number of schemas shows. Then it measures one new
-tenant migration: applied to a single tenant alone, then to all the others with django-tenants'
-multiprocessing executor (``migrate_schemas --executor=multiprocessing``,
-``TENANT_MULTIPROCESSING_MAX_PROCESSES``), and a second one with the standard (serial) executor,
-and prints the ratios against the single tenant in the same run.
+Creates ``--count`` tenants (default 1,000) one after another through the signup provisioning
+service (the same ``signup_provision`` -> ``tenant_provision`` -> ``tenants.provisioning.schema_create``
+a Celery worker runs: schema copied from the migrated template, domain, branding, admin, trial
+subscription) and prints the time per tenant for every ``--every`` tenants (default 100), so any
+growth with the number of schemas shows. Beside it, in the same run, ``--baseline`` tenants (default
+10, half before and half after the others) are made the old way, running every migration
+(``TENANT_SCHEMA_FROM=migrations``), and ``--alternatives`` schemas (default 3) each with the two other
+candidates: django-tenants' ``clone_schema`` of a migrated base schema (its PL/pgSQL function, DATA mode, then
+``migrate_schemas --fake`` as django-tenants does) and ``pg_dump --schema-only`` of that base restored
+under the new name (schema only: no migration rows, a lower bound). The first copied schema's
+catalog is compared with the first migrated one's.
 
-    .venv/bin/python bench/provisioning.py [--count 200] [--every 50] [--processes N]
+Then, across every tenant with django-tenants' multiprocessing executor (``--processes``): a no-op
+``migrate_schemas`` and one new migration (a column and an index on customers_customer), timed,
+beside the same migration on one tenant alone. Finally one more tenant is provisioned: the
+migration set changed, so the template is rebuilt (timed) and the new tenant has the new column.
+
+    .venv/bin/python bench/provisioning.py [--count 1000] [--every 100] [--baseline 10]
+        [--alternatives 3] [--processes N] [--allow-busy]
 """
 
 import argparse
@@ -32,7 +41,8 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from bench import machine  # noqa: E402
 
-BENCH_DB = "suxinbao_bench_prov"
+# next to DATABASE_URL's database, named after it (two checkouts on one server do not collide)
+BENCH_DB = os.environ.get("DATABASE_URL", "postgres:///suxinbao").rsplit("/", 1)[1] + "_bench_prov"
 
 # A tenant app of the benchmark's own: 0001 is applied with every new tenant; 0002 and 0003 are
 # "the new migration", written to disk only after the tenants exist.
@@ -111,45 +121,115 @@ def add_migration(app: Path, n: int) -> str:
     return f"000{n}_bench"
 
 
-def provision(count: int, every: int) -> tuple[list[float], list[str]]:
-    from django.contrib.auth.hashers import make_password
+class Signups:
+    """Signups one after another, each provisioned as the Celery task does."""
+
+    def __init__(self) -> None:
+        from django.contrib.auth.hashers import make_password
+
+        from subscriptions.models import Plan
+
+        self.plan = Plan.objects.get(code="basic")
+        self.password = make_password("Bench@2026pw")
+        self.n = 0
+
+    def one(self, prefix: str) -> tuple[str, float]:
+        from subscriptions.models import Signup
+        from subscriptions.services import signup_provision
+
+        self.n += 1
+        i = self.n
+        sub = f"{prefix}{i:05d}"
+        signup = Signup.objects.create(
+            request_id=uuid.uuid4(), company_name=f"压测经纪{i}", uscc=f"BENCH{i:013d}", kind="brokerage",
+            contact_mobile=f"135{i:08d}", subdomain=sub, plan=self.plan, admin_name=f"管理员{i}",
+            admin_password_hash=self.password,
+        )  # fmt: skip
+        start = time.perf_counter()
+        with contextlib.redirect_stdout(io.StringIO()):  # migrate_schemas lists what it applies
+            done = signup_provision(signup_id=signup.pk)
+        elapsed = time.perf_counter() - start
+        if done.status != "ready":
+            raise SystemExit(f"tenant {sub} failed: {done.error}")
+        return sub, elapsed
+
+
+def by_migrations(signups: Signups, count: int) -> tuple[list[float], list[str]]:
+    from django.test.utils import override_settings
+
+    times, schemas = [], []
+    with override_settings(TENANT_SCHEMA_FROM="migrations"):
+        for _ in range(count):
+            schema, elapsed = signups.one("benchmig")
+            times.append(elapsed)
+            schemas.append(schema)
+            print(f"  migrations: {schema} {elapsed:.2f} s", file=sys.stderr, flush=True)
+    return times, schemas
+
+
+def by_template(signups: Signups, count: int, every: int) -> tuple[list[float], list[str]]:
     from django.db import connection
 
-    from subscriptions.models import Plan, Signup
-    from subscriptions.services import signup_provision
-
-    plan = Plan.objects.get(code="basic")
-    password = make_password("Bench@2026pw")
     times: list[float] = []
     schemas: list[str] = []
     block: list[float] = []
     print(f"{'tenants':>9} {'mean s/tenant':>14} {'p95 s':>8} {'schemas':>8}")
     for i in range(1, count + 1):
-        sub = f"bench{i:05d}"
-        signup = Signup.objects.create(
-            request_id=uuid.uuid4(), company_name=f"压测经纪{i}", uscc=f"BENCH{i:013d}", kind="brokerage",
-            contact_mobile=f"135{i:08d}", subdomain=sub, plan=plan, admin_name=f"管理员{i}",
-            admin_password_hash=password,
-        )  # fmt: skip
-        start = time.perf_counter()
-        with contextlib.redirect_stdout(io.StringIO()):  # migrate_schemas lists every migration it applies
-            done = signup_provision(signup_id=signup.pk)
-        elapsed = time.perf_counter() - start
-        if done.status != "ready":
-            raise SystemExit(f"tenant {sub} failed: {done.error}")
+        schema, elapsed = signups.one("bench")
         times.append(elapsed)
         block.append(elapsed)
-        schemas.append(sub)
+        schemas.append(schema)
         if i % every == 0 or i == count:
             p95 = sorted(block)[max(0, int(len(block) * 0.95) - 1)]
             with connection.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench%%'")
                 (n_schemas,) = cursor.fetchone()
-            print(
-                f"{i - len(block) + 1:>4}-{i:<4} {statistics.mean(block):>14.2f} {p95:>8.2f} {n_schemas:>8}"
+            line = (
+                f"{i - len(block) + 1:>4}-{i:<4} {statistics.mean(block):>14.3f} {p95:>8.3f} {n_schemas:>8}"
             )
+            print(line)
+            print(line, file=sys.stderr, flush=True)
             block = []
     return times, schemas
+
+
+def alternatives(base: str, count: int, url: str) -> dict[str, list[float]]:
+    """The two other candidates, each on ``count`` new schemas made from migrated schema ``base``."""
+    import subprocess
+
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django_tenants.clone import CloneSchema
+
+    found: dict[str, list[float]] = {"clone_schema": [], "pg_dump": []}
+    for i in range(count):
+        name = f"altclone{i:03d}"
+        start = time.perf_counter()
+        with transaction.atomic(), contextlib.redirect_stdout(io.StringIO()):
+            CloneSchema().clone_schema(base, name, "DATA")  # as TENANT_BASE_SCHEMA does
+            call_command(
+                "migrate_schemas", tenant=True, fake=True, schema_name=name, interactive=False, verbosity=0
+            )
+        found["clone_schema"].append(time.perf_counter() - start)
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+    bench_url = url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+    for i in range(count):
+        name = f"altdump{i:03d}"
+        start = time.perf_counter()
+        dump = subprocess.run(
+            ["pg_dump", "--schema-only", "--no-owner", "-n", base, bench_url],
+            check=True,
+            capture_output=True,
+            text=True,
+        ).stdout
+        # every object is qualified with the base schema's name in a pg_dump script
+        script = dump.replace(f"{base}.", f"{name}.").replace(
+            f"CREATE SCHEMA {base};", f"CREATE SCHEMA {name};"
+        )
+        subprocess.run(["psql", "-q", "-1", "-v", "ON_ERROR_STOP=1", bench_url], input=script, check=True,
+                       capture_output=True, text=True)  # fmt: skip
+        found["pg_dump"].append(time.perf_counter() - start)
+    return found
 
 
 def migrate(executor: str, schema: str | None = None) -> float:
@@ -177,12 +257,14 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--count", type=int, default=200)
-    parser.add_argument("--every", type=int, default=50)
+    parser.add_argument("--count", type=int, default=1000)
+    parser.add_argument("--every", type=int, default=100)
+    parser.add_argument("--baseline", type=int, default=10, help="tenants made by running the migrations")
+    parser.add_argument("--alternatives", type=int, default=3, help="schemas per other candidate (0: none)")
     parser.add_argument("--processes", type=int, default=os.cpu_count() or 2)
     args = parser.parse_args()
-    if args.count < 2:
-        parser.error("--count must be at least 2")
+    if args.count < 2 or args.baseline < 2:
+        parser.error("--count and --baseline must be at least 2")
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/suxinbao")
     recreate_database(url)
@@ -199,41 +281,107 @@ def main() -> None:
         django.setup()
         from django.conf import settings
         from django.core.management import call_command
-        from django.db import connections
+        from django.db import connection, connections
 
+        from tenants import provisioning
+        from tenants.models import SchemaTemplate
         from tenants.services import public_tenant_ensure
 
         call_command("migrate_schemas", shared=True, interactive=False, verbosity=0)
         public_tenant_ensure(hosts=list(settings.PUBLIC_HOSTS))
-        print(f"database {BENCH_DB}; {args.count} tenants through signup_provision; {os.cpu_count()} CPUs")
+        print(f"database {BENCH_DB}; {os.cpu_count()} CPUs; every tenant through signup_provision")
         started = time.perf_counter()
-        times, schemas = provision(args.count, args.every)
+        provisioning.template_ensure()
+        built = SchemaTemplate.objects.get(key=provisioning.template_key())
+        print(f"template built once: {time.perf_counter() - started:.2f} s ({built.table_count} tables, "
+              f"{built.migration_count} migrations, {len(built.sql) // 1024} KiB of SQL)")  # fmt: skip
+
+        signups = Signups()
+        half = args.baseline // 2
+        mig_times, mig_schemas = by_migrations(signups, half)
+        started = time.perf_counter()
+        times, schemas = by_template(signups, args.count, args.every)
         total = time.perf_counter() - started
+        more, more_schemas = by_migrations(signups, args.baseline - half)
+        mig_times += more
+        mig_schemas += more_schemas
         first_block = statistics.mean(times[: args.every])
         last_block = statistics.mean(times[-args.every :])
-        print(f"all {args.count}: {total:.1f} s; mean {statistics.mean(times):.2f} s/tenant; "
-              f"last {args.every} / first {args.every}: {last_block / first_block:.2f}x")  # fmt: skip
+        template_mean = statistics.mean(times)
+        migration_mean = statistics.mean(mig_times)
+        print(f"template: all {args.count} in {total:.1f} s; mean {template_mean:.3f} s/tenant, "
+              f"median {statistics.median(times):.3f}; last {args.every} / first {args.every}: "
+              f"{last_block / first_block:.2f}x")  # fmt: skip
+        print(f"migrations ({args.baseline} tenants, {half} before and {args.baseline - half} after): "
+              f"mean {migration_mean:.2f} s/tenant, median {statistics.median(mig_times):.2f}; "
+              f"{migration_mean / template_mean:.1f}x the template's mean")  # fmt: skip
+        copied, migrated = (
+            provisioning.schema_catalog(schemas[0]),
+            provisioning.schema_catalog(mig_schemas[0]),
+        )
+        same = copied == migrated
+        print(f"catalog of {schemas[0]} (copied) == {mig_schemas[0]} (migrated): {same} "
+              f"({len(copied['tables'])} tables, {len(copied['columns'])} columns, "
+              f"{len(copied['constraints'])} constraints, {len(copied['indexes'])} indexes, "
+              f"{len(copied['sequences'])} sequences, {len(copied['migrations'])} migration rows)")  # fmt: skip
+        if not same:
+            raise SystemExit("the copied schema differs from the migrated one")
+        if args.alternatives:
+            found = alternatives(mig_schemas[0], args.alternatives, url)
+            for name, values in found.items():
+                print(f"alternative {name} ({args.alternatives} schemas): mean {statistics.mean(values):.2f} s/schema "
+                      f"= {statistics.mean(values) / template_mean:.1f}x the template's mean provisioning")  # fmt: skip
+        every_schema = schemas + mig_schemas
 
-        # one new migration: a single tenant alone, then the rest in parallel
+        # migrate_schemas across every tenant: nothing to do, then one new migration
+        noop = migrate("multiprocessing")
         name = add_migration(app, 2)
-        one = migrate("standard", schemas[0])
-        assert applied(schemas[0], name) and not applied(schemas[1], name)
+        one = migrate("standard", every_schema[0])
+        assert applied(every_schema[0], name) and not applied(every_schema[1], name)
         parallel = migrate("multiprocessing")
-        assert all(applied(s, name) for s in schemas)
-        # and another, serially, for comparison
-        name = add_migration(app, 3)
-        one_again = migrate("standard", schemas[0])
-        serial = migrate("standard")
-        assert all(applied(s, name) for s in schemas)
-        rest = len(schemas) - 1
-        print(f"\nmigration 0002 on 1 tenant: {one:.2f} s")
-        print(f"  then the other {rest} with --executor=multiprocessing ({args.processes} processes): {parallel:.1f} s"
-              f" = {parallel / rest:.3f} s/tenant; {parallel / one:.1f}x one tenant for {rest} tenants"
-              f" ({parallel / (one * rest):.2f} of serial-by-one)")  # fmt: skip
-        print(f"migration 0003 on 1 tenant: {one_again:.2f} s")
-        print(f"  then the other {rest} with --executor=standard: {serial:.1f} s = {serial / rest:.3f} s/tenant;"
-              f" {serial / one_again:.1f}x one tenant")  # fmt: skip
-        print(f"multiprocessing vs standard for {rest} tenants: {serial / parallel:.2f}x faster")
+        assert all(applied(s, name) for s in every_schema)
+        rest = len(every_schema) - 1
+        print(
+            f"\nmigrate_schemas --executor=multiprocessing ({args.processes} processes), {len(every_schema)} tenants:"
+        )
+        print(f"  nothing to apply: {noop:.1f} s = {noop / len(every_schema) * 1000:.0f} ms/tenant")
+        print(f"  one new migration: on 1 tenant {one:.2f} s; on the other {rest} {parallel:.1f} s"
+              f" = {parallel / rest * 1000:.0f} ms/tenant ({parallel / (one * rest):.2f} of one-by-one)")  # fmt: skip
+
+        # the migration set changed: the next tenant rebuilds the template first
+        provisioning.template_forget()  # a deploy starts new processes; this one forgets its key
+        signups_after = time.perf_counter()
+        schema, elapsed = signups.one("benchafter")
+        rebuilt = SchemaTemplate.objects.get(key=provisioning.template_key())
+        _, again = signups.one("benchafter")
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM information_schema.columns WHERE table_schema = %s"
+                " AND table_name = 'customers_customer' AND column_name = 'bench_2'",
+                [schema],
+            )
+            (has_column,) = cursor.fetchone()
+        print(f"after the new migration: next tenant {elapsed:.2f} s (template rebuilt in {rebuilt.build_seconds:.2f} s,"
+              f" has the new column: {bool(has_column)}); the one after {again:.3f} s"
+              f" ({time.perf_counter() - signups_after:.1f} s for both)")  # fmt: skip
+        if not has_column:
+            raise SystemExit("the rebuilt template lacks the new migration's column")
+
+        ratio = last_block / first_block
+        machine.result(
+            bench="provisioning", figure=f"{template_mean:.3f} s/tenant from the template ({args.count} tenants)",
+            baseline=f"{migration_mean:.2f} s/tenant running the migrations ({args.baseline})",
+            ratio=template_mean / migration_mean, goal="< 1 s/tenant", met=template_mean < 1,
+        )  # fmt: skip
+        machine.result(
+            bench="provisioning", figure=f"last {args.every}: {last_block:.3f} s/tenant",
+            baseline=f"first {args.every}: {first_block:.3f} s/tenant", ratio=ratio, goal="<= 1.2x",
+            met=ratio <= 1.2,
+        )  # fmt: skip
+        machine.result(
+            bench="provisioning", figure=f"no-op migrate_schemas, {len(every_schema)} tenants: {noop:.1f} s",
+            baseline=f"one migration on them: {parallel:.1f} s", ratio=noop / parallel, goal="", met=None,
+        )  # fmt: skip
         connections.close_all()
     finally:
         shutil.rmtree(folder, ignore_errors=True)

@@ -98,6 +98,9 @@ TENANT_APPS = [
 INSTALLED_APPS = list(SHARED_APPS) + [app for app in TENANT_APPS if app not in SHARED_APPS]
 
 TENANT_MODEL = "tenants.Tenant"
+# How a new tenant's schema is made (tenants.provisioning): "template" runs the stored script read
+# from a migrated template schema (one round trip); "migrations" runs every tenant migration.
+TENANT_SCHEMA_FROM = os.environ.get("TENANT_SCHEMA_FROM", "template")
 TENANT_DOMAIN_MODEL = "tenants.Domain"
 PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"

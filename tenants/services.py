@@ -1,4 +1,5 @@
-"""Tenant provisioning: a tenant, its schema (created and migrated), its domain, branding and admin."""
+"""Tenant provisioning: a tenant, its schema (a copy of the migrated template:
+``tenants.provisioning``), its domain, branding and admin."""
 
 import re
 from collections.abc import Callable
@@ -97,7 +98,10 @@ def tenant_provision(
     on_step: Callable[[str], None] | None = None,
     then: Callable[[Tenant], None] | None = None,
 ) -> Tenant:
-    """Create a tenant with its schema (migrated), domain, branding and first admin, all or nothing.
+    """Create a tenant with its schema (as migrated), domain, branding and first admin, all or nothing.
+
+    Every way a tenant comes to exist (signup task, POST platform/tenants, ``tenant_create``,
+    ``seed_demo``, the test world, the benches) goes through here.
 
     Everything a client can get wrong is checked first and reported together, naming each field;
     then the rest runs in one transaction (PostgreSQL DDL is transactional, so a failure leaves no
@@ -127,7 +131,7 @@ def tenant_provision(
         tenant = Tenant(name=name, schema_name=schema_name, kind=kind)
         # On a Citus cluster the new schema goes to the worker with the fewest tenants (core.citus).
         with new_schemas_on_least_loaded_worker():
-            tenant.save()  # creates and migrates the schema
+            tenant.save()  # creates the schema: Tenant.create_schema -> tenants.provisioning.schema_create
         connection.set_schema_to_public()  # type: ignore[attr-defined]
         step("配置域名与品牌")
         Domain.objects.create(tenant=tenant, domain=domain, is_primary=True)
