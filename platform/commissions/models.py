@@ -233,19 +233,26 @@ class EntryKind(models.TextChoices):
 class Entry(models.Model):
     """One amount owed to one beneficiary, with everything that explains it. Append-only."""
 
-    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="entries")
-    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="+")
+    # The foreign keys' own indexes are left out where a wider index leads with the column (period,
+    # distributor, reverses) or nothing looks rows up by it (seller: distributors are never
+    # deleted); campaign and created_by, NULL on almost every row, get partial indexes (Meta).
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="entries", db_index=False)
+    distributor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="+", db_index=False)
     kind = models.CharField(max_length=14, choices=EntryKind.choices)
     source_type = models.CharField(max_length=12, help_text="policy, order, period, manual")
     source_id = models.BigIntegerField(null=True, blank=True)
     source_number = models.CharField(max_length=40, blank=True, default="")
     line = models.CharField(max_length=12, blank=True, default="")
     insurer_code = models.CharField(max_length=12, blank=True, default="")
-    seller = models.ForeignKey(Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    seller = models.ForeignKey(
+        Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     level = models.PositiveSmallIntegerField(default=0, help_text="levels above the seller")
     plan = models.ForeignKey(Plan, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     rule = models.ForeignKey(Rule, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
-    campaign = models.ForeignKey(Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    campaign = models.ForeignKey(
+        Campaign, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_index=False
+    )
     basis = models.DecimalField(max_digits=14, decimal_places=2)
     rate = models.DecimalField(max_digits=7, decimal_places=4, null=True, blank=True)
     amount = models.DecimalField(max_digits=14, decimal_places=2)
@@ -254,7 +261,7 @@ class Entry(models.Model):
     path = ArrayField(models.BigIntegerField(), default=list)
     sale_at = models.DateTimeField()
     reverses = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="reversals", db_index=False
     )
     # Which event reversed it: "cancel" (退保, once), "refund:<event id>" (each partial refund once).
     reversal_key = models.CharField(max_length=40, blank=True, default="", db_default="")
@@ -264,8 +271,9 @@ class Entry(models.Model):
     fact_key = models.CharField(max_length=60, blank=True, default="", db_default="")
     reason = models.CharField(max_length=200, blank=True, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -287,10 +295,17 @@ class Entry(models.Model):
                 name="entry_reversed_once_per_event",
             ),
         ]
+        # What the queries use (docs/performance.md has each plan): the settlement and a statement's
+        # lines by period (and person); 我的收入 by person, newest first; an entry's source through
+        # entry_once_per_source (each lookup by source names reverses IS NULL and a kind other than
+        # adjustment); reversals through entry_reversed_once_per_event.
         indexes = [
             models.Index(fields=["period", "distributor"]),
             models.Index(fields=["distributor", "-sale_at"]),
-            models.Index(fields=["source_type", "source_id"]),
+            models.Index(fields=["campaign"], condition=Q(campaign__isnull=False), name="entry_campaign_idx"),
+            models.Index(
+                fields=["created_by"], condition=Q(created_by__isnull=False), name="entry_created_by_idx"
+            ),
         ]
 
     def __str__(self) -> str:

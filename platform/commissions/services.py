@@ -18,6 +18,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import User
 from commissions.engine import (
+    bulk_work_mem,
     current_open_period,
     entries_for_orders,
     entries_for_policies,
@@ -553,7 +554,11 @@ def promotion_charge(
     if plan is None or plan.promotion_bearer == PromotionBearer.TENANT or value <= 0:
         return []
     if Entry.objects.filter(
-        source_type="policy", source_id=policy_id, kind=EntryKind.PROMOTION, fact_key=fact
+        source_type="policy",
+        source_id=policy_id,
+        kind=EntryKind.PROMOTION,
+        fact_key=fact,
+        reverses__isnull=True,
     ).exists():
         return []  # this gift was charged already (the same event read again)
     earned = list(
@@ -864,14 +869,22 @@ def statement_rows(period: Period, mode: str) -> list[Statement]:
     """One statement per person in any entry's chain. Same-level: each receives everything paid
     down their chain from the level above (the tenant for the top) and passes on to the level below
     what is not theirs. Cross-level: the tenant pays each their own."""
+    # The month's entries summed per chain, kind and beneficiary first (one row per chain where a
+    # chain has thousands of entries), and only those sums walked node by node (issue 20: unnesting
+    # every entry's path grouped three rows per entry, on disk).
     sql = """
+    WITH per_chain AS (
+        SELECT path, kind, distributor_id, SUM(amount) AS amount
+        FROM commissions_entry WHERE period_id = %s
+        GROUP BY path, kind, distributor_id
+    )
     SELECT x.node, e.path[x.i - 1] AS up, e.path[x.i + 1] AS down, e.kind, x.node = e.distributor_id AS own,
            SUM(e.amount)
-    FROM commissions_entry e CROSS JOIN LATERAL unnest(e.path) WITH ORDINALITY AS x(node, i)
-    WHERE e.period_id = %s
+    FROM per_chain e CROSS JOIN LATERAL unnest(e.path) WITH ORDINALITY AS x(node, i)
     GROUP BY 1, 2, 3, 4, 5
     """
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        bulk_work_mem(cursor)
         cursor.execute(sql, [period.pk])
         rows = cursor.fetchall()
     totals: dict[int, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))

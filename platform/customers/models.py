@@ -80,7 +80,8 @@ class Energy(models.TextChoices):
 
 
 class Vehicle(models.Model):
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="vehicles")
+    # indexed by vehicle_customer_idx (Meta), not twice
+    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="vehicles", db_index=False)
     plate = models.CharField(max_length=8)
     vin = models.CharField(max_length=17, blank=True, default="")
     engine_no = models.CharField(max_length=30, blank=True, default="")
@@ -111,7 +112,12 @@ class Vehicle(models.Model):
             models.UniqueConstraint(fields=["plate"], name="vehicle_unique_plate"),
             models.UniqueConstraint(fields=["vin"], condition=~Q(vin=""), name="vehicle_unique_vin"),
         ]
-        indexes = [models.Index(fields=["customer"], name="vehicle_customer_idx")]
+        indexes = [
+            models.Index(fields=["customer"], name="vehicle_customer_idx"),
+            # the daily reminder scan: the renewal rule looks cars up by either expiry date
+            models.Index(fields=["ctpl_expires_on"], name="vehicle_ctpl_expiry_idx"),
+            models.Index(fields=["commercial_expires_on"], name="vehicle_commercial_expiry_idx"),
+        ]
 
     def __str__(self) -> str:
         return self.plate
@@ -176,8 +182,12 @@ class Reminder(models.Model):
     is unique, so re-running a scan inserts nothing new."""
 
     kind = models.CharField(max_length=12, choices=ReminderKind.choices)
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reminders")
-    vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="+")
+    # No index of their own: reminder_customer_idx leads with the customer; nothing looks reminders
+    # up by vehicle (cars are never deleted), and closed_by, NULL until closed, has a partial one.
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reminders", db_index=False)
+    vehicle = models.ForeignKey(
+        Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    )
     due_on = models.DateField(help_text="the event: expiry, due date, birthday")
     remind_on = models.DateField()
     lead_days = models.SmallIntegerField(default=0)
@@ -185,8 +195,9 @@ class Reminder(models.Model):
     created_at = models.DateTimeField()
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
+        db_index=False,
+    )  # fmt: skip
     # The inserting transaction (set by the database): notifications read new reminders with
     # core.events.consume_rows, which needs it to miss none that commit late (a long daily scan).
     txid = models.BigIntegerField(db_default=CurrentTxid(), editable=False)
@@ -204,6 +215,9 @@ class Reminder(models.Model):
             models.Index(fields=["customer", "status", "due_on"], name="reminder_customer_idx"),
             # rows are appended in txid order: a block-range index finds the recent ones in a few pages
             BrinIndex(fields=["txid"], name="reminder_txid_brin"),
+            models.Index(
+                fields=["closed_by"], condition=Q(closed_by__isnull=False), name="reminder_closed_by_idx"
+            ),
         ]
 
     def __str__(self) -> str:
