@@ -85,13 +85,17 @@ def _require(actor: Actor, order: ServiceOrder, *roles: str) -> None:
 
 
 def _locked(order: ServiceOrder) -> ServiceOrder:
-    return ServiceOrder.objects.select_for_update().get(pk=order.pk)
+    # the tenant comes along (its schema names the channels and the event's outbox), unlocked
+    return ServiceOrder.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=order.pk)
 
 
 def _step(
     order: ServiceOrder, actor: Actor | None, state: str, note: str = "", photos: list[str] | None = None
 ) -> None:
-    """Record the step and announce it after the commit."""
+    """Record the step and announce it after the commit. The request writes the order, the step and
+    the outbox event only: whoever is told in an inbox (the owner and agent in the tenant's schema,
+    the shop's and insurer's staff on the platform host) is told by the notices consumer in the
+    worker (``notices.dispatch``), in the order of the outbox."""
     order.state = state
     order.save()
     progress = ProgressEvent.objects.create(
@@ -109,8 +113,10 @@ def _step(
         "owner_user_id": order.owner_id,
         "agent_user_id": order.agent_id,
         "shop_id": order.shop_id,
+        "insurer_id": order.insurer_id,
+        "step_id": progress.pk,
     }
-    schema = Tenant.objects.values_list("schema_name", flat=True).get(pk=order.tenant_id)
+    schema = order.tenant.schema_name
     channels = [realtime.user_channel(order.owner_id, schema), realtime.shop_channel(order.shop_id)]
     if order.agent_id:
         channels.append(realtime.user_channel(order.agent_id, schema))
@@ -122,10 +128,6 @@ def _step(
     ).values_list("user_id", flat=True)
     channels += [realtime.user_channel(user_id, schema) for user_id in staff]
     realtime.publish(channels, f"service_order.{state}", payload)
-    # The staff's inbox on the platform host (the tenant's event below tells the owner and agent).
-    from notices.services import service_order_staff_notify
-
-    service_order_staff_notify(order=order, step_id=progress.pk, payload=payload)
     with schema_context(schema):
         emit(f"service_order.{state}", object_type="service_order", object_id=order.pk, payload=payload,
              actor=actor.user if actor else None)  # fmt: skip

@@ -1,6 +1,7 @@
 """What happened → who is told: business events from the outbox (``core.events.consume``), new
 reminders and new commission statements (read the same way, ``consume_rows``) become inbox messages."""
 
+from types import SimpleNamespace
 from typing import Any
 
 from django_tenants.utils import get_public_schema_name
@@ -8,7 +9,7 @@ from django_tenants.utils import get_public_schema_name
 from core.events import consume, consume_rows
 from core.models import DomainEvent
 from core.tenancy import current_schema_name
-from notices.services import notifications_create
+from notices.services import notifications_create, service_order_staff_notify
 from notices.templates import event_context, wording_key
 
 CONSUMER = "notices"
@@ -62,6 +63,8 @@ def _recipients(event: DomainEvent) -> tuple[list[int | None], str]:
 
 def _handle(events: list[DomainEvent]) -> None:
     for event in events:
+        if event.kind.startswith("service_order.") and event.payload.get("step_id"):
+            _service_step_staff(event.payload)
         if wording_key(event.kind) is None:
             continue
         users, link = _recipients(event)
@@ -72,6 +75,14 @@ def _handle(events: list[DomainEvent]) -> None:
             context=event_context(event.kind, event.payload),
             link=link,
         )
+
+
+def _service_step_staff(payload: dict[str, Any]) -> None:
+    """A service order's step in the inbox of the shop's (and, for a claim, the insurer's) staff on
+    the platform host: here, in the worker, not in the step's request (issue 20). Once per step
+    and person (``service_step:<step id>``), however often the event is read."""
+    order = SimpleNamespace(shop_id=payload.get("shop_id"), insurer_id=payload.get("insurer_id"))
+    service_order_staff_notify(order=order, step_id=payload["step_id"], payload=payload)
 
 
 def _reminders(rows: list[Any]) -> None:

@@ -198,6 +198,15 @@ def _filtered(request: Request, rows: QuerySet[ServiceOrder]) -> QuerySet[Servic
     return rows
 
 
+def _one(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
+    """The order a step acts on, if the viewer may see it: the bare row (the service locks and
+    re-reads it; the answer is read afresh with ``_detail`` after the step)."""
+    order = rows.filter(pk=pk).first()
+    if order is None:
+        raise NotFound("工单不存在", code="service_order_not_found")
+    return order
+
+
 def _detail(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
     order = (
         with_totals(rows)
@@ -311,7 +320,7 @@ class ReviewInSerializer(serializers.Serializer):
 
 
 def _owner_order(request: Request, pk: int) -> tuple[svc.Actor, ServiceOrder]:
-    order = _detail(_tenant_rows(request), pk)
+    order = _one(_tenant_rows(request), pk)
     return svc.Actor(request_user(request), "owner"), order
 
 
@@ -488,7 +497,7 @@ class ShopActionView(APIView):
     def post(self, request: Request, pk: int) -> Response:
         actor = _shop_actor(request)
         rows = orders_for_shop(shop_id=actor.shop_id or 0)
-        order = _detail(rows, pk)
+        order = _one(rows, pk)
         if self.action == "estimate":
             body: serializers.Serializer = EstimateSerializer(data=request.data)
             body.is_valid(raise_exception=True)
