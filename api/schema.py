@@ -1,8 +1,10 @@
 """OpenAPI post-processing: every operation documents the failures every endpoint can answer, all
-in the error shape (components.schemas.Error), so clients and the schemathesis run
-(tests/schema/) can rely on them."""
+in the error shape (components.schemas.Error, whose ``code`` is the enum components.schemas.ErrorCode
+built from ``core.error_codes``), so clients and the schemathesis run (tests/schema/) can rely on them."""
 
 from typing import Any
+
+from core.error_codes import ERROR_CODES
 
 ERROR_RESPONSES = {
     "400": ("BadRequest", "输入有误：`fields` 按字段列出问题（嵌套字段用点号，如 `vehicles.0.plate`）"),
@@ -20,6 +22,13 @@ METHODS = ("get", "put", "post", "patch", "delete")
 def error_responses(result: dict[str, Any], generator: Any, request: Any, public: bool) -> dict[str, Any]:
     """drf-spectacular POSTPROCESSING_HOOKS entry: add the error responses (by reference) to every
     operation that does not describe that status itself."""
+    schemas = result.setdefault("components", {}).setdefault("schemas", {})
+    schemas["ErrorCode"] = {
+        "type": "string",
+        "enum": sorted(ERROR_CODES),
+        "description": "Every `code` a failure can carry (core/error_codes.py).",
+    }
+    schemas["Error"]["properties"]["code"] = {"$ref": "#/components/schemas/ErrorCode"}
     components = result.setdefault("components", {}).setdefault("responses", {})
     for name, description in ERROR_RESPONSES.values():
         components[name] = {

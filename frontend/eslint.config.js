@@ -23,6 +23,14 @@ export default tseslint.config(
       // a form object handed to a fields component is shared on purpose: its fields may be set, the prop not replaced
       'vue/no-mutating-props': ['error', { shallowOnly: true }],
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],
+      // error codes come from the schema: compare `e.code` with ErrorCode.x (src/shared/errorCodes.ts)
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "BinaryExpression[operator=/^[!=]==?$/][left.type='MemberExpression'][left.property.name='code'][left.object.name=/^(e|err|error|exc)$/][right.type='Literal']",
+          message: 'Compare an error code with ErrorCode.<code> from @shared/errorCodes, not a string literal.',
+        },
+      ],
     },
   },
 )

@@ -24,6 +24,7 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Any, TypedDict
 
+from core.error_codes import ErrorCode
 from core.jsonable import to_plain
 from core.money import apply_rate, round_cny, to_decimal
 from directory.rating_data import (
@@ -126,7 +127,7 @@ Number = Decimal | int | str
 class RatingError(ValueError):
     """Input that cannot be rated. ``field`` names the input, ``code`` is stable for clients."""
 
-    def __init__(self, message: str, *, field: str, code: str) -> None:
+    def __init__(self, message: str, *, field: str, code: ErrorCode) -> None:
         super().__init__(message)
         self.message = message
         self.field = field
@@ -359,11 +360,13 @@ def _ctpl_band(
             raise RatingError(
                 f"{name}的交强险按{unit}定价：请填写 {measure.value}",
                 field=measure.value,
-                code=f"missing_{measure.value}",
+                code="missing_tonnage" if measure is Measure.TONNAGE else "missing_displacement",
             )
         if found <= 0:
             raise RatingError(
-                f"{measure.value} 应大于 0：{found}", field=measure.value, code=f"invalid_{measure.value}"
+                f"{measure.value} 应大于 0：{found}",
+                field=measure.value,
+                code="invalid_tonnage" if measure is Measure.TONNAGE else "invalid_displacement",
             )
         value = found
     return use, band_index(table.bands, value)
@@ -797,9 +800,11 @@ def _vehicle_tax_rating(
 
 def _actual_value_rating(*, vehicle: VehicleDescription, today: date) -> ActualValueRating:
     if vehicle.purchase_price is None or vehicle.first_registration is None:
-        field = "purchase_price" if vehicle.purchase_price is None else "first_registration"
+        missing = vehicle.purchase_price is None
         raise RatingError(
-            "车损险保额为实际价值：请填写新车购置价和初次登记日期", field=field, code=f"missing_{field}"
+            "车损险保额为实际价值：请填写新车购置价和初次登记日期",
+            field="purchase_price" if missing else "first_registration",
+            code="missing_purchase_price" if missing else "missing_first_registration",
         )
     rate = monthly_depreciation(use=vehicle.use, seats=vehicle.seats)
     return ActualValueRating(

@@ -3873,7 +3873,7 @@ export interface components {
         EntryStateEnum: "pending" | "confirmed" | "settled";
         /** @description Every 4xx answer: a stable code, a message to show, and errors per field. */
         Error: {
-            code: string;
+            code: components["schemas"]["ErrorCode"];
             message: string;
             fields: {
                 [key: string]: string[];
@@ -6588,6 +6588,11 @@ export interface components {
         WebhookResult: {
             result: string;
         };
+        /**
+         * @description Every `code` a failure can carry (core/error_codes.py).
+         * @enum {string}
+         */
+        ErrorCode: "account_locked" | "already_redeemed" | "authentication_failed" | "autonomous_pricing_factor_out_of_range" | "bad_request" | "booking_duplicate" | "booking_invalid_transition" | "booking_not_cancellable" | "code_not_found" | "code_void" | "coverage_not_in_table" | "coverage_repeated" | "depreciation_rate_missing" | "domain_is_primary" | "domain_last" | "domain_not_found" | "domain_not_verified" | "export_not_found" | "first_registration_in_future" | "foreign_code" | "import_rejected" | "insurer_refused" | "invalid" | "invalid_count" | "invalid_credentials" | "invalid_displacement" | "invalid_months" | "invalid_number" | "invalid_password" | "invalid_purchase_price" | "invalid_tonnage" | "invalid_traffic_violation_factor" | "limit_not_in_table" | "method_not_allowed" | "missing_actual_value" | "missing_displacement" | "missing_first_registration" | "missing_insurer_terms" | "missing_purchase_date" | "missing_purchase_price" | "missing_seat_cover" | "missing_seats" | "missing_tonnage" | "ncd_history_contradictory" | "negative_number" | "network_same_parent" | "network_same_status" | "no_role" | "not_acceptable" | "not_authenticated" | "not_found" | "not_insurer_staff" | "not_locked" | "not_partner" | "nothing_to_rate" | "option_unavailable" | "order_invalid_transition" | "otp_invalid" | "otp_required" | "pack_expired" | "pack_inactive" | "pack_issued" | "parse_error" | "part_not_found" | "partly_redeemed" | "payment_unavailable" | "permission_denied" | "plan_archived" | "plan_in_use" | "plan_limit_reached" | "plan_too_small" | "policy_already_cancelled" | "purchase_date_in_future" | "quote_expired" | "quote_invalid_transition" | "rate_limited" | "realtime_unavailable" | "referral_code_invalid" | "refresh_invalid" | "refresh_reused" | "rider_without_main_coverage" | "seats_exceed_vehicle" | "second_factor_required" | "server_error" | "service_order_already_approved" | "service_order_invalid_transition" | "service_order_not_found" | "service_order_nothing_approved" | "signup_not_failed" | "site_streams_full" | "slot_full" | "sms_code_expired" | "sms_code_invalid" | "sms_code_too_frequent" | "state_conflict" | "statement_paid" | "stock_insufficient" | "subscription_exists" | "subscription_not_found" | "support_session_not_found" | "tenant_already_active" | "tenant_deletion_not_requested" | "tenant_deletion_requested" | "tenant_export_not_ready" | "tenant_not_active" | "tenant_not_found" | "tenant_read_only" | "tenant_suspended" | "ticket_invalid" | "token_invalid" | "token_malformed" | "token_wrong_scope" | "too_large" | "too_many_fields" | "too_many_streams" | "totp_enabled" | "totp_not_started" | "unknown_ctpl_class" | "unknown_energy" | "unknown_history_source" | "unknown_region" | "unknown_vehicle_use" | "unsupported_media_type" | "upstream_unavailable" | "vehicle_tax_not_passenger_car" | "vehicle_tax_out_of_legal_range" | "vehicle_tax_table_missing" | "vehicle_tax_table_wrong_province" | "webhook_rejected" | "wechat_already_bound" | "wechat_bind_expired" | "wechat_code_invalid" | "wechat_not_configured" | "wechat_rejected" | "wechat_state_invalid" | "wechat_unavailable";
     };
     responses: {
         /** @description 输入有误：`fields` 按字段列出问题（嵌套字段用点号，如 `vehicles.0.plate`） */

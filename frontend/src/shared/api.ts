@@ -1,16 +1,21 @@
 import createClient from 'openapi-fetch'
 import type { components, paths } from './api-types'
+import { ErrorCode } from './errorCodes'
 
 export type Schemas = components['schemas']
 export type AppName = 'owner' | 'agent' | 'console'
 
+/** A failure's code: the server's (generated from its ErrorCode enum), or `error` when there was no
+ * answer in the error shape (network down, not JSON). */
+export type ApiErrorCode = ErrorCode | 'error'
+
 /** Every failed call becomes one of these: the server's {code, message, fields}. */
 export class ApiError extends Error {
   readonly status: number
-  readonly code: string
+  readonly code: ApiErrorCode
   readonly fields: Record<string, string[]>
 
-  constructor(status: number, code: string, message: string, fields: Record<string, string[]> = {}) {
+  constructor(status: number, code: ApiErrorCode, message: string, fields: Record<string, string[]> = {}) {
     super(message)
     this.status = status
     this.code = code
@@ -40,9 +45,9 @@ export function toApiError(status: number, body: unknown): ApiError {
         fields[k] = Array.isArray(v) ? v.map(String) : [String(v)]
       }
     }
-    return new ApiError(status, String(b.code), String(b.message), fields)
+    return new ApiError(status, String(b.code) as ErrorCode, String(b.message), fields)
   }
-  return new ApiError(status, status >= 500 ? 'server_error' : 'error', FALLBACK[status] ?? `请求失败（${status}）`)
+  return new ApiError(status, status >= 500 ? ErrorCode.server_error : 'error', FALLBACK[status] ?? `请求失败（${status}）`)
 }
 
 /** Tokens are bound to the host that issued them; each app keeps its own: a short-lived access

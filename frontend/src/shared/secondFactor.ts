@@ -1,5 +1,6 @@
 import { ref } from 'vue'
 import { ApiError } from './api'
+import { ErrorCode } from './errorCodes'
 import type { Session } from './session'
 
 /**
@@ -18,7 +19,7 @@ export function usePasswordLogin(session: Pick<Session, 'loginWithPassword'>) {
       await session.loginWithPassword(mobile, password, hint.value ? otp.value.trim() : '')
       return true
     } catch (e) {
-      if (e instanceof ApiError && e.code === 'otp_required') {
+      if (e instanceof ApiError && e.code === ErrorCode.otp_required) {
         hint.value = e.message
         return false
       }
