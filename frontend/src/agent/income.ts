@@ -1,5 +1,4 @@
 import type { Schemas } from '@shared/api'
-import type { Session } from '@shared/session'
 
 export type IncomeSummary = Schemas['IncomeSummary']
 export type IncomeMonth = Schemas['IncomeMonth']
@@ -35,18 +34,5 @@ export function kindTotals(totals: Record<string, string>, money: (v: string) =>
     .map((k) => `${KIND_LABELS[k]} ${money(totals[k])}`)
 }
 
-/** Fetch a file with the agent's token and hand it to the browser under a readable name. */
-export async function downloadFile(session: Session, path: string, filename: string): Promise<void> {
-  const token = session.tokens.get()
-  const response = await fetch(path, { headers: token ? { Authorization: `Bearer ${token}` } : {} })
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}))
-    throw new Error(body.message ?? `下载失败（${response.status}）`)
-  }
-  const href = URL.createObjectURL(await response.blob())
-  const a = document.createElement('a')
-  a.href = href
-  a.download = filename
-  a.click()
-  URL.revokeObjectURL(href)
-}
+/** The shared download helper (a refusal throws the server's message). */
+export { downloadFile } from '@shared/download'

@@ -211,25 +211,3 @@ export async function uploadXlsx(
   if (response.ok) return { created: result.created ?? 0, errors: [], message: '' }
   return { created: 0, errors: result.errors ?? [], message: result.message ?? `导入失败（${response.status}）` }
 }
-
-/** Download an export endpoint's .xlsx (with the list's filters) under a readable name. */
-export async function downloadXlsx(
-  session: Session,
-  path: string,
-  query: Record<string, string>,
-  filename: string,
-): Promise<void> {
-  const params = new URLSearchParams(Object.entries(query).filter(([, v]) => v !== '')).toString()
-  const url = params ? `${path}?${params}` : path
-  const response = await fetch(url, { headers: authHeaders(session) })
-  if (!response.ok) {
-    const body = await response.json().catch(() => ({}))
-    throw new Error(body.message ?? `导出失败（${response.status}）`)
-  }
-  const href = URL.createObjectURL(await response.blob())
-  const a = document.createElement('a')
-  a.href = href
-  a.download = filename
-  a.click()
-  URL.revokeObjectURL(href)
-}
