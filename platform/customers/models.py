@@ -114,9 +114,12 @@ class Vehicle(models.Model):
         ]
         indexes = [
             models.Index(fields=["customer"], name="vehicle_customer_idx"),
-            # the daily reminder scan: the renewal rule looks cars up by either expiry date
+            # the daily reminder scan: the renewal rule looks cars up by either expiry date, the
+            # maintenance and inspection rules (and the inspection roll) by their next date
             models.Index(fields=["ctpl_expires_on"], name="vehicle_ctpl_expiry_idx"),
             models.Index(fields=["commercial_expires_on"], name="vehicle_commercial_expiry_idx"),
+            models.Index(fields=["next_maintenance_on"], name="vehicle_next_maintenance_idx"),
+            models.Index(fields=["next_inspection_on"], name="vehicle_next_inspection_idx"),
         ]
 
     def __str__(self) -> str:
