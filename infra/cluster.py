@@ -218,6 +218,12 @@ def database_ensure(db: str, fresh: bool = False) -> None:
             psql(coordinator, f"SELECT citus_add_node('{host}', {port})", db=db)
 
 
+def database_drop(db: str) -> None:
+    """DB gone from every node (benches' throwaway databases)."""
+    for port in NODES.values():
+        psql(port, f'DROP DATABASE IF EXISTS "{db}" WITH (FORCE)')
+
+
 def default_db() -> str:
     url = os.environ.get("DATABASE_URL", "")
     parsed = urlparse(url)

@@ -77,25 +77,8 @@ class CitusPlacement(Operation):
         return citus_installed(conn)
 
     def database_forwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
-        if not self._applies(schema_editor):
-            return
-        with schema_editor.connection.cursor() as cursor:
-            for table in self.reference:
-                if _placement(cursor, table) != "reference":
-                    cursor.execute("SELECT create_reference_table(%s)", [f"public.{table}"])
-            for table in self.local:
-                placement = _placement(cursor, table)
-                if placement is None:
-                    cursor.execute(
-                        "SELECT citus_add_local_table_to_metadata(%s, cascade_via_foreign_keys => true)",
-                        [f"public.{table}"],
-                    )
-                # Added automatically (a foreign key to a reference table): Citus could turn it back
-                # into a plain table when that key goes; marking it keeps it placed.
-                cursor.execute(
-                    "UPDATE pg_dist_partition SET autoconverted = false WHERE logicalrelid = to_regclass(%s)",
-                    [f"public.{table}"],
-                )
+        if self._applies(schema_editor):
+            public_tables_place(schema_editor.connection, reference=self.reference, local=self.local)
 
     def database_backwards(self, app_label: str, schema_editor: Any, from_state: Any, to_state: Any) -> None:
         if not self._applies(schema_editor):
@@ -109,6 +92,27 @@ class CitusPlacement(Operation):
 
     def describe(self) -> str:
         return f"Citus placement: {len(self.reference)} reference tables, {len(self.local)} coordinator-local"
+
+
+def public_tables_place(connection: Any, *, reference: Iterable[str], local: Iterable[str]) -> None:
+    """The public tables made reference or coordinator-local tables (what ``CitusPlacement`` does,
+    also run by ``manage.py citus_adopt`` for a database that got the extension after migrating)."""
+    with connection.cursor() as cursor:
+        for table in reference:
+            if _placement(cursor, table) != "reference":
+                cursor.execute("SELECT create_reference_table(%s)", [f"public.{table}"])
+        for table in local:
+            if _placement(cursor, table) is None:
+                cursor.execute(
+                    "SELECT citus_add_local_table_to_metadata(%s, cascade_via_foreign_keys => true)",
+                    [f"public.{table}"],
+                )
+            # Added automatically (a foreign key to a reference table): Citus could turn it back
+            # into a plain table when that key goes; marking it keeps it placed.
+            cursor.execute(
+                "UPDATE pg_dist_partition SET autoconverted = false WHERE logicalrelid = to_regclass(%s)",
+                [f"public.{table}"],
+            )
 
 
 def tenant_nodes(schema_names: Iterable[str] | None = None) -> dict[str, str]:
