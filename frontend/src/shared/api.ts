@@ -5,9 +5,11 @@ import { ErrorCode } from './errorCodes'
 export type Schemas = components['schemas']
 export type AppName = 'owner' | 'agent' | 'console'
 
-/** A failure's code: the server's (generated from its ErrorCode enum), or `error` when there was no
- * answer in the error shape (network down, not JSON). */
-export type ApiErrorCode = ErrorCode | 'error'
+/** A failure's code: the server's (generated from its ErrorCode enum), or one the client makes up
+ * itself: `error` when there was no answer in the error shape (network down, not JSON), `timeout`
+ * when the client gave up waiting (src/shared/ocr.ts). */
+export type ClientErrorCode = 'error' | 'timeout'
+export type ApiErrorCode = ErrorCode | ClientErrorCode
 
 /** Every failed call becomes one of these: the server's {code, message, fields}. */
 export class ApiError extends Error {
