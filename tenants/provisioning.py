@@ -42,7 +42,9 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 # Bump when the generated script changes shape: it is part of the template key.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
+# Between the script's statements (a comment line: the script also runs whole, as one batch).
+STATEMENT_END = "\n--;\n"
 PLACEHOLDER = "__sxb_schema__"
 TEMPLATE_PREFIX = "sxbtpl_"  # never a tenant's: tenant schema names end up with no such prefix
 KEEP_TEMPLATES = 3
@@ -101,9 +103,22 @@ def schema_create(schema_name: str) -> None:
     if getattr(settings, "TENANT_SCHEMA_FROM", "template") == "migrations":
         schema_migrate_create(schema_name)
         return
-    sql = template_ensure()
+    from core.citus import citus_installed
+
+    script = (
+        f"CREATE SCHEMA {_quote(schema_name)};"
+        + STATEMENT_END
+        + template_ensure().replace(PLACEHOLDER, schema_name)
+    )
     with transaction.atomic(), connection.cursor() as cursor:
-        cursor.execute(f"CREATE SCHEMA {_quote(schema_name)};\n" + sql.replace(PLACEHOLDER, schema_name))
+        if citus_installed():
+            # Citus passes a DDL command's query text on to the worker holding the schema: a batch
+            # of statements would reach it as one text it cannot prepare. One statement at a time.
+            for statement in script.split(STATEMENT_END):
+                if statement.strip():
+                    cursor.execute(statement)
+        else:
+            cursor.execute(script)  # the whole script in one round trip
     connection.set_schema_to_public()  # type: ignore[attr-defined]
 
 
@@ -388,7 +403,7 @@ def template_sql(schema: str) -> tuple[str, int, int]:
             out.append(definition + ";")
         out.extend(after)
 
-    sql = "\n".join(out) + "\n"
+    sql = STATEMENT_END.join(out) + STATEMENT_END
     # Every mention of the template's name is a qualified name (search_path was empty): swap it.
     renamed = sql.replace(prefix, f"{PLACEHOLDER}.")
     if schema in renamed:
