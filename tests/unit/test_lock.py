@@ -48,7 +48,9 @@ def test_the_ocr_engine_is_pinned_with_its_hash_and_its_real_dependencies_are_lo
     text = (BASE_DIR / "requirements-ocr.lock").read_text()
     assert PIN.findall(text) == [("rapidocr-onnxruntime", "1.4.4")]
     assert len(re.findall(r"^    --hash=sha256:[0-9a-f]{64}$", text, re.MULTILINE)) == 1
-    declared = {canonicalize_name(Requirement(line).name) for line in requires("rapidocr-onnxruntime") or []}
+    declared: set[str] = {
+        canonicalize_name(Requirement(line).name) for line in requires("rapidocr-onnxruntime") or []
+    }
     assert "opencv-python" in declared
     wanted = (declared - {"opencv-python", "tqdm"}) | {"opencv-python-headless"}  # tqdm: never imported
     for lock in ("requirements.lock", "requirements-dev.lock"):
