@@ -5,9 +5,12 @@ the error shape, naming the field, before a view, a throttle or the database see
 import codecs
 import json
 from collections.abc import Iterator, Mapping
+from io import BytesIO
 from typing import Any
 
 from django.conf import settings
+from django.core.files.uploadedfile import InMemoryUploadedFile
+from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from rest_framework import parsers, serializers
 from rest_framework.exceptions import ParseError
 
@@ -57,3 +60,28 @@ class JSONParser(parsers.JSONParser):
 def _no_constant(name: str) -> Any:
     """NaN and Infinity are not JSON (Python's parser accepts them by default)."""
     raise ValueError(f"不支持的数值 {name}")
+
+
+class InMemoryImageUpload(FileUploadHandler):
+    """Keeps an uploaded file in memory (never on disk), up to ``limit`` (8 MB): a larger one stops
+    the upload (the rest of the body is read and dropped) and the view answers 400 naming the field."""
+
+    limit = 8 * 1024 * 1024  # 拍照识别 and 证件照片: a phone photo, well under this
+    too_large = False
+
+    def new_file(self, *args: Any, **kwargs: Any) -> None:
+        super().new_file(*args, **kwargs)
+        self.buffer = BytesIO()
+
+    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
+        if self.buffer.tell() + len(raw_data) > self.limit:
+            self.too_large = True
+            raise StopUpload(connection_reset=False)
+        self.buffer.write(raw_data)
+        return None
+
+    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
+        self.buffer.seek(0)
+        return InMemoryUploadedFile(
+            self.buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset
+        )

@@ -308,6 +308,7 @@ SPECTACULAR_SETTINGS = {
         "ScopeKindEnum": [("tenant", "tenant"), ("public", "public")],
         "NewTenantKindEnum": [("brokerage", "经纪公司"), ("aftersales", "售后连锁")],
         "ChannelEnum": "customers.models.FollowUpChannel",
+        "DocumentKindEnum": "customers.models.DocumentKind",
         "QuoteChannelEnum": "quotes.models.QuoteChannel",
         "QuoteStatusEnum": "quotes.models.QuoteStatus",
         "PolicyStatusEnum": "quotes.models.PolicyStatus",

@@ -18,6 +18,7 @@ ACTION_LABELS = {
     "distributor.status": "代理人状态变更",
     "customer.create": "新增客户",
     "customer.update": "修改客户",
+    "customer.document_attached": "附加证件照片",
     "vehicle.create": "新增车辆",
     "vehicle.update": "修改车辆",
     # quotes and policies

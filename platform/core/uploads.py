@@ -167,14 +167,15 @@ def _served_type(name: str, head: bytes) -> tuple[str, bool]:
     return "application/octet-stream", False
 
 
-def media_response(name: str) -> FileResponse:
-    """Serve a stored user file (the caller has checked who may see it)."""
+def media_response(name: str, *, as_download: bool = False) -> FileResponse:
+    """Serve a stored user file (the caller has checked who may see it). ``as_download``: an image
+    too goes out as an attachment (personal documents are never shown inline)."""
     with default_storage.open(name, "rb") as file:
         head = file.read(HEAD_BYTES)
     content_type, inline = _served_type(name, head)
     response = FileResponse(
         default_storage.open(name, "rb"),
-        as_attachment=not inline,
+        as_attachment=as_download or not inline,
         filename=posixpath.basename(name),
         content_type=content_type,
     )

@@ -257,3 +257,35 @@ class Preference(models.Model):
 
     def __str__(self) -> str:
         return f"{self.customer_id} {self.label}"
+
+
+class DocumentKind(models.TextChoices):
+    VEHICLE_LICENCE = "vehicle_licence", "行驶证"
+    ID_CARD = "id_card", "身份证"
+
+
+class Document(models.Model):
+    """A photo of a customer's 行驶证 or 身份证, kept only because a user chose to attach it (拍照识别
+    reads photos without keeping them). The file is in the tenant's storage under
+    ``tenants/<schema>/documents/`` (never served by the public media route: only by the API, to
+    those who may see the customer, as a download); this row lists it, also in the tenant export."""
+
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
+    vehicle = models.ForeignKey(
+        Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
+    )
+    kind = models.CharField(max_length=20, choices=DocumentKind.choices)
+    file = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=40)
+    size_bytes = models.PositiveIntegerField()
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        ordering = ["-id"]
+        indexes = [models.Index(fields=["customer"], name="document_customer_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.file}"

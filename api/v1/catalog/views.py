@@ -165,9 +165,10 @@ class ProductImageView(APIView):
 
 def tenant_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
     """A tenant's uploaded files, only on that tenant's own host: downloads (images inline only
-    when their bytes are an image), never sniffed, sandboxed (core.uploads.media_response)."""
+    when their bytes are an image), never sniffed, sandboxed (core.uploads.media_response). Customers'
+    document photos (documents/) are not public: only the API serves them, to who may see the customer."""
     tenant = getattr(request, "tenant", None)
-    if tenant is None or tenant.schema_name != schema or ".." in path:
+    if tenant is None or tenant.schema_name != schema or ".." in path or path.startswith("documents/"):
         raise Http404
     name = f"tenants/{schema}/{path}"
     if not default_storage.exists(name):

@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from api.v1.customers import documents
 from api.v1.customers import views as customers
 
 # On a tenant's host only.
@@ -22,4 +23,10 @@ tenant_urlpatterns = [
     path("my/customer/", customers.OwnerProfileView.as_view(), name="my-customer"),
     path("my/vehicles/", customers.OwnerVehiclesView.as_view(), name="my-vehicles"),
     path("my/reminders/", customers.OwnerRemindersView.as_view(), name="my-reminders"),
+    # 证件照片 kept from 拍照识别 (customers.documents)
+    path(
+        "customers/<int:pk>/documents/", documents.CustomerDocumentsView.as_view(), name="customer-documents"
+    ),
+    path("my/documents/", documents.OwnerDocumentsView.as_view(), name="my-documents"),
+    path("documents/<int:pk>/file/", documents.DocumentFileView.as_view(), name="document-file"),
 ]

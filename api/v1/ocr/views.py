@@ -9,11 +9,8 @@ The worker pushes ``ocr.done`` to the user's realtime stream when it is ready; p
 The upload is read into memory only (never a temporary file: the photo is personal data) and
 refused past 8 MB while it is still arriving."""
 
-from io import BytesIO
 from typing import Any
 
-from django.core.files.uploadedfile import InMemoryUploadedFile
-from django.core.files.uploadhandler import FileUploadHandler, StopUpload
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
@@ -23,10 +20,11 @@ from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from api.params import request_user
+from api.parsers import InMemoryImageUpload
 from api.permissions import HasAllowedRole
 from core.errors import ValidationFailed
 from ocr.parsing import ID_CARD, VEHICLE_LICENCE
-from ocr.services import MAX_IMAGE_BYTES, ocr_job_get, ocr_job_submit
+from ocr.services import ocr_job_get, ocr_job_submit
 
 # Tenant staff who fill in customers and vehicles, and owners adding their own car.
 OCR_ROLES = {"tenant_admin", "finance", "agent", "owner"}
@@ -36,30 +34,6 @@ class OcrThrottle(UserRateThrottle):
     """Photos read per user (THROTTLE_OCR, default 10 a minute): each costs the worker about a second."""
 
     scope = "ocr"
-
-
-class InMemoryImageUpload(FileUploadHandler):
-    """Keeps an uploaded file in memory (never on disk), up to MAX_IMAGE_BYTES: a larger one stops
-    the upload (the rest of the body is read and dropped) and the view answers 400 naming the field."""
-
-    too_large = False
-
-    def new_file(self, *args: Any, **kwargs: Any) -> None:
-        super().new_file(*args, **kwargs)
-        self.buffer = BytesIO()
-
-    def receive_data_chunk(self, raw_data: bytes, start: int) -> None:
-        if self.buffer.tell() + len(raw_data) > MAX_IMAGE_BYTES:
-            self.too_large = True
-            raise StopUpload(connection_reset=False)
-        self.buffer.write(raw_data)
-        return None
-
-    def file_complete(self, file_size: int) -> InMemoryUploadedFile:
-        self.buffer.seek(0)
-        return InMemoryUploadedFile(
-            self.buffer, self.field_name, self.file_name, self.content_type, file_size, self.charset
-        )
 
 
 class OcrImageSerializer(serializers.Serializer):

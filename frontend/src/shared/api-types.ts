@@ -715,6 +715,24 @@ export interface paths {
         patch: operations["customers_update"];
         trace?: never;
     };
+    "/api/v1/customers/{id}/documents/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Multipart in memory only, stopped at 8 MB (as 拍照识别's uploads). */
+        get: operations["customer_documents_list"];
+        put?: never;
+        /** @description Multipart in memory only, stopped at 8 MB (as 拍照识别's uploads). */
+        post: operations["customer_documents_attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/customers/{id}/follow-ups/": {
         parameters: {
             query?: never;
@@ -808,6 +826,23 @@ export interface paths {
         put?: never;
         /** @description Upload an .xlsx of customers and vehicles; all or nothing, with a row-by-row report. */
         post: operations["customers_import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/documents/{id}/file/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description The photo as a download, for staff who may see its customer and for that customer's owner. */
+        get: operations["document_file"];
+        put?: never;
+        post?: never;
         delete?: never;
         options?: never;
         head?: never;
@@ -1275,6 +1310,24 @@ export interface paths {
         options?: never;
         head?: never;
         patch: operations["my_customer_update"];
+        trace?: never;
+    };
+    "/api/v1/my/documents/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** @description Multipart in memory only, stopped at 8 MB (as 拍照识别's uploads). */
+        get: operations["my_documents_list"];
+        put?: never;
+        /** @description Multipart in memory only, stopped at 8 MB (as 拍照识别's uploads). */
+        post: operations["my_documents_attach"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/api/v1/my/gift-packs/": {
@@ -3812,6 +3865,34 @@ export interface components {
             type: string;
             name: string;
             value: string;
+        };
+        Document: {
+            readonly id: number;
+            customer: number;
+            vehicle?: number | null;
+            kind: components["schemas"]["DocumentKindEnum"];
+            readonly kind_label: string;
+            content_type: string;
+            size_bytes: number;
+            /** Format: date-time */
+            readonly created_at: string;
+            readonly file_url: string;
+        };
+        /**
+         * @description * `vehicle_licence` - 行驶证
+         *     * `id_card` - 身份证
+         * @enum {string}
+         */
+        DocumentKindEnum: "vehicle_licence" | "id_card";
+        DocumentUploadRequest: {
+            kind: components["schemas"]["DocumentKindEnum"];
+            /**
+             * Format: binary
+             * @description 证件照片：JPEG、PNG 或 WebP，不超过 8 MB
+             */
+            image: string;
+            /** @description 该客户的车辆（行驶证） */
+            vehicle?: number | null;
         };
         DomainAddRequest: {
             domain: string;
@@ -8221,6 +8302,67 @@ export interface operations {
             502: components["responses"]["UpstreamUnavailable"];
         };
     };
+    customer_documents_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    customer_documents_attach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DocumentUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
     customers_follow_ups_list: {
         parameters: {
             query?: never;
@@ -8476,6 +8618,33 @@ export interface operations {
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
             413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    document_file: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description 证件照片（下载） */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["UpstreamUnavailable"];
         };
@@ -9583,6 +9752,63 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["OwnerProfile"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    my_documents_list: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    my_documents_attach: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "multipart/form-data": components["schemas"]["DocumentUploadRequest"];
+            };
+        };
+        responses: {
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["Document"];
                 };
             };
             400: components["responses"]["BadRequest"];
