@@ -167,6 +167,12 @@ def _template_build(key: str) -> Any:
         (sharding,) = cursor.fetchone()
         if sharding == "on":
             cursor.execute("SELECT set_config('citus.enable_schema_based_sharding', 'off', true)")
+            # and plain: otherwise a foreign key to a reference table (accounts_user ...) makes each
+            # template table a Citus local table, which later migrations may not alter ("cannot
+            # complete operation on a table with identity column").
+            cursor.execute(
+                "SELECT set_config('citus.enable_local_reference_table_foreign_keys', 'off', true)"
+            )
         cursor.execute(f"DROP SCHEMA IF EXISTS {_quote(template)} CASCADE")
     schema_migrate_create(template)
     sql, tables, migrations = template_sql(template)
@@ -174,6 +180,7 @@ def _template_build(key: str) -> Any:
         cursor.execute(f"DROP SCHEMA {_quote(template)} CASCADE")
         if sharding == "on":
             cursor.execute("SELECT set_config('citus.enable_schema_based_sharding', 'on', true)")
+            cursor.execute("SELECT set_config('citus.enable_local_reference_table_foreign_keys', 'on', true)")
     row = SchemaTemplate.objects.create(
         key=key,
         sql=sql,
