@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ApiError } from './api'
 import type { RealtimeData } from './realtime'
-import { applyFilled, type Deps, fillFrom, type OcrJob, photoProblem, readDocument } from './ocr'
+import { applyFilled, type Deps, documentForm, fillFrom, type OcrJob, photoProblem, readDocument } from './ocr'
 
 const reading = (key: string, label: string, value: string, flagged = false, problem = '') => ({
   key,
@@ -136,5 +136,16 @@ describe('readDocument', () => {
     clock = 2000
     fake.timers.shift()!()
     await expect(result).rejects.toMatchObject({ code: 'timeout' })
+  })
+})
+
+describe('documentForm', () => {
+  it('names the kind, the photo and the vehicle it belongs to (only for a licence with one)', () => {
+    const photo = new File(['x'], 'licence.jpg', { type: 'image/jpeg' })
+    const form = documentForm('vehicle_licence', photo, 42)
+    expect(form.get('kind')).toBe('vehicle_licence')
+    expect((form.get('image') as File).name).toBe('licence.jpg')
+    expect(form.get('vehicle')).toBe('42')
+    expect(documentForm('id_card', photo, null).has('vehicle')).toBe(false)
   })
 })

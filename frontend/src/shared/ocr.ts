@@ -28,6 +28,8 @@ export interface Filled {
   flagged: Record<string, string>
   /** the card's owner (所有人 or 姓名), for a new customer's name */
   holder: string
+  /** the photo read, kept in the page only (for 保存证件照片, when the user asks for it) */
+  photo?: Blob
 }
 
 /** What a finished job puts in a form. ``targets`` maps the reading keys to the form's keys
@@ -131,4 +133,13 @@ export function applyFilled(form: Record<string, string>, filled: Filled, prefix
   const marks: Record<string, string> = {}
   for (const [key, message] of Object.entries(filled.flagged)) if (key in form) marks[prefix + key] = message
   return marks
+}
+
+/** The multipart body of POST …/documents/: keeps a photo the user chose to attach (证件照片). */
+export function documentForm(kind: OcrKind, photo: Blob, vehicle?: number | null): FormData {
+  const form = new FormData()
+  form.append('kind', kind)
+  form.append('image', photo, (photo as File).name || 'photo.jpg')
+  if (vehicle) form.append('vehicle', String(vehicle))
+  return form
 }
