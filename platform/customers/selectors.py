@@ -6,7 +6,7 @@ from datetime import date
 from django.db.models import Count, Q, QuerySet
 
 from accounts.models import User
-from core.validators import normalize_plate
+from core.validators import normalize_mobile, normalize_plate
 from customers.models import OWNER_REMINDER_KINDS, Customer, Reminder, ReminderStatus, Vehicle
 from network.models import NetworkPath
 from network.selectors import distributor_of
@@ -32,6 +32,26 @@ def customer_scope(*, user: User, roles: set[str]) -> Q:
 
 def customers_visible(*, user: User, roles: set[str]) -> QuerySet[Customer]:
     return Customer.objects.filter(customer_scope(user=user, roles=roles))
+
+
+def known_customer(
+    *, user: User, roles: set[str], mobile: str, plate: str
+) -> tuple[Customer, Vehicle | None] | None:
+    """A customer typed in by hand whom the caller already has: the visible customer with this
+    mobile, or the visible vehicle with this plate (and its owner). A customer the caller may not
+    see (another team's, another tenant's: another schema) is never found."""
+    visible = customers_visible(user=user, roles=roles)
+    plate = normalize_plate(plate or "")
+    if plate:
+        vehicle = Vehicle.objects.filter(plate=plate, customer__in=visible).select_related("customer").first()
+        if vehicle is not None:
+            return vehicle.customer, vehicle
+    mobile = normalize_mobile(mobile or "")
+    if mobile:
+        customer = visible.filter(mobile=mobile).first()
+        if customer is not None:
+            return customer, None
+    return None
 
 
 def customers_for_list(

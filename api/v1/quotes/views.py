@@ -22,7 +22,7 @@ from api.permissions import HasAllowedRole, request_roles
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.excel import XLSX
 from customers.models import Customer, Vehicle
-from customers.selectors import customers_visible, vehicles_visible
+from customers.selectors import customers_visible, known_customer, vehicles_visible
 from customers.services import customer_for_owner
 from directory.models import Insurer, InsurerRatingTable
 from directory.rating_data import DEFAULT_VEHICLE_TAX_TABLES, DISPLACEMENT_BANDS, VEHICLE_USE_NAMES
@@ -544,6 +544,33 @@ def _list_rows(request: Request) -> Any:
     )
 
 
+def _refuse_known_customer(request: Request, typed: dict[str, Any], vehicle: dict[str, Any]) -> None:
+    """A customer typed by hand whom the caller already has (their mobile, or the car's plate) is
+    not refused with "已是客户": the 400 ``customer_exists`` names the record (``existing_customer``,
+    and ``existing_vehicle`` for a known plate, as ids) so the page can offer to quote it instead.
+    Only customers the caller may see are named; others go on to the usual checks."""
+    found = known_customer(
+        user=request_user(request),
+        roles=request_roles(request),
+        mobile=str(typed.get("mobile") or ""),
+        plate=str(vehicle.get("plate") or ""),
+    )
+    if found is None:
+        return
+    customer, car = found
+    if car is not None:
+        fields = {
+            "vehicle.plate": [f"车牌 {car.plate} 已是您的客户 {customer.name} 的车辆，可直接为这辆车报价"],
+            "existing_vehicle": [str(car.pk)],
+        }
+    else:
+        fields = {
+            "customer.mobile": [f"手机号 {customer.mobile} 已是您的客户 {customer.name}，可直接为该客户报价"]
+        }
+    fields["existing_customer"] = [str(customer.pk)]
+    raise ValidationFailed(f"{customer.name} 已是您的客户", code="customer_exists", fields=fields)
+
+
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="quotes_list"))
 class QuoteListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
@@ -589,6 +616,7 @@ class QuoteListCreateView(generics.ListAPIView):
                 kwargs["customer"] = found
             elif data.get("customer"):
                 new_customer = dict(data["customer"])
+                _refuse_known_customer(request, new_customer, data.get("vehicle") or {})
                 if scope_root_id is not None:
                     new_customer["promoter_id"] = scope_root_id
                 kwargs["new_customer"] = new_customer

@@ -1,3 +1,4 @@
+import { money } from './format'
 import type { Schemas } from './api'
 
 export type QuoteRow = Schemas['QuoteList']
@@ -53,12 +54,8 @@ export const PAYMENT_METHODS = [
   { value: 'cash', label: '现金' },
 ]
 
-/** "¥2,026.17" from the API's decimal strings. */
-export function yuan(value: string | number | null | undefined): string {
-  if (value === null || value === undefined || value === '') return '—'
-  const n = Number(value)
-  return `¥${n.toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-}
+/** "¥2,026.17" (and "−¥16.40") from the API's decimal strings: the shared formatter's money. */
+export const yuan = money
 
 /** "100万" for a limit in yuan. */
 export function limitLabel(limit: string | number): string {

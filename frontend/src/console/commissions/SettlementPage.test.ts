@@ -142,7 +142,7 @@ describe('console: 费用结算', () => {
       '¥74.50',
       '收 公司 ¥131.90付 孙专员 ¥74.50同级结算',
     ])
-    expect(rows[0][6]).toBe('¥-0.30')
+    expect(rows[0][6]).toBe('−¥0.30')
     expect(rows[1][11]).toBe('待支付')
 
     // 明细: every entry with the arithmetic behind it
