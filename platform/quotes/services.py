@@ -19,6 +19,7 @@ from accounts.models import User
 from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
 from core.events import emit
 from core.money import round_cny
+from core.realtime import publish, user_channel
 from core.services import audit_event_record
 from core.validators import normalize_plate, normalize_vin, validate_plate, validate_vin
 from customers.models import Customer, Vehicle
@@ -336,6 +337,16 @@ def _actor_fields(actor: User | None, role: str) -> dict[str, Any]:
 
 def _event(quote: Quote, action: str, *, from_status: str, actor: User | None, role: str, note: str = "",
            data: dict[str, Any] | None = None) -> QuoteEvent:  # fmt: skip
+    # Open pages of the quote (the owner's, the promoting agent's) reload it after the commit: a
+    # cancelled quote no longer shows 代理人已报价 until a reload.
+    owner_id, agent_id = Customer.objects.filter(pk=quote.customer_id).values_list(
+        "user_id", "promoter__user_id"
+    ).first() or (None, None)
+    publish(
+        [user_channel(u) for u in (owner_id, agent_id) if u],
+        "quote.changed",
+        {"quote_id": quote.pk, "status": quote.status, "action": action},
+    )
     return QuoteEvent.objects.create(
         quote=quote,
         action=action,

@@ -118,6 +118,10 @@ def test_a_repair_is_followed_live_by_owner_agent_shop_and_insurer(
     expect(agent.get_by_test_id("service-item-cost")).to_have_count(0)  # agents: sale prices only
 
     owner.get_by_test_id("service-approve").click()
+    # never at one tap: the owner confirms the items and the amount first
+    expect(owner.locator(".van-dialog")).to_contain_text("确认 1 项维修，合计 ¥600.00")
+    expect(owner.get_by_test_id("service-order-state")).to_have_text("待确认报价")
+    owner.locator(".van-dialog__confirm").click()
     expect(owner.get_by_test_id("service-approve")).to_have_count(0)
     # PICC's 核损 (the insurer's own page is checked below)
     order.refresh_from_db()

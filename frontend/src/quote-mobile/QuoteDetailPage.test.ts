@@ -176,4 +176,18 @@ describe('quote detail on the phone', () => {
     expect(posted).toEqual(['/api/v1/quotes/8/accept/ {"option":11}'])
     expect(wrapper.find('[data-testid="quote-status"]').text()).toBe('已确认')
   })
+
+  it('stops showing 代理人已报价 once the agent cancels: reloads when the owner comes back to the page', async () => {
+    let current = quote(false)
+    const wrapper = await mountDetail('owner', async (req) => {
+      const path = new URL(req.url).pathname
+      if (path === '/api/v1/quotes/5/' && req.method === 'GET') return json(200, current)
+      return json(404, { code: 'not_found', message: '未找到', fields: {} })
+    })
+    expect(wrapper.find('[data-testid="quote-status"]').text()).toBe('代理人已报价')
+    current = quote(false, { status: 'cancelled', status_label: '已取消', actions: [] })
+    document.dispatchEvent(new Event('visibilitychange'))
+    await vi.waitFor(() => expect(wrapper.find('[data-testid="quote-status"]').text()).toBe('已取消'))
+    expect(wrapper.find('[data-testid="option-accept"]').exists()).toBe(false)
+  })
 })
