@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from api.v1.customers import documents
+from api.v1.customers import documents, home
 from api.v1.customers import views as customers
 
 # On a tenant's host only.
@@ -29,4 +29,5 @@ tenant_urlpatterns = [
     ),
     path("my/documents/", documents.OwnerDocumentsView.as_view(), name="my-documents"),
     path("documents/<int:pk>/file/", documents.DocumentFileView.as_view(), name="document-file"),
+    path("my/home/", home.OwnerHomeView.as_view(), name="my-home"),
 ]

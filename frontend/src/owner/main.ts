@@ -1,14 +1,14 @@
 import { createMobileApp } from '@shared/mobile/createMobileApp'
-import ReferralPage from '@shared/mobile/ReferralPage.vue'
 import { noticePages, wechatEntryPage } from '../notices-mobile/routes'
 import { quotePages } from '../quote-mobile/routes'
 import { servicePages } from '../service-mobile/routes'
-import VehiclesPage from './VehiclesPage.vue'
+import OwnerHome from './OwnerHome.vue'
 
 void createMobileApp({
   app: 'owner',
   roleLabel: '车主',
   allowSms: true,
+  homeTop: OwnerHome,
   entries: [
     { key: 'vehicles', label: '我的车辆', icon: 'logistics', route: 'vehicles' },
     { key: 'quote', label: '快速报价', icon: 'balance-o', route: 'quote' },
@@ -20,8 +20,8 @@ void createMobileApp({
     { key: 'referral', label: '我的推荐', icon: 'friends-o', route: 'referral' },
   ],
   pages: [
-    { path: '/vehicles', name: 'vehicles', component: VehiclesPage },
-    { path: '/referral', name: 'referral', component: ReferralPage },
+    { path: '/vehicles', name: 'vehicles', component: () => import('./VehiclesPage.vue') },
+    { path: '/referral', name: 'referral', component: () => import('@shared/mobile/ReferralPage.vue') },
     // the packs and the mall are loaded when first opened, not with the home page
     { path: '/gifts', name: 'gifts', component: () => import('./GiftPacksPage.vue') },
     { path: '/booking', name: 'booking', component: () => import('./BookingPage.vue') },

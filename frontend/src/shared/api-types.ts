@@ -1347,6 +1347,22 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/my/home/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get: operations["my_home"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/my/reminders/": {
         parameters: {
             query?: never;
@@ -3997,6 +4013,53 @@ export interface components {
              */
             transferred: boolean;
         };
+        HomeCar: {
+            id: number;
+            plate: string;
+            brand_model: string;
+            /** Format: date */
+            ctpl_expires_on: string | null;
+            /** @description days from today; negative once expired */
+            ctpl_days: number | null;
+            /** Format: date */
+            commercial_expires_on: string | null;
+            commercial_days: number | null;
+            /** @description a policy ends within 90 days (or has ended) */
+            renewal_due: boolean;
+            /** Format: date */
+            next_maintenance_on: string | null;
+            /** Format: date */
+            next_inspection_on: string | null;
+            reminders: components["schemas"]["HomeReminder"][];
+        };
+        HomePack: {
+            id: number;
+            name: string;
+            status: string;
+            status_label: string;
+            /** Format: decimal */
+            value: string;
+            /** Format: date */
+            expires_on: string;
+        };
+        HomeReminder: {
+            id: number;
+            kind: string;
+            kind_label: string;
+            /** Format: date */
+            due_on: string;
+        };
+        HomeRepair: {
+            id: number;
+            no: string;
+            plate: string;
+            service: string;
+            state: string;
+            state_label: string;
+            shop_name: string;
+            /** Format: date-time */
+            updated_at: string;
+        };
         ImageUploadRequest: {
             /** Format: binary */
             image: string;
@@ -4571,6 +4634,14 @@ export interface components {
          * @enum {string}
          */
         OutcomeEnum: "deleted" | "archived";
+        OwnerHome: {
+            /** Format: date */
+            today: string;
+            cars: components["schemas"]["HomeCar"][];
+            repair: components["schemas"]["HomeRepair"] | null;
+            gift_packs: components["schemas"]["HomePack"][];
+            products: components["schemas"]["Product"][];
+        };
         OwnerProfile: {
             readonly id: number;
             name: string;
@@ -9836,6 +9907,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Issued"][];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    my_home: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OwnerHome"];
                 };
             };
             400: components["responses"]["BadRequest"];

@@ -1,4 +1,4 @@
-import { inject, type InjectionKey } from 'vue'
+import { type Component, inject, type InjectionKey } from 'vue'
 import type { AppName } from '../api'
 import type { useBranding } from '../branding'
 import type { useSession } from '../session'
@@ -16,6 +16,8 @@ export interface MobileContext {
   roleLabel: string
   allowSms: boolean
   entries: GridEntry[]
+  /** what the app's home shows above its tiles (the owner's cars, repair, packs, products) */
+  homeTop?: Component
   session: ReturnType<typeof useSession>
   brand: ReturnType<typeof useBranding>
 }

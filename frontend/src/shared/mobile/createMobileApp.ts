@@ -1,4 +1,5 @@
 import { createApp } from 'vue'
+import type { Component } from 'vue'
 import type { RouteRecordRaw } from 'vue-router'
 import type { AppName } from '../api'
 import { createShell } from '../shell'
@@ -15,6 +16,8 @@ export async function createMobileApp(options: {
   roleLabel: string
   allowSms: boolean
   entries: GridEntry[]
+  /** shown on the home page above the tiles */
+  homeTop?: Component
   /** the app's own pages, reached from its grid entries */
   pages?: RouteRecordRaw[]
 }): Promise<void> {
