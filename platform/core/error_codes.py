@@ -26,6 +26,7 @@ ErrorCode = Literal[
     "code_void",
     "coverage_not_in_table",
     "coverage_repeated",
+    "customer_exists",
     "depreciation_rate_missing",
     "domain_is_primary",
     "domain_last",

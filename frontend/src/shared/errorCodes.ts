@@ -18,6 +18,7 @@ export const ErrorCode = {
   code_void: 'code_void',
   coverage_not_in_table: 'coverage_not_in_table',
   coverage_repeated: 'coverage_repeated',
+  customer_exists: 'customer_exists',
   depreciation_rate_missing: 'depreciation_rate_missing',
   domain_is_primary: 'domain_is_primary',
   domain_last: 'domain_last',
