@@ -151,7 +151,10 @@ def _card(size: tuple[int, int], tint: tuple[int, int, int], rng: random.Random)
     return card
 
 
-def vehicle_licence(rng: random.Random, *, distort: bool = True, fmt: str = "JPEG") -> Sample:
+def vehicle_licence(
+    rng: random.Random, *, distort: bool = True, fmt: str = "JPEG", overrides: dict[str, str] | None = None
+) -> Sample:
+    """``overrides``: fields printed as given (e.g. a VIN whose check digit is wrong)."""
     registered = a_date(rng, date(2008, 1, 1), date(2025, 6, 30))
     issued = registered if rng.random() < 0.7 else a_date(rng, registered, date(2025, 12, 31))
     owner_address, _ = address(rng)
@@ -166,7 +169,7 @@ def vehicle_licence(rng: random.Random, *, distort: bool = True, fmt: str = "JPE
         "engine_no": engine_no(rng),
         "registered_on": registered.isoformat(),
         "issued_on": issued.isoformat(),
-    }
+    } | (overrides or {})
     card = _card((1040, 700), (rng.randint(225, 240), rng.randint(238, 250), rng.randint(228, 242)), rng)
     draw = ImageDraw.Draw(card)
     label, value = font(27), font(31)
