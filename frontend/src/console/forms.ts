@@ -7,6 +7,22 @@ export function errorMessage(e: unknown): string {
 }
 
 /**
+ * A refusal's message for a toast or an alert, given the fields the form shows next to their boxes: a
+ * 400's generic "输入有误，请检查标出的字段" is replaced by the messages of the fields the page does not
+ * display (the month of a close, a policy's dates when the form names them otherwise …), so the user
+ * reads the reason instead of looking for a marked field that is not there.
+ */
+export function refusalMessage(e: unknown, shown: readonly string[] = []): string {
+  if (e instanceof ApiError && e.status === 400) {
+    const hidden = Object.entries(e.fields)
+      .filter(([name]) => !shown.includes(name))
+      .flatMap(([, messages]) => messages)
+    if (hidden.length) return [...new Set(hidden)].join('；')
+  }
+  return errorMessage(e)
+}
+
+/**
  * The server's first message per field, for the `:error` of the form items. `prefix` picks one nested
  * part of a body ("vehicles.0." for the first car of a new customer) and strips it from the names.
  */

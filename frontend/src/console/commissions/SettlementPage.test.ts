@@ -72,7 +72,10 @@ beforeEach(() => {
   window.localStorage.clear()
   document.body.innerHTML = ''
 })
-afterEach(() => vi.unstubAllGlobals())
+afterEach(() => {
+  vi.unstubAllGlobals()
+  vi.useRealTimers()
+})
 
 describe('console: 费用结算', () => {
   it('starts the month’s run, polls it with a progress bar until done, then shows the statements', { timeout: 30000 }, async () => {
@@ -95,13 +98,18 @@ describe('console: 费用结算', () => {
       return json(404, { code: 'not_found', message: '未找到', fields: {} })
     })
     vi.stubGlobal('fetch', fetchMock)
+    // 6 December 2026: November has ended, December has not (only the clock is faked; timers stay real)
+    vi.useFakeTimers({ toFake: ['Date'] })
+    vi.setSystemTime(new Date(2026, 11, 6, 10, 0))
     await mountPage()
 
     const periods = rowsOf('periods-table')
     expect(periods[1].slice(0, 4)).toEqual(['2026-11', '未结算', '12', '¥1,873.40'])
+    // 结算 is offered for November only: December has not ended yet
     const closeButtons = [...document.querySelectorAll<HTMLElement>('[data-testid="period-close"]')]
-    expect(closeButtons).toHaveLength(2)
-    closeButtons[1].click()
+    expect(closeButtons).toHaveLength(1)
+    expect(closeButtons[0].closest('tr')?.textContent).toContain('2026-11')
+    closeButtons[0].click()
     await flushPromises()
     await wait(100)
     document.querySelector<HTMLElement>('.el-message-box__btns .el-button--primary')!.click()
