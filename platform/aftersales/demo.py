@@ -131,7 +131,7 @@ def _demo_orders(shop: Shop) -> None:
                             decisions=[{"item": i.pk, "decision": "approved"} for i in done.items.all()])  # fmt: skip
         order_start(actor=staff, order=done)
         order_complete(actor=staff, order=done, note="已完成保养，旧机油已回收")
-        order_settle(actor=staff, order=done)
+        order_settle(actor=staff, order=done, payment_method="wechat")
         order_review(actor=me, order=done, technical=5, service=4, comment="师傅手艺好，等候区可以再舒适些")
 
         claim = order_request(actor=owner, tenant=datang, shop_id=shop.pk, vehicle_id=vehicle.pk, service="事故车维修",

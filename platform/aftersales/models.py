@@ -20,6 +20,17 @@ class OrderState(models.TextChoices):
     CANCELLED = "cancelled", "已取消"
 
 
+class PaymentMethod(models.TextChoices):
+    """How the owner paid at 结算 (the shop says so; a claim is paid by the insurer)."""
+
+    CASH = "cash", "现金"
+    WECHAT = "wechat", "微信"
+    ALIPAY = "alipay", "支付宝"
+    CARD = "card", "银行卡"
+    TRANSFER = "transfer", "转账"
+    INSURER = "insurer", "保险公司支付"
+
+
 class ServiceOrder(models.Model):
     no = models.CharField(max_length=24, unique=True)
     tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
@@ -49,6 +60,8 @@ class ServiceOrder(models.Model):
     insurer_approved_at = models.DateTimeField(null=True, blank=True)
     settled_amount = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
     insurer_pays = models.DecimalField(max_digits=12, decimal_places=2, null=True, blank=True)
+    # how the owner paid, asked at 结算 ('insurer' for a claim); empty before
+    payment_method = models.CharField(max_length=10, choices=PaymentMethod.choices, blank=True, default="")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 

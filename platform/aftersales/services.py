@@ -24,6 +24,7 @@ from aftersales.models import (
     Decision,
     ItemKind,
     OrderState,
+    PaymentMethod,
     ProgressEvent,
     Review,
     ServiceItem,
@@ -488,18 +489,28 @@ def order_complete(
 
 
 @transaction.atomic
-def order_settle(*, actor: Actor, order: ServiceOrder) -> ServiceOrder:
-    """结算: the approved items are charged; for a claim the insurer pays what it approved."""
+def order_settle(*, actor: Actor, order: ServiceOrder, payment_method: str = "") -> ServiceOrder:
+    """结算: the approved items are charged; for a claim the insurer pays what it approved. For an
+    owner's order the shop says how the owner paid (现金 / 微信 / 支付宝 / 银行卡 / 转账)."""
     order = _locked(order)
     _require(actor, order, "shop")
     _require_state(order, (OrderState.COMPLETED,), "结算")
+    if order.is_claim:
+        order.payment_method = PaymentMethod.INSURER
+    else:
+        owner_methods = [m for m in PaymentMethod.values if m != PaymentMethod.INSURER]
+        if payment_method not in owner_methods:
+            errors = FieldErrors()
+            errors.add("payment_method", "请选择车主的支付方式（现金、微信、支付宝、银行卡或转账）")
+            errors.raise_if_any("请选择车主的支付方式")
+        order.payment_method = payment_method
     items = list(order.items.all())
     order.settled_amount = approved_total(order, items)
     order.insurer_pays = order.settled_amount if order.is_claim else Decimal("0.00")
     payer = (
         f"保险公司支付 {order.insurer_pays:.2f} 元"
         if order.is_claim
-        else f"车主支付 {order.settled_amount:.2f} 元"
+        else f"车主{PaymentMethod(payment_method).label}支付 {order.settled_amount:.2f} 元"
     )
     _step(order, actor, OrderState.SETTLED, note=payer)
     return order

@@ -80,11 +80,16 @@ def test_a_maintenance_order_runs_through_every_step_with_its_prices(
         assert (approved.json()["state"], approved.json()["approved_total"]) == ("approved", "352.00")
         started = shop.post(f"/api/v1/shop/service-orders/{order['id']}/start/", {}, format="json")
         assert started.status_code == 200, started.json()
-        for step in ("complete", "settle"):
-            assert (
-                shop.post(f"/api/v1/shop/service-orders/{order['id']}/{step}/", {}, format="json").status_code
-                == 200
-            )
+        url = f"/api/v1/shop/service-orders/{order['id']}"
+        assert shop.post(f"{url}/complete/", {}, format="json").status_code == 200
+        # 结算 asks how the owner paid: without it (or with the insurer's method) a 400 naming the field
+        for body in ({}, {"payment_method": "insurer"}, {"payment_method": "bitcoin"}):
+            refused = shop.post(f"{url}/settle/", body, format="json")
+            assert refused.status_code == 400 and list(refused.json()["fields"]) == ["payment_method"], body
+        settled = shop.post(f"{url}/settle/", {"payment_method": "wechat"}, format="json")
+        assert settled.status_code == 200, settled.json()
+        assert (settled.json()["state"], settled.json()["payment_method"]) == ("settled", "wechat")
+        assert settled.json()["progress"][-1]["note"] == "车主微信支付 352.00 元"
         reviewed = owner.post(f"/api/v1/service-orders/{order['id']}/review/",
                               {"technical": 5, "service": 4, "comment": "师傅很专业"}, format="json")  # fmt: skip
     assert reviewed.status_code == 200, reviewed.json()
@@ -218,7 +223,9 @@ def test_a_claim_needs_the_insurer_too_and_the_insurer_sees_purchase_prices(
     for step in ("start", "complete", "settle"):
         shop.post(f"/api/v1/shop/service-orders/{order['id']}/{step}/", {}, format="json")
     settled = picc.get(f"/api/v1/insurer/claims/{order['id']}/").json()
+    # a claim needs no payment method from the shop: the insurer pays
     assert (settled["settled_amount"], settled["insurer_pays"]) == ("307.00", "307.00")
+    assert settled["payment_method"] == "insurer"
 
 
 def test_the_insurer_compares_each_shops_purchase_prices_with_the_average(api, garage, shop_api, insurer_api):

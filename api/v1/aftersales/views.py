@@ -106,6 +106,7 @@ class ServiceOrderSerializer(serializers.Serializer):
     item_count = serializers.IntegerField()
     settled_amount = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
     insurer_pays = serializers.DecimalField(max_digits=12, decimal_places=2, allow_null=True)
+    payment_method = serializers.CharField()
     created_at = serializers.DateTimeField()
     updated_at = serializers.DateTimeField()
 
@@ -487,6 +488,8 @@ class StepSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=500, required=False, allow_blank=True, default="")
     override_reason = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    # 结算 of an owner's order: how the owner paid (the service checks it)
+    payment_method = serializers.CharField(max_length=10, required=False, allow_blank=True, default="")
 
 
 class ShopActionView(APIView):
@@ -521,7 +524,7 @@ class ShopActionView(APIView):
                 case "complete":
                     svc.order_complete(actor=actor, order=order, note=v["note"])
                 case "settle":
-                    svc.order_settle(actor=actor, order=order)
+                    svc.order_settle(actor=actor, order=order, payment_method=v["payment_method"])
         fresh = _detail(rows, pk)
         return Response(ServiceOrderDetailSerializer(fresh, context={"viewer": "shop"}).data)
 

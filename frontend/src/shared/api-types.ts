@@ -5972,6 +5972,7 @@ export interface components {
             settled_amount: string | null;
             /** Format: decimal */
             insurer_pays: string | null;
+            payment_method: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -6003,6 +6004,7 @@ export interface components {
             settled_amount: string | null;
             /** Format: decimal */
             insurer_pays: string | null;
+            payment_method: string;
             /** Format: date-time */
             created_at: string;
             /** Format: date-time */
@@ -6338,6 +6340,8 @@ export interface components {
             reason: string;
             /** @default  */
             override_reason: string;
+            /** @default  */
+            payment_method: string;
         };
         /**
          * @description * `purchase` - 采购入库

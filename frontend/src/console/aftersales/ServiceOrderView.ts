@@ -50,6 +50,19 @@ export const ACTOR_ROLES: Record<string, string> = {
 /** A shop's next steps, in the order the buttons stand; `reason` ones ask why first. */
 export type ShopAction = 'accept' | 'reject' | 'estimate' | 'start' | 'complete' | 'settle' | 'cancel'
 
+/** The steps that commit at once and cannot be undone: the drawer asks before each. */
+export const CONFIRMED: ShopAction[] = ['start', 'complete', 'settle']
+
+/** How an owner pays at 结算 (the server's PaymentMethod, without the insurer's). */
+export type PaymentMethod = 'cash' | 'wechat' | 'alipay' | 'card' | 'transfer'
+export const PAYMENT_METHODS: { value: PaymentMethod; label: string }[] = [
+  { value: 'wechat', label: '微信' },
+  { value: 'alipay', label: '支付宝' },
+  { value: 'cash', label: '现金' },
+  { value: 'card', label: '银行卡' },
+  { value: 'transfer', label: '转账' },
+]
+
 export interface ActionButton {
   action: ShopAction
   label: string

@@ -192,7 +192,7 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     await settle()
     byTestId('so-reason-submit').click()
     await settle()
-    expect(posted.at(-1)).toEqual({ path: '/api/v1/shop/service-orders/41/reject/', body: { note: '', reason: '', override_reason: '' } })
+    expect(posted.at(-1)).toEqual({ path: '/api/v1/shop/service-orders/41/reject/', body: { note: '', reason: '', override_reason: '', payment_method: '' } })
     expect(errorNextTo('so-reason')).toBe('请填写拒单原因')
     document.querySelector<HTMLElement>('.el-dialog__headerbtn')!.click()
     await settle()
@@ -311,6 +311,11 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     await openRow('SO20261125000040')
     byTestId('so-start').click()
     await settle()
+    // 开始施工 cannot be undone: asked first, nothing sent before the answer
+    expect(text('so-confirm-text')).toBe('确认开始施工 SO20261125000040（湘A54321）？已确认项目的配件将从库存出库。')
+    expect(posted.filter((p) => p.path.endsWith('/start/'))).toEqual([])
+    byTestId('so-confirm-ok').click()
+    await settle()
     expect(text('so-stock')).toContain('机油 5W-30 库存不足：需要 4，现有 2')
     expect(text('so-state')).toBe('已确认')
 
@@ -322,11 +327,56 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     await settle()
     expect(posted.at(-1)).toEqual({
       path: '/api/v1/shop/service-orders/40/start/',
-      body: { note: '', reason: '', override_reason: '机油已到店未入库' },
+      body: { note: '', reason: '', override_reason: '机油已到店未入库', payment_method: '' },
     })
     expect(text('so-state')).toBe('施工中')
     expect(byTestId('so-stock')).toBeNull()
     expect(byTestId('so-complete')).toBeTruthy()
+  })
+
+  it('asks before 完工 and, at 结算, shows the amount and asks how the owner paid', async () => {
+    vi.stubGlobal(
+      'fetch',
+      fakeServer((_req, url) => {
+        if (url.pathname === '/api/v1/shop/service-orders/40/' && !posted.length)
+          return json(200, { ...upkeepDetail, state: 'in_progress', state_label: '施工中', actions: ['complete'] })
+        if (url.pathname === '/api/v1/shop/service-orders/40/complete/')
+          return json(200, { ...upkeepDetail, state: 'completed', state_label: '已完工', actions: ['settle'] })
+        if (url.pathname === '/api/v1/shop/service-orders/40/settle/')
+          return json(200, { ...upkeepDetail, state: 'settled', state_label: '已结算', actions: [], settled_amount: '387.00', insurer_pays: '0.00' })
+      }),
+    )
+    await mountPage()
+    await openRow('SO20261125000040')
+    byTestId('so-complete').click()
+    await settle()
+    expect(text('so-confirm-text')).toBe('确认 SO20261125000040（湘A54321）已完工？完工后将通知车主。')
+    byTestId('so-confirm-cancel').click()
+    await settle()
+    expect(posted).toEqual([])
+    byTestId('so-complete').click()
+    await settle()
+    byTestId('so-confirm-ok').click()
+    await settle()
+    expect(posted.map((p) => p.path)).toEqual(['/api/v1/shop/service-orders/40/complete/'])
+
+    byTestId('so-settle').click()
+    await settle()
+    expect(text('so-confirm-text')).toBe('确认结算工单 SO20261125000040？车主支付 ¥387.00，结算后不能撤回。')
+    byTestId('so-confirm-ok').click()
+    await settle()
+    // no method chosen: asked again, nothing sent
+    expect(text('so-confirm-dialog')).toContain('请选择车主的支付方式')
+    expect(posted).toHaveLength(1)
+    byTestId('so-pay-method').querySelector<HTMLElement>('[data-testid="so-pay-wechat"] input')!.click()
+    await settle()
+    byTestId('so-confirm-ok').click()
+    await settle()
+    expect(posted.at(-1)).toEqual({
+      path: '/api/v1/shop/service-orders/40/settle/',
+      body: { note: '', reason: '', override_reason: '', payment_method: 'wechat' },
+    })
+    expect(text('so-state')).toBe('已结算')
   })
 
   it('shows any other refusal’s message, e.g. a 409 when the owner cancelled meanwhile', async () => {
