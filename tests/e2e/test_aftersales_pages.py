@@ -23,6 +23,7 @@ from network.models import Distributor
 from network.services import agent_create, tier_create
 from tenants.models import Tenant
 from tests.conftest import committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import field, login
 from tests.insurers import car, enable_insurers
 
@@ -69,7 +70,7 @@ def test_a_repair_is_followed_live_by_owner_agent_shop_and_insurer(
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(url_on(None, "/console/"))
     login(page, STAFF, PASSWORD)
-    page.get_by_test_id("menu-service-orders").click()
+    open_menu(page, "menu-service-orders")
     shop = page
 
     agent = browser.new_context(locale="zh-CN", viewport={"width": 414, "height": 896}).new_page()
@@ -135,6 +136,9 @@ def test_a_repair_is_followed_live_by_owner_agent_shop_and_insurer(
 
     for step, label in (("so-start", "施工中"), ("so-complete", "已完工"), ("so-settle", "已结算")):
         shop.get_by_test_id(step).click()
+        # each of the three steps is confirmed first (a claim's 结算: the insurer pays, no method asked)
+        expect(shop.get_by_test_id("so-confirm-text")).to_be_visible()
+        shop.get_by_test_id("so-confirm-ok").click()
         expect(owner.get_by_test_id("service-order-state")).to_have_text(label)
         expect(agent.get_by_test_id("service-order-state")).to_have_text(label)
     expect(owner.get_by_test_id("service-order-approved")).to_contain_text("600.00")
@@ -153,7 +157,7 @@ def test_a_repair_is_followed_live_by_owner_agent_shop_and_insurer(
     insurer.set_default_timeout(15_000)
     insurer.goto(url_on(None, "/console/"))
     login(insurer, CLAIMS, PASSWORD)
-    insurer.get_by_test_id("menu-claims").click()
+    open_menu(insurer, "menu-claims")
     insurer.get_by_test_id(f"claim-row-{order.no}").click()
     expect(insurer.get_by_test_id("claim-item-cost").first).to_contain_text("260.00")
     for p in (agent, owner, insurer):
