@@ -24,6 +24,7 @@ from inventory.services import part_save, stock_purchase
 from tenants.models import Tenant
 from tests.bookings.world import shop_make, uscc
 from tests.conftest import committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -96,7 +97,7 @@ def test_an_owner_books_near_them_and_the_shop_sees_the_car_arrive(browser, url_
     desk.set_default_timeout(15_000)
     desk.goto(url_on(None, "/console/"))
     login(desk, STAFF_MOBILE, PASSWORD)
-    desk.get_by_test_id("menu-shop-bookings").click()
+    open_menu(desk, "menu-shop-bookings")
     desk.get_by_test_id("board-next").click()
     expect(desk.get_by_test_id("board-plate")).to_have_text("湘A6E2E8")
     desk.get_by_test_id("board-arrived").click()
@@ -105,7 +106,7 @@ def test_an_owner_books_near_them_and_the_shop_sees_the_car_arrive(browser, url_
     # pushed to the owner's open page (no reload)
     expect(phone.get_by_test_id("my-booking-state").first).to_have_text("已到店")
 
-    desk.get_by_test_id("menu-shop-inventory").click()
+    open_menu(desk, "menu-shop-inventory")
     expect(desk.get_by_test_id("low-stock-badge")).to_contain_text("1")
     expect(desk.get_by_test_id("parts-table")).to_contain_text("预约E2E机油")
     owner.close()

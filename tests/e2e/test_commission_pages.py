@@ -32,6 +32,7 @@ from network.models import Distributor, NetworkPath
 from network.services import agent_create, tier_create
 from quotes.models import Policy, Quote, QuoteOption
 from tests.conftest import PASSWORD, PEOPLE, committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -115,7 +116,7 @@ def test_finance_closes_a_period_and_the_agent_sees_the_statement(
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(url_on("datang", "/console/"))
     login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
-    page.get_by_test_id("menu-settlement").click()
+    open_menu(page, "menu-settlement")
     month = page.get_by_test_id("periods-table").locator("tbody tr", has_text=MONTH)
     expect(month).to_contain_text("未结算")
     expect(month).to_contain_text("¥137.85")  # 74.80 + 17.10 + 37.40 + 8.55

@@ -8,6 +8,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, PEOPLE, committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -57,7 +58,7 @@ def test_the_front_ends_load_and_work_with_no_csp_violation(page: Page, url_on) 
     page.goto(url_on("datang", "/console/"))  # the tenant console (Element Plus)
     login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
     expect(page.get_by_test_id("user-name")).to_contain_text("陈大唐")
-    page.get_by_test_id("menu-announcements").click()
+    open_menu(page, "menu-announcements")
     page.get_by_test_id("announcement-new").click()  # a dialog, a date picker, a rich text box
     expect(page.get_by_test_id("announcement-body")).to_be_visible()
     page.locator('[data-testid="announcement-effective"] input, .el-range-input').nth(0).click()

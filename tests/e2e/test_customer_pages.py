@@ -14,6 +14,7 @@ from customers.models import Customer
 from network.services import agent_create, tier_create
 from tenants.models import Tenant
 from tests.conftest import PASSWORD, PEOPLE, committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -79,7 +80,7 @@ def test_admin_adds_a_customer_in_the_console_finds_them_and_records_a_follow_up
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(url_on("datang", "/console/"))
     login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
-    page.get_by_test_id("menu-customers").click()
+    open_menu(page, "menu-customers")
     page.get_by_test_id("customer-new").click()
     field(page, "customer-name").fill("蒋控台")
     field(page, "customer-mobile").fill("13644449031")

@@ -35,6 +35,7 @@ from mall.models import Order, OrderStatus
 from network.services import agent_create, tier_create
 from tenants.models import Tenant
 from tests.conftest import PASSWORD, PEOPLE, committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -90,7 +91,7 @@ def test_a_pack_is_given_by_the_agent_seen_by_the_owner_and_redeemed_in_the_cons
     page.set_viewport_size({"width": 1400, "height": 900})
     page.goto(url_on("datang", "/console/"))
     login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
-    page.get_by_test_id("menu-products").click()
+    open_menu(page, "menu-products")
     page.get_by_test_id("product-new").click()
     field(page, "product-name").fill(PRODUCT)
     field(page, "product-source").fill("壳牌华南")
@@ -112,7 +113,7 @@ def test_a_pack_is_given_by_the_agent_seen_by_the_owner_and_redeemed_in_the_cons
                   redeem_mode="whole", items=[{"product": oil.pk, "quantity": 2}])  # fmt: skip
 
     # 礼包管理 lists it with the values taken from its contents.
-    page.get_by_test_id("menu-gift-packs").click()
+    open_menu(page, "menu-gift-packs")
     pack_row = page.get_by_test_id("packs-table").locator("tbody tr", has_text=PACK)
     expect(pack_row).to_contain_text("420.00")
     expect(pack_row).to_contain_text(f"{PRODUCT}*2")
@@ -148,7 +149,7 @@ def test_a_pack_is_given_by_the_agent_seen_by_the_owner_and_redeemed_in_the_cons
 
     # The administrator redeems the code in 礼包核销; a second attempt is refused clearly.
     page.bring_to_front()
-    page.get_by_test_id("menu-redeem").click()
+    open_menu(page, "menu-redeem")
     field(page, "redeem-code").fill(code.lower())
     field(page, "redeem-place").fill("大唐南山店")
     page.get_by_test_id("redeem-lookup").click()

@@ -6,6 +6,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.conftest import PASSWORD, PEOPLE, committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -25,14 +26,14 @@ def test_admin_creates_tiers_and_agents_and_the_agent_sees_the_team(page: Page, 
     page.goto(url_on("datang", "/console/"))
     login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
 
-    page.get_by_test_id("menu-tiers").click()
+    open_menu(page, "menu-tiers")
     for name, rank in (("团队长", "1"), ("代理人", "2")):
         field(page, "tier-form-name").fill(name)
         field(page, "tier-form-rank").fill(rank)
         page.get_by_test_id("tier-form-submit").click()
         expect(page.get_by_test_id("tier-table")).to_contain_text(name)
 
-    page.get_by_test_id("menu-agents").click()
+    open_menu(page, "menu-agents")
     for name, mobile, tier, parent in (
         ("周队长", "13644440001", "团队长", None),
         ("吴新人", "13644440002", "代理人", "周队长"),
@@ -49,7 +50,7 @@ def test_admin_creates_tiers_and_agents_and_the_agent_sees_the_team(page: Page, 
         # Creating an agent hashes a password (argon2): slow on a busy machine.
         expect(page.get_by_test_id("agent-table")).to_contain_text(name, timeout=20_000)
 
-    page.get_by_test_id("menu-org").click()
+    open_menu(page, "menu-org")
     expect(page.get_by_test_id("org-tree")).to_contain_text("周队长")
     expect(page.get_by_test_id("org-tree")).to_contain_text("团队 1 人")
 

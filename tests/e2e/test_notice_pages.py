@@ -10,6 +10,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
 from network.services import agent_create, tier_create
 from tests.conftest import PASSWORD, PEOPLE, committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -47,7 +48,7 @@ def test_a_pushed_policy_lights_the_open_agent_app_s_badge_and_comes_back_as_rea
     page.set_viewport_size({"width": 1280, "height": 900})
     page.goto(url_on("datang", "/console/"))
     login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
-    page.get_by_test_id("menu-announcements").click()
+    open_menu(page, "menu-announcements")
     page.get_by_test_id("announcement-new").click()
     field(page, "announcement-title").fill("平安车险手续费调整")
     page.get_by_test_id("announcement-body").click()

@@ -7,6 +7,7 @@ from playwright.sync_api import Page, expect
 from tenants.lifecycle import tenant_resume
 from tenants.models import Tenant, TenantStatus
 from tests.conftest import PASSWORD, PEOPLE, committed_db
+from tests.e2e.console_menu import open_menu
 from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -22,7 +23,7 @@ def test_the_branding_page_previews_unsaved_colours_and_title(page: Page, url_on
     page.set_viewport_size({"width": 1366, "height": 900})
     page.goto(url_on("datang", "/console/"))
     login(page, PEOPLE["datang_admin"].mobile, PASSWORD)
-    page.get_by_test_id("menu-branding").click()
+    open_menu(page, "menu-branding")
     preview = page.get_by_test_id("brand-preview")
     expect(preview.get_by_test_id("brand-name")).to_have_text("大唐经纪")
     assert css_var(page, "brand-preview", "--sxb-primary") == "#C8102E"
@@ -70,7 +71,7 @@ def test_the_platform_suspends_a_tenant_and_its_host_answers_with_the_suspended_
         expect(owner.get_by_test_id("brand-name")).to_have_text("博维经纪")
 
         # Both steps are in the platform's audit log, named for people.
-        page.get_by_test_id("menu-platform-audit").click()
+        open_menu(page, "menu-platform-audit")
         rows = page.get_by_test_id("platform-audit-table").locator(".el-table__body tr")
         expect(rows.nth(0).locator("td").nth(2)).to_have_text("恢复租户")
         expect(rows.nth(1).locator("td").nth(2)).to_have_text("暂停租户")
@@ -97,7 +98,7 @@ def test_a_support_session_opens_the_tenant_console_with_a_banner_and_is_listed_
     )
     expect(support.get_by_test_id("user-name")).to_have_text("陈大唐")
     assert "support_token" not in support.url  # the token left the address bar
-    support.get_by_test_id("menu-support-sessions").click()
+    open_menu(support, "menu-support-sessions")
     expect(support.get_by_test_id("support-table")).to_contain_text("协助核对结算单（工单 #2048）")
     # the tenant's own admin, in their own browser, sees the session listed and no banner
     browser = page.context.browser
@@ -107,7 +108,7 @@ def test_a_support_session_opens_the_tenant_console_with_a_banner_and_is_listed_
         admin = own.new_page()
         admin.goto(url_on("datang", "/console/"))
         login(admin, PEOPLE["datang_admin"].mobile, PASSWORD)
-        admin.get_by_test_id("menu-support-sessions").click()
+        open_menu(admin, "menu-support-sessions")
         expect(admin.get_by_test_id("support-table")).to_contain_text("协助核对结算单（工单 #2048）")
         expect(admin.get_by_test_id("support-table")).to_contain_text("平台管理员")
         expect(admin.get_by_test_id("support-banner")).to_have_count(0)
