@@ -5,14 +5,9 @@ import { tokenStore } from '@shared/api'
 import { createShell } from '@shared/shell'
 import ConsoleApp from './ConsoleApp.vue'
 import { CONSOLE } from './context'
-import HomePage from './home/HomePage.vue'
 import LayoutPage from './LayoutPage.vue'
 import LoginPage from './LoginPage.vue'
 import { supportTokenFromHash } from './platform/platformConsole'
-import AgentsPage from './network/AgentsPage.vue'
-import OrgPage from './network/OrgPage.vue'
-import TenantsPage from './platform/TenantsPage.vue'
-import TiersPage from './network/TiersPage.vue'
 
 async function main() {
   // a platform support session opens /console/#support_token=…: keep the token, clean the address
@@ -35,11 +30,11 @@ async function main() {
       path: '/',
       component: LayoutPage,
       children: [
-        { path: '', name: 'home', component: HomePage },
-        { path: 'tenants', name: 'tenants', component: TenantsPage },
-        { path: 'tiers', name: 'tiers', component: TiersPage },
-        { path: 'agents', name: 'agents', component: AgentsPage },
-        { path: 'org', name: 'org', component: OrgPage },
+        { path: '', name: 'home', component: () => import('./home/HomePage.vue') },
+        { path: 'tenants', name: 'tenants', component: () => import('./platform/TenantsPage.vue') },
+        { path: 'tiers', name: 'tiers', component: () => import('./network/TiersPage.vue') },
+        { path: 'agents', name: 'agents', component: () => import('./network/AgentsPage.vue') },
+        { path: 'org', name: 'org', component: () => import('./network/OrgPage.vue') },
         // customers bring the date pickers, drawer and tabs: loaded when first opened, not with the login page
         { path: 'customers', name: 'customers', component: () => import('./customers/CustomersPage.vue') },
         { path: 'reminders', name: 'reminders', component: () => import('./customers/RemindersPage.vue') },
