@@ -204,4 +204,36 @@ describe('console: customers (客户管理)', () => {
     expect(allByTestId('customer-edit')).toHaveLength(0)
     expect(allByTestId('customer-view')).toHaveLength(2)
   })
+
+  it('shows the import running and takes no second file until it is done', async () => {
+    let release: (r: Response) => void = () => undefined
+    const server = fakeServer()
+    const posted: string[] = []
+    vi.stubGlobal('fetch', (input: Request | string, init?: RequestInit) => {
+      if (typeof input === 'string' && input === '/api/v1/customers/import/') {
+        posted.push(String(init?.method))
+        return new Promise<Response>((resolve) => (release = resolve))
+      }
+      return server(input as Request)
+    })
+    await mountPage()
+    const input = byTestId('customers-import') as HTMLInputElement
+    const choose = (name: string) => {
+      Object.defineProperty(input, 'files', { value: [new File(['x'], name)], configurable: true })
+      input.dispatchEvent(new Event('change'))
+    }
+    expect(byTestId('customers-import-button').textContent?.trim()).toBe('从 Excel 导入')
+    choose('客户.xlsx')
+    await flushPromises()
+    expect(byTestId('customers-import-progress').textContent).toBe('正在导入 客户.xlsx…')
+    expect(byTestId('customers-import-button').classList.contains('is-disabled')).toBe(true)
+    expect(input.disabled).toBe(true)
+    choose('又一个.xlsx')
+    await flushPromises()
+    expect(posted).toEqual(['POST'])
+    release(json(200, { created: 3 }))
+    await settle()
+    expect(byTestId('customers-import-button').textContent?.trim()).toBe('从 Excel 导入')
+    expect(input.disabled).toBe(false)
+  })
 })
