@@ -3,6 +3,7 @@
 from typing import Any
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from accounts.models import User
 from notices.models import Announcement, AnnouncementReceipt, Notification
@@ -29,8 +30,10 @@ def receipts_of(announcement: Announcement, state: str = "") -> QuerySet[Announc
 
 
 def announcements_for(user: User) -> QuerySet[AnnouncementReceipt]:
+    """A recipient's policies that have taken effect: one published today to start next month stays
+    out of the agent's list, badge and reading until its first day (open-ended ones never lapse)."""
     return (
-        AnnouncementReceipt.objects.filter(user=user)
+        AnnouncementReceipt.objects.filter(user=user, announcement__effective_from__lte=timezone.localdate())
         .select_related("announcement", "announcement__insurer")
         .order_by("-announcement__created_at", "-id")
     )
@@ -42,7 +45,7 @@ def inbox_of(user: User, *, unread: bool = False) -> QuerySet[Notification]:
 
 
 def unread_counts(user: User) -> dict[str, Any]:
-    announcements = AnnouncementReceipt.objects.filter(user=user, read_at__isnull=True).count()
+    announcements = announcements_for(user).filter(read_at__isnull=True).count()
     notifications = Notification.objects.filter(user=user, read_at__isnull=True).count()
     return {
         "announcements": announcements,

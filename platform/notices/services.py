@@ -305,10 +305,14 @@ def announcement_read(*, actor: User, announcement_id: int) -> AnnouncementRecei
     receipt = (
         AnnouncementReceipt.objects.select_for_update()
         .select_related("announcement")
-        .filter(announcement_id=announcement_id, user=actor)
+        .filter(
+            announcement_id=announcement_id,
+            user=actor,
+            announcement__effective_from__lte=timezone.localdate(),
+        )
         .first()
     )
-    if receipt is None:
+    if receipt is None:  # not theirs, or not in effect yet
         raise NotFound("公告不存在")
     if receipt.read_at is None:
         receipt.read_at = timezone.now()

@@ -1,10 +1,11 @@
 """Policy push: an announcement reaches exactly its audience, each recipient's app is told at once,
 and the sender sees who read it and when."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from core.realtime import recent, user_channel
@@ -213,8 +214,13 @@ def test_an_insurer_s_announcement_reaches_only_the_tenants_that_work_with_it(
     with schema_context("bowei"):
         assert not Announcement.objects.exists()
 
-    # The agents see who sent it.
+    # It takes effect on 1 January 2027: until then the agents do not see it; from then on they see
+    # who sent it.
     lead = api("datang_agent")
+    if timezone.localdate() < date(2027, 1, 1):
+        assert lead.get("/api/v1/notices/my-announcements/").json()["results"] == []
+        with schema_context("datang"):
+            Announcement.objects.filter(pk=copy.pk).update(effective_from=timezone.localdate())
     assert (
         lead.get("/api/v1/notices/my-announcements/").json()["results"][0]["insurer_name"]
         == copy.insurer.name
@@ -254,3 +260,29 @@ def test_the_console_list_costs_the_same_queries_for_one_or_many_announcements(
     with CaptureQueriesContext(connection) as six:
         assert admin.get("/api/v1/notices/announcements/").json()["count"] == 6
     assert len(six.captured_queries) == len(one.captured_queries) <= 12
+
+
+def test_an_open_ended_policy_is_allowed_and_a_future_one_waits_for_its_first_day(
+    api, team, as_distributor
+) -> None:
+    admin = api("datang_admin")
+    today = timezone.localdate()
+    # no end date: 长期
+    lasting = publish(admin, title="长期政策", effective_from=today.isoformat(), effective_until=None)
+    assert lasting.status_code == 201, lasting.json()
+    assert lasting.json()["effective_until"] is None
+    later = publish(admin, title="下月政策", effective_from=(today + timedelta(days=30)).isoformat(),
+                    effective_until=None)  # fmt: skip
+    assert later.status_code == 201, later.json()
+    agent = as_distributor(team.lead)
+    # the agent sees, counts and opens only the one in effect
+    mine = agent.get("/api/v1/notices/my-announcements/").json()["results"]
+    assert [m["title"] for m in mine] == ["长期政策"]
+    assert agent.get("/api/v1/notices/unread/").json()["announcements"] == 1
+    assert agent.post(f"/api/v1/notices/my-announcements/{later.json()['id']}/read/").status_code == 404
+    # the sender still lists both, with their recipients
+    sent = [a["title"] for a in admin.get("/api/v1/notices/announcements/").json()["results"]]
+    assert sent[:2] == ["下月政策", "长期政策"]
+    with schema_context("datang"):
+        Announcement.objects.filter(pk=later.json()["id"]).update(effective_from=today)
+    assert agent.get("/api/v1/notices/unread/").json()["announcements"] == 2
