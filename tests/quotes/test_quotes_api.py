@@ -531,3 +531,48 @@ def test_an_owner_registered_by_the_agent_before_signing_up_sees_their_quotes(
     ).token
     owner.credentials(HTTP_AUTHORIZATION=f"Bearer {token}")
     assert [q["id"] for q in owner.get("/api/v1/quotes/").json()["results"]] == [quote["id"]]
+
+
+def test_every_option_breakdown_conforms_to_its_schema(owner_car, as_distributor, team) -> None:
+    """The breakdown is served as stored JSON; frontend/openapi.json's QuoteBreakdown (from
+    api/v1/quotes/breakdown.py), which the front end's types are generated from, must describe it:
+    a full quote (交强险, 车船税, 车损险 at actual value, 三者险, seats cover) and a saved quote's options."""
+    import json
+
+    import jsonschema
+    from django.conf import settings
+
+    schema = json.loads((settings.BASE_DIR / "frontend" / "openapi.json").read_text(encoding="utf-8"))
+    components = schema["components"]["schemas"]
+    validator = jsonschema.Draft202012Validator(
+        {"$ref": "#/components/schemas/QuoteBreakdown", "components": {"schemas": components}}
+    )
+    # OpenAPI's `nullable` is not JSON Schema: turn it into a type union first
+    for component in components.values():
+        for prop in component.get("properties", {}).values():
+            if prop.pop("nullable", False):
+                if "type" in prop:
+                    prop["type"] = [prop["type"], "null"]
+                else:
+                    prop["anyOf"] = [*prop.pop("allOf", [{"$ref": prop.pop("$ref", "")}]), {"type": "null"}]
+    agent = as_distributor(team.lead)
+    commercial = [
+        {"code": "own_damage"},
+        THIRD_PARTY_1M,
+        {"code": "driver_liability", "seats": 1, "limit_per_seat": "10000"},
+    ]
+    response = quick_quote(
+        agent,
+        vehicle_id=owner_car.pk,
+        coverages={"ctpl": True, "vehicle_tax": True, "commercial": commercial},
+    )
+    assert response.status_code == 201, response.json()
+    options = response.json()["options"]
+    priced = [o for o in options if o["available"]]
+    assert priced and priced[0]["breakdown"]["actual_value"] is not None
+    assert {line["code"] for line in priced[0]["breakdown"]["commercial_lines"]} == {
+        "own_damage", "third_party", "driver_liability",
+    }  # fmt: skip
+    for option in options:
+        errors = [f"{list(e.path)}: {e.message}" for e in validator.iter_errors(option["breakdown"])]
+        assert errors == [], option["insurer"]["code"]

@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from api.excel import xlsx_download
 from api.params import date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
+from api.v1.quotes.breakdown import BreakdownField
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.excel import XLSX
 from customers.models import Customer, Vehicle
@@ -185,7 +186,7 @@ class OptionSerializer(serializers.Serializer):
     commission = serializers.DecimalField(
         max_digits=14, decimal_places=2, required=False, help_text="the tenant's 手续费 on this option"
     )
-    breakdown = serializers.JSONField()
+    breakdown = BreakdownField()
 
 
 def _option_row(option: QuoteOption | Offer, *, staff: bool) -> dict[str, Any]:

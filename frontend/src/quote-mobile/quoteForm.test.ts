@@ -129,8 +129,8 @@ describe('quick quote form', () => {
 
 describe('explaining a price', () => {
   const b = breakdownOf({
-    ctpl: { band: '6座以下', base_premium: '950.00', region: '广东', floating_scheme: 5, history_class: 'A1', floating_rate: '-0.10', premium: '855.00' },
-    vehicle_tax: { table_province: '广东', displacement_band: '1.6-2.0L', exempt: false, annual_tax: '420.00', months: 12, amount: '420.00' },
+    ctpl: { use: 'family_car', band: '6座以下', base_premium: '950.00', region: '广东', floating_scheme: 5, history_class: 'A1', floating_rate: '-0.10', premium: '855.00' },
+    vehicle_tax: { table_province: '广东', displacement_band: '1.6-2.0L', exempt: false, annual_tax: '420.00', tax_year: 2026, months: 12, amount: '420.00' },
     actual_value: null,
     commercial_lines: [
       { code: 'third_party', name: '第三者责任保险', limit: '1000000', seats: null, limit_per_seat: null, base_premium: '1100.00',

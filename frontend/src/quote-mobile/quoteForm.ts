@@ -213,53 +213,14 @@ export function errorAt(errors: Record<string, string>, name: string): string {
 
 // ---- explaining a price ------------------------------------------------------------------------
 
-export interface CtplBreakdown {
-  band: string
-  base_premium: string
-  region: string
-  floating_scheme: number
-  history_class: string
-  floating_rate: string
-  premium: string
-}
+// The breakdown's types come from the schema (api/v1/quotes/breakdown.py).
+export type CtplBreakdown = Schemas['CtplBreakdown']
+export type VehicleTaxBreakdown = Schemas['VehicleTaxBreakdown']
+export type ActualValueBreakdown = Schemas['ActualValueBreakdown']
+export type CommercialLineBreakdown = Schemas['CommercialLineBreakdown']
+export type HistoryBreakdown = Schemas['HistoryBreakdown']
 
-export interface VehicleTaxBreakdown {
-  table_province: string | null
-  displacement_band: string | null
-  exempt: boolean
-  annual_tax: string
-  purchase_date?: string | null
-  months: number
-  amount: string
-}
-
-export interface ActualValueBreakdown {
-  purchase_price: string
-  months_of_age: number
-  monthly_depreciation: string
-  value: string
-}
-
-export interface CommercialLineBreakdown {
-  code: string
-  name: string
-  limit: string | null
-  seats: number | null
-  limit_per_seat: string | null
-  base_premium: string
-  ncd: string
-  autonomous_pricing_factor: string
-  traffic_violation_factor?: string
-  premium: string
-}
-
-export interface HistoryBreakdown {
-  ctpl_class: string
-  claim_free_years: number
-  claims_last_year: number
-  source?: string
-}
-
+/** The parts a page reads, each present: null (or no lines) where the option has none. */
 export interface Breakdown {
   history: HistoryBreakdown | null
   ctpl: CtplBreakdown | null
@@ -269,8 +230,8 @@ export interface Breakdown {
 }
 
 /** The option's stored breakdown (JSON on the API), typed; empty for an unavailable option. */
-export function breakdownOf(raw: unknown): Breakdown {
-  const b = (raw ?? {}) as Partial<Breakdown>
+export function breakdownOf(raw: Schemas['QuoteBreakdown'] | null | undefined): Breakdown {
+  const b = raw ?? {}
   return {
     history: b.history ?? null,
     ctpl: b.ctpl ?? null,

@@ -3419,6 +3419,21 @@ export interface components {
         AcceptRequest: {
             option: number;
         };
+        ActualValueBreakdown: {
+            /** @description exact decimal string */
+            purchase_price: string;
+            /** Format: date */
+            first_registration: string;
+            /** Format: date */
+            valued_on?: string;
+            months_of_age: number;
+            /** @description exact decimal string */
+            monthly_depreciation: string;
+            /** @description exact decimal string */
+            floor?: string;
+            /** @description exact decimal string */
+            value: string;
+        };
         AdjustRequest: {
             /** Format: decimal */
             factor: string;
@@ -3651,6 +3666,10 @@ export interface components {
             /** @default  */
             secondary_color: string;
         };
+        BreakdownError: {
+            field: string;
+            code: string;
+        };
         Campaign: {
             readonly id: number;
             name: string;
@@ -3707,6 +3726,25 @@ export interface components {
             shops: components["schemas"]["ShopCost"][];
             parts: components["schemas"]["PartCost"][];
         };
+        CommercialLineBreakdown: {
+            code: string;
+            name: string;
+            /** @description exact decimal string */
+            limit: string | null;
+            seats: number | null;
+            /** @description exact decimal string */
+            limit_per_seat: string | null;
+            /** @description exact decimal string */
+            base_premium: string;
+            /** @description exact decimal string */
+            ncd: string;
+            /** @description exact decimal string */
+            autonomous_pricing_factor: string;
+            /** @description exact decimal string */
+            traffic_violation_factor?: string;
+            /** @description exact decimal string */
+            premium: string;
+        };
         /**
          * @description * `ctpl` - 交强险
          *     * `commercial` - 商业险
@@ -3745,6 +3783,19 @@ export interface components {
             /** @default true */
             vehicle_tax: boolean;
             commercial?: components["schemas"]["CoverageChoiceRequest"][];
+        };
+        CtplBreakdown: {
+            use: string;
+            band: string;
+            /** @description exact decimal string */
+            base_premium: string;
+            region: string;
+            floating_scheme: number;
+            history_class: string;
+            /** @description exact decimal string */
+            floating_rate: string;
+            /** @description exact decimal string */
+            premium: string;
         };
         CurrentSupportSession: {
             active: boolean;
@@ -3999,6 +4050,12 @@ export interface components {
             /** Format: date */
             next_contact_on?: string | null;
             vehicle?: number | null;
+        };
+        HistoryBreakdown: {
+            ctpl_class: string;
+            claim_free_years: number;
+            claims_last_year: number;
+            source?: string;
         };
         HistoryRequest: {
             /** @default new */
@@ -4563,7 +4620,7 @@ export interface components {
              * @description the tenant's 手续费 on this option
              */
             commission?: string;
-            breakdown: unknown;
+            breakdown: components["schemas"]["QuoteBreakdown"];
         };
         Order: {
             readonly id: number;
@@ -5435,6 +5492,28 @@ export interface components {
          * @enum {string}
          */
         PromotionBearerEnum: "seller" | "chain" | "shares" | "tenant";
+        QuoteBreakdown: {
+            /** Format: date */
+            rated_on?: string;
+            region?: string;
+            insurer?: string | null;
+            rating_table?: string | null;
+            history?: components["schemas"]["HistoryBreakdown"] | null;
+            ctpl?: components["schemas"]["CtplBreakdown"] | null;
+            vehicle_tax?: components["schemas"]["VehicleTaxBreakdown"] | null;
+            actual_value?: components["schemas"]["ActualValueBreakdown"] | null;
+            commercial_lines?: components["schemas"]["CommercialLineBreakdown"][];
+            /** @description exact decimal string */
+            ctpl_premium?: string;
+            /** @description exact decimal string */
+            vehicle_tax_amount?: string;
+            /** @description exact decimal string */
+            commercial_premium?: string;
+            /** @description exact decimal string */
+            total?: string;
+            /** @description why the option could not be priced */
+            error?: components["schemas"]["BreakdownError"];
+        };
         /**
          * @description * `agent` - 代理人
          *     * `owner` - 车主
@@ -6654,6 +6733,19 @@ export interface components {
             /** Format: date */
             last_maintained_on?: string | null;
             last_maintained_km?: number | null;
+        };
+        VehicleTaxBreakdown: {
+            table_province: string | null;
+            displacement_band: string | null;
+            exempt: boolean;
+            /** @description exact decimal string */
+            annual_tax: string;
+            tax_year: number;
+            /** Format: date */
+            purchase_date?: string | null;
+            months: number;
+            /** @description exact decimal string */
+            amount: string;
         };
         VehicleTaxTable: {
             province: string;

@@ -1,67 +1,21 @@
+import type { Schemas } from '@shared/api'
 import type { QuoteDetail, QuoteOption } from '@shared/quotes'
 import { COVERAGE_NAMES, limitLabel } from '@shared/quotes'
 import { ROLE_LABELS } from '../context'
 
 /**
  * An option's `breakdown` as the server stores it (QuoteRating.to_dict): every factor that made the
- * price, so the drawer can explain it line by line. Decimals are strings; parts not quoted are null.
+ * price, so the drawer can explain it line by line. The types come from the schema
+ * (api/v1/quotes/breakdown.py); decimals are strings, parts not quoted are null.
  */
-export interface CtplBreakdown {
-  use: string
-  band: string
-  base_premium: string
-  region: string
-  floating_scheme: number
-  history_class: string
-  floating_rate: string
-  premium: string
-}
-
-export interface VehicleTaxBreakdown {
-  table_province: string | null
-  displacement_band: string | null
-  exempt: boolean
-  annual_tax: string
-  purchase_date?: string | null
-  tax_year: number
-  months: number
-  amount: string
-}
-
-export interface ActualValueBreakdown {
-  purchase_price: string
-  first_registration: string
-  months_of_age: number
-  monthly_depreciation: string
-  value: string
-}
-
-export interface CommercialLineBreakdown {
-  code: string
-  name: string
-  limit: string | null
-  seats: number | null
-  limit_per_seat: string | null
-  base_premium: string
-  ncd: string
-  autonomous_pricing_factor: string
-  traffic_violation_factor: string
-  premium: string
-}
-
-export interface Breakdown {
-  region?: string
-  history?: { ctpl_class: string; claim_free_years: number; claims_last_year: number; source?: string } | null
-  rating_table?: string | null
-  ctpl?: CtplBreakdown | null
-  vehicle_tax?: VehicleTaxBreakdown | null
-  actual_value?: ActualValueBreakdown | null
-  commercial_lines?: CommercialLineBreakdown[]
-}
+export type Breakdown = Schemas['QuoteBreakdown']
+export type CtplBreakdown = Schemas['CtplBreakdown']
+export type VehicleTaxBreakdown = Schemas['VehicleTaxBreakdown']
+export type ActualValueBreakdown = Schemas['ActualValueBreakdown']
+export type CommercialLineBreakdown = Schemas['CommercialLineBreakdown']
 
 export function breakdownOf(option: QuoteOption): Breakdown {
-  const b = option.breakdown
-  return b && typeof b === 'object' ? (b as Breakdown) : {}
+  return option.breakdown ?? {}
 }
 
 /** 交强险 history classes (2020 reform), as on the quote form. */
