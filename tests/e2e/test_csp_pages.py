@@ -61,7 +61,9 @@ def test_the_front_ends_load_and_work_with_no_csp_violation(page: Page, url_on) 
     open_menu(page, "menu-announcements")
     page.get_by_test_id("announcement-new").click()  # a dialog, a date picker, a rich text box
     expect(page.get_by_test_id("announcement-body")).to_be_visible()
-    page.locator('[data-testid="announcement-effective"] input, .el-range-input').nth(0).click()
+    page.locator(
+        '[data-testid="announcement-from"] input, input[data-testid="announcement-from"]'
+    ).first.click()
     expect(page.locator(".el-picker-panel").first).to_be_visible()
     assert violations(page, console) == []
 

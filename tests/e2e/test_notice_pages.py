@@ -53,10 +53,10 @@ def test_a_pushed_policy_lights_the_open_agent_app_s_badge_and_comes_back_as_rea
     field(page, "announcement-title").fill("平安车险手续费调整")
     page.get_by_test_id("announcement-body").click()
     page.keyboard.type("即日起交强险手续费上调至 4%")
-    dates = page.locator('[data-testid="announcement-effective"] input, .el-range-input')
-    dates.nth(0).fill("2026-12-01")
-    dates.nth(1).fill("2026-12-31")
-    dates.nth(1).press("Enter")
+    for test_id, day in (("announcement-from", "2026-12-01"), ("announcement-until", "2026-12-31")):
+        box = page.locator(f'[data-testid="{test_id}"] input, input[data-testid="{test_id}"]').first
+        box.fill(day)
+        box.press("Enter")
     page.locator(".el-radio", has_text="按职级").click()
     page.get_by_test_id("announcement-tiers").click()
     page.locator(".el-select-dropdown__item:visible", has_text="政策推送测试职级").click()

@@ -7,7 +7,8 @@ describe('announcement form', () => {
       ...blankAnnouncement(),
       title: '  平安车险手续费调整 ',
       body_html: '<p>上调至 4%</p>',
-      effective: ['2026-12-01', '2026-12-31'] as [string, string],
+      effective_from: '2026-12-01',
+      effective_until: '2026-12-31',
       audience: 'tiers' as const,
       tier_ids: [2, 3],
       agent_ids: [7],
@@ -25,6 +26,13 @@ describe('announcement form', () => {
   it('leaves out dates that are not set, so the server names the missing field', () => {
     const form = announcementFormData({ ...blankAnnouncement(), title: 't', body_html: 'b' }, [])
     expect(form.has('effective_from')).toBe(false)
+    expect(form.has('effective_until')).toBe(false)
+  })
+
+  it('sends an open-ended policy (no end date) with its first day only', () => {
+    const form = announcementFormData({ ...blankAnnouncement(), title: 't', body_html: 'b', effective_from: '2027-01-01' }, [])
+    expect(form.get('effective_from')).toBe('2027-01-01')
+    expect(form.has('effective_until')).toBe(false)
     expect(form.get('audience')).toBe('all')
   })
 

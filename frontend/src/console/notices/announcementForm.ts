@@ -6,15 +6,17 @@ export type Audience = Schemas['NoticeAudienceEnum']
 export interface AnnouncementDraft {
   title: string
   body_html: string
-  /** [from, until]; until may be empty (open-ended) */
-  effective: [string, string] | null
+  /** the first day it applies (required) */
+  effective_from: string | null
+  /** the last day it applies; empty: open-ended (长期) */
+  effective_until: string | null
   audience: Audience
   tier_ids: number[]
   agent_ids: number[]
 }
 
 export function blankAnnouncement(): AnnouncementDraft {
-  return { title: '', body_html: '', effective: null, audience: 'all', tier_ids: [], agent_ids: [] }
+  return { title: '', body_html: '', effective_from: null, effective_until: null, audience: 'all', tier_ids: [], agent_ids: [] }
 }
 
 export const AUDIENCES: { value: Audience; label: string }[] = [
@@ -31,8 +33,8 @@ export function announcementFormData(draft: AnnouncementDraft, files: File[]): F
   const form = new FormData()
   form.append('title', draft.title.trim())
   form.append('body_html', draft.body_html)
-  if (draft.effective?.[0]) form.append('effective_from', draft.effective[0])
-  if (draft.effective?.[1]) form.append('effective_until', draft.effective[1])
+  if (draft.effective_from) form.append('effective_from', draft.effective_from)
+  if (draft.effective_until) form.append('effective_until', draft.effective_until)
   form.append('audience', draft.audience)
   if (draft.audience === 'tiers') draft.tier_ids.forEach((id) => form.append('tier_ids', String(id)))
   if (draft.audience === 'agents') draft.agent_ids.forEach((id) => form.append('agent_ids', String(id)))
