@@ -29,6 +29,7 @@ from core.payments import PaymentUnavailable, stripe_client
 from core.services import audit_event_record
 from customers.models import Customer
 from mall.models import Order, OrderItem, OrderStatus, Refund
+from network.models import Distributor, DistributorKind, DistributorStatus
 from subscriptions.services import billing_event_wanted, billing_webhook_apply
 from tenants.models import Tenant
 
@@ -50,9 +51,26 @@ def _release_stock(order: Order) -> None:
             Product.objects.filter(pk=item.product_id).update(stock=F("stock") + item.quantity)
 
 
+def _agent_by_code(code: str) -> int | None:
+    """The active agent of this tenant whose public referral code this is; None for anything else
+    (unknown, another tenant's, stopped, or an owner's 车主推荐 code): an order never fails for it."""
+    code = code.strip().upper()
+    if not code:
+        return None
+    return (
+        Distributor.objects.filter(referral_code=code, kind=DistributorKind.AGENT, status=DistributorStatus.ACTIVE)
+        .values_list("pk", flat=True)
+        .first()
+    )
+
+
 @transaction.atomic
-def order_place(*, actor: User, customer: Customer, items: list[dict[str, Any]]) -> Order:
-    """Reserve the stock, price the order and open a PaymentIntent for it."""
+def order_place(
+    *, actor: User, customer: Customer, items: list[dict[str, Any]], referral_code: str = ""
+) -> Order:
+    """Reserve the stock, price the order and open a PaymentIntent for it. The order's promoter is
+    the customer's; ``referral_code`` (an agent's share link, 产品推荐) only names one for a customer
+    who has none."""
     errors = FieldErrors()
     if not items:
         errors.add("items", "购物车是空的")
@@ -75,7 +93,7 @@ def order_place(*, actor: User, customer: Customer, items: list[dict[str, Any]])
     order = Order.objects.create(
         number=f"M{now:%Y%m%d}{secrets.randbelow(10**8):08d}",
         customer=customer,
-        promoter_id=customer.promoter_id,
+        promoter_id=customer.promoter_id or _agent_by_code(referral_code),
         total=sum((products[p].actual_price * q for p, q in wanted.items()), Decimal(0)),
         reserved_until=now + timedelta(minutes=settings.MALL_RESERVATION_MINUTES),
         created_by=actor,

@@ -23,10 +23,12 @@ from commissions.models import Entry
 from commissions.services import plan_put_in_force, plan_save, settlement_run_execute, settlement_start
 from core.models import DomainEvent
 from customers.butler import preferences_recompute
-from customers.models import Preference
+from customers.models import Customer, Preference
 from customers.services import customer_create
 from mall.models import Order
 from mall.services import reservations_release
+from network.models import Distributor
+from network.services import agent_create, customer_referrer_ensure, tier_create
 from tests.commissions.conftest import sell
 from tests.conftest import PEOPLE
 
@@ -338,3 +340,51 @@ def test_what_an_owner_buys_in_the_mall_becomes_a_butler_tag(api, shelf, stripe_
         preferences_recompute()
         tag = Preference.objects.get(key="buys:商城机油")
         assert (tag.label, tag.evidence) == ("常购商城机油", "购买商城机油 2 次")
+
+
+def test_an_agents_share_link_credits_his_chain_and_a_foreign_code_is_ignored(
+    api, shelf, stripe_api, team, bowei, django_capture_on_commit_callbacks
+):
+    """产品推荐: 刘小军 (代理人, under 王海峰 under 唐总) shares 商城机油 with his referral code. The
+    owner, a customer with no promoter, buys 2 × 188.50 = 377.00 through it; per level goods 10% / 5% / 2%
+    pays 37.70 / 18.85 / 7.54. Bowei's agent's code, a made-up code and an owner's 车主推荐 code name
+    no promoter; a customer who already has one keeps theirs."""
+    oil, _ = shelf
+    with schema_context("bowei"):
+        bowei_tier = tier_create(actor=None, name="代理人", rank=1)
+        foreign = agent_create(actor=None, name="孙志强", mobile="13700002011", licence_no="B-1", tier_id=bowei_tier.pk)
+    with schema_context("datang"):
+        Product.objects.filter(pk=oil.pk).update(stock=10)
+        owner = customer_create(actor=None, name="商城客户", mobile=PEOPLE["datang_owner"].mobile)
+        assert owner.promoter_id is None and owner.user is not None
+        owners_code = customer_referrer_ensure(user=owner.user).referral_code
+        assert not Distributor.objects.filter(referral_code=foreign.referral_code).exists()
+    admin = api("datang_admin")
+    rules = [{"line": "goods", "distance": d, "rate": r} for d, r in enumerate(("0.10", "0.05", "0.02"))]
+    plan = admin.post("/api/v1/commissions/plans/", {"name": "商城方案", "scheme": "per_level",
+                      "settlement_mode": "cross_level", "rules": rules}, format="json").json()  # fmt: skip
+    admin.post(f"/api/v1/commissions/plans/{plan['id']}/in-force/")
+    buyer = api("datang_owner")
+
+    def buy(code: str) -> dict:
+        placed = buyer.post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 1}],
+                            "referral_code": code}, format="json")  # fmt: skip
+        assert placed.status_code == 201, placed.json()
+        return placed.json()
+
+    for code in (foreign.referral_code, "ZZZZ9999", owners_code):  # ignored, never refused
+        with schema_context("datang"):
+            assert Order.objects.get(pk=buy(code)["id"]).promoter_id is None
+    order = buyer.post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 2}],
+                       "referral_code": team.member.referral_code.lower()}, format="json").json()  # fmt: skip
+    with django_capture_on_commit_callbacks(execute=True):
+        webhook(api, "payment_intent.succeeded", paid(order["id"]))
+    with schema_context("datang"):
+        assert Order.objects.get(pk=order["id"]).promoter_id == team.member.pk
+        earned = {e.distributor.name: format(e.amount, "f")
+                  for e in Entry.objects.filter(source_type="order_item").select_related("distributor")}  # fmt: skip
+        assert earned == {"刘小军": "37.70", "王海峰": "18.85", "唐总": "7.54"}  # 377.00 × 10% / 5% / 2%
+        Customer.objects.filter(pk=owner.pk).update(promoter=team.peer)
+    # a customer bound to 钱多多 stays his: another agent's link does not take the sale
+    with schema_context("datang"):
+        assert Order.objects.get(pk=buy(team.member.referral_code)["id"]).promoter_id == team.peer.pk

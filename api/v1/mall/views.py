@@ -67,6 +67,8 @@ class CartItemSerializer(serializers.Serializer):
 
 class PlaceOrderSerializer(serializers.Serializer):
     items = CartItemSerializer(many=True)
+    # The agent's referral code from a 产品推荐 share link (?ref=); counts for a customer without a promoter.
+    referral_code = serializers.CharField(max_length=12, required=False, allow_blank=True, default="")
 
 
 def _orders(request: Request) -> QuerySet[Order]:
@@ -131,6 +133,7 @@ class OrderListCreateView(generics.ListAPIView):
             actor=request_user(request),
             customer=customer,
             items=[dict(i) for i in body.validated_data["items"]],
+            referral_code=body.validated_data["referral_code"],
         )
         return Response(OrderSerializer(_order(request, order.pk)).data, status=status.HTTP_201_CREATED)
 

@@ -5235,6 +5235,8 @@ export interface components {
         };
         PlaceOrderRequest: {
             items: components["schemas"]["CartItemRequest"][];
+            /** @default  */
+            referral_code: string;
         };
         PlanDetail: {
             readonly id: number;
