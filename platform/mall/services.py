@@ -58,7 +58,9 @@ def _agent_by_code(code: str) -> int | None:
     if not code:
         return None
     return (
-        Distributor.objects.filter(referral_code=code, kind=DistributorKind.AGENT, status=DistributorStatus.ACTIVE)
+        Distributor.objects.filter(
+            referral_code=code, kind=DistributorKind.AGENT, status=DistributorStatus.ACTIVE
+        )
         .values_list("pk", flat=True)
         .first()
     )

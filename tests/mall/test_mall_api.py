@@ -352,7 +352,9 @@ def test_an_agents_share_link_credits_his_chain_and_a_foreign_code_is_ignored(
     oil, _ = shelf
     with schema_context("bowei"):
         bowei_tier = tier_create(actor=None, name="代理人", rank=1)
-        foreign = agent_create(actor=None, name="孙志强", mobile="13700002011", licence_no="B-1", tier_id=bowei_tier.pk)
+        foreign = agent_create(
+            actor=None, name="孙志强", mobile="13700002011", licence_no="B-1", tier_id=bowei_tier.pk
+        )
     with schema_context("datang"):
         Product.objects.filter(pk=oil.pk).update(stock=10)
         owner = customer_create(actor=None, name="商城客户", mobile=PEOPLE["datang_owner"].mobile)
