@@ -1,4 +1,9 @@
-"""Permissions by role, declared on the view: ``allowed_roles = {"tenant_admin", "finance"}``."""
+"""Permissions by role, declared on the view: ``allowed_roles = roles.ADMIN_FINANCE`` (``api.roles``).
+
+Fail closed: a view that declares no ``allowed_roles`` is refused to everyone (it is the default
+permission class, ``REST_FRAMEWORK['DEFAULT_PERMISSION_CLASSES']``). Public endpoints (login,
+signup, the Stripe webhook...) say so with ``permission_classes = [AllowAny]``.
+"""
 
 from typing import Any
 
@@ -15,7 +20,7 @@ class HasAllowedRole(BasePermission):
     def has_permission(self, request: Any, view: Any) -> bool:
         if not (request.user and request.user.is_authenticated):
             return False
-        allowed: set[str] | None = getattr(view, "allowed_roles", None)
+        allowed: frozenset[str] | set[str] | None = getattr(view, "allowed_roles", None)
         if allowed is None:
-            return True
+            return False
         return bool(request_roles(request) & set(allowed))

@@ -6,7 +6,7 @@ from django.db import connection
 from django_tenants.utils import get_public_schema_name
 from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
-from rest_framework.permissions import AllowAny, IsAuthenticated
+from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -22,6 +22,8 @@ from accounts.services import (
     sms_login_code_send,
 )
 from api.auth import scope_tenant_id
+from api.permissions import HasAllowedRole
+from api.roles import SIGNED_IN
 from api.throttles import LOGIN_THROTTLES, SMS_SEND_THROTTLES
 from core.clients import client_ip
 
@@ -150,7 +152,8 @@ class SmsTokenView(APIView):
 
 
 class LogoutView(APIView):
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasAllowedRole]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses={204: None}, operation_id="auth_logout")
     def post(self, request: Request) -> Response:
@@ -161,7 +164,8 @@ class LogoutView(APIView):
 class LogoutAllView(APIView):
     """Log out everywhere: every token of the caller, on every host and device."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasAllowedRole]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses={204: None}, operation_id="auth_logout_all")
     def post(self, request: Request) -> Response:
@@ -177,7 +181,8 @@ class PasswordChangeSerializer(serializers.Serializer):
 class PasswordChangeView(APIView):
     """Change one's password; every session (this one too) ends and logs in again."""
 
-    permission_classes = [IsAuthenticated]
+    permission_classes = [HasAllowedRole]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(
         request=PasswordChangeSerializer, responses={204: None}, operation_id="auth_password_change"

@@ -5,6 +5,8 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.auth import scope_tenant_id
+from api.context import context_of
+from api.roles import SIGNED_IN
 
 
 class ScopeSerializer(serializers.Serializer):
@@ -22,15 +24,17 @@ class MeSerializer(serializers.Serializer):
 
 
 class MeView(APIView):
+    allowed_roles = SIGNED_IN
+
     @extend_schema(responses=MeSerializer, operation_id="me")
     def get(self, request: Request) -> Response:
-        tenant = request.tenant  # type: ignore[attr-defined]
+        tenant = context_of(request).tenant
         in_tenant = scope_tenant_id(request) is not None
         body = {
             "id": request.user.pk,
             "mobile": request.user.mobile,  # type: ignore[union-attr]
             "name": request.user.name,  # type: ignore[union-attr]
-            "roles": sorted(request.roles),  # type: ignore[attr-defined]
+            "roles": sorted(context_of(request).roles),
             "scope": {
                 "kind": "tenant" if in_tenant else "public",
                 "schema_name": tenant.schema_name if in_tenant else None,

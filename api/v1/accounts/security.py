@@ -22,6 +22,7 @@ from accounts.services import (
 from api.auth import scope_tenant_id
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import ACCOUNT_ADMINS, SIGNED_IN
 from core.clients import client_ip
 
 
@@ -42,7 +43,7 @@ class LoginLocksView(APIView):
     """Accounts locked now: on a tenant's host only its own people; on the platform host everyone."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin", "platform_admin"}
+    allowed_roles = ACCOUNT_ADMINS
 
     @extend_schema(responses=LoginLockSerializer(many=True), operation_id="account_locks")
     def get(self, request: Request) -> Response:
@@ -73,7 +74,7 @@ class LoginLocksView(APIView):
 
 class LoginUnlockView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin", "platform_admin"}
+    allowed_roles = ACCOUNT_ADMINS
 
     @extend_schema(request=LoginUnlockSerializer, responses={204: None}, operation_id="account_unlock")
     def post(self, request: Request) -> Response:
@@ -119,7 +120,8 @@ class TotpDisableSerializer(serializers.Serializer):
 class TotpView(APIView):
     """账号安全: whether the caller logs in with an authenticator app (else with an SMS code)."""
 
-    permission_classes = [StrongTokenRequired]
+    permission_classes = [HasAllowedRole, StrongTokenRequired]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(responses=TotpStateSerializer, operation_id="auth_totp")
     def get(self, request: Request) -> Response:
@@ -127,7 +129,8 @@ class TotpView(APIView):
 
 
 class TotpSetupView(APIView):
-    permission_classes = [StrongTokenRequired]
+    permission_classes = [HasAllowedRole, StrongTokenRequired]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses=TotpSetupSerializer, operation_id="auth_totp_setup")
     def post(self, request: Request) -> Response:
@@ -138,7 +141,8 @@ class TotpSetupView(APIView):
 
 
 class TotpConfirmView(APIView):
-    permission_classes = [StrongTokenRequired]
+    permission_classes = [HasAllowedRole, StrongTokenRequired]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(
         request=TotpConfirmSerializer, responses=TotpStateSerializer, operation_id="auth_totp_confirm"
@@ -151,7 +155,8 @@ class TotpConfirmView(APIView):
 
 
 class TotpDisableView(APIView):
-    permission_classes = [StrongTokenRequired]
+    permission_classes = [HasAllowedRole, StrongTokenRequired]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(
         request=TotpDisableSerializer, responses=TotpStateSerializer, operation_id="auth_totp_disable"

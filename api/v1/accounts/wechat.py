@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from api.auth import scope_tenant_id
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import TENANT_ADMIN, TENANT_PEOPLE
 from api.throttles import LOGIN_THROTTLES
 from api.v1.accounts.auth import TokenResponseSerializer, UserBriefSerializer, token_response
 from core.clients import client_ip
@@ -54,7 +55,7 @@ def _settings_body(row: WeChatSettings | None) -> dict[str, Any]:
 
 class WeChatSettingsView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=WeChatSettingsSerializer, operation_id="wechat_settings")
     def get(self, request: Request) -> Response:
@@ -189,7 +190,7 @@ class WeChatBindMeView(APIView):
     """A logged-in agent or owner binds the WeChat they are in (to get template messages)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"agent", "owner", "tenant_admin", "finance"}
+    allowed_roles = TENANT_PEOPLE
 
     @extend_schema(
         request=WeChatLoginSerializer, responses=WeChatBoundSerializer, operation_id="wechat_bind_me"

@@ -26,14 +26,14 @@ from aftersales.selectors import (
     with_totals,
 )
 from api.auth import scope_tenant_id
+from api.context import context_of
 from api.params import choice_param, date_param, int_param, request_user
 from api.permissions import HasAllowedRole
+from api.roles import INSURER_STAFF, OWNER, PLATFORM_ADMIN, SHOP_STAFF, TENANT_PEOPLE, TENANT_STAFF
 from core.errors import NotFound, PermissionDenied
 from directory.models import Insurer, Shop
 from directory.selectors import insurer_of, shop_of
 from directory.services import insurer_staff_add
-
-TENANT_VIEWERS = {"owner", "agent", "tenant_admin", "finance"}
 
 
 class OrderShopSerializer(serializers.Serializer):
@@ -236,12 +236,14 @@ LIST_PARAMS = [
 def _tenant_rows(request: Request) -> QuerySet[ServiceOrder]:
     tenant_id = scope_tenant_id(request)
     assert tenant_id is not None
-    return orders_for_tenant_user(user=request_user(request), roles=set(request.roles), tenant_id=tenant_id)  # type: ignore[attr-defined]
+    return orders_for_tenant_user(
+        user=request_user(request), roles=set(context_of(request).roles), tenant_id=tenant_id
+    )
 
 
 def _tenant_viewer(request: Request) -> str:
-    roles = set(request.roles)  # type: ignore[attr-defined]
-    return "staff" if roles & {"agent", "tenant_admin", "finance"} else "owner"
+    roles = set(context_of(request).roles)
+    return "staff" if roles & TENANT_STAFF else "owner"
 
 
 class RequestSerializer(serializers.Serializer):
@@ -257,7 +259,7 @@ class RequestSerializer(serializers.Serializer):
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="service_orders_list"))
 class ServiceOrderListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_VIEWERS
+    allowed_roles = TENANT_PEOPLE
     serializer_class = ServiceOrderSerializer
 
     def get_queryset(self) -> QuerySet[ServiceOrder]:
@@ -269,13 +271,13 @@ class ServiceOrderListView(generics.ListAPIView):
     @extend_schema(request=RequestSerializer, responses={201: ServiceOrderDetailSerializer},
                    operation_id="service_orders_request")  # fmt: skip
     def post(self, request: Request) -> Response:
-        if "owner" not in request.roles:  # type: ignore[attr-defined]
+        if "owner" not in context_of(request).roles:
             raise PermissionDenied("施工申请由车主在车主端提交")
         body = RequestSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         v = body.validated_data
         order = svc.order_request(
-            actor=request_user(request), tenant=request.tenant,  # type: ignore[attr-defined]
+            actor=request_user(request), tenant=context_of(request).tenant,
             shop_id=v["shop"], vehicle_id=v["vehicle"], service=v["service"], description=v["description"],
             mileage_km=v.get("mileage_km"), insurer_id=v.get("insurer"), claim_no=v.get("claim_no", ""),
         )  # fmt: skip
@@ -287,7 +289,7 @@ class ServiceOrderListView(generics.ListAPIView):
 
 class ServiceOrderDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_VIEWERS
+    allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=ServiceOrderDetailSerializer, operation_id="service_orders_detail")
     def get(self, request: Request, pk: int) -> Response:
@@ -329,7 +331,7 @@ class OwnerActionView(APIView):
     """车主: approve the estimate item by item, cancel, or review."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+    allowed_roles = OWNER
     action = ""
 
     def post(self, request: Request, pk: int) -> Response:
@@ -387,7 +389,7 @@ class ServiceOrderOptionsView(APIView):
     the shops of the orders this user sees (the staff's list filters by them)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_VIEWERS
+    allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=OrderOptionsSerializer, operation_id="service_orders_options")
     def get(self, request: Request) -> Response:
@@ -411,7 +413,7 @@ class CustomerServiceOrdersView(generics.ListAPIView):
     """客户施工记录: a customer's service orders, for the staff who can see the customer."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"agent", "tenant_admin", "finance"}
+    allowed_roles = TENANT_STAFF
     serializer_class = ServiceOrderSerializer
     pagination_class = None
 
@@ -419,7 +421,7 @@ class CustomerServiceOrdersView(generics.ListAPIView):
         from customers.selectors import customers_visible
 
         customer = (
-            customers_visible(user=request_user(self.request), roles=set(self.request.roles))  # type: ignore[attr-defined]
+            customers_visible(user=request_user(self.request), roles=set(context_of(self.request).roles))
             .filter(pk=self.kwargs["pk"])
             .first()
         )
@@ -444,7 +446,7 @@ def _shop_actor(request: Request) -> svc.Actor:
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="shop_service_orders_list"))
 class ShopOrderListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
     serializer_class = ServiceOrderSerializer
 
     def get_queryset(self) -> QuerySet[ServiceOrder]:
@@ -460,7 +462,7 @@ class ShopOrderListView(generics.ListAPIView):
 
 class ShopOrderDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(responses=ServiceOrderDetailSerializer, operation_id="shop_service_orders_detail")
     def get(self, request: Request, pk: int) -> Response:
@@ -494,7 +496,7 @@ class StepSerializer(serializers.Serializer):
 
 class ShopActionView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
     action = ""
 
     def post(self, request: Request, pk: int) -> Response:
@@ -552,7 +554,7 @@ def _insurer_actor(request: Request) -> svc.Actor:
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="insurer_claims_list"))
 class InsurerClaimListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"insurer_staff"}
+    allowed_roles = INSURER_STAFF
     serializer_class = ServiceOrderSerializer
 
     def get_queryset(self) -> QuerySet[ServiceOrder]:
@@ -566,7 +568,7 @@ class InsurerClaimListView(generics.ListAPIView):
 
 class InsurerClaimDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"insurer_staff"}
+    allowed_roles = INSURER_STAFF
 
     @extend_schema(responses=ServiceOrderDetailSerializer, operation_id="insurer_claims_detail")
     def get(self, request: Request, pk: int) -> Response:
@@ -577,7 +579,7 @@ class InsurerClaimDetailView(APIView):
 
 class InsurerClaimApproveView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"insurer_staff"}
+    allowed_roles = INSURER_STAFF
 
     @extend_schema(request=DecisionsSerializer, responses=ServiceOrderDetailSerializer,
                    operation_id="insurer_claims_approve")  # fmt: skip
@@ -618,7 +620,7 @@ class ClaimStatsSerializer(serializers.Serializer):
 
 class InsurerClaimStatsView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"insurer_staff"}
+    allowed_roles = INSURER_STAFF
 
     @extend_schema(responses=ClaimStatsSerializer, operation_id="insurer_claims_stats")
     def get(self, request: Request) -> Response:
@@ -635,7 +637,7 @@ class InsurerStaffSerializer(serializers.Serializer):
 
 class PlatformInsurerStaffView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(
         request=InsurerStaffSerializer, responses={201: None}, operation_id="platform_insurers_staff_add"
@@ -668,7 +670,7 @@ class ShopProductSerializer(serializers.ModelSerializer):
 
 class ShopProductListView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(responses=ShopProductSerializer(many=True), operation_id="shop_products_list")
     def get(self, request: Request) -> Response:
@@ -690,7 +692,7 @@ class ShopProductListView(APIView):
 
 class ShopProductDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(
         request=ShopProductSerializer, responses=ShopProductSerializer, operation_id="shop_products_update"
@@ -712,7 +714,7 @@ class PartnerShopProductsView(APIView):
     """A partner shop's own products, on the tenant's host (the owner's shop page)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_VIEWERS
+    allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=ShopProductSerializer(many=True), operation_id="service_shops_products")
     def get(self, request: Request, pk: int) -> Response:
@@ -741,7 +743,7 @@ class PlatformInsurerListView(APIView):
     """The insurer directory for the platform admin: each insurer with its staff (to add claim staff)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=PlatformInsurerSerializer(many=True), operation_id="platform_insurers_list")
     def get(self, request: Request) -> Response:

@@ -17,6 +17,7 @@ from rest_framework.views import APIView
 
 from api.params import date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import ADMIN_AGENT, OWNER, TENANT_ADMIN, TENANT_STAFF
 from api.serializers import RemovedSerializer
 from catalog.models import (
     GiftPack,
@@ -45,9 +46,6 @@ from core.uploads import media_response
 from customers.models import Customer
 from customers.selectors import customers_visible
 from customers.services import customer_for_owner
-
-MANAGERS = {"tenant_admin"}
-STAFF = {"tenant_admin", "finance", "agent"}
 
 
 def _media_url(path: str) -> str:
@@ -90,7 +88,7 @@ class ProductSerializer(serializers.ModelSerializer):
 )
 class ProductListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
     serializer_class = ProductSerializer
 
     def get_queryset(self) -> QuerySet[Product]:
@@ -108,7 +106,7 @@ class ProductListCreateView(generics.ListAPIView):
         request=ProductSerializer, responses={201: ProductSerializer}, operation_id="products_create"
     )
     def post(self, request: Request) -> Response:
-        if not request_roles(request) & MANAGERS:
+        if not request_roles(request) & TENANT_ADMIN:
             raise PermissionDenied("只有管理员可以维护商品")
         body = ProductSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -125,7 +123,7 @@ def _product(pk: int) -> Product:
 
 class ProductDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=ProductSerializer, responses=ProductSerializer, operation_id="products_update")
     def patch(self, request: Request, pk: int) -> Response:
@@ -146,7 +144,7 @@ class ImageUploadSerializer(serializers.Serializer):
 
 class ProductImageView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -242,7 +240,7 @@ class PackListCreateView(APIView):
     """礼包查询: filter by expiry and status."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(
         parameters=[
@@ -278,7 +276,7 @@ class PackListCreateView(APIView):
 
     @extend_schema(request=PackSerializer, responses={201: PackSerializer}, operation_id="gift_packs_create")
     def post(self, request: Request) -> Response:
-        if not request_roles(request) & MANAGERS:
+        if not request_roles(request) & TENANT_ADMIN:
             raise PermissionDenied("只有管理员可以维护礼包")
         body = PackSerializer(data=request.data)
         body.is_valid(raise_exception=True)
@@ -292,7 +290,7 @@ def _pack_args(data: dict[str, Any]) -> dict[str, Any]:
 
 class PackDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=PackSerializer, operation_id="gift_packs_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -301,7 +299,7 @@ class PackDetailView(APIView):
 
     @extend_schema(request=PackSerializer, responses=PackSerializer, operation_id="gift_packs_update")
     def put(self, request: Request, pk: int) -> Response:
-        if not request_roles(request) & MANAGERS:
+        if not request_roles(request) & TENANT_ADMIN:
             raise PermissionDenied("只有管理员可以维护礼包")
         pack = _pack(pk)
         body = PackSerializer(data=request.data)
@@ -320,7 +318,7 @@ class PackRulesView(APIView):
     """随保单赠送: give the pack with every matching policy issued."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=PackRuleSerializer(many=True), operation_id="gift_pack_rules_list")
     def get(self, request: Request, pk: int) -> Response:
@@ -345,7 +343,7 @@ class PackRuleDetailView(APIView):
     """Change or switch off a 随单赠送 rule (rules that gave packs are kept, not deleted)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=PackRuleSerializer, responses=PackRuleSerializer, operation_id="gift_pack_rules_update"
@@ -412,7 +410,7 @@ class PackIssueView(APIView):
     """Give a pack to a customer by hand (an agent: to their own customers)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin", "agent"}
+    allowed_roles = ADMIN_AGENT
 
     @extend_schema(
         request=IssueSerializer, responses={201: IssuedSerializer}, operation_id="gift_packs_issue"
@@ -449,7 +447,7 @@ class PackCampaignView(APIView):
     """活动发放: the pack to many customers at once (all or none)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=CampaignIssueSerializer,
@@ -487,7 +485,7 @@ class PackCampaignView(APIView):
 )
 class IssuedListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
     serializer_class = IssuedSerializer
 
     def get_queryset(self) -> QuerySet[IssuedPack]:
@@ -512,7 +510,7 @@ class RedeemView(APIView):
     """核销: exactly once, even with many concurrent attempts."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=RedeemSerializer, responses=IssuedSerializer, operation_id="gift_packs_redeem")
     def post(self, request: Request) -> Response:
@@ -527,7 +525,7 @@ class CodeLookupView(APIView):
     """What a code holds, before redeeming it."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=IssuedSerializer,
                    operation_id="gift_packs_lookup")  # fmt: skip
@@ -544,7 +542,7 @@ class OwnerPacksView(APIView):
     """The owner's packs in the H5: code (shown as a QR), contents, state."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+    allowed_roles = OWNER
 
     @extend_schema(responses=IssuedSerializer(many=True), operation_id="my_gift_packs_list")
     def get(self, request: Request) -> Response:

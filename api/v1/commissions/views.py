@@ -19,9 +19,11 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import context_of
 from api.excel import xlsx_download
 from api.params import int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import ADMIN_FINANCE, AGENT, TENANT_STAFF
 from api.serializers import RemovedSerializer
 from commissions.engine import current_open_period
 from commissions.exports import statement_pdf, statement_xlsx
@@ -62,8 +64,6 @@ from core.errors import NotFound, PermissionDenied
 from directory.models import Insurer
 from network.models import Distributor
 from network.selectors import distributor_of
-
-FINANCE = {"tenant_admin", "finance"}
 
 
 def _me(request: Request) -> Distributor:
@@ -183,7 +183,7 @@ def _plan_args(data: dict[str, Any]) -> dict[str, Any]:
 
 class PlanListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
     serializer_class = PlanListSerializer
     pagination_class = None
 
@@ -202,7 +202,7 @@ class PlanListCreateView(generics.ListAPIView):
 
 class PlanDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=PlanDetailSerializer, operation_id="plans_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -224,7 +224,7 @@ class PlanDetailView(APIView):
 
 class PlanInForceView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=None, responses=PlanDetailSerializer, operation_id="plans_put_in_force")
     def post(self, request: Request, pk: int) -> Response:
@@ -258,7 +258,7 @@ class CampaignSerializer(serializers.ModelSerializer):
 
 class CampaignListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
     serializer_class = CampaignSerializer
     pagination_class = None
     queryset = Campaign.objects.all()
@@ -326,7 +326,7 @@ class PeriodListView(generics.ListAPIView):
     """Months with entries (and the current one), newest first."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
     serializer_class = PeriodSerializer
     pagination_class = None
 
@@ -346,7 +346,7 @@ class PeriodCloseView(APIView):
     """Start the month's settlement run (Celery); poll the run for progress."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=None, responses={202: RunSerializer}, operation_id="periods_close")
     def post(self, request: Request, pk: int) -> Response:
@@ -358,7 +358,7 @@ class PeriodCloseView(APIView):
 
 class PeriodRunView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=RunSerializer, operation_id="periods_run")
     def get(self, request: Request, pk: int) -> Response:
@@ -440,7 +440,7 @@ ENTRY_PARAMS = [
 )
 class EntryListView(EntryPage):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
 
     def get_queryset(self) -> Any:
         rows = Entry.objects.all()
@@ -454,7 +454,7 @@ class MyEntryListView(EntryPage):
     """我的收入: each entry with its source, rule, basis, rate and arithmetic."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"agent"}
+    allowed_roles = AGENT
 
     def get_queryset(self) -> Any:
         return self.filtered(Entry.objects.filter(distributor=_me(self.request)))
@@ -468,7 +468,7 @@ class AdjustmentSerializer(serializers.Serializer):
 
 class AdjustmentView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(
         request=AdjustmentSerializer, responses={201: EntrySerializer}, operation_id="adjustments_create"
@@ -522,7 +522,7 @@ def _statements() -> Any:
 
 class StatementListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
     serializer_class = StatementSerializer
 
     @extend_schema(parameters=[OpenApiParameter("period", int, description="结算月份 id")])
@@ -538,7 +538,7 @@ class StatementListView(generics.ListAPIView):
 
 def _statement_for(request: Request, pk: int) -> Statement:
     rows = _statements()
-    if not request_roles(request) & FINANCE:
+    if not request_roles(request) & ADMIN_FINANCE:
         rows = rows.filter(distributor=_me(request))
     statement = rows.filter(pk=pk).first()
     if statement is None:
@@ -562,7 +562,7 @@ class StatementDetailView(APIView):
     """A statement with its lines: finance sees any, an agent their own."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE | {"agent"}
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=StatementDetailSerializer, operation_id="statements_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -579,7 +579,7 @@ class StatementDetailView(APIView):
 
 class StatementPayView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=None, responses=StatementSerializer, operation_id="statements_pay")
     def post(self, request: Request, pk: int) -> Response:
@@ -589,7 +589,7 @@ class StatementPayView(APIView):
 
 class StatementExportView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE | {"agent"}
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(
         parameters=[
@@ -604,7 +604,7 @@ class StatementExportView(APIView):
         entries = _statement_entries(statement)
         name = f"statement-{statement.period}-{statement.distributor_id}"
         if kind == "pdf":
-            tenant = request.tenant  # type: ignore[attr-defined]
+            tenant = context_of(request).tenant
             body = statement_pdf(statement, entries, tenant_name=getattr(tenant, "name", ""))
             response = HttpResponse(body, content_type="application/pdf")
             response["Content-Disposition"] = f'attachment; filename="{name}.pdf"'
@@ -636,7 +636,7 @@ class IncomeSummarySerializer(serializers.Serializer):
 
 class MyIncomeView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"agent"}
+    allowed_roles = AGENT
 
     @extend_schema(responses=IncomeSummarySerializer, operation_id="my_income_summary")
     def get(self, request: Request) -> Response:
@@ -677,7 +677,7 @@ class PerformanceView(APIView):
     """业绩查询: per seller and month. Agents see themselves and their team; finance everyone."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = FINANCE | {"agent"}
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(
         parameters=[OpenApiParameter("from", str, description="2026-01"), OpenApiParameter("to", str)],
@@ -689,7 +689,7 @@ class PerformanceView(APIView):
         start = _month_param(request, "from", date(today.year, 1, 1))
         last = _month_param(request, "to", date(today.year, today.month, 1))
         end = date(last.year + (last.month == 12), last.month % 12 + 1, 1)
-        ids = None if request_roles(request) & FINANCE else team_ids(_me(request).pk)
+        ids = None if request_roles(request) & ADMIN_FINANCE else team_ids(_me(request).pk)
         return Response(
             PerformanceRowSerializer(performance(distributor_ids=ids, start=start, end=end), many=True).data
         )

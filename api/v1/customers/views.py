@@ -25,12 +25,12 @@ from api.excel import (
 )
 from api.params import date_param, request_user
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import ADMIN_AGENT, ADMIN_AGENT_OWNER, OWNER, TENANT_PEOPLE, TENANT_STAFF
 from core.errors import NotFound, PermissionDenied
 from core.excel import XLSX
 from customers.excel import customers_export, customers_import
 from customers.models import Customer, FollowUp, Preference, Reminder, ReminderStatus, Vehicle
 from customers.selectors import (
-    ALL_CUSTOMER_ROLES,
     customers_for_list,
     customers_visible,
     reminder_title,
@@ -49,10 +49,6 @@ from customers.services import (
     vehicle_update,
 )
 from network.selectors import distributor_of
-
-READERS = ALL_CUSTOMER_ROLES | {"agent"}
-WRITERS = {"tenant_admin", "agent"}
-
 
 # ---- serializers ------------------------------------------------------------------------------
 
@@ -261,7 +257,7 @@ def _scope_root_id(request: Request) -> int | None:
 
 
 def _require_writer(request: Request) -> None:
-    if not request_roles(request) & WRITERS:
+    if not request_roles(request) & ADMIN_AGENT:
         raise PermissionDenied("当前角色只能查看客户")
 
 
@@ -305,7 +301,7 @@ def _list_rows(request: Request) -> Any:
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="customers_list"))
 class CustomerListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = TENANT_STAFF
     serializer_class = CustomerListSerializer
 
     def get_queryset(self) -> Any:
@@ -338,7 +334,7 @@ class CustomerListCreateView(generics.ListAPIView):
 
 class CustomerDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=CustomerDetailSerializer, operation_id="customers_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -367,7 +363,7 @@ class CustomerImportView(APIView):
     """Upload an .xlsx of customers and vehicles; all or nothing, with a row-by-row report."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = WRITERS
+    allowed_roles = ADMIN_AGENT
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -386,7 +382,7 @@ class CustomerImportView(APIView):
 
 class CustomerExportView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(parameters=LIST_PARAMS, responses={(200, XLSX): bytes}, operation_id="customers_export")
     def get(self, request: Request) -> HttpResponse:
@@ -399,7 +395,7 @@ class CustomerExportView(APIView):
 
 class CustomerVehiclesView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=VehicleSerializer(many=True), operation_id="customers_vehicles_list")
     def get(self, request: Request, pk: int) -> Response:
@@ -428,7 +424,7 @@ def _visible_vehicle(request: Request, pk: int) -> Vehicle:
 
 class VehicleDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS | {"owner"}
+    allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=VehicleSerializer, operation_id="vehicles_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -438,7 +434,7 @@ class VehicleDetailView(APIView):
         request=VehicleInputSerializer, responses=VehicleSerializer, operation_id="vehicles_update"
     )
     def patch(self, request: Request, pk: int) -> Response:
-        if not request_roles(request) & (WRITERS | {"owner"}):
+        if not request_roles(request) & ADMIN_AGENT_OWNER:
             raise PermissionDenied("当前角色只能查看车辆")
         vehicle = _visible_vehicle(request, pk)
         data = VehicleInputSerializer(data=request.data, partial=True)
@@ -449,7 +445,7 @@ class VehicleDetailView(APIView):
 
 class FollowUpListCreateView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=FollowUpSerializer(many=True), operation_id="customers_follow_ups_list")
     def get(self, request: Request, pk: int) -> Response:
@@ -496,7 +492,7 @@ class ReminderListView(generics.ListAPIView):
     """The to-do list (待办提醒): reminders whose date has come, for the customers one may see."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = TENANT_STAFF
     serializer_class = ReminderSerializer
 
     def get_queryset(self) -> Any:
@@ -517,7 +513,7 @@ class ReminderCloseSerializer(serializers.Serializer):
 
 class ReminderCloseView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = WRITERS
+    allowed_roles = ADMIN_AGENT
 
     @extend_schema(
         request=ReminderCloseSerializer, responses=ReminderSerializer, operation_id="reminders_close"
@@ -555,7 +551,7 @@ class OwnerProfileSerializer(serializers.ModelSerializer):
 
 class OwnerProfileView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+    allowed_roles = OWNER
 
     @extend_schema(responses=OwnerProfileSerializer, operation_id="my_customer_retrieve")
     def get(self, request: Request) -> Response:
@@ -575,7 +571,7 @@ class OwnerProfileView(APIView):
 
 class OwnerVehiclesView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+    allowed_roles = OWNER
 
     @extend_schema(responses=VehicleSerializer(many=True), operation_id="my_vehicles_list")
     def get(self, request: Request) -> Response:
@@ -597,7 +593,7 @@ class OwnerVehiclesView(APIView):
 
 class OwnerRemindersView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+    allowed_roles = OWNER
 
     @extend_schema(responses=ReminderSerializer(many=True), operation_id="my_reminders_list")
     def get(self, request: Request) -> Response:

@@ -15,14 +15,13 @@ from rest_framework.views import APIView
 
 from api.params import request_user
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import ADMIN_FINANCE, ADMIN_FINANCE_OWNER, TENANT_ADMIN, TENANT_PEOPLE
 from api.v1.catalog.views import ProductSerializer
 from catalog.models import Product
 from core.errors import NotFound
 from customers.services import customer_for_owner
 from mall.models import Order, OrderStatus
 from mall.services import order_fulfil, order_place, order_refund, webhook_handle
-
-STAFF = {"tenant_admin", "finance"}
 
 
 class OrderItemSerializer(serializers.Serializer):
@@ -73,7 +72,7 @@ class PlaceOrderSerializer(serializers.Serializer):
 
 def _orders(request: Request) -> QuerySet[Order]:
     rows = Order.objects.select_related("customer").prefetch_related("items")
-    if request_roles(request) & STAFF:
+    if request_roles(request) & ADMIN_FINANCE:
         return rows
     customer = customer_for_owner(user=request_user(request))
     return rows.filter(customer=customer) if customer else rows.none()
@@ -93,7 +92,7 @@ class MallProductListView(generics.ListAPIView):
     """What an owner can buy: on-shelf goods in stock and services."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"} | STAFF | {"agent"}
+    allowed_roles = TENANT_PEOPLE
     serializer_class = ProductSerializer
 
     def get_queryset(self) -> QuerySet[Product]:
@@ -109,7 +108,7 @@ class MallProductListView(generics.ListAPIView):
 )
 class OrderListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"} | STAFF
+    allowed_roles = ADMIN_FINANCE_OWNER
     serializer_class = OrderSerializer
 
     def get_queryset(self) -> QuerySet[Order]:
@@ -140,7 +139,7 @@ class OrderListCreateView(generics.ListAPIView):
 
 class OrderDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"} | STAFF
+    allowed_roles = ADMIN_FINANCE_OWNER
 
     @extend_schema(responses=OrderSerializer, operation_id="mall_orders_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -149,7 +148,7 @@ class OrderDetailView(APIView):
 
 class OrderFulfilView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=None, responses=OrderSerializer, operation_id="mall_orders_fulfil")
     def post(self, request: Request, pk: int) -> Response:
@@ -164,7 +163,7 @@ class RefundSerializer(serializers.Serializer):
 
 class OrderRefundView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=RefundSerializer, responses=OrderSerializer, operation_id="mall_orders_refund")
     def post(self, request: Request, pk: int) -> Response:

@@ -10,6 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import context_of
 from api.excel import (
     ImportRejectedSerializer,
     ImportReportSerializer,
@@ -19,6 +20,7 @@ from api.excel import (
     xlsx_download,
 )
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import ADMIN_FINANCE, AGENT, AGENT_OWNER, TENANT_ADMIN, TENANT_STAFF
 from api.throttles import LOGIN_THROTTLES
 from core.errors import NotFound, PermissionDenied
 from core.excel import XLSX
@@ -38,9 +40,6 @@ from network.services import (
     tier_create,
 )
 
-ADMINS = {"tenant_admin"}
-READERS = {"tenant_admin", "finance"}
-
 
 class TierSerializer(serializers.ModelSerializer):
     distributor_count = serializers.IntegerField(read_only=True, default=0)
@@ -54,7 +53,7 @@ class TierSerializer(serializers.ModelSerializer):
 
 class TierListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS | {"agent"}
+    allowed_roles = TENANT_STAFF
     serializer_class = TierSerializer
     pagination_class = None
 
@@ -65,7 +64,7 @@ class TierListCreateView(generics.ListAPIView):
         request=TierSerializer, responses={201: TierSerializer}, operation_id="network_tiers_create"
     )
     def post(self, request: Request) -> Response:
-        if not request_roles(request) & ADMINS:
+        if not request_roles(request) & TENANT_ADMIN:
             raise PermissionDenied("只有租户管理员可以设置层级")
         data = TierSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -118,7 +117,7 @@ class AgentCreateSerializer(serializers.Serializer):
 @extend_schema_view(get=extend_schema(operation_id="network_agents_list"))
 class AgentListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = ADMIN_FINANCE
     serializer_class = DistributorSerializer
 
     def get_queryset(self) -> Any:
@@ -137,7 +136,7 @@ class AgentListCreateView(generics.ListAPIView):
         operation_id="network_agents_create",
     )
     def post(self, request: Request) -> Response:
-        if not request_roles(request) & ADMINS:
+        if not request_roles(request) & TENANT_ADMIN:
             raise PermissionDenied("只有租户管理员可以新增代理人")
         data = AgentCreateSerializer(data=request.data)
         data.is_valid(raise_exception=True)
@@ -163,7 +162,7 @@ def _agent_or_404(pk: int) -> Distributor:
 
 class AgentDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=DistributorSerializer, operation_id="network_agents_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -176,7 +175,7 @@ class MoveSerializer(serializers.Serializer):
 
 class AgentMoveView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = ADMINS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=MoveSerializer, responses=DistributorSerializer, operation_id="network_agents_move"
@@ -194,7 +193,7 @@ class StatusSerializer(serializers.Serializer):
 
 class AgentStatusView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = ADMINS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=StatusSerializer, responses=DistributorSerializer, operation_id="network_agents_status"
@@ -230,11 +229,11 @@ class TreeView(APIView):
     """The organisation: all of it for the tenant's admins, an agent's own team for the agent."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS | {"agent"}
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=TreeNodeSerializer(many=True), operation_id="network_tree")
     def get(self, request: Request) -> Response:
-        if request_roles(request) & READERS:
+        if request_roles(request) & ADMIN_FINANCE:
             return Response(org_tree())
         return Response(org_tree(root_id=my_distributor(request).pk))
 
@@ -243,7 +242,7 @@ class MyDistributorView(APIView):
     """The logged-in agent's own record: tier, parent, referral code."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"agent"}
+    allowed_roles = AGENT
 
     @extend_schema(responses=DistributorSerializer, operation_id="network_me")
     def get(self, request: Request) -> Response:
@@ -255,7 +254,7 @@ class AgentImportView(APIView):
     row-by-row report (and nothing written) otherwise."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = ADMINS
+    allowed_roles = TENANT_ADMIN
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -269,7 +268,7 @@ class AgentImportView(APIView):
 
 class AgentExportView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses={(200, XLSX): bytes}, operation_id="network_agents_export")
     def get(self, request: Request) -> HttpResponse:
@@ -295,7 +294,7 @@ class ReferralInfoView(APIView):
     """What a referral link shows before signing up: who invites, to which tenant."""
 
     authentication_classes: list[Any] = []
-    permission_classes: list[Any] = []
+    permission_classes: list[Any] = []  # public: no token, no role (tests/api/test_view_roles.py)
 
     @extend_schema(responses=ReferralInfoSerializer, operation_id="network_referral_info")
     def get(self, request: Request, code: str) -> Response:
@@ -304,7 +303,7 @@ class ReferralInfoView(APIView):
             "code": referrer.referral_code,
             "inviter_name": referrer.name,
             "kind": referrer.kind,
-            "tenant_name": request.tenant.name,  # type: ignore[attr-defined]
+            "tenant_name": context_of(request).tenant.name,
         }
         return Response(ReferralInfoSerializer(body).data)
 
@@ -322,7 +321,7 @@ class AgentJoinView(APIView):
     """An agent invited by another signs up (mobile verified by an SMS code)."""
 
     authentication_classes: list[Any] = []
-    permission_classes: list[Any] = []
+    permission_classes: list[Any] = []  # public: no token, no role (tests/api/test_view_roles.py)
     throttle_classes = LOGIN_THROTTLES
 
     @extend_schema(
@@ -361,7 +360,7 @@ class MyReferralView(APIView):
     """My referral code and links (an owner's is created on first visit) and who signed up through it."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"agent", "owner"}
+    allowed_roles = AGENT_OWNER
 
     @extend_schema(responses=MyReferralSerializer, operation_id="network_my_referral")
     def get(self, request: Request) -> Response:
@@ -398,7 +397,7 @@ class NetworkSettingsSerializer(serializers.ModelSerializer):
 
 class NetworkSettingsView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = READERS
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=NetworkSettingsSerializer, operation_id="network_settings_retrieve")
     def get(self, request: Request) -> Response:
@@ -410,7 +409,7 @@ class NetworkSettingsView(APIView):
         operation_id="network_settings_update",
     )
     def put(self, request: Request) -> Response:
-        if not request_roles(request) & ADMINS:
+        if not request_roles(request) & TENANT_ADMIN:
             raise PermissionDenied("只有租户管理员可以修改设置")
         data = NetworkSettingsSerializer(data=request.data)
         data.is_valid(raise_exception=True)

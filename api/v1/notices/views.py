@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 from api.params import request_user
 from api.parsers import JSONParser
 from api.permissions import HasAllowedRole
+from api.roles import INSURER_STAFF, SIGNED_IN, TENANT_ADMIN, TENANT_PEOPLE
 from core.errors import NotFound
 from directory.selectors import insurer_of
 from notices.models import (
@@ -50,11 +51,9 @@ from notices.services import (
 )
 from notices.templates import DEFAULTS
 
-MANAGERS = {"tenant_admin"}
-TENANT_PEOPLE = {"tenant_admin", "finance", "agent", "owner"}
-# The inbox answers on every host: tenant people read their tenant's, the people of the platform host
-# (shop and insurer staff, the platform admin) the public schema's.
-INBOX_PEOPLE = TENANT_PEOPLE | {"shop_staff", "insurer_staff", "platform_admin"}
+# The inbox answers on every host, to everyone signed in (SIGNED_IN): tenant people read their
+# tenant's, the people of the platform host (shop and insurer staff, the platform admin) the public
+# schema's.
 
 
 def _media_url(path: str) -> str:
@@ -124,7 +123,7 @@ class AnnouncementListCreateView(generics.ListAPIView):
     """政策推送: what this tenant (and its insurers) sent, with read / unread counts; compose one."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
     serializer_class = AnnouncementSerializer
     parser_classes = [JSONParser, MultiPartParser]
 
@@ -167,7 +166,7 @@ def _announcement(pk: int) -> Announcement:
 
 class AnnouncementDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=AnnouncementSerializer, operation_id="notices_announcements_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -191,7 +190,7 @@ class AnnouncementReceiptListView(generics.ListAPIView):
     """Read receipts: who read it and when (read first), or who has not."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
     serializer_class = AnnouncementReceiptSerializer
 
     def get_queryset(self) -> Any:
@@ -274,7 +273,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 )
 class InboxListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = INBOX_PEOPLE
+    allowed_roles = SIGNED_IN
     serializer_class = NotificationSerializer
 
     def get_queryset(self) -> Any:
@@ -284,7 +283,7 @@ class InboxListView(generics.ListAPIView):
 
 class InboxReadView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = INBOX_PEOPLE
+    allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses=NotificationSerializer, operation_id="notices_inbox_read")
     def post(self, request: Request, pk: int) -> Response:
@@ -299,7 +298,7 @@ class ReadAllResultSerializer(serializers.Serializer):
 
 class InboxReadAllView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = INBOX_PEOPLE
+    allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses=ReadAllResultSerializer, operation_id="notices_inbox_read_all")
     def post(self, request: Request) -> Response:
@@ -316,7 +315,7 @@ class UnreadCountView(APIView):
     """The badge: unread announcements + unread inbox messages of the caller."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = INBOX_PEOPLE
+    allowed_roles = SIGNED_IN
 
     @extend_schema(responses=UnreadCountSerializer, operation_id="notices_unread")
     def get(self, request: Request) -> Response:
@@ -417,7 +416,7 @@ def _templates() -> list[dict[str, Any]]:
 
 class MessageTemplateListView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=MessageTemplateSerializer(many=True), operation_id="notices_templates_list")
     def get(self, request: Request) -> Response:
@@ -430,7 +429,7 @@ def _template(kind: str) -> dict[str, Any]:
 
 class MessageTemplateDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=MessageTemplateSerializer,
@@ -469,7 +468,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 @extend_schema_view(get=extend_schema(operation_id="notices_deliveries_list"))
 class DeliveryListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = MANAGERS
+    allowed_roles = TENANT_ADMIN
     serializer_class = DeliverySerializer
 
     def get_queryset(self) -> Any:
@@ -514,7 +513,7 @@ class InsurerAnnouncementView(APIView):
     """An insurer's staff push a policy to every tenant that works with the insurer."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"insurer_staff"}
+    allowed_roles = INSURER_STAFF
     parser_classes = [JSONParser, MultiPartParser]
 
     @extend_schema(

@@ -11,8 +11,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import context_of
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import ADMIN_FINANCE, PLATFORM_ADMIN, SIGNED_IN, TENANT_ADMIN
 from api.v1.platform.signup import SaasPlanSerializer
 from core.errors import NotFound
 from subscriptions.models import Invoice, Plan
@@ -30,8 +32,6 @@ from subscriptions.services import (
     subscription_checkout_start,
     subscription_plan_change,
 )
-
-BILLING_READERS = {"tenant_admin", "finance"}
 
 
 class BillingStateSerializer(serializers.Serializer):
@@ -89,7 +89,7 @@ class SetupChecklistSerializer(serializers.Serializer):
 
 
 def _overview(request: Request) -> dict[str, Any]:
-    tenant = request.tenant  # type: ignore[attr-defined]
+    tenant = context_of(request).tenant
     sub = subscription_of(tenant.pk)
     state = subscription_state(sub)
     return {
@@ -103,7 +103,7 @@ def _overview(request: Request) -> dict[str, Any]:
 
 class BillingView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = BILLING_READERS
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=BillingOverviewSerializer, operation_id="billing_retrieve")
     def get(self, request: Request) -> Response:
@@ -113,16 +113,16 @@ class BillingView(APIView):
 @extend_schema_view(get=extend_schema(operation_id="billing_invoices_list"))
 class BillingInvoiceListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = BILLING_READERS
+    allowed_roles = ADMIN_FINANCE
     serializer_class = BillingInvoiceSerializer
 
     def get_queryset(self) -> QuerySet[Invoice]:
-        return invoices_for_tenant(tenant_id=self.request.tenant.pk)  # type: ignore[attr-defined]
+        return invoices_for_tenant(tenant_id=context_of(self.request).tenant.pk)
 
 
 class BillingCheckoutView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=BillingPlanInputSerializer,
@@ -133,7 +133,7 @@ class BillingCheckoutView(APIView):
         body = BillingPlanInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         url = subscription_checkout_start(
-            actor=request_user(request), tenant=request.tenant,  # type: ignore[attr-defined]
+            actor=request_user(request), tenant=context_of(request).tenant,
             plan_code=body.validated_data["plan"], return_url=request.build_absolute_uri("/console/#/billing"),
         )  # fmt: skip
         return Response({"url": url}, status=status.HTTP_201_CREATED)
@@ -141,7 +141,7 @@ class BillingCheckoutView(APIView):
 
 class BillingPlanChangeView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=BillingPlanInputSerializer,
@@ -152,7 +152,7 @@ class BillingPlanChangeView(APIView):
         body = BillingPlanInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         subscription_plan_change(
-            actor=request_user(request), tenant=request.tenant,  # type: ignore[attr-defined]
+            actor=request_user(request), tenant=context_of(request).tenant,
             plan_code=body.validated_data["plan"],
         )  # fmt: skip
         return Response(BillingOverviewSerializer(_overview(request)).data)
@@ -161,19 +161,21 @@ class BillingPlanChangeView(APIView):
 class SubscriptionStateView(APIView):
     """What every app of the tenant shows as its dunning banner (any signed-in role)."""
 
+    allowed_roles = SIGNED_IN
+
     @extend_schema(responses=BillingStateSerializer, operation_id="subscription_state")
     def get(self, request: Request) -> Response:
-        state = subscription_state(subscription_of(request.tenant.pk))  # type: ignore[attr-defined]
+        state = subscription_state(subscription_of(context_of(request).tenant.pk))
         return Response(BillingStateSerializer(state.__dict__).data)
 
 
 class SetupChecklistView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=SetupChecklistSerializer, operation_id="setup_checklist")
     def get(self, request: Request) -> Response:
-        items = setup_checklist(tenant=request.tenant)  # type: ignore[attr-defined]
+        items = setup_checklist(tenant=context_of(request).tenant)
         body = {"items": items, "done": sum(1 for i in items if i["done"]), "total": len(items)}
         return Response(SetupChecklistSerializer(body).data)
 
@@ -203,7 +205,7 @@ class RevenueSerializer(serializers.Serializer):
 
 class PlatformRevenueView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=RevenueSerializer, operation_id="platform_revenue")
     def get(self, request: Request) -> Response:
@@ -227,7 +229,7 @@ class SaasPlanUpdateSerializer(SaasPlanInputSerializer):
 
 class PlatformPlanListCreateView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=SaasPlanSerializer(many=True), operation_id="platform_plans_list")
     def get(self, request: Request) -> Response:
@@ -247,7 +249,7 @@ class PlatformPlanListCreateView(APIView):
 
 class PlatformPlanDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(
         request=SaasPlanUpdateSerializer, responses=SaasPlanSerializer, operation_id="platform_plans_update"

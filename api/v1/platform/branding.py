@@ -10,8 +10,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.auth import scope_tenant_id
+from api.context import context_of
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import TENANT_ADMIN
 from tenants.branding import branding_image_set, branding_update
 from tenants.models import Branding, Tenant
 from tenants.selectors import branding_for_tenant
@@ -59,7 +61,7 @@ class BrandingView(APIView):
 
     @extend_schema(responses=BrandingSerializer, operation_id="branding")
     def get(self, request: Request) -> Response:
-        tenant = request.tenant  # type: ignore[attr-defined]
+        tenant = context_of(request).tenant
         in_tenant = scope_tenant_id(request) is not None
         body = {
             "scope": "tenant" if in_tenant else "public",
@@ -116,11 +118,11 @@ class BrandingSettingsView(APIView):
     """品牌设置 on the tenant's own host: its admins read and change the branding."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=BrandingFieldsSerializer, operation_id="branding_settings")
     def get(self, request: Request) -> Response:
-        return Response(branding_body(request.tenant))  # type: ignore[attr-defined]
+        return Response(branding_body(context_of(request).tenant))
 
     @extend_schema(
         request=BrandingUpdateSerializer,
@@ -128,14 +130,14 @@ class BrandingSettingsView(APIView):
         operation_id="branding_settings_update",
     )
     def patch(self, request: Request) -> Response:
-        return branding_change(request, request.tenant)  # type: ignore[attr-defined]
+        return branding_change(request, context_of(request).tenant)
 
 
 class BrandingImageView(APIView):
     """Upload the logo or the favicon (``kind``): checked to be an image, kept per tenant."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
     parser_classes = [MultiPartParser]
 
     @extend_schema(
@@ -144,4 +146,4 @@ class BrandingImageView(APIView):
         operation_id="branding_image_upload",
     )
     def post(self, request: Request, kind: str) -> Response:
-        return branding_upload(request, request.tenant, kind)  # type: ignore[attr-defined]
+        return branding_upload(request, context_of(request).tenant, kind)

@@ -10,7 +10,9 @@ from rest_framework.views import APIView
 
 from accounts.selectors import members_by_role
 from api.auth import scope_tenant_id
+from api.context import context_of
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import ADMIN_FINANCE, SIGNED_IN
 from api.v1.platform.branding import TenantBriefSerializer
 from core.audit_labels import audit_action_label
 from core.models import AuditEvent
@@ -45,11 +47,11 @@ class ConsoleSummarySerializer(serializers.Serializer):
 
 class ConsoleSummaryView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin", "finance"}
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=ConsoleSummarySerializer, operation_id="console_summary")
     def get(self, request: Request) -> Response:
-        tenant = request.tenant  # type: ignore[attr-defined]
+        tenant = context_of(request).tenant
         tenant_id = scope_tenant_id(request)
         assert tenant_id is not None  # routed on tenant hosts only
         body = {
@@ -66,6 +68,7 @@ class ConsoleSummaryView(APIView):
 class AuditEventListView(generics.ListAPIView):
     """The tenant's audit trail: admins and finance see all of it, others their own actions."""
 
+    allowed_roles = SIGNED_IN
     serializer_class = AuditEventSerializer
 
     def get_queryset(self) -> Any:
@@ -74,6 +77,7 @@ class AuditEventListView(generics.ListAPIView):
 
 @extend_schema_view(get=extend_schema(operation_id="audit_events_retrieve"))
 class AuditEventDetailView(generics.RetrieveAPIView):
+    allowed_roles = SIGNED_IN
     serializer_class = AuditEventSerializer
 
     def get_queryset(self) -> Any:

@@ -7,8 +7,10 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import context_of
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import TENANT_ADMIN
 from tenants.domains import dns_records_for, domain_add, domain_make_primary, domain_remove, domain_verify
 from tenants.models import Domain
 from tenants.selectors import domains_for_tenant
@@ -52,10 +54,10 @@ class DomainAddSerializer(serializers.Serializer):
 
 class DomainsPageView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     def tenant_id(self, request: Request) -> int:
-        return int(request.tenant.pk)  # type: ignore[attr-defined]
+        return int(context_of(request).tenant.pk)
 
 
 class DomainListCreateView(DomainsPageView):
@@ -72,7 +74,7 @@ class DomainListCreateView(DomainsPageView):
         body.is_valid(raise_exception=True)
         domain = domain_add(
             actor=request_user(request),
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=context_of(request).tenant,
             hostname=body.validated_data["domain"],
         )
         return Response(TenantDomainSerializer(domain).data, status=status.HTTP_201_CREATED)
@@ -81,14 +83,14 @@ class DomainListCreateView(DomainsPageView):
 class DomainDetailView(DomainsPageView):
     @extend_schema(responses={204: None}, operation_id="domains_delete")
     def delete(self, request: Request, pk: int) -> Response:
-        domain_remove(actor=request_user(request), tenant=request.tenant, domain_id=pk)  # type: ignore[attr-defined]
+        domain_remove(actor=request_user(request), tenant=context_of(request).tenant, domain_id=pk)
         return Response(status=status.HTTP_204_NO_CONTENT)
 
 
 class DomainVerifyView(DomainsPageView):
     @extend_schema(request=None, responses=TenantDomainSerializer, operation_id="domains_verify")
     def post(self, request: Request, pk: int) -> Response:
-        domain = domain_verify(actor=request_user(request), tenant=request.tenant, domain_id=pk)  # type: ignore[attr-defined]
+        domain = domain_verify(actor=request_user(request), tenant=context_of(request).tenant, domain_id=pk)
         return Response(TenantDomainSerializer(domain).data)
 
 
@@ -97,7 +99,7 @@ class DomainPrimaryView(DomainsPageView):
     def post(self, request: Request, pk: int) -> Response:
         domain = domain_make_primary(
             actor=request_user(request),
-            tenant=request.tenant,  # type: ignore[attr-defined]
+            tenant=context_of(request).tenant,
             domain_id=pk,
         )
         return Response(TenantDomainSerializer(domain).data)

@@ -8,8 +8,10 @@ from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from accounts.models import AuthToken
+from api.context import context_of
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import SIGNED_IN, TENANT_ADMIN
 from tenants.selectors import support_sessions_for_tenant
 from tenants.support import support_session_end
 
@@ -50,21 +52,21 @@ class CurrentSupportSessionSerializer(serializers.Serializer):
 
 class SupportSessionListView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=SupportSessionSerializer(many=True), operation_id="support_sessions_list")
     def get(self, request: Request) -> Response:
-        sessions = support_sessions_for_tenant(tenant_id=request.tenant.pk)  # type: ignore[attr-defined]
+        sessions = support_sessions_for_tenant(tenant_id=context_of(request).tenant.pk)
         return Response(SupportSessionSerializer(sessions[:200], many=True).data)
 
 
 class SupportSessionEndView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=None, responses=SupportSessionSerializer, operation_id="support_sessions_end")
     def post(self, request: Request, pk: int) -> Response:
-        tenant_id = int(request.tenant.pk)  # type: ignore[attr-defined]
+        tenant_id = int(context_of(request).tenant.pk)
         support_session_end(actor=request_user(request), tenant_id=tenant_id, session_id=pk)
         return Response(
             SupportSessionSerializer(support_sessions_for_tenant(tenant_id=tenant_id).get(pk=pk)).data
@@ -75,11 +77,12 @@ class CurrentSupportSessionView(APIView):
     """Whether the caller's own token is a support session (for the console's banner)."""
 
     permission_classes = [HasAllowedRole]
+    allowed_roles = SIGNED_IN
 
     @extend_schema(responses=CurrentSupportSessionSerializer, operation_id="support_sessions_current")
     def get(self, request: Request) -> Response:
         token = request.auth
         if not isinstance(token, AuthToken) or token.impersonator_id is None:
             return Response({"active": False, "session": None})
-        session = support_sessions_for_tenant(tenant_id=request.tenant.pk).get(pk=token.pk)  # type: ignore[attr-defined]
+        session = support_sessions_for_tenant(tenant_id=context_of(request).tenant.pk).get(pk=token.pk)
         return Response({"active": True, "session": SupportSessionSerializer(session).data})

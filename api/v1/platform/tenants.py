@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from api.params import date_param, request_user
 from api.permissions import HasAllowedRole
+from api.roles import PLATFORM_ADMIN
 from api.v1.platform.branding import (
     BrandingFieldsSerializer,
     BrandingImageUploadSerializer,
@@ -107,7 +108,7 @@ class PlatformTenantCreateSerializer(serializers.Serializer):
 )
 class PlatformTenantListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
     serializer_class = PlatformTenantSerializer
 
     def get_queryset(self) -> Any:
@@ -147,7 +148,7 @@ class PlatformTenantListCreateView(generics.ListAPIView):
 
 class PlatformView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     def tenant(self, pk: int) -> Tenant:
         tenant = tenants_for_platform().filter(pk=pk).first()
@@ -394,7 +395,7 @@ class PlatformAuditEventListView(generics.ListAPIView):
     """平台审计日志: the audit events recorded on the public schema."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
     serializer_class = AuditEventSerializer
 
     def get_queryset(self) -> Any:

@@ -16,10 +16,20 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from api.context import context_of
 from api.excel import xlsx_download
 from api.params import date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import (
+    ADMIN_AGENT,
+    ADMIN_AGENT_OWNER,
+    ADMIN_FINANCE,
+    TENANT_ADMIN,
+    TENANT_PEOPLE,
+    TENANT_STAFF,
+)
 from api.v1.quotes.breakdown import BreakdownField
+from api.views import ApiView
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.excel import XLSX
 from customers.models import Customer, Vehicle
@@ -64,20 +74,13 @@ from quotes.services import (
     vehicle_tax_table_set,
 )
 
-STAFF = {"tenant_admin", "agent", "finance"}
-SELLERS = {"tenant_admin", "agent"}
-ROLE_PRIORITY = ("owner", "agent", "tenant_admin", "finance")
 
-
-def _acting_role(request: Request, allowed: set[str]) -> str:
-    roles = request_roles(request) & allowed
-    if not roles:
-        raise PermissionDenied("当前角色不能执行此操作")
-    return next(role for role in ROLE_PRIORITY if role in roles)
+def _acting_role(request: Request, allowed: frozenset[str]) -> str:
+    return context_of(request).acting_role(allowed)
 
 
 def _is_owner_view(request: Request) -> bool:
-    return not (request_roles(request) & STAFF)
+    return not (request_roles(request) & TENANT_STAFF)
 
 
 # ---- serializers ------------------------------------------------------------------------------
@@ -393,11 +396,11 @@ class QuoteDetailSerializer(QuoteListSerializer):
         """What the caller may do next (the buttons to show)."""
         roles: set[str] = self.context.get("roles", set())
         who = {
-            "adjust": SELLERS,
-            "send": SELLERS,
-            "accept": SELLERS | {"owner"},
-            "pay": STAFF,
-            "cancel": SELLERS | {"owner"},
+            "adjust": ADMIN_AGENT,
+            "send": ADMIN_AGENT,
+            "accept": ADMIN_AGENT_OWNER,
+            "pay": TENANT_STAFF,
+            "cancel": ADMIN_AGENT_OWNER,
         }
         actions = [a for a, allowed in who.items() if roles & allowed and obj.status in TRANSITIONS[a][0]]
         expired = obj.valid_until < timezone.localdate()
@@ -423,7 +426,7 @@ def _detail(request: Request, quote: Quote, status_code: int = 200) -> Response:
 def _link_owner(request: Request) -> None:
     """An owner whom an agent registered before they had an account is linked to that customer
     record by mobile the first time they look (their quotes must not look empty)."""
-    if "owner" in request_roles(request) and not request_roles(request) & STAFF:
+    if "owner" in request_roles(request) and not request_roles(request) & TENANT_STAFF:
         customer_for_owner(user=request_user(request))
 
 
@@ -477,7 +480,7 @@ class RatingView(APIView):
     """Price a quick quote with every insurer the tenant works with. Writes nothing."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF | {"owner"}
+    allowed_roles = TENANT_PEOPLE
 
     @extend_schema(
         request=RatingInputSerializer, responses=RatingResultSerializer, operation_id="rating_create"
@@ -575,7 +578,7 @@ def _refuse_known_customer(request: Request, typed: dict[str, Any], vehicle: dic
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="quotes_list"))
 class QuoteListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF | {"owner"}
+    allowed_roles = TENANT_PEOPLE
     serializer_class = QuoteListSerializer
 
     def get_queryset(self) -> Any:
@@ -585,7 +588,7 @@ class QuoteListCreateView(generics.ListAPIView):
         request=QuoteInputSerializer, responses={201: QuoteDetailSerializer}, operation_id="quotes_create"
     )
     def post(self, request: Request) -> Response:
-        role = _acting_role(request, SELLERS | {"owner"})
+        role = _acting_role(request, ADMIN_AGENT_OWNER)
         body = QuoteInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
@@ -638,7 +641,7 @@ class QuoteListCreateView(generics.ListAPIView):
 
 class QuoteExportView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(parameters=LIST_PARAMS, responses={(200, XLSX): bytes}, operation_id="quotes_export")
     def get(self, request: Request) -> HttpResponse:
@@ -647,7 +650,7 @@ class QuoteExportView(APIView):
 
 class QuoteDetailView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF | {"owner"}
+    allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=QuoteDetailSerializer, operation_id="quotes_retrieve")
     def get(self, request: Request, pk: int) -> Response:
@@ -676,12 +679,11 @@ class CancelSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, allow_blank=True, required=False, default="")
 
 
-class QuoteStepView(APIView):
+class QuoteStepView(ApiView):
     """One step of the quote's state machine: the body checked, the service run as the caller, the
     quote answered as the caller may see it."""
 
-    permission_classes = [HasAllowedRole]
-    allowed_roles: set[str] = SELLERS
+    allowed_roles = ADMIN_AGENT
     body_serializer: type[serializers.Serializer]
     step: Any  # the service, called with actor, role, quote and the body's fields
 
@@ -691,7 +693,7 @@ class QuoteStepView(APIView):
         body.is_valid(raise_exception=True)
         quote = type(self).step(
             actor=request_user(request),
-            role=_acting_role(request, self.allowed_roles),
+            role=self.ctx.acting_role(self.allowed_roles or ()),
             quote=quote,
             **ids,
             **body.validated_data,
@@ -721,7 +723,7 @@ class QuoteSendView(QuoteStepView):
 
 @_step_schema(AcceptSerializer, "quotes_accept", "The customer takes an option: policies issued (已出单).")
 class QuoteAcceptView(QuoteStepView):
-    allowed_roles = SELLERS | {"owner"}
+    allowed_roles = ADMIN_AGENT_OWNER
     body_serializer = AcceptSerializer
     step = quote_accept
 
@@ -732,14 +734,14 @@ class QuoteAcceptView(QuoteStepView):
     "Premium received: 已出单 -> 已完成, for the amount due (a 已退保 quote takes no payment: 409).",
 )
 class QuotePayView(QuoteStepView):
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
     body_serializer = PaySerializer
     step = quote_pay
 
 
 @_step_schema(CancelSerializer, "quotes_cancel", "Cancel an open quote (已取消).")
 class QuoteCancelView(QuoteStepView):
-    allowed_roles = SELLERS | {"owner"}
+    allowed_roles = ADMIN_AGENT_OWNER
     body_serializer = CancelSerializer
     step = quote_cancel
 
@@ -767,7 +769,7 @@ class CustomerPriceHistoryView(generics.ListAPIView):
     """价格管理: one customer's prices across insurers over time."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
     serializer_class = PriceHistoryRowSerializer
 
     def get_queryset(self) -> Any:
@@ -799,7 +801,7 @@ class CustomerPriceHistoryView(generics.ListAPIView):
 )
 class PolicyListView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF | {"owner"}
+    allowed_roles = TENANT_PEOPLE
     serializer_class = PolicySerializer
 
     def get_queryset(self) -> Any:
@@ -827,7 +829,7 @@ class PolicySurrenderView(APIView):
     """退保 (tenant admin or finance): records the refund and emits ``policy.cancelled``."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin", "finance"}
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=SurrenderSerializer, responses=PolicySerializer, operation_id="policies_surrender")
     def post(self, request: Request, pk: int) -> Response:
@@ -840,7 +842,7 @@ class PolicySurrenderView(APIView):
         body.is_valid(raise_exception=True)
         policy = policy_surrender(
             actor=request_user(request),
-            role=_acting_role(request, {"tenant_admin", "finance"}),
+            role=_acting_role(request, ADMIN_FINANCE),
             policy=policy,
             refund_amount=body.validated_data["refund_amount"],
             reason=body.validated_data["reason"],
@@ -918,7 +920,7 @@ class InsurerListView(APIView):
     """The platform's insurers, with this tenant's terms (None: not set up)."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=InsurerRowSerializer(many=True), operation_id="insurers_list")
     def get(self, request: Request) -> Response:
@@ -928,7 +930,7 @@ class InsurerListView(APIView):
 
 class InsurerTermsView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin", "finance"}
+    allowed_roles = ADMIN_FINANCE
 
     @extend_schema(
         request=TermsSerializer, responses=InsurerRowSerializer, operation_id="insurers_terms_update"
@@ -951,7 +953,7 @@ class InsurerRatingTableView(APIView):
     """The 商业险 table a tenant prices an insurer with: its own if it keeps one, else the insurer's."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=RatingTableSerializer, operation_id="insurers_rating_table_retrieve")
     def get(self, request: Request, code: str, use: str) -> Response:
@@ -1004,7 +1006,7 @@ class VehicleTaxTableListView(APIView):
     """The provinces the tenant can quote 车船税 in: its own tables, then the built-in ones."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = STAFF
+    allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=VehicleTaxTableSerializer(many=True), operation_id="vehicle_tax_tables_list")
     def get(self, request: Request) -> Response:
@@ -1022,7 +1024,7 @@ class VehicleTaxTableListView(APIView):
 
 class VehicleTaxTableView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=VehicleTaxTableInputSerializer,

@@ -23,6 +23,7 @@ from rest_framework.views import APIView
 
 from accounts.models import AuthToken, Role
 from api.auth import scope_tenant_id
+from api.roles import SIGNED_IN
 from core import realtime
 from directory.models import InsurerStaff, ShopStaff
 
@@ -36,6 +37,8 @@ class TicketSerializer(serializers.Serializer):
 
 
 class RealtimeTicketView(APIView):
+    allowed_roles = SIGNED_IN
+
     @extend_schema(request=None, responses=TicketSerializer, operation_id="realtime_ticket")
     def post(self, request: Request) -> Response:
         token = request.auth

@@ -18,6 +18,7 @@ from rest_framework.views import APIView
 
 from api.params import choice_param, date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
+from api.roles import ADMIN_AGENT_OWNER, OWNER, SHOP_STAFF
 from bookings.models import Booking, BookingState, SlotTemplate
 from bookings.selectors import (
     bookings_visible,
@@ -31,8 +32,6 @@ from bookings.services import booking_cancel, booking_create, booking_mark, slot
 from core.errors import NotFound, PermissionDenied
 from directory.quality import shop_scores
 from directory.selectors import shop_of
-
-TENANT_ROLES = {"owner", "agent", "tenant_admin"}
 
 
 class ServiceShopSerializer(serializers.Serializer):
@@ -70,7 +69,7 @@ class ServiceShopListView(APIView):
     given, each with its quality score (``directory.quality``). Three queries whatever the count."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_ROLES
+    allowed_roles = ADMIN_AGENT_OWNER
 
     @extend_schema(
         parameters=[
@@ -116,7 +115,7 @@ class SlotSerializer(serializers.Serializer):
 
 class ServiceShopSlotsView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_ROLES
+    allowed_roles = ADMIN_AGENT_OWNER
 
     @extend_schema(
         parameters=[OpenApiParameter("date", str, required=True, description="2026-12-01")],
@@ -155,7 +154,7 @@ class BookingInputSerializer(serializers.Serializer):
 
 class BookingListCreateView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = TENANT_ROLES
+    allowed_roles = ADMIN_AGENT_OWNER
 
     @extend_schema(
         parameters=[
@@ -198,7 +197,7 @@ class BookingListCreateView(APIView):
 
 class BookingCancelView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+    allowed_roles = OWNER
 
     @extend_schema(request=None, responses=BookingSerializer, operation_id="bookings_cancel")
     def post(self, request: Request, pk: int) -> Response:
@@ -222,7 +221,7 @@ class ShopBookingSerializer(BookingSerializer):
 
 class ShopBookingListView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(
         parameters=[OpenApiParameter("date", str, required=True, description="2026-12-01")],
@@ -243,7 +242,7 @@ class ShopBookingMarkSerializer(serializers.Serializer):
 
 class ShopBookingMarkView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(
         request=ShopBookingMarkSerializer, responses=ShopBookingSerializer, operation_id="shop_bookings_mark"
@@ -272,7 +271,7 @@ class SlotTemplatesInputSerializer(serializers.Serializer):
 
 class ShopSlotTemplatesView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(responses=SlotTemplateSerializer(many=True), operation_id="shop_slot_templates_list")
     def get(self, request: Request) -> Response:

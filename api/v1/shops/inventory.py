@@ -14,6 +14,7 @@ from rest_framework.views import APIView
 
 from api.params import int_param, request_user
 from api.permissions import HasAllowedRole
+from api.roles import SHOP_STAFF
 from bookings.selectors import demand_forecast
 from core.errors import NotFound
 from directory.models import Shop
@@ -101,7 +102,7 @@ class InventoryDemandSerializer(serializers.Serializer):
 
 class ShopStaffView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     def shop(self, request: Request) -> Shop:
         return shop_of(request_user(request))

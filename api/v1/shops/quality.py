@@ -9,6 +9,7 @@ from rest_framework.views import APIView
 
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import PLATFORM_ADMIN
 from core.errors import NotFound
 from directory.models import Shop, ShopInspection
 from directory.quality import shop_inspection_record, shop_scores
@@ -43,7 +44,7 @@ class ShopInspectionSerializer(serializers.ModelSerializer):
 
 class ShopQualityListView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=ShopQualitySerializer(many=True), operation_id="platform_shop_quality_list")
     def get(self, request: Request) -> Response:
@@ -60,7 +61,7 @@ class ShopQualityListView(APIView):
 
 class ShopInspectionListCreateView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     def shop(self, pk: int) -> Shop:
         shop = Shop.objects.filter(pk=pk).first()

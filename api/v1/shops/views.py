@@ -13,6 +13,7 @@ from rest_framework.views import APIView
 
 from api.params import request_user
 from api.permissions import HasAllowedRole
+from api.roles import PLATFORM_ADMIN, SHOP_STAFF, TENANT_ADMIN
 from api.v1.catalog.views import IssuedSerializer, issued_rows
 from catalog.models import IssuedPack, PartnerShop
 from catalog.services import shop_code_tenant, shop_redeem
@@ -46,7 +47,7 @@ class ShopSerializer(serializers.ModelSerializer):
 
 class PlatformShopListCreateView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=ShopSerializer(many=True), operation_id="platform_shops_list")
     def get(self, request: Request) -> Response:
@@ -70,7 +71,7 @@ class StaffSerializer(serializers.Serializer):
 
 class PlatformShopStaffView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"platform_admin"}
+    allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(request=StaffSerializer, responses={201: None}, operation_id="platform_shops_staff_add")
     def post(self, request: Request, pk: int) -> Response:
@@ -101,7 +102,7 @@ class TenantShopListView(APIView):
     """The platform's shops, marked with whether this tenant partners with each."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=TenantShopSerializer(many=True), operation_id="shops_list")
     def get(self, request: Request) -> Response:
@@ -118,7 +119,7 @@ class PartnerSerializer(serializers.Serializer):
 
 class PartnerShopView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"tenant_admin"}
+    allowed_roles = TENANT_ADMIN
 
     @extend_schema(
         request=PartnerSerializer, responses={201: TenantShopSerializer}, operation_id="partner_shops_add"
@@ -152,7 +153,7 @@ def _issued_in(schema: str, pk: int) -> dict[str, Any]:
 
 class ShopMeView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(responses=ShopSerializer, operation_id="shop_me")
     def get(self, request: Request) -> Response:
@@ -161,7 +162,7 @@ class ShopMeView(APIView):
 
 class ShopLookupView(APIView):
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=IssuedSerializer,
                    operation_id="shop_gift_packs_lookup")  # fmt: skip
@@ -179,7 +180,7 @@ class ShopRedeemView(APIView):
     """核销 at the shop: a partner tenant's pack, exactly once."""
 
     permission_classes = [HasAllowedRole]
-    allowed_roles = {"shop_staff"}
+    allowed_roles = SHOP_STAFF
 
     @extend_schema(
         request=ShopCodeSerializer, responses=IssuedSerializer, operation_id="shop_gift_packs_redeem"
