@@ -226,6 +226,44 @@ def pack_save(
     return pack
 
 
+RULE_LINES = ("ctpl", "commercial")
+
+
+def _rule_check(*, line: str, min_premium: Decimal) -> None:
+    if line not in RULE_LINES:
+        raise ValidationFailed(fields={"line": ["应为交强险或商业险"]})
+    if min_premium < 0:
+        raise ValidationFailed(fields={"min_premium": ["不能为负数"]})
+
+
+def _rule_summary(rule: GiftPackRule) -> str:
+    insurer = f" {rule.insurer_code}" if rule.insurer_code else ""
+    state = "" if rule.active else "（停用）"
+    return f"礼包 {rule.pack.name} 随单赠送：{rule.line}{insurer} 保费≥{rule.min_premium}{state}"
+
+
+@transaction.atomic
+def pack_rule_add(*, actor: User | None, pack: GiftPack, **fields: Any) -> GiftPackRule:
+    """随单赠送: give ``pack`` with every matching policy issued from now on (audited)."""
+    _rule_check(line=fields.get("line", "commercial"), min_premium=fields.get("min_premium", Decimal(0)))
+    rule = GiftPackRule.objects.create(pack=pack, **fields)
+    audit_event_record(actor=actor, action="gift_pack.rule.add", summary=_rule_summary(rule),
+                       object_type="gift_pack", object_id=pack.pk)  # fmt: skip
+    return rule
+
+
+@transaction.atomic
+def pack_rule_change(*, actor: User | None, rule: GiftPackRule, **changes: Any) -> GiftPackRule:
+    """Change or switch off a rule (rules that gave packs are kept, not deleted; audited)."""
+    _rule_check(line=changes.get("line", rule.line), min_premium=changes.get("min_premium", rule.min_premium))
+    for name, value in changes.items():
+        setattr(rule, name, value)
+    rule.save()
+    audit_event_record(actor=actor, action="gift_pack.rule.change", summary=_rule_summary(rule),
+                       object_type="gift_pack", object_id=rule.pack_id)  # fmt: skip
+    return rule
+
+
 def _new_code() -> str:
     body = "".join(secrets.choice(CODE_ALPHABET) for _ in range(10))
     return f"{connection.schema_name.upper()}-{body}"  # type: ignore[attr-defined]

@@ -742,6 +742,19 @@ def settlement_start(*, actor: User | None, period: Period, today: date | None =
     return run
 
 
+@transaction.atomic
+def settlement_close(*, actor: User | None, period: Period) -> SettlementRun:
+    """Finance closes a month from the console: ``settlement_start``, and the run's task queued once
+    the transaction commits (a run already going or done is answered as it is, nothing queued)."""
+    from commissions import tasks  # the tasks module imports this one
+
+    run = settlement_start(actor=actor, period=period)
+    if run.status == RunStatus.QUEUED:
+        run_id = run.pk
+        transaction.on_commit(lambda: tasks.settlement_run_task.delay(run_id))
+    return run
+
+
 def _progress(run: SettlementRun, progress: int, step: str) -> None:
     SettlementRun.objects.filter(pk=run.pk).update(progress=progress, step=step)
 

@@ -50,6 +50,8 @@ ACTION_LABELS = {
     "product.archived": "归档商品",
     "product.deleted": "删除商品",
     "gift_pack.save": "保存礼包",
+    "gift_pack.rule.add": "新增随单赠送规则",
+    "gift_pack.rule.change": "修改随单赠送规则",
     "gift_pack.issue": "发放礼包",
     "order.place": "商城下单",
     "order.fulfil": "商城发货/核销",

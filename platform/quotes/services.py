@@ -16,7 +16,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from accounts.models import User
-from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
+from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict, ValidationFailed
 from core.events import emit
 from core.money import round_cny
 from core.realtime import publish, user_channel
@@ -436,6 +436,109 @@ def _registration_fields(fields: dict[str, list[str]], *, new: bool) -> dict[str
             key = f"customer.{key}" if new else f"vehicle.{key}"
         named[key] = messages
     return named
+
+
+def _refuse_known_customer(
+    *, actor: User, roles: set[str], typed: dict[str, Any], vehicle: dict[str, Any]
+) -> None:
+    """A customer typed by hand whom the caller already has (their mobile, or the car's plate) is
+    not refused with "已是客户": the 400 ``customer_exists`` names the record (``existing_customer``,
+    and ``existing_vehicle`` for a known plate, as ids) so the page can offer to quote it instead.
+    Only customers the caller may see are named; others go on to the usual checks."""
+    from customers.selectors import known_customer
+
+    found = known_customer(
+        user=actor,
+        roles=roles,
+        mobile=str(typed.get("mobile") or ""),
+        plate=str(vehicle.get("plate") or ""),
+    )
+    if found is None:
+        return
+    customer, car = found
+    if car is not None:
+        fields = {
+            "vehicle.plate": [f"车牌 {car.plate} 已是您的客户 {customer.name} 的车辆，可直接为这辆车报价"],
+            "existing_vehicle": [str(car.pk)],
+        }
+    else:
+        fields = {
+            "customer.mobile": [f"手机号 {customer.mobile} 已是您的客户 {customer.name}，可直接为该客户报价"]
+        }
+    fields["existing_customer"] = [str(customer.pk)]
+    raise ValidationFailed(f"{customer.name} 已是您的客户", code="customer_exists", fields=fields)
+
+
+def quote_request(
+    *,
+    actor: User,
+    role: str,
+    roles: set[str],
+    vehicle_id: int | None = None,
+    customer_id: int | None = None,
+    new_customer: dict[str, Any] | None = None,
+    vehicle_data: dict[str, Any] | None = None,
+    province: str | None = None,
+    history: dict[str, Any] | None = None,
+    coverages: dict[str, Any] | None = None,
+    insurer_codes: list[str] | None = None,
+) -> Quote:
+    """A quote asked for by ``actor`` acting as ``role`` (one of owner, agent, tenant_admin):
+    an owner quotes for themselves (their own vehicle, or a new one on their own customer record,
+    made on first use), on the owner channel; an agent for the customers they can see, a new
+    customer becoming theirs (promoted by them, the quote scoped to their team); the console for
+    any customer of the tenant. ``roles`` (all the caller holds) decides what they can see. Not one
+    transaction: an owner's own customer record, once made, stays even if the rating is refused."""
+    from customers.selectors import customers_visible, vehicles_visible
+    from customers.services import customer_for_owner
+    from network.selectors import distributor_of
+
+    def visible_vehicle(pk: int) -> Vehicle:
+        found = vehicles_visible(user=actor, roles=roles).select_related("customer").filter(pk=pk).first()
+        if found is None:
+            raise ValidationFailed(fields={"vehicle_id": ["车辆不存在或不在您的客户名下"]})
+        return cast(Vehicle, found)
+
+    kwargs: dict[str, Any] = {}
+    scope_root_id = None
+    if role == "owner":
+        channel = QuoteChannel.OWNER
+        if vehicle_id:
+            kwargs["vehicle"] = visible_vehicle(vehicle_id)
+        else:
+            kwargs["customer"] = customer_for_owner(user=actor, create=True)
+    else:
+        channel = QuoteChannel.AGENT if role == "agent" else QuoteChannel.CONSOLE
+        if role == "agent":
+            me = distributor_of(actor)
+            if me is None:
+                raise PermissionDenied("您还不是本租户的代理人")
+            scope_root_id = me.pk
+        if vehicle_id:
+            kwargs["vehicle"] = visible_vehicle(vehicle_id)
+        elif customer_id:
+            found: Customer | None = customers_visible(user=actor, roles=roles).filter(pk=customer_id).first()
+            if found is None:
+                raise ValidationFailed(fields={"customer_id": ["客户不存在或不在您的名下"]})
+            kwargs["customer"] = found
+        elif new_customer:
+            new_customer = dict(new_customer)
+            _refuse_known_customer(actor=actor, roles=roles, typed=new_customer, vehicle=vehicle_data or {})
+            if scope_root_id is not None:
+                new_customer["promoter_id"] = scope_root_id
+            kwargs["new_customer"] = new_customer
+    return quote_create(
+        actor=actor,
+        role=role,
+        channel=channel,
+        vehicle_data=vehicle_data,
+        province=province,
+        history=history,
+        coverages=coverages,
+        insurer_codes=insurer_codes,
+        scope_root_id=scope_root_id,
+        **kwargs,
+    )
 
 
 @transaction.atomic

@@ -274,3 +274,34 @@ def test_a_switched_off_rule_gives_nothing_with_later_policies(api, team, catalo
         emit("policy.issued", object_type="policy", object_id=later.pk, payload={})
         gift_packs_process_events()
         assert not IssuedPack.objects.filter(policy=later).exists()
+
+
+def test_gift_pack_rule_writes_are_audited_and_refused_by_field(api, catalog):
+    """Adding or changing a 随单赠送 rule leaves an audit row (before the API split the view wrote
+    the rule itself, with none); a bad line or a negative floor is refused naming the field."""
+    from core.models import AuditEvent
+
+    admin = api("datang_admin")
+    pack_id = catalog["pack"]["id"]
+    url = f"/api/v1/gift-packs/{pack_id}/rules/"
+    bad_line = admin.post(url, {"line": "life", "min_premium": "10"}, format="json")
+    assert bad_line.status_code == 400
+    assert bad_line.json()["code"] == "invalid" and list(bad_line.json()["fields"]) == ["line"]
+    negative = admin.post(url, {"line": "ctpl", "min_premium": "-0.01"}, format="json")
+    assert list(negative.json()["fields"]) == ["min_premium"]
+    rule = admin.post(url, {"line": "ctpl", "insurer_code": "PICC", "min_premium": "950.00"}, format="json")
+    assert rule.status_code == 201
+    changed = admin.patch(f"{url}{rule.json()['id']}/", {"min_premium": "1200.00"}, format="json")
+    assert changed.status_code == 200 and changed.json()["min_premium"] == "1200.00"
+    with schema_context("datang"):
+        rows = list(
+            AuditEvent.objects.filter(action__startswith="gift_pack.rule.", object_id=str(pack_id))
+            .order_by("id")
+            .values_list("action", "summary", "actor_name")
+        )
+    name = PEOPLE["datang_admin"].name
+    pack_name = catalog["pack"]["name"]
+    assert rows == [
+        ("gift_pack.rule.add", f"礼包 {pack_name} 随单赠送：ctpl PICC 保费≥950.00", name),
+        ("gift_pack.rule.change", f"礼包 {pack_name} 随单赠送：ctpl PICC 保费≥1200.00", name),
+    ]

@@ -22,7 +22,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 from playwright.sync_api import Page, expect
 
-import api.v1.commissions.views as commissions_api
+import commissions.tasks as commission_tasks
 from commissions.engine import entries_for_policies
 from commissions.models import Period, SettlementRun, Statement
 from commissions.services import plan_put_in_force, plan_save, settlement_run_execute
@@ -79,7 +79,7 @@ def test_finance_closes_a_period_and_the_agent_sees_the_statement(
     page: Page, url_on, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     task = RecordedTask()
-    monkeypatch.setattr(commissions_api, "settlement_run_task", task)
+    monkeypatch.setattr(commission_tasks, "settlement_run_task", task)
     with schema_context("datang"):
         upper = tier_create(actor=None, name="结算页经理", rank=41)
         lower = tier_create(actor=None, name="结算页专员", rank=42)

@@ -34,6 +34,8 @@ from catalog.services import (
     pack_counts,
     pack_issue,
     pack_issue_campaign,
+    pack_rule_add,
+    pack_rule_change,
     pack_save,
     pack_values,
     product_image_set,
@@ -331,11 +333,7 @@ class PackRulesView(APIView):
         pack = _pack(pk)
         body = PackRuleSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        if body.validated_data.get("line", "commercial") not in ("ctpl", "commercial"):
-            raise serializers.ValidationError({"line": ["应为交强险或商业险"]})
-        if body.validated_data.get("min_premium", 0) < 0:
-            raise serializers.ValidationError({"min_premium": ["不能为负数"]})
-        rule = GiftPackRule.objects.create(pack=pack, **body.validated_data)
+        rule = pack_rule_add(actor=request_user(request), pack=pack, **body.validated_data)
         return Response(PackRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
@@ -354,11 +352,7 @@ class PackRuleDetailView(APIView):
             raise NotFound("规则不存在")
         body = PackRuleSerializer(rule, data=request.data, partial=True)
         body.is_valid(raise_exception=True)
-        if body.validated_data.get("line", rule.line) not in ("ctpl", "commercial"):
-            raise serializers.ValidationError({"line": ["应为交强险或商业险"]})
-        if body.validated_data.get("min_premium", rule.min_premium) < 0:
-            raise serializers.ValidationError({"min_premium": ["不能为负数"]})
-        body.save()
+        rule = pack_rule_change(actor=request_user(request), rule=rule, **body.validated_data)
         return Response(PackRuleSerializer(rule).data)
 
 

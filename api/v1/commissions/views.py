@@ -8,7 +8,6 @@ from datetime import date
 from decimal import Decimal
 from typing import Any, cast
 
-from django.db import transaction
 from django.db.models import Count, DecimalField, Exists, OuterRef, Sum, Value
 from django.db.models.functions import Coalesce
 from django.http import HttpResponse
@@ -56,10 +55,9 @@ from commissions.services import (
     plan_put_in_force,
     plan_remove,
     plan_save,
-    settlement_start,
+    settlement_close,
     statement_pay,
 )
-from commissions.tasks import settlement_run_task
 from core.errors import NotFound, PermissionDenied
 from directory.models import Insurer
 from network.models import Distributor
@@ -350,9 +348,7 @@ class PeriodCloseView(APIView):
 
     @extend_schema(request=None, responses={202: RunSerializer}, operation_id="periods_close")
     def post(self, request: Request, pk: int) -> Response:
-        run = settlement_start(actor=request_user(request), period=_get(Period, pk, "结算月份不存在"))
-        if run.status == "queued":
-            transaction.on_commit(lambda: settlement_run_task.delay(run.pk))
+        run = settlement_close(actor=request_user(request), period=_get(Period, pk, "结算月份不存在"))
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 

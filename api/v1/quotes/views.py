@@ -30,14 +30,13 @@ from api.roles import (
 )
 from api.v1.quotes.breakdown import BreakdownField
 from api.views import ApiView
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, ValidationFailed
 from core.excel import XLSX
-from customers.models import Customer, Vehicle
-from customers.selectors import customers_visible, known_customer, vehicles_visible
+from customers.models import Vehicle
+from customers.selectors import customers_visible, vehicles_visible
 from customers.services import customer_for_owner
 from directory.models import Insurer, InsurerRatingTable
 from directory.rating_data import DEFAULT_VEHICLE_TAX_TABLES, DISPLACEMENT_BANDS, VEHICLE_USE_NAMES
-from network.selectors import distributor_of
 from quotes.excel import quotes_export
 from quotes.models import (
     InsurerTerms,
@@ -65,9 +64,9 @@ from quotes.services import (
     policy_surrender,
     quote_accept,
     quote_cancel,
-    quote_create,
     quote_inputs,
     quote_pay,
+    quote_request,
     quote_send,
     rate,
     tenant_rating_table_set,
@@ -548,33 +547,6 @@ def _list_rows(request: Request) -> Any:
     )
 
 
-def _refuse_known_customer(request: Request, typed: dict[str, Any], vehicle: dict[str, Any]) -> None:
-    """A customer typed by hand whom the caller already has (their mobile, or the car's plate) is
-    not refused with "已是客户": the 400 ``customer_exists`` names the record (``existing_customer``,
-    and ``existing_vehicle`` for a known plate, as ids) so the page can offer to quote it instead.
-    Only customers the caller may see are named; others go on to the usual checks."""
-    found = known_customer(
-        user=request_user(request),
-        roles=request_roles(request),
-        mobile=str(typed.get("mobile") or ""),
-        plate=str(vehicle.get("plate") or ""),
-    )
-    if found is None:
-        return
-    customer, car = found
-    if car is not None:
-        fields = {
-            "vehicle.plate": [f"车牌 {car.plate} 已是您的客户 {customer.name} 的车辆，可直接为这辆车报价"],
-            "existing_vehicle": [str(car.pk)],
-        }
-    else:
-        fields = {
-            "customer.mobile": [f"手机号 {customer.mobile} 已是您的客户 {customer.name}，可直接为该客户报价"]
-        }
-    fields["existing_customer"] = [str(customer.pk)]
-    raise ValidationFailed(f"{customer.name} 已是您的客户", code="customer_exists", fields=fields)
-
-
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="quotes_list"))
 class QuoteListCreateView(generics.ListAPIView):
     permission_classes = [HasAllowedRole]
@@ -588,53 +560,23 @@ class QuoteListCreateView(generics.ListAPIView):
         request=QuoteInputSerializer, responses={201: QuoteDetailSerializer}, operation_id="quotes_create"
     )
     def post(self, request: Request) -> Response:
-        role = _acting_role(request, ADMIN_AGENT_OWNER)
+        ctx = context_of(request)
+        role = ctx.acting_role(ADMIN_AGENT_OWNER)  # before the body: finance is refused, not corrected
         body = QuoteInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         data = body.validated_data
-        user = request_user(request)
-        kwargs: dict[str, Any] = {}
-        scope_root_id = None
-        if role == "owner":
-            channel = QuoteChannel.OWNER
-            if data.get("vehicle_id"):
-                kwargs["vehicle"] = _visible_vehicle(request, data["vehicle_id"])
-            else:
-                kwargs["customer"] = customer_for_owner(user=user, create=True)
-        else:
-            channel = QuoteChannel.AGENT if role == "agent" else QuoteChannel.CONSOLE
-            if role == "agent":
-                me = distributor_of(user)
-                if me is None:
-                    raise PermissionDenied("您还不是本租户的代理人")
-                scope_root_id = me.pk
-            if data.get("vehicle_id"):
-                kwargs["vehicle"] = _visible_vehicle(request, data["vehicle_id"])
-            elif data.get("customer_id"):
-                customer = customers_visible(user=user, roles=request_roles(request)).filter(
-                    pk=data["customer_id"]
-                )
-                found: Customer | None = customer.first()
-                if found is None:
-                    raise ValidationFailed(fields={"customer_id": ["客户不存在或不在您的名下"]})
-                kwargs["customer"] = found
-            elif data.get("customer"):
-                new_customer = dict(data["customer"])
-                _refuse_known_customer(request, new_customer, data.get("vehicle") or {})
-                if scope_root_id is not None:
-                    new_customer["promoter_id"] = scope_root_id
-                kwargs["new_customer"] = new_customer
-        quote = quote_create(
-            actor=user,
+        quote = quote_request(
+            actor=ctx.actor,
             role=role,
-            channel=channel,
+            roles=set(ctx.roles),
+            vehicle_id=data.get("vehicle_id"),
+            customer_id=data.get("customer_id"),
+            new_customer=data.get("customer"),
             vehicle_data=_typed_vehicle(data),
             province=data.get("province") or None,
             history=dict(data.get("history") or {}),
             coverages=_coverages(data),
             insurer_codes=data.get("insurers"),
-            scope_root_id=scope_root_id,
-            **kwargs,
         )
         return _detail(request, quote, status.HTTP_201_CREATED)
 
