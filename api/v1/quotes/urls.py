@@ -2,6 +2,7 @@
 
 from django.urls import path
 
+from api.v1.quotes import insurers, policies
 from api.v1.quotes import views as quotes
 
 # On a tenant's host only.
@@ -22,17 +23,17 @@ tenant_urlpatterns = [
     path("quotes/<int:pk>/accept/", quotes.QuoteAcceptView.as_view(), name="quote-accept"),
     path("quotes/<int:pk>/pay/", quotes.QuotePayView.as_view(), name="quote-pay"),
     path("quotes/<int:pk>/cancel/", quotes.QuoteCancelView.as_view(), name="quote-cancel"),
-    path("policies/", quotes.PolicyListView.as_view(), name="policies"),
-    path("policies/<int:pk>/surrender/", quotes.PolicySurrenderView.as_view(), name="policy-surrender"),
-    path("insurers/", quotes.InsurerListView.as_view(), name="insurers"),
-    path("vehicle-tax-tables/", quotes.VehicleTaxTableListView.as_view(), name="vehicle-tax-tables"),
+    path("policies/", policies.PolicyListView.as_view(), name="policies"),
+    path("policies/<int:pk>/surrender/", policies.PolicySurrenderView.as_view(), name="policy-surrender"),
+    path("insurers/", insurers.InsurerListView.as_view(), name="insurers"),
+    path("vehicle-tax-tables/", insurers.VehicleTaxTableListView.as_view(), name="vehicle-tax-tables"),
     path(
-        "vehicle-tax-tables/<str:province>/", quotes.VehicleTaxTableView.as_view(), name="vehicle-tax-table"
+        "vehicle-tax-tables/<str:province>/", insurers.VehicleTaxTableView.as_view(), name="vehicle-tax-table"
     ),
-    path("insurers/<str:code>/terms/", quotes.InsurerTermsView.as_view(), name="insurer-terms"),
+    path("insurers/<str:code>/terms/", insurers.InsurerTermsView.as_view(), name="insurer-terms"),
     path(
         "insurers/<str:code>/rating-tables/<str:use>/",
-        quotes.InsurerRatingTableView.as_view(),
+        insurers.InsurerRatingTableView.as_view(),
         name="insurer-rating-table",
     ),
 ]
