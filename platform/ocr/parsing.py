@@ -6,7 +6,9 @@ the printed labels (号牌号码, 车辆类型 … / 姓名, 性别 …) cut the
 checked the way the business checks it when it is typed (``core.validators``): the plate's format,
 the VIN's check digit, the 身份证 check digit and birth date, dates that exist. A value that fails is
 returned as read, flagged with the reason, never "corrected" (an O read in a VIN stays an O and the
-VIN is flagged), so the person holding the card decides.
+VIN is flagged), so the person holding the card decides. One reading is grammar-determined: O and I
+are never issued on plates, so in a plate's serial they are given as 0 and 1 when that makes a valid
+plate — and the plate is still flagged, naming the positions changed.
 """
 
 import re
@@ -214,14 +216,39 @@ def _check_date(value: str, *, today: date) -> tuple[str, str]:
     return parsed.isoformat(), ""
 
 
+# Separators the engine may read between the plate's authority letter and its serial (粤B·2088Z), beyond
+# those normalize_plate drops: the katakana and the hyphenation middle dots, a full-width stop or dash.
+_PLATE_SEPARATORS = re.compile(r"[\u30fb\u2027\uff0e\uff0d\u2014]")
+# Letters never issued on a plate (GA 36): in the serial (after the province and the authority
+# letter, where digits are allowed everywhere) an O the engine read can only be a 0, an I only a 1.
+_NEVER_ISSUED = {"O": "0", "I": "1"}
+
+
+def _check_plate(value: str) -> tuple[str, str]:
+    """(plate, problem). A plate that fails its format only because the serial holds an O or an I is
+    returned with them read as 0 and 1 when that makes it a valid plate, and flagged all the same
+    (the problem names the positions changed), so the user confirms: the engine's O may also have
+    been a D or a Q. Anything else that fails is returned as read and flagged."""
+    value = normalize_plate(_PLATE_SEPARATORS.sub("", value))
+    try:
+        validate_plate(value)
+    except ValidationError as exc:
+        serial = "".join(_NEVER_ISSUED.get(ch, ch) for ch in value[2:])
+        if serial == value[2:]:
+            return value, _message(exc)
+        changed = value[:2] + serial
+        try:
+            validate_plate(changed)
+        except ValidationError:
+            return value, _message(exc)
+        swaps = "、".join(f"第{i}位{ch}" for i, ch in enumerate(value, 1) if i > 2 and ch in _NEVER_ISSUED)
+        return changed, f"{swaps}按车牌规则读作数字（车牌不使用字母O和I），请核对"
+    return value, ""
+
+
 def _vehicle_licence_check(key: str, value: str, *, found: dict[str, str], today: date) -> tuple[str, str]:
     if key == "plate":
-        value = normalize_plate(value)
-        try:
-            validate_plate(value)
-        except ValidationError as exc:
-            return value, _message(exc)
-        return value, ""
+        return _check_plate(value)
     if key == "vin":
         value = normalize_vin(value)
         try:
