@@ -112,6 +112,21 @@ _NAME = re.compile(r"^[\u4e00-\u9fff·]{2,30}$")
 _DATE = re.compile(r"^(\d{4})\s*[-./年]\s*(\d{1,2})\s*[-./月]\s*(\d{1,2})\s*日?$")
 
 NOT_READ = "未识别到，请手动填写"
+UNCOMMON = "姓名含繁体字或生僻字，请核对"
+
+
+def _uncommon(name: str) -> bool:
+    """A character outside GB 2312 (the 6,763 common simplified characters): names are printed in
+    simplified characters, and the engine reads a faint 曾 as the traditional 會 with high confidence,
+    so such a name is flagged for a look (a real rare character, 喆 or 堃, only costs a glance)."""
+    for ch in name.replace("·", ""):
+        try:
+            ch.encode("gb2312")
+        except UnicodeEncodeError:
+            return True
+    return False
+
+
 LOW = "识别不够清晰，请核对"
 
 
@@ -259,6 +274,8 @@ def _vehicle_licence_check(key: str, value: str, *, found: dict[str, str], today
     if key == "engine_no":
         value = value.upper()
         return value, "" if _ENGINE_NO.match(value) else "发动机号码应为4-20位字母或数字"
+    if key == "owner":
+        return value, UNCOMMON if _uncommon(value) else ""
     if key == "use_character":
         return value, "" if value in USE_CHARACTERS else "不是行驶证上的使用性质"
     if key in ("registered_on", "issued_on"):
@@ -285,7 +302,9 @@ def _id_card_check(key: str, value: str, *, found: dict[str, str], today: date) 
             return normalize_id_number(value), _message(exc)
         return normalize_id_number(value), ""
     if key == "name":
-        return value, "" if _NAME.match(value) else "姓名应为2个以上汉字"
+        if not _NAME.match(value):
+            return value, "姓名应为2个以上汉字"
+        return value, UNCOMMON if _uncommon(value) else ""
     if key == "sex":
         if value not in ("男", "女"):
             return value, "性别应为男或女"
