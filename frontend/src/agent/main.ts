@@ -21,6 +21,7 @@ void createMobileApp({
   entries: [
     { key: 'quote', label: '快速报价', icon: 'balance-o', route: 'quote' },
     { key: 'customers', label: '客户管理', icon: 'friends-o', route: 'customers' },
+    { key: 'catalogue', label: '产品推荐', icon: 'shop-o', route: 'catalogue' },
     { key: 'reminders', label: '待办提醒', icon: 'bell', route: 'reminders' },
     { key: 'quotes', label: '报价管理', icon: 'orders-o', route: 'quotes' },
     { key: 'service', label: '客户维修', icon: 'setting-o', route: 'service-orders' },
@@ -44,6 +45,8 @@ void createMobileApp({
     { path: '/statements/:id', name: 'statement', component: StatementPage },
     { path: '/performance', name: 'performance', component: PerformancePage },
     { path: '/bookings', name: 'bookings', component: () => import('./BookingsPage.vue') },
+    // 产品推荐 / 产品展示: products and gift packs, shared to owners with the agent's referral code
+    { path: '/catalogue', name: 'catalogue', component: () => import('./CataloguePage.vue') },
     ...quotePages,
     ...servicePages,
     ...noticePages,

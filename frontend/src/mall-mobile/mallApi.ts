@@ -1,4 +1,5 @@
 import { type Schemas, unwrap } from '@shared/api'
+import { rememberedReferral } from '@shared/referral'
 import type { Session } from '@shared/session'
 
 /**
@@ -65,7 +66,10 @@ export function mallProducts(session: Session, query: Record<string, unknown> = 
 }
 
 export function placeOrder(session: Session, items: { product: number; quantity: number }[]): Promise<MallOrder> {
-  return unwrap(loose(session).POST('/api/v1/mall/orders/', { body: { items } })) as Promise<MallOrder>
+  // the agent's code from a 产品推荐 link; the server ignores it for a customer who already has a promoter
+  const referral_code = rememberedReferral()
+  const body = referral_code ? { items, referral_code } : { items }
+  return unwrap(loose(session).POST('/api/v1/mall/orders/', { body })) as Promise<MallOrder>
 }
 
 export function listOrders(session: Session, query: Record<string, unknown> = {}): Promise<Page<MallOrder>> {

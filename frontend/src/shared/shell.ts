@@ -1,13 +1,17 @@
 import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw, type RouterHistory } from 'vue-router'
 import type { AppName } from './api'
 import { useBranding } from './branding'
+import { rememberReferral } from './referral'
 import { type Session, useSession } from './session'
 
 /** Routes marked `meta: { public: true }` (the login page) need no session; every other one does. */
 export function installAuthGuard(router: Router, session: Pick<Session, 'me' | 'restore'>): void {
   router.beforeEach(async (to) => {
+    // a share link's ?ref= is kept for the order, and carried to the login page for a signup
+    const ref = typeof to.query.ref === 'string' ? to.query.ref : ''
+    if (ref) rememberReferral(ref)
     if (to.meta.public) return true
-    if (!session.me.value && !(await session.restore())) return { name: 'login' }
+    if (!session.me.value && !(await session.restore())) return ref ? { name: 'login', query: { ref } } : { name: 'login' }
     return true
   })
 }
