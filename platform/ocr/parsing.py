@@ -273,7 +273,12 @@ def _vehicle_licence_check(key: str, value: str, *, found: dict[str, str], today
         return value, ""
     if key == "engine_no":
         value = value.upper()
-        return value, "" if _ENGINE_NO.match(value) else "发动机号码应为4-20位字母或数字"
+        if not _ENGINE_NO.match(value):
+            return value, "发动机号码应为4-20位字母或数字"
+        # The engine reads a 0 among letters as O (S8C0XLRDZ5 -> S8COXLRDZ5, unflagged, on the
+        # bench). Engine numbers have no check digit and may hold an O, so nothing is changed: the
+        # value is only flagged for a look.
+        return value, "发动机号码含字母O或I，请核对是否为数字0或1" if set(value) & {"O", "I"} else ""
     if key == "owner":
         return value, UNCOMMON if _uncommon(value) else ""
     if key == "use_character":

@@ -236,6 +236,20 @@ def test_a_name_read_with_a_traditional_or_rare_character_is_flagged() -> None:
     assert fields(ID_CARD, card(rows))["name"][:3] == ("阿依古丽·买买提", False, "")
 
 
+def test_an_engine_number_with_an_o_or_an_i_is_kept_as_read_and_flagged() -> None:
+    # bench/ocr.py (seed 24): S8C0XLRDZ5 read S8COXLRDZ5 and P0ZTEKVZN6 read POZTEKVZN6, unflagged.
+    # No check digit and no rule against O there, so nothing is changed; the value asks for a look.
+    rows = [row[:] for row in LICENCE]
+    rows[6] = [("发动机号码 S8COXLRDZ5", 0.99)]
+    assert fields(VEHICLE_LICENCE, card(rows))["engine_no"][:3] == (
+        "S8COXLRDZ5",
+        True,
+        "发动机号码含字母O或I，请核对是否为数字0或1",
+    )
+    rows[6] = [("发动机号码S8C0XLRDZ5", 0.99)]
+    assert fields(VEHICLE_LICENCE, card(rows))["engine_no"][:3] == ("S8C0XLRDZ5", False, "")
+
+
 def test_the_web_process_never_loads_the_ocr_model() -> None:
     """Importing the whole web app (settings, every URL and view, the Celery tasks it enqueues) loads
     neither the OCR engine nor ONNX Runtime nor OpenCV: those live in the worker."""
