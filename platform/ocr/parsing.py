@@ -6,9 +6,9 @@ the printed labels (号牌号码, 车辆类型 … / 姓名, 性别 …) cut the
 checked the way the business checks it when it is typed (``core.validators``): the plate's format,
 the VIN's check digit, the 身份证 check digit and birth date, dates that exist. A value that fails is
 returned as read, flagged with the reason, never "corrected" (an O read in a VIN stays an O and the
-VIN is flagged), so the person holding the card decides. One reading is grammar-determined: O and I
-are never issued on plates, so in a plate's serial they are given as 0 and 1 when that makes a valid
-plate — and the plate is still flagged, naming the positions changed.
+VIN is flagged), so the person holding the card decides. Plates alone get two readings by their grammar
+(O and I in the serial as 0 and 1; 川's strokes read as J and I dropped), used only when they make a
+valid plate, and the plate is still flagged, saying what was changed.
 """
 
 import re
@@ -239,26 +239,46 @@ _PLATE_SEPARATORS = re.compile(r"[\u30fb\u2027\uff0e\uff0d\u2014]")
 _NEVER_ISSUED = {"O": "0", "I": "1"}
 
 
+# 川's strokes: the engine reads its left one as a J before it and its right one as an I (or 1) after
+# it (J川IJF78701, 川ITVUWDF, 川IAZ729L for 川JF78701, 川TVUWDF, 川AZ729L: every 川 plate on the bench).
+_CHUAN_STROKES = re.compile(r"^J?川[I1]")
+
+
+def _valid_plate(value: str) -> bool:
+    try:
+        validate_plate(value)
+    except ValidationError:
+        return False
+    return True
+
+
 def _check_plate(value: str) -> tuple[str, str]:
-    """(plate, problem). A plate that fails its format only because the serial holds an O or an I is
-    returned with them read as 0 and 1 when that makes it a valid plate, and flagged all the same
-    (the problem names the positions changed), so the user confirms: the engine's O may also have
-    been a D or a Q. Anything else that fails is returned as read and flagged."""
+    """(plate, problem). A plate that fails its format is returned as read and flagged, unless one of
+    two readings by the plate's grammar makes it valid; then that plate is returned, and flagged all
+    the same (the problem says what was changed), so the user confirms:
+    - a J before 川 and an I or 1 right after it (where only a letter other than I may stand) are
+      taken as 川's own strokes and dropped;
+    - an O or an I in the serial (after the province and the authority letter, where digits are
+      allowed everywhere, and O and I are never issued) is read as 0 or 1 (the engine's O may also
+      have been a D or a Q: hence the flag)."""
     value = normalize_plate(_PLATE_SEPARATORS.sub("", value))
     try:
         validate_plate(value)
+        return value, ""
     except ValidationError as exc:
-        serial = "".join(_NEVER_ISSUED.get(ch, ch) for ch in value[2:])
-        if serial == value[2:]:
-            return value, _message(exc)
-        changed = value[:2] + serial
-        try:
-            validate_plate(changed)
-        except ValidationError:
-            return value, _message(exc)
-        swaps = "、".join(f"第{i}位{ch}" for i, ch in enumerate(value, 1) if i > 2 and ch in _NEVER_ISSUED)
-        return changed, f"{swaps}按车牌规则读作数字（车牌不使用字母O和I），请核对"
-    return value, ""
+        problem = _message(exc)
+    changed, notes = value, []
+    if _CHUAN_STROKES.match(changed):
+        changed = "川" + changed[changed.index("川") + 2 :]
+        notes.append("去掉“川”字笔画多读出的字母")
+    serial = "".join(_NEVER_ISSUED.get(ch, ch) for ch in changed[2:])
+    if serial != changed[2:]:
+        swaps = "、".join(f"第{i}位{ch}" for i, ch in enumerate(changed, 1) if i > 2 and ch in _NEVER_ISSUED)
+        notes.append(f"{swaps}按车牌规则读作数字（车牌不使用字母O和I）")
+        changed = changed[:2] + serial
+    if notes and _valid_plate(changed):
+        return changed, "；".join(notes) + "，请核对"
+    return value, problem
 
 
 def _vehicle_licence_check(key: str, value: str, *, found: dict[str, str], today: date) -> tuple[str, str]:

@@ -120,9 +120,22 @@ def test_a_plate_the_o_rule_cannot_make_valid_is_returned_as_read_and_flagged() 
         True,
         "车牌号格式不正确：应为省份简称+字母+5位（燃油车）或6位（新能源）字符，如 粤B2088Z",
     )
-    # seen on the bench: a stray J before the province and an extra I; reading the I as 1 does not
-    # make it a plate, so it is shown exactly as read
-    assert plate_read("号牌号码J川IJF78701")[:2] == ("J川IJF78701", True)
+    # 川 read with a stray I, and an extra character: dropping the I does not make it a plate either
+    assert plate_read("号牌号码川IAZ729LL")[:2] == ("川IAZ729LL", True)
+
+
+def test_the_strokes_of_chuan_read_as_letters_are_dropped_and_the_plate_flagged() -> None:
+    # every 川 plate on the bench (seeds 23 and 24) came back with 川's strokes as a J before it and
+    # an I after it, where the authority letter stands (and I is never issued)
+    assert plate_read("号牌号码J川IJF78701") == ("川JF78701", True, "去掉“川”字笔画多读出的字母，请核对")
+    assert plate_read("号牌号码 川ITVUWDF")[:2] == ("川TVUWDF", True)
+    assert plate_read("号牌号码川IAZ729L")[:2] == ("川AZ729L", True)
+    assert plate_read("号牌号码川AZ729L") == ("川AZ729L", False, "")
+    assert plate_read("号牌号码川IAZ7O9L") == (
+        "川AZ709L",
+        True,
+        "去掉“川”字笔画多读出的字母；第5位O按车牌规则读作数字（车牌不使用字母O和I），请核对",
+    )
 
 
 def test_separators_read_inside_a_plate_are_dropped() -> None:
