@@ -17,6 +17,7 @@ from api.v1.platform.branding import TenantBriefSerializer
 from core.audit_labels import audit_action_label
 from core.models import AuditEvent
 from core.selectors import audit_events_visible_to
+from quotes.dashboard import tenant_dashboard
 
 
 class AuditEventSerializer(serializers.ModelSerializer):
@@ -60,6 +61,64 @@ class ConsoleSummaryView(APIView):
             "recent_events": audit_events_visible_to(user=request.user, roles=request_roles(request))[:10],
         }
         return Response(ConsoleSummarySerializer(body).data)
+
+
+class DashboardLineSerializer(serializers.Serializer):
+    line = serializers.CharField()
+    label = serializers.CharField()
+
+
+class DashboardMonthSerializer(serializers.Serializer):
+    month = serializers.CharField()
+    by_line = serializers.DictField(child=serializers.DecimalField(max_digits=14, decimal_places=2))
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+
+
+class DashboardRenewalSerializer(serializers.Serializer):
+    due = serializers.IntegerField()
+    renewed = serializers.IntegerField()
+    rate = serializers.DecimalField(max_digits=7, decimal_places=4, allow_null=True)
+
+
+class DashboardCommissionSerializer(serializers.Serializer):
+    total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    ratio = serializers.DecimalField(max_digits=9, decimal_places=4, allow_null=True)
+
+
+class DashboardRepairStateSerializer(serializers.Serializer):
+    state = serializers.CharField()
+    label = serializers.CharField()
+    count = serializers.IntegerField()
+
+
+class DashboardRepairsSerializer(serializers.Serializer):
+    total = serializers.IntegerField()
+    by_state = DashboardRepairStateSerializer(many=True)
+
+
+class ConsoleDashboardSerializer(serializers.Serializer):
+    from_month = serializers.CharField()
+    to_month = serializers.CharField()
+    lines = DashboardLineSerializer(many=True)
+    premium_by_month = DashboardMonthSerializer(many=True)
+    premium_total = serializers.DecimalField(max_digits=14, decimal_places=2)
+    renewal = DashboardRenewalSerializer()
+    commission = DashboardCommissionSerializer()
+    open_repairs = DashboardRepairsSerializer()
+
+
+class ConsoleDashboardView(APIView):
+    """工作台 charts for the tenant's admins and finance: twelve months of premium by line, renewal
+    rate, commission cost ratio, open repairs (quotes.dashboard has the definitions)."""
+
+    permission_classes = [HasAllowedRole]
+    allowed_roles = ADMIN_FINANCE
+
+    @extend_schema(responses=ConsoleDashboardSerializer, operation_id="console_dashboard")
+    def get(self, request: Request) -> Response:
+        tenant_id = scope_tenant_id(request)
+        assert tenant_id is not None  # routed on tenant hosts only
+        return Response(ConsoleDashboardSerializer(tenant_dashboard(tenant_id=tenant_id)).data)
 
 
 @extend_schema_view(

@@ -19,6 +19,7 @@ tenant_urlpatterns = [
     path("subscription/", billing.SubscriptionStateView.as_view(), name="subscription-state"),
     path("setup-checklist/", billing.SetupChecklistView.as_view(), name="setup-checklist"),
     path("console/summary/", console.ConsoleSummaryView.as_view(), name="console-summary"),
+    path("console/dashboard/", console.ConsoleDashboardView.as_view(), name="console-dashboard"),
     path("branding/settings/", branding.BrandingSettingsView.as_view(), name="branding-settings"),
     path("branding/images/<str:kind>/", branding.BrandingImageView.as_view(), name="branding-image"),
     path("domains/", domains.DomainListCreateView.as_view(), name="domains"),

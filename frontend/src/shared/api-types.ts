@@ -667,6 +667,26 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/console/dashboard/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * @description 工作台 charts for the tenant's admins and finance: twelve months of premium by line, renewal
+         *     rate, commission cost ratio, open repairs (quotes.dashboard has the definitions).
+         */
+        get: operations["console_dashboard"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/console/summary/": {
         parameters: {
             query?: never;
@@ -3753,6 +3773,17 @@ export interface components {
          * @enum {string}
          */
         CommissionLineEnum: "ctpl" | "commercial" | "goods" | "services";
+        ConsoleDashboard: {
+            from_month: string;
+            to_month: string;
+            lines: components["schemas"]["DashboardLine"][];
+            premium_by_month: components["schemas"]["DashboardMonth"][];
+            /** Format: decimal */
+            premium_total: string;
+            renewal: components["schemas"]["DashboardRenewal"];
+            commission: components["schemas"]["DashboardCommission"];
+            open_repairs: components["schemas"]["DashboardRepairs"];
+        };
         ConsoleSummary: {
             tenant: components["schemas"]["TenantBrief"];
             members_by_role: {
@@ -3847,6 +3878,39 @@ export interface components {
             readonly promoter: components["schemas"]["Promoter"] | null;
             /** Format: date */
             registered_on: string;
+        };
+        DashboardCommission: {
+            /** Format: decimal */
+            total: string;
+            /** Format: decimal */
+            ratio: string | null;
+        };
+        DashboardLine: {
+            line: string;
+            label: string;
+        };
+        DashboardMonth: {
+            month: string;
+            by_line: {
+                [key: string]: string;
+            };
+            /** Format: decimal */
+            total: string;
+        };
+        DashboardRenewal: {
+            due: number;
+            renewed: number;
+            /** Format: decimal */
+            rate: string | null;
+        };
+        DashboardRepairState: {
+            state: string;
+            label: string;
+            count: number;
+        };
+        DashboardRepairs: {
+            total: number;
+            by_state: components["schemas"]["DashboardRepairState"][];
         };
         /**
          * @description * `approved` - approved
@@ -8300,6 +8364,32 @@ export interface operations {
                 };
                 content: {
                     "application/json": components["schemas"]["Statement"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    console_dashboard: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConsoleDashboard"];
                 };
             };
             400: components["responses"]["BadRequest"];
