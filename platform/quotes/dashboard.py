@@ -55,7 +55,9 @@ def tenant_dashboard(*, tenant_id: int, today: date | None = None) -> dict[str, 
         {
             "month": m,
             "by_line": {line["line"]: str(cells.get((m, line["line"]), Decimal("0.00"))) for line in lines},
-            "total": str(sum((cells.get((m, line["line"]), Decimal("0")) for line in lines), Decimal("0.00"))),
+            "total": str(
+                sum((cells.get((m, line["line"]), Decimal("0")) for line in lines), Decimal("0.00"))
+            ),
         }
         for m in months
     ]
