@@ -208,7 +208,11 @@ def reviewed_order(owner, shop_staff, shop, vehicle, technical: int, service: in
     )
     for step in ("start", "complete", "settle"):
         assert (
-            shop_staff.post(f"/api/v1/shop/service-orders/{order}/{step}/", {}, format="json").status_code
+            shop_staff.post(
+                f"/api/v1/shop/service-orders/{order}/{step}/",
+                {"payment_method": "cash"} if step == "settle" else {},
+                format="json",
+            ).status_code
             == 200
         )
     review = owner.post(f"/api/v1/service-orders/{order}/review/", {"technical": technical, "service": service},
