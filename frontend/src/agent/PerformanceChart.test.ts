@@ -31,7 +31,9 @@ describe('业绩 chart', () => {
       { axisValueLabel: '11月', seriesName: '保费', value: 10000 },
       { axisValueLabel: '11月', seriesName: '我的佣金', value: 74.8 },
     ])
-    expect(text).toBe('11月<br/>保费 ¥10,000.00<br/>我的佣金 ¥74.80')
+    expect(text).toBe('11月\n保费 ¥10,000.00\n我的佣金 ¥74.80')
+    // drawn on the canvas: no HTML with inline styles for the CSP to block
+    expect(performanceOption(months, '#C8102E').tooltip).toMatchObject({ renderMode: 'richText', trigger: 'axis' })
   })
 
   it('mounts the chart with the option built from the months', () => {

@@ -1,4 +1,4 @@
-import { type ChartOption, shortYuan, yuanAxisTooltip } from '@shared/charts/options'
+import { type ChartOption, shortYuan, TOOLTIP, yuanAxisTooltip } from '@shared/charts/options'
 
 export interface MonthTotals {
   month: string // YYYY-MM
@@ -15,7 +15,7 @@ export function performanceOption(months: MonthTotals[], color: string, commissi
   const round = (n: number) => Math.round(n * 100) / 100
   return {
     color: [color, '#FF976A'],
-    tooltip: { trigger: 'axis', formatter: yuanAxisTooltip },
+    tooltip: { ...TOOLTIP, trigger: 'axis', formatter: yuanAxisTooltip },
     legend: { top: 0, data: ['保费', commissionLabel] },
     grid: { left: 8, right: 8, top: 32, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: months.map((m) => `${Number(m.month.slice(5))}月`), axisTick: { alignWithLabel: true } },

@@ -1,6 +1,6 @@
 import type { Schemas } from '@shared/api'
 import { mix } from '@shared/branding'
-import { type ChartOption, shortYuan, yuanAxisTooltip } from '@shared/charts/options'
+import { type ChartOption, shortYuan, TOOLTIP, yuanAxisTooltip } from '@shared/charts/options'
 
 export type Dashboard = Schemas['ConsoleDashboard']
 
@@ -13,7 +13,7 @@ export const hasPremium = (d: Dashboard) => d.premium_by_month.some((m) => Numbe
 export function premiumOption(d: Dashboard, color: string): ChartOption {
   return {
     color: lineColors(color, d.lines.length),
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: yuanAxisTooltip },
+    tooltip: { ...TOOLTIP, trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: yuanAxisTooltip },
     legend: { top: 0, data: d.lines.map((l) => l.label) },
     grid: { left: 8, right: 16, top: 36, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: d.premium_by_month.map((m) => m.month) },
@@ -33,7 +33,7 @@ export function repairsOption(d: Dashboard, color: string): ChartOption {
   const states = d.open_repairs.by_state
   return {
     color: [color],
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    tooltip: { ...TOOLTIP, trigger: 'axis', axisPointer: { type: 'shadow' } },
     grid: { left: 8, right: 24, top: 8, bottom: 4, containLabel: true },
     xAxis: { type: 'value', minInterval: 1 },
     yAxis: { type: 'category', inverse: true, data: states.map((s) => s.label) },

@@ -1,6 +1,6 @@
 import type { Schemas } from '@shared/api'
 import { mix } from '@shared/branding'
-import { type ChartOption, shortYuan, yuanAxisTooltip } from '@shared/charts/options'
+import { type ChartOption, shortYuan, TOOLTIP, yuanAxisTooltip } from '@shared/charts/options'
 
 export type ClaimShop = Schemas['ClaimStats']['shops'][number]
 
@@ -8,7 +8,7 @@ export type ClaimShop = Schemas['ClaimStats']['shops'][number]
 export function claimCostOption(shops: ClaimShop[], color: string): ChartOption {
   return {
     color: [color.toUpperCase(), mix(color, '#FFFFFF', 0.5)],
-    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: yuanAxisTooltip },
+    tooltip: { ...TOOLTIP, trigger: 'axis', axisPointer: { type: 'shadow' }, formatter: yuanAxisTooltip },
     legend: { top: 0, data: ['维修金额', '采购成本'] },
     grid: { left: 8, right: 16, top: 32, bottom: 4, containLabel: true },
     xAxis: { type: 'category', data: shops.map((s) => s.shop_name), axisLabel: { interval: 0 } },

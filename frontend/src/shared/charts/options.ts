@@ -15,19 +15,22 @@ export interface ChartOption {
 
 interface TooltipParam {
   axisValueLabel?: string
-  marker?: string
   seriesName?: string
   value?: number | string
   name?: string
   percent?: number
 }
 
-/** Axis tooltip: the category, then one line per series with its value in ¥. */
+/** Axis tooltip: the category, then one line per series with its value in ¥ (plain text, for TOOLTIP). */
 export function yuanAxisTooltip(params: TooltipParam | TooltipParam[]): string {
   const list = Array.isArray(params) ? params : [params]
   const head = list[0]?.axisValueLabel ?? ''
-  return [head, ...list.map((p) => `${p.marker ?? ''}${p.seriesName ?? ''} ${yuan(Number(p.value ?? 0))}`)].join('<br/>')
+  return [head, ...list.map((p) => `${p.seriesName ?? ''} ${yuan(Number(p.value ?? 0))}`)].join('\n')
 }
+
+/** Tooltips drawn on the canvas (rich text), not as HTML: ECharts' HTML tooltips carry inline style
+ * attributes, which our Content-Security-Policy (style-src 'self') blocks. */
+export const TOOLTIP = { renderMode: 'richText' } as const
 
 /** Short ¥ labels for an axis: 12,345 -> 1.2万. */
 export function shortYuan(v: number): string {
