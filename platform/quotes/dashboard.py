@@ -35,7 +35,7 @@ def window_months(today: date) -> list[str]:
 
 def tenant_dashboard(*, tenant_id: int, today: date | None = None) -> dict[str, Any]:
     """Call inside the tenant's schema; ``tenant_id`` scopes the shared service orders."""
-    from aftersales.models import ServiceOrder
+    from aftersales.models import OrderState, ServiceOrder
     from commissions.models import Entry
 
     today = today or timezone.localdate()
@@ -79,7 +79,7 @@ def tenant_dashboard(*, tenant_id: int, today: date | None = None) -> dict[str, 
         .annotate(n=Count("id"))
     )
     by_state = {r["state"]: r["n"] for r in repairs}
-    labels = dict(ServiceOrder._meta.get_field("state").choices)
+    labels = dict(OrderState.choices)
     return {
         "from_month": months[0],
         "to_month": months[-1],

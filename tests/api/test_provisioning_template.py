@@ -91,7 +91,7 @@ def test_identity_columns_of_a_copy_number_from_one() -> None:
         assert cursor.fetchone()[0] == 1
 
 
-def test_the_template_key_follows_every_migration_file(monkeypatch) -> None:
+def test_the_template_key_follows_every_migration_file(monkeypatch, db) -> None:
     files = provisioning._migration_files()
     provisioning.template_forget()
     key = provisioning.template_key()

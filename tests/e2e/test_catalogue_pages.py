@@ -51,7 +51,7 @@ def test_an_agent_shares_a_product_and_the_owners_order_names_him(
     page: Page, url_on, stripe_intents: responses.RequestsMock
 ) -> None:
     with schema_context("datang"):
-        tier = tier_create(actor=None, name="推荐页销售", rank=71)
+        tier = tier_create(actor=None, name="推荐页销售", rank=72)
         agent = agent_create(actor=None, name="推荐销售", mobile=AGENT_MOBILE, licence_no="L-9711", tier_id=tier.pk,
                              password=AGENT_PASSWORD)  # fmt: skip
         oil = product_save(actor=None, name="推荐页机油E2E", kind="goods", market_price=Decimal("210"),
@@ -77,9 +77,9 @@ def test_an_agent_shares_a_product_and_the_owners_order_names_him(
     link = page.get_by_test_id("catalogue-link").inner_text()
     assert link == url_on("datang", f"/#/mall?product={oil.pk}&ref={agent.referral_code}")
 
-    owner_page = page.context.browser.new_context(
-        locale="zh-CN", viewport={"width": 414, "height": 896}
-    ).new_page()  # type: ignore[union-attr]
+    browser = page.context.browser
+    assert browser is not None
+    owner_page = browser.new_context(locale="zh-CN", viewport={"width": 414, "height": 896}).new_page()
     owner_page.set_default_timeout(15_000)
     owner_page.goto(link)
     owner_page.get_by_test_id("login-tab-password").click()

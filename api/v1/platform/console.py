@@ -65,7 +65,7 @@ class ConsoleSummaryView(APIView):
 
 class DashboardLineSerializer(serializers.Serializer):
     line = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
 
 
 class DashboardMonthSerializer(serializers.Serializer):
@@ -87,7 +87,7 @@ class DashboardCommissionSerializer(serializers.Serializer):
 
 class DashboardRepairStateSerializer(serializers.Serializer):
     state = serializers.CharField()
-    label = serializers.CharField()
+    label = serializers.CharField()  # type: ignore[assignment]
     count = serializers.IntegerField()
 
 
