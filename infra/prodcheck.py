@@ -310,7 +310,7 @@ def main() -> int:
         run([PY, "manage.py", "platform_setup", "--admin-mobile", "13600009998"], admin_env, "platform_setup")
         run([PY, "manage.py", "tenant_create", "--name", "生产检查经纪有限公司", "--schema", TENANT, "--domain",
              TENANT_HOST, "--admin-mobile", "13600009999", "--admin-name", "检查",
-             "--admin-password", secrets.token_urlsafe(16)], env, "tenant_create")  # fmt: skip
+             f"--admin-password={secrets.token_urlsafe(16)}"], env, "tenant_create")  # fmt: skip
         run([PY, "manage.py", "collectstatic", "--noinput", "-v", "0"], env, "collectstatic")
         port, log = free_port(), Path(tmp) / "gunicorn.log"
         proc = start_gunicorn(env, port, log)
