@@ -1,0 +1,129 @@
+"""What every after-sales view shares: the list filters, finding an order among the ones the viewer
+may see, and the step views (one order, one service call, the order answered afresh)."""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any, ClassVar
+
+from django.db.models import Q, QuerySet
+from drf_spectacular.utils import OpenApiParameter, extend_schema
+from rest_framework import serializers
+from rest_framework.request import Request
+from rest_framework.response import Response
+
+from aftersales import services as svc
+from aftersales.models import OrderState, ServiceOrder
+from aftersales.selectors import with_totals
+from api.params import choice_param, date_param, int_param
+from api.v1.aftersales.serializers import ServiceOrderDetailSerializer
+from api.views import ApiView
+from core.errors import NotFound
+
+LIST_PARAMS = [
+    OpenApiParameter("state", str, enum=OrderState.values),
+    OpenApiParameter("shop", int),
+    OpenApiParameter("search", str),
+    OpenApiParameter("date_from", str),
+    OpenApiParameter("date_to", str),
+]
+
+
+def filtered(request: Request, rows: QuerySet[ServiceOrder]) -> QuerySet[ServiceOrder]:
+    if state := choice_param(request, "state", OrderState.values):
+        rows = rows.filter(state=state)
+    if (shop := int_param(request, "shop", message="门店编号应为整数")) is not None:
+        rows = rows.filter(shop_id=shop)
+    search = request.query_params.get("search", "").strip()
+    if search:
+        rows = rows.filter(
+            Q(no__icontains=search) | Q(plate__icontains=search.upper()) | Q(customer_name__icontains=search)
+        )
+    since, until = date_param(request, "date_from"), date_param(request, "date_to")
+    if since:
+        rows = rows.filter(created_at__date__gte=since)
+    if until:
+        rows = rows.filter(created_at__date__lte=until)
+    return rows
+
+
+def one(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
+    """The order a step acts on, if the viewer may see it: the bare row (the service locks and
+    re-reads it; the answer is read afresh with ``detail`` after the step)."""
+    order = rows.filter(pk=pk).first()
+    if order is None:
+        raise NotFound("工单不存在", code="service_order_not_found")
+    return order
+
+
+def detail(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
+    order = (
+        with_totals(rows)
+        .select_related("tenant", "review")
+        .prefetch_related("items", "progress")
+        .filter(pk=pk)
+        .first()
+    )
+    if order is None:
+        raise NotFound("工单不存在", code="service_order_not_found")
+    return order
+
+
+def detail_answer(rows: QuerySet[ServiceOrder], pk: int, viewer: str, *, status: int = 200) -> Response:
+    """The order as ``viewer`` sees it, read afresh (the answer of the detail views and of every step)."""
+    data = ServiceOrderDetailSerializer(detail(rows, pk), context={"viewer": viewer}).data
+    return Response(data, status=status)
+
+
+@dataclass(frozen=True)
+class Step:
+    """One step of an order: the body it takes and the service call it makes (which locks the
+    order, checks the viewer and the state, and writes the step)."""
+
+    body: type[serializers.Serializer]
+    run: Callable[[svc.Actor, ServiceOrder, dict[str, Any]], object]
+
+
+class OrderStepView(ApiView):
+    # (no docstring: drf-spectacular would make it every step's description)
+    # A step on one order: find it among the viewer's orders, validate the body, call the service,
+    # answer the order read afresh. Subclasses say who acts (``step_actor``) and on which orders
+    # (``step_rows``); ``step_views`` makes one documented view per step.
+    viewer: ClassVar[str] = ""
+    step: ClassVar[Step | None] = None
+
+    def step_actor(self) -> svc.Actor:
+        raise NotImplementedError
+
+    def step_rows(self, actor: svc.Actor) -> QuerySet[ServiceOrder]:
+        raise NotImplementedError
+
+    def post(self, request: Request, pk: int) -> Response:
+        assert self.step is not None
+        actor = self.step_actor()
+        rows = self.step_rows(actor)
+        order = one(rows, pk)
+        body = self.step.body(data=request.data)
+        body.is_valid(raise_exception=True)
+        self.step.run(actor, order, body.validated_data)
+        return detail_answer(rows, pk, self.viewer)
+
+
+def step_views(
+    base: type[OrderStepView], steps: dict[str, Step], operation_id: str
+) -> dict[str, type[OrderStepView]]:
+    """One subclass of ``base`` per step (``OwnerApproveView`` from ``OwnerActionView``), each
+    documented as its own operation (``operation_id`` with ``{name}`` for the step's name)."""
+
+    def view(name: str, step: Step) -> type[OrderStepView]:
+        @extend_schema(
+            request=step.body,
+            responses=ServiceOrderDetailSerializer,
+            operation_id=operation_id.format(name=name),
+        )
+        def post(self: OrderStepView, request: Request, pk: int) -> Response:
+            return OrderStepView.post(self, request, pk)
+
+        class_name = f"{base.__name__.removesuffix('ActionView')}{name.title()}View"
+        return type(class_name, (base,), {"step": step, "post": post})
+
+    return {name: view(name, step) for name, step in steps.items()}
