@@ -156,6 +156,8 @@ def test_a_pack_is_given_by_the_agent_seen_by_the_owner_and_redeemed_in_the_cons
     expect(page.get_by_test_id("redeem-pack")).to_have_text(PACK)
     expect(page.get_by_test_id("redeem-items")).to_contain_text(PRODUCT)
     page.get_by_test_id("redeem-whole").click()
+    expect(page.get_by_test_id("redeem-confirm-text")).to_contain_text("核销后不能撤销")
+    page.get_by_test_id("redeem-confirm-ok").click()
     expect(page.get_by_test_id("redeem-status")).to_have_text("已兑换")
     expect(page.get_by_test_id("redeem-whole")).to_have_count(0)
     page.get_by_test_id("redeem-next").click()

@@ -75,6 +75,8 @@ def test_shop_staff_redeem_a_partner_tenants_pack_at_their_counter(page: Page, u
     expect(page.get_by_test_id("redeem-card")).to_contain_text("到店车主")
     expect(page.get_by_test_id("redeem-status")).to_have_text("未兑换")
     page.get_by_test_id("redeem-whole").click()
+    expect(page.get_by_test_id("redeem-confirm-text")).to_contain_text("核销后不能撤销")
+    page.get_by_test_id("redeem-confirm-ok").click()
     expect(page.get_by_test_id("redeem-status")).to_have_text("已兑换")
     expect(page.get_by_test_id("redeem-whole")).to_have_count(0)
 

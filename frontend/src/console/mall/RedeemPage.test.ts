@@ -72,7 +72,18 @@ describe('console: 礼包核销', () => {
     expect(byTestId('redeem-items').textContent).toContain('壳牌蓝喜力机油')
     expect(byTestId('redeem-status').textContent?.trim()).toBe('未兑换')
 
+    // 整包核销 asks first, naming the pack, the customer, the value and what is redeemed; 取消 posts nothing
     byTestId('redeem-whole').click()
+    await flushPromises()
+    expect(byTestId('redeem-confirm-text').textContent).toBe(
+      '确认为 张伟 整包核销「爱车大礼包」（DATANG-7KX3M2Q9PA，价值 ¥100.00）？将一次兑换：壳牌蓝喜力机油×1。核销后不能撤销。',
+    )
+    byTestId('redeem-confirm-cancel').click()
+    await flushPromises()
+    expect(posted).toBeNull()
+    byTestId('redeem-whole').click()
+    await flushPromises()
+    byTestId('redeem-confirm-ok').click()
     await flushPromises()
     expect(posted).toEqual({ code: 'DATANG-7KX3M2Q9PA', item: null, place: '' })
     expect(byTestId('redeem-error').textContent).toContain('券码已于 2026-11-26 09:30 兑换')
@@ -126,6 +137,8 @@ describe('console: 礼包核销', () => {
     await typeCode('datang-7kx3m2q9pa')
     expect(byTestId('redeem-pack').textContent).toBe('爱车大礼包')
     byTestId('redeem-whole').click()
+    await flushPromises()
+    byTestId('redeem-confirm-ok').click()
     await flushPromises()
     expect(posted).toEqual({ code: 'DATANG-7KX3M2Q9PA', item: null })
     expect(byTestId('redeem-status').textContent?.trim()).toBe('已兑换')
