@@ -30,7 +30,7 @@ void createMobileApp({
     { key: 'invite', label: '邀请代理人', icon: 'qr', route: 'invite' },
     { key: 'income', label: '我的收入', icon: 'gold-coin-o', route: 'income' },
     { key: 'performance', label: '业绩', icon: 'chart-trending-o', route: 'performance' },
-    { key: 'policies', label: '政策', icon: 'bullhorn-o', route: 'messages' },
+    { key: 'policies', label: '政策', icon: 'bullhorn-o', route: 'messages', badge: 'announcements' },
   ],
   pages: [
     { path: '/customers', name: 'customers', component: CustomersPage },

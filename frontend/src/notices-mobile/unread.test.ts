@@ -73,4 +73,13 @@ describe('unread badge', () => {
     await unread.refresh()
     expect(unread.total.value).toBe(3)
   })
+
+  it('keeps the unread 政策推送 apart from the total, for the 政策 tile', async () => {
+    const load = vi.fn().mockResolvedValueOnce({ total: 5, announcements: 2 }).mockResolvedValueOnce({ total: 4, announcements: 1 })
+    const unread = createUnread(load, () => () => {})
+    await unread.refresh()
+    expect([unread.total.value, unread.announcements.value]).toEqual([5, 2])
+    await unread.refresh()
+    expect([unread.total.value, unread.announcements.value]).toEqual([4, 1])
+  })
 })

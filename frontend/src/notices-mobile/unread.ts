@@ -16,18 +16,29 @@ export function badgeText(total: number): string {
   return total > 99 ? '99+' : String(total)
 }
 
+/** The server's counts; a bare number is the total alone. */
+export type UnreadCounts = number | { total: number; announcements: number }
+
 /**
  * The unread count of the signed-in user, shared by the tab and the pages: loaded once, then
- * refreshed whenever the server pushes a notice event (no polling, no reload).
+ * refreshed whenever the server pushes a notice event (no polling, no reload). ``announcements``
+ * is the unread 政策推送 alone (the agent's 政策 tile carries its own badge).
  */
-export function createUnread(load: () => Promise<number>, subscribe = subscribeRealtime) {
+export function createUnread(load: () => Promise<UnreadCounts>, subscribe = subscribeRealtime) {
   const total = ref(0)
+  const announcements = ref(0)
   const listeners = new Set<RealtimeHandler>()
   let stop: (() => void) | null = null
 
   async function refresh(): Promise<void> {
     try {
-      total.value = await load()
+      const counts = await load()
+      if (typeof counts === 'number') {
+        total.value = counts
+      } else {
+        total.value = counts.total
+        announcements.value = counts.announcements
+      }
     } catch {
       /* keep the last count: the next push or visit refreshes it */
     }
@@ -56,14 +67,14 @@ export function createUnread(load: () => Promise<number>, subscribe = subscribeR
     return () => listeners.delete(fn)
   }
 
-  return { total, refresh, start, dispose, onPush }
+  return { total, announcements, refresh, start, dispose, onPush }
 }
 
 let shared: ReturnType<typeof createUnread> | null = null
 
 export function useUnread(session: Session) {
   if (!shared) {
-    shared = createUnread(async () => (await unwrap(session.client.GET('/api/v1/notices/unread/'))).total)
+    shared = createUnread(async () => unwrap(session.client.GET('/api/v1/notices/unread/')))
   }
   return shared
 }

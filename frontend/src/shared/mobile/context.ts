@@ -9,6 +9,8 @@ export interface GridEntry {
   icon: string
   /** the page's route name; without one the entry opens the "即将上线" page */
   route?: string
+  /** a badge of its own: 'announcements' shows the unread 政策推送 count */
+  badge?: 'announcements'
 }
 
 export interface MobileContext {
