@@ -19,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 
-from accounts.models import Role, User
+from accounts.models import Membership, Role, User
 from accounts.services import IssuedToken, auth_token_issue, membership_grant, sms_login_code_check
 from accounts.sms import SmsMessage, sms_backend
 from core.crypto import encrypt_text
@@ -318,6 +318,11 @@ def announcement_read(*, actor: User, announcement_id: int) -> AnnouncementRecei
         receipt.read_at = timezone.now()
         receipt.save(update_fields=["read_at"])
         _push([actor.pk], "notices.read", {"announcement": announcement_id})
+        # the senders' 阅读回执 update while open: the tenant's admins are told who read it
+        admins = Membership.objects.filter(
+            tenant_id=current_tenant_id(), role=Role.TENANT_ADMIN, is_active=True
+        ).values_list("user_id", flat=True)
+        _push(admins, "notices.receipt", {"announcement": announcement_id})
     return receipt
 
 

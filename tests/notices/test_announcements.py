@@ -286,3 +286,30 @@ def test_an_open_ended_policy_is_allowed_and_a_future_one_waits_for_its_first_da
     with schema_context("datang"):
         Announcement.objects.filter(pk=later.json()["id"]).update(effective_from=today)
     assert agent.get("/api/v1/notices/unread/").json()["announcements"] == 2
+
+
+def test_the_tenant_s_admins_are_told_when_a_recipient_first_reads_it(
+    api, team, as_distributor, django_capture_on_commit_callbacks
+) -> None:
+    """阅读回执 update while the admin's drawer is open: a first reading pushes notices.receipt to the
+    tenant's admins (only this tenant's), a second opening pushes nothing."""
+    created = publish(api("datang_admin")).json()
+    agent = as_distributor(team.lead)
+    admin_channel = user_channel(person("datang_admin").pk, "datang")
+    other_channel = user_channel(person("bowei_admin").pk, "bowei")
+
+    def receipts_pushed(channel: str) -> list[dict]:
+        return [
+            m["data"] for m in recent(channel, count=50)
+            if m["event"] == "notices.receipt" and m["data"].get("announcement") == created["id"]
+        ]  # fmt: skip
+
+    with django_capture_on_commit_callbacks(execute=True):
+        agent.post(f"/api/v1/notices/my-announcements/{created['id']}/read/")
+    assert receipts_pushed(admin_channel) == [{"announcement": created["id"]}]
+    with django_capture_on_commit_callbacks(execute=True):
+        agent.post(f"/api/v1/notices/my-announcements/{created['id']}/read/")
+    assert len(receipts_pushed(admin_channel)) == 1
+    assert receipts_pushed(other_channel) == []
+    # the agent's own channel is told it was read, not the receipt
+    assert receipts_pushed(user_channel(team.lead.user_id, "datang")) == []
