@@ -16,12 +16,12 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.throttling import UserRateThrottle
 from rest_framework.views import APIView
 
 from api.params import request_user
 from api.parsers import InMemoryImageUpload
 from api.permissions import HasAllowedRole
+from api.throttles import UserThrottle
 from core.errors import ValidationFailed
 from ocr.parsing import ID_CARD, VEHICLE_LICENCE
 from ocr.services import ocr_job_get, ocr_job_submit
@@ -30,7 +30,7 @@ from ocr.services import ocr_job_get, ocr_job_submit
 OCR_ROLES = {"tenant_admin", "finance", "agent", "owner"}
 
 
-class OcrThrottle(UserRateThrottle):
+class OcrThrottle(UserThrottle):
     """Photos read per user (THROTTLE_OCR, default 10 a minute): each costs the worker about a second."""
 
     scope = "ocr"
