@@ -54,14 +54,15 @@ class AtomicRateThrottle(SimpleRateThrottle):
         key = self.get_cache_key(request, view)
         if key is None:
             return True
-        assert self.num_requests is not None and self.duration is not None
+        limit, duration = self.parse_rate(self.rate)
+        assert limit is not None and duration is not None
         redis = get_redis_connection(self.cache_alias)
         allowed, wait_us = redis.eval(
             _SLIDING_WINDOW,
             1,
             caches[self.cache_alias].make_key(key),
-            self.duration * 1_000_000,
-            self.num_requests,
+            duration * 1_000_000,
+            limit,
             uuid.uuid4().hex,
         )
         if allowed:
