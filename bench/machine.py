@@ -10,6 +10,12 @@ and the report says so.
         ...  # measure (progress may be printed as it goes)
         report.append("p95 ...")  # the figures: printed only if the machine was not busy
 
+A bench's own clients load the machine too: after a run the 1-minute load average is the bench's
+as much as anyone's. So the check after the run (and bench/table.py before each bench) waits for the
+load to settle below the core count, up to ``SETTLE_SECONDS`` (env ``BENCH_SETTLE_SECONDS``): the
+bench's own share decays (the 1-minute average halves in about 42 s once it stops), another's
+sustained load does not, and a load that has not settled by then is a refusal as before.
+
 A bench that prints its figures as it goes runs whole under ``run(main)`` instead: ``--allow-busy``
 is taken out of sys.argv, and everything ``main`` prints on stdout is held as the report (progress
 meant to be seen as it happens goes to stderr). ``result(...)`` prints the one ``BENCH-RESULT {json}``
@@ -21,10 +27,15 @@ import io
 import json
 import os
 import sys
+import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, redirect_stdout
 
 MARKER = "BENCH-RESULT "
+# How long to wait for the load to settle below the core count (after a run; before each bench in
+# bench/table.py). A bench's own load at 5 on 2 cores decays below 2 in about a minute.
+SETTLE_SECONDS = float(os.environ.get("BENCH_SETTLE_SECONDS", "300"))
+SETTLE_POLL_SECONDS = 5.0
 
 
 def cores() -> int:
@@ -46,6 +57,22 @@ def describe(when: str, loads: tuple[float, float, float]) -> str:
 def busy(loads: tuple[float, float, float]) -> bool:
     """Busy: the 1-minute load average exceeds the core count."""
     return loads[0] > cores()
+
+
+def settle(timeout: float | None = None, *, why: str = "") -> tuple[tuple[float, float, float], float]:
+    """Wait until the 1-minute load average is at most the core count, or ``timeout`` seconds
+    (``SETTLE_SECONDS``) have passed. Returns the last load and the seconds waited; progress goes
+    to stderr. The caller still judges the load it gets back: a load that did not settle is busy."""
+    limit = SETTLE_SECONDS if timeout is None else timeout
+    started = time.monotonic()
+    loads = load()
+    if busy(loads) and limit > 0:
+        print(f"waiting up to {limit:.0f} s for the load average ({loads[0]:.2f}) to settle below the "
+              f"{cores()} cores{why}", file=sys.stderr, flush=True)  # fmt: skip
+    while busy(loads) and time.monotonic() - started < limit:
+        time.sleep(min(SETTLE_POLL_SECONDS, max(0.0, limit - (time.monotonic() - started))))
+        loads = load()
+    return loads, time.monotonic() - started
 
 
 def add_busy_flag(parser: argparse.ArgumentParser) -> None:
@@ -75,8 +102,10 @@ def refuse_if_busy(loads: tuple[float, float, float], allow_busy: bool, when: st
 @contextmanager
 def machine_check(allow_busy: bool) -> Iterator[list[str]]:
     """Print the load before; refuse to start when busy. Yield the report's lines; print the load
-    after, then the report, unless the machine became busy (non-zero exit, no report) and
-    ``allow_busy`` was not given."""
+    after, then the report, unless the machine stayed busy after the run (non-zero exit, no report)
+    and ``allow_busy`` was not given. A load above the cores right after the run may be the bench's
+    own: without ``allow_busy`` the check waits (``settle``) for it to fall below the cores, and
+    refuses if it does not."""
     before = load()
     print(describe("before", before), flush=True)
     refuse_if_busy(before, allow_busy, "before the run")
@@ -84,6 +113,9 @@ def machine_check(allow_busy: bool) -> Iterator[list[str]]:
     yield report
     after = load()
     print(describe("after", after), flush=True)
+    if busy(after) and not allow_busy:
+        after, waited = settle(why=" (the bench's own share of it decays; another's sustained load does not)")
+        print(describe(f"after, {waited:.0f} s later", after), flush=True)
     refuse_if_busy(after, allow_busy, "after the run")
     if busy(before) or busy(after):
         report.append("NOTE: measured on a busy machine (--allow-busy): these figures are not a verdict")
