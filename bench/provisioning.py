@@ -27,6 +27,7 @@ import contextlib
 import io
 import os
 import shutil
+import signal
 import statistics
 import sys
 import tempfile
@@ -38,6 +39,8 @@ from typing import Any
 import psycopg
 
 ROOT = Path(__file__).resolve().parent.parent
+# run as a script, bench/ itself is first on sys.path: its aftersales.py would stand in for the app
+sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
 from bench import machine  # noqa: E402
 
@@ -173,7 +176,9 @@ def by_template(signups: Signups, count: int, every: int) -> tuple[list[float], 
     times: list[float] = []
     schemas: list[str] = []
     block: list[float] = []
-    print(f"{'tenants':>9} {'mean s/tenant':>14} {'p95 s':>8} {'schemas':>8}")
+    print(
+        f"{'tenants':>9} {'mean s/tenant':>14} {'median s':>9} {'p95 s':>8} {'schemas':>8} {'load 1/5 min':>13} {'user triggers':>14}"
+    )
     for i in range(1, count + 1):
         schema, elapsed = signups.one("bench")
         times.append(elapsed)
@@ -184,8 +189,16 @@ def by_template(signups: Signups, count: int, every: int) -> tuple[list[float], 
             with connection.cursor() as cursor:
                 cursor.execute("SELECT count(*) FROM pg_namespace WHERE nspname LIKE 'bench%%'")
                 (n_schemas,) = cursor.fetchone()
+                # foreign keys into public tables would add two triggers there per key and tenant
+                cursor.execute(
+                    "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'public.accounts_user'::regclass"
+                )
+                (triggers,) = cursor.fetchone()
+            one, five, _ = os.getloadavg()
             line = (
-                f"{i - len(block) + 1:>4}-{i:<4} {statistics.mean(block):>14.3f} {p95:>8.3f} {n_schemas:>8}"
+                f"{i - len(block) + 1:>4}-{i:<4} {statistics.mean(block):>14.3f}"
+                f" {statistics.median(block):>9.3f} {p95:>8.3f} {n_schemas:>8} {one:>6.1f} {five:>6.1f}"
+                f" {triggers:>14}"
             )
             print(line)
             print(line, file=sys.stderr, flush=True)
@@ -267,6 +280,8 @@ def main() -> None:
         parser.error("--count and --baseline must be at least 2")
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/suxinbao")
+    # stopped with kill (SIGTERM), still drop the bench database and its schemas (the finally below)
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     recreate_database(url)
     folder = Path(tempfile.mkdtemp(prefix="sxb-bench-prov-"))
     try:

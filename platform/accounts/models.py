@@ -4,10 +4,14 @@ from django.contrib.auth.base_user import AbstractBaseUser, BaseUserManager
 from django.db import models
 from django.db.models import Q
 
+from core.public_rows import Undeletable, UndeletableQuerySet
 from core.validators import normalize_mobile, validate_mobile
 
 
 class UserManager(BaseUserManager["User"]):
+    def get_queryset(self) -> UndeletableQuerySet:
+        return UndeletableQuerySet(self.model, using=self._db)
+
     def create_user(self, mobile: str, password: str | None = None, **extra: object) -> "User":
         user = self.model(mobile=normalize_mobile(mobile), **extra)
         if password:
@@ -18,8 +22,9 @@ class UserManager(BaseUserManager["User"]):
         return user
 
 
-class User(AbstractBaseUser):
-    """One identity across tenants (public schema). What the person is in each tenant is a Membership."""
+class User(AbstractBaseUser, Undeletable):
+    """One identity across tenants (public schema). What the person is in each tenant is a Membership.
+    Deactivated (``is_active``), never deleted: tenant rows refer to it (core.public_rows)."""
 
     mobile = models.CharField(max_length=11, unique=True, validators=[validate_mobile])
     name = models.CharField(max_length=60, blank=True)

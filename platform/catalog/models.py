@@ -58,7 +58,12 @@ class GiftPack(models.Model):
     redeem_mode = models.CharField(max_length=10, choices=RedeemMode.choices, default=RedeemMode.WHOLE)
     active = models.BooleanField(default=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -128,7 +133,12 @@ class IssuedPack(models.Model):
     market_value = models.DecimalField(max_digits=12, decimal_places=2)
     expires_on = models.DateField()
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     issued_at = models.DateTimeField(auto_now_add=True)
     redeemed_at = models.DateTimeField(null=True, blank=True)
@@ -167,7 +177,12 @@ class Redemption(models.Model):
     item = models.OneToOneField(IssuedItem, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     place = models.CharField(max_length=60, blank=True, default="")
     redeemed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     at = models.DateTimeField(auto_now_add=True)
 
@@ -187,7 +202,9 @@ class Redemption(models.Model):
 class PartnerShop(models.Model):
     """A shop this tenant works with: its staff may redeem the tenant's gift packs."""
 
-    shop = models.ForeignKey("directory.Shop", on_delete=models.PROTECT, related_name="+")
+    shop = models.ForeignKey(
+        "directory.Shop", on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

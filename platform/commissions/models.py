@@ -76,7 +76,12 @@ class Plan(models.Model):
     )
     status = models.CharField(max_length=10, choices=PlanStatus.choices, default=PlanStatus.ACTIVE)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -104,7 +109,9 @@ class Rule(models.Model):
 
     plan = models.ForeignKey(Plan, on_delete=models.CASCADE, related_name="rules")
     line = models.CharField(max_length=12, choices=Line.choices)
-    insurer = models.ForeignKey(Insurer, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    insurer = models.ForeignKey(
+        Insurer, null=True, blank=True, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     tier = models.ForeignKey(Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="+")
     distance = models.PositiveSmallIntegerField(null=True, blank=True)
     referrer = models.BooleanField(default=False, db_default=False, help_text="推荐车主 (differential)")
@@ -272,7 +279,7 @@ class Entry(models.Model):
     reason = models.CharField(max_length=200, blank=True, default="")
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False
     )  # fmt: skip
     created_at = models.DateTimeField(auto_now_add=True)
 
@@ -327,7 +334,12 @@ class SettlementRun(models.Model):
     statements = models.PositiveIntegerField(default=0)
     error = models.TextField(blank=True, default="")
     started_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     finished_at = models.DateTimeField(null=True, blank=True)
@@ -359,7 +371,12 @@ class Statement(models.Model):
     status = models.CharField(max_length=8, choices=StatementStatus.choices, default=StatementStatus.OPEN)
     paid_at = models.DateTimeField(null=True, blank=True)
     paid_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     # The inserting transaction (set by the database): "statement ready" notifications read new
     # statements with core.events.consume_rows, which needs it to miss none that commit late.

@@ -4,9 +4,9 @@ On a Citus cluster with schema-based sharding (docs/scaling.md) every tenant sch
 schema placed whole on one worker. The public schema stays on the coordinator, and each of its tables
 is placed one of two ways by the ``CitusPlacement`` migration operation:
 
-- reference tables (a copy on every node): the tables tenant tables point at with a foreign key
-  (users, insurers, shops, the tenant row itself) and the small, read-mostly tables joined with tenant
-  data. A worker joins them with a tenant's tables locally. Every write goes to every node.
+- reference tables (a copy on every node): the tables tenant rows refer to (users, insurers, shops,
+  by id without a database foreign key: core.public_rows; the tenant row itself) and the small,
+  read-mostly tables joined with tenant data. A worker joins them with a tenant's tables locally. Every write goes to every node.
 - coordinator-local tables (Citus "local tables" in its metadata, one copy, on the coordinator): the
   high-write public tables that are not per tenant (service orders and their items and progress,
   stock moves, bookings, the staff inboxes, tokens, audit). A write is one write on one node.

@@ -16,7 +16,12 @@ class AuditEvent(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True, db_index=True)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=100, blank=True)
     action = models.CharField(max_length=80, db_index=True)
@@ -46,7 +51,12 @@ class DomainEvent(models.Model):
     object_id = models.CharField(max_length=64)
     payload = models.JSONField(default=dict)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     occurred_at = models.DateTimeField(auto_now_add=True)
     # The writing transaction (set by the database); 0 on rows from before the column existed.

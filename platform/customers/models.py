@@ -28,13 +28,23 @@ class Customer(models.Model):
         Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
     )
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     registered_on = models.DateField()
     owner_reminders_opt_in = models.BooleanField(default=True)
     note = models.CharField(max_length=500, blank=True, default="")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
@@ -143,7 +153,7 @@ class FollowUp(models.Model):
     content = models.TextField(max_length=2000)
     next_contact_on = models.DateField(null=True, blank=True)
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+", db_constraint=False
     )
     author_name = models.CharField(max_length=60)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -199,7 +209,7 @@ class Reminder(models.Model):
     closed_at = models.DateTimeField(null=True, blank=True)
     closed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+",
-        db_index=False,
+        db_index=False, db_constraint=False
     )  # fmt: skip
     # The inserting transaction (set by the database): notifications read new reminders with
     # core.events.consume_rows, which needs it to miss none that commit late (a long daily scan).
@@ -279,7 +289,7 @@ class Document(models.Model):
     content_type = models.CharField(max_length=40)
     size_bytes = models.PositiveIntegerField()
     uploaded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+", db_constraint=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -9,12 +9,14 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 
+from core.public_rows import Undeletable, UndeletableManager
 from directory.rating_data import AUTONOMOUS_PRICING_FACTOR_MAX, AUTONOMOUS_PRICING_FACTOR_MIN
 
 
-class Insurer(models.Model):
+class Insurer(Undeletable):
     """A property insurer (财产保险公司). ``gateway`` names the adapter that prices and issues for it:
-    ``sandbox`` prices with the rating tables and issues sandbox policy numbers."""
+    ``sandbox`` prices with the rating tables and issues sandbox policy numbers. Switched off
+    (``active``), never deleted: tenant rows refer to it (core.public_rows)."""
 
     code = models.CharField(max_length=12, unique=True, help_text="PICC, PINGAN, CPIC …")
     name = models.CharField(max_length=60, unique=True)
@@ -32,6 +34,8 @@ class Insurer(models.Model):
     gateway = models.CharField(max_length=20, default="sandbox")
     active = models.BooleanField(default=True)
     sort = models.PositiveSmallIntegerField(default=100)
+
+    objects = UndeletableManager()
 
     class Meta:
         ordering = ["sort", "code"]
@@ -68,9 +72,10 @@ class InsurerRatingTable(models.Model):
         return f"{self.insurer.code} {self.name}"
 
 
-class Shop(models.Model):
+class Shop(Undeletable):
     """A vehicle service shop (维修保养服务商), shared by every tenant. Tenants partner with shops
-    (``catalog.PartnerShop``); the shop's staff redeem partner tenants' gift packs."""
+    (``catalog.PartnerShop``); the shop's staff redeem partner tenants' gift packs. Switched off
+    (``active``), never deleted: tenant rows refer to it (core.public_rows)."""
 
     name = models.CharField(max_length=60)
     uscc = models.CharField("统一社会信用代码", max_length=18, unique=True)
@@ -87,6 +92,8 @@ class Shop(models.Model):
     )
     active = models.BooleanField(default=True)
     created_at = models.DateTimeField(auto_now_add=True)
+
+    objects = UndeletableManager()
 
     class Meta:
         ordering = ["name", "id"]

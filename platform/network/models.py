@@ -42,7 +42,9 @@ class Distributor(models.Model):
     """Someone who sells (an agent) or refers (a customer). Insurance commission only ever goes to
     agents with a practice registration number; customers earn on goods and services only."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     kind = models.CharField(max_length=10, choices=DistributorKind.choices)
     name = models.CharField(max_length=60)
     mobile = models.CharField(max_length=11)
@@ -123,7 +125,9 @@ class Referral(models.Model):
     goods and services they buy, never on insurance (see Compliance in DOMAIN.md)."""
 
     referrer = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="referrals")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:

@@ -27,7 +27,12 @@ class Announcement(models.Model):
         max_length=10, choices=AnnouncementSource.choices, default=AnnouncementSource.TENANT
     )
     insurer = models.ForeignKey(
-        "directory.Insurer", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+        "directory.Insurer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
     )
     # The insurer's publication this copy belongs to (the same value in every tenant it reached).
     publication = models.UUIDField(null=True, blank=True, db_index=True)
@@ -38,7 +43,12 @@ class Announcement(models.Model):
     agent_ids = ArrayField(models.BigIntegerField(), default=list, blank=True)
     recipients = models.PositiveIntegerField(default=0)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_by_name = models.CharField(max_length=60, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
@@ -78,7 +88,9 @@ class AnnouncementReceipt(models.Model):
     """One recipient of one announcement; ``read_at`` is set the first time they open it."""
 
     announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="receipts")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
 
@@ -110,7 +122,9 @@ class Channel(models.TextChoices):
 class Notification(models.Model):
     """One message in one user's inbox, made once per (event, user)."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     category = models.CharField(max_length=12, choices=Category.choices)
     kind = models.CharField(max_length=40, help_text="the event kind, e.g. quote.sent")
     title = models.CharField(max_length=120)
@@ -132,7 +146,9 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """An opt-out: without a row a channel is on for the category."""
 
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     category = models.CharField(max_length=12, choices=Category.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
     enabled = models.BooleanField(default=True)
@@ -149,7 +165,9 @@ class NotificationPreference(models.Model):
 class NoticeContact(models.Model):
     """Where a user's email goes in this tenant (people have no email on their account)."""
 
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     email = models.EmailField(blank=True)
 
     def __str__(self) -> str:
@@ -238,7 +256,9 @@ class WeChatSettings(models.Model):
 
 class WeChatBinding(models.Model):
     openid = models.CharField(max_length=64, unique=True)
-    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
     created_at = models.DateTimeField(auto_now_add=True)
 
     def __str__(self) -> str:

@@ -19,7 +19,7 @@ class InsurerTerms(models.Model):
     """A tenant's deal with one insurer: whether it quotes it, the commission the insurer pays the
     tenant on each line (手续费), and the 自主定价系数 it prices with (the insurer's default if empty)."""
 
-    insurer = models.OneToOneField(Insurer, on_delete=models.PROTECT, related_name="+")
+    insurer = models.OneToOneField(Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     enabled = models.BooleanField(default=True)
     ctpl_commission_rate = models.DecimalField(max_digits=7, decimal_places=4, default=Decimal("0.04"))
     commercial_commission_rate = models.DecimalField(max_digits=7, decimal_places=4, default=Decimal("0.20"))
@@ -45,7 +45,7 @@ class InsurerTerms(models.Model):
 class TenantRatingTable(models.Model):
     """The tenant's own 商业险 table for an insurer and 使用性质; wins over the insurer's."""
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     use = models.CharField(max_length=24)
     name = models.CharField(max_length=80)
     coverages = models.JSONField()
@@ -112,7 +112,12 @@ class Quote(models.Model):
     )
     premium = models.DecimalField(max_digits=14, decimal_places=2, help_text="chosen option, else cheapest")
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True, db_index=True)
@@ -139,7 +144,7 @@ class QuoteOption(models.Model):
     insurer could not rate it (``unavailable_reason`` says why)."""
 
     quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="options")
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     available = models.BooleanField(default=True)
     unavailable_reason = models.CharField(max_length=300, blank=True, default="")
     rank = models.PositiveSmallIntegerField(null=True, blank=True)
@@ -155,7 +160,12 @@ class QuoteOption(models.Model):
     commercial_commission_rate = models.DecimalField(max_digits=7, decimal_places=4, default=Decimal("0"))
     breakdown = models.JSONField(default=dict)
     adjusted_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     adjusted_at = models.DateTimeField(null=True, blank=True)
 
@@ -181,7 +191,12 @@ class QuoteEvent(models.Model):
     from_status = models.CharField(max_length=20, blank=True, default="")
     to_status = models.CharField(max_length=20)
     actor = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
     actor_name = models.CharField(max_length=60, blank=True, default="")
     actor_role = models.CharField(max_length=20, blank=True, default="")
@@ -209,7 +224,7 @@ class PolicyStatus(models.TextChoices):
 class Policy(models.Model):
     quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="policies")
     option = models.ForeignKey(QuoteOption, on_delete=models.PROTECT, related_name="policies")
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+")
+    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="policies")
     vehicle = models.ForeignKey("customers.Vehicle", on_delete=models.PROTECT, related_name="policies")
     promoter = models.ForeignKey(
@@ -268,7 +283,12 @@ class Payment(models.Model):
     reference = models.CharField(max_length=60, blank=True, default="")
     paid_at = models.DateTimeField()
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        db_constraint=False,
     )
 
     class Meta:
