@@ -10,6 +10,9 @@ tenants 403), the ticket must be bound to that host and to a live token, and the
 channels. The checks read the database in a small pool of threads (``REALTIME_ADMIT_THREADS``), so
 the stream server holds at most that many database connections whatever the number of streams.
 A client that goes away is noticed at once (``http.disconnect``) and its slot released.
+
+Probes, on any host, as the web process answers them (config/health.py): ``GET /healthz`` the
+process is alive (nothing else touched); ``GET /readyz`` Redis, which every stream reads, answers.
 """
 
 import asyncio
@@ -180,6 +183,18 @@ async def _lifespan(receive: Any, send: Any) -> None:
             return
 
 
+async def _probe(send: Any, path: str) -> None:
+    status, body = 200, {"status": "ok"}
+    if path == "/readyz":
+        try:
+            await asyncio.wait_for(_client().ping(), timeout=5)
+            status, body = 200, {"status": "ready", "checks": {"redis": "ok"}}
+        except (RedisError, OSError, TimeoutError):
+            logger.warning("realtime readiness: Redis does not answer")
+            status, body = 503, {"status": "not ready", "checks": {"redis": "failed"}}
+    await _json(send, status, body, [(b"cache-control", b"no-store")])
+
+
 async def application(scope: Scope, receive: Any, send: Any) -> None:
     if scope["type"] == "lifespan":
         await _lifespan(receive, send)
@@ -189,6 +204,9 @@ async def application(scope: Scope, receive: Any, send: Any) -> None:
     headers = {name.decode("latin-1"): value.decode("latin-1") for name, value in scope["headers"]}
     host = headers.get("host", "")
     cors = _cors(host, headers.get("origin"))
+    if scope["path"] in ("/healthz", "/readyz") and scope["method"] in ("GET", "HEAD"):
+        await _probe(send, scope["path"])
+        return
     if scope["path"] != STREAM_PATH:
         await _json(send, 404, {"code": "not_found", "message": "未找到", "fields": {}}, cors)
         return

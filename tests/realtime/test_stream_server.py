@@ -121,6 +121,20 @@ class Stream:
         self.sock.close()
 
 
+def test_the_stream_server_answers_its_probes_on_any_host(stream_port):
+    for host in ("10.0.0.9", "datang.localhost", "nobody.localhost"):
+        alive = Stream(stream_port, host, "/healthz")
+        assert alive.status == 200 and alive.body_json() == {"status": "ok"}
+        assert alive.headers["cache-control"] == "no-store"
+        alive.close()
+    ready = Stream(stream_port, "10.0.0.9", "/readyz")
+    assert ready.status == 200 and ready.body_json() == {"status": "ready", "checks": {"redis": "ok"}}
+    ready.close()
+    posted = Stream(stream_port, "10.0.0.9", "/nothing-here")
+    assert posted.status == 404 and posted.body_json()["code"] == "not_found"
+    posted.close()
+
+
 def test_a_publish_reaches_an_open_stream_within_a_second(api, stream_port):
     agent = person("datang_agent")
     path = ticket(api("datang_agent"))
