@@ -184,7 +184,8 @@ async def _lifespan(receive: Any, send: Any) -> None:
 
 
 async def _probe(send: Any, path: str) -> None:
-    status, body = 200, {"status": "ok"}
+    status = 200
+    body: dict[str, Any] = {"status": "ok"}
     if path == "/readyz":
         try:
             await asyncio.wait_for(_client().ping(), timeout=5)
