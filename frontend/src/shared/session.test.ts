@@ -87,6 +87,18 @@ describe('router guard', () => {
     expect(router.currentRoute.value.name).toBe('login')
   })
 
+  it('keeps the page asked for in ?redirect= on the way to the login page', async () => {
+    vi.stubGlobal('fetch', server(['agent']))
+    const { router } = createShell(
+      'agent',
+      [...routes, { path: '/quotes', name: 'quotes', component: {} }],
+      createMemoryHistory(),
+    )
+    await router.push('/quotes?status=sent')
+    expect(router.currentRoute.value.name).toBe('login')
+    expect(router.currentRoute.value.query.redirect).toBe('/quotes?status=sent')
+  })
+
   it('lets a stored token with the right role straight in', async () => {
     vi.stubGlobal('fetch', server(['agent']))
     window.localStorage.setItem('sxb.token.agent', 'tok-datang')

@@ -2,6 +2,7 @@ import { createRouter, createWebHashHistory, type Router, type RouteRecordRaw, t
 import type { AppName } from './api'
 import { useBranding } from './branding'
 import { rememberReferral } from './referral'
+import { loginFor } from './redirect'
 import { type Session, useSession } from './session'
 
 /** Routes marked `meta: { public: true }` (the login page) need no session; every other one does. */
@@ -11,7 +12,8 @@ export function installAuthGuard(router: Router, session: Pick<Session, 'me' | '
     const ref = typeof to.query.ref === 'string' ? to.query.ref : ''
     if (ref) rememberReferral(ref)
     if (to.meta.public) return true
-    if (!session.me.value && !(await session.restore())) return ref ? { name: 'login', query: { ref } } : { name: 'login' }
+    // the page asked for is kept (?redirect=) so the login page returns there
+    if (!session.me.value && !(await session.restore())) return loginFor(to, ref ? { ref } : {})
     return true
   })
 }
@@ -26,7 +28,8 @@ export function createShell(app: AppName, routes: RouteRecordRaw[], history: Rou
   const session = useSession(
     app,
     () => (brand.branding.value?.scope === 'public' ? 'public' : 'tenant'),
-    () => void router.replace({ name: 'login' }),
+    // a session that ends (401) returns to the page it was on after the next login
+    () => void router.replace(loginFor(router.currentRoute.value)),
   )
   installAuthGuard(router, session)
   return { brand, router, session }

@@ -26,16 +26,17 @@ function fakeServer() {
   })
 }
 
-async function mountLogin(app: 'owner' | 'agent') {
+async function mountLogin(app: 'owner' | 'agent', at = '/login') {
   const { router, session, brand } = createShell(
     app,
     [
       { path: '/login', name: 'login', component: LoginPage, meta: { public: true } },
       { path: '/', name: 'home', component: { template: '<div />' } },
+      { path: '/mine', name: 'mine', component: { template: '<div />' } },
     ],
     createMemoryHistory(),
   )
-  await router.push('/login')
+  await router.push(at)
   const wrapper = mount(LoginPage, {
     global: {
       plugins: [router],
@@ -104,6 +105,33 @@ describe('mobile login page', () => {
     expect(router.currentRoute.value.name).toBe('home')
     expect(window.localStorage.getItem('sxb.token.owner')).toBe('tok')
   })
+
+  it('returns to the page asked for after logging in', async () => {
+    vi.stubGlobal('fetch', fakeServer())
+    const { wrapper, router } = await mountLogin('owner', '/mine?tab=cars')
+    expect(router.currentRoute.value.query.redirect).toBe('/mine?tab=cars')
+    await wrapper.find('[data-testid="login-tab-password"]').trigger('click')
+    await wrapper.find('input[data-testid="login-mobile"]').setValue('13900000009')
+    await wrapper.find('input[data-testid="login-password"]').setValue('secret')
+    await wrapper.find('form').trigger('submit')
+    await flushPromises()
+    expect(router.currentRoute.value.fullPath).toBe('/mine?tab=cars')
+  })
+
+  it.each(['https://evil.example/', '//evil.example', '/\\evil.example'])(
+    'refuses a forged target %j and goes home',
+    async (target) => {
+      vi.stubGlobal('fetch', fakeServer())
+      const { wrapper, router } = await mountLogin('owner', `/login?redirect=${encodeURIComponent(target)}`)
+      await wrapper.find('[data-testid="login-tab-password"]').trigger('click')
+      await wrapper.find('input[data-testid="login-mobile"]').setValue('13900000009')
+      await wrapper.find('input[data-testid="login-password"]').setValue('secret')
+      await wrapper.find('form').trigger('submit')
+      await flushPromises()
+      expect(router.currentRoute.value.name).toBe('home')
+      expect(router.currentRoute.value.fullPath).toBe('/')
+    },
+  )
 
   it('asks an agent who is also a tenant admin for the SMS code, posts it as otp, and signs in', async () => {
     const bothRoles = { ...owner, id: 12, mobile: '13800000012', name: '钱双岗', roles: ['agent', 'tenant_admin'] }
