@@ -46,8 +46,15 @@ def test_admin_creates_tiers_and_agents_and_the_agent_sees_the_team(page: Page, 
         if parent:
             choose(page, "agent-form-parent", parent)
         field(page, "agent-form-password").fill("Agent@2026x")
-        page.get_by_test_id("agent-form-submit").click()
-        # Creating an agent hashes a password (argon2): slow on a busy machine.
+        # Creating an agent hashes a password (argon2): slow on a busy machine. Wait for the create's
+        # answer itself, so a failure says whether the create was refused or the list did not reload
+        # (CI once timed out on the table alone and could not tell which).
+        with page.expect_response(
+            lambda r: r.url.endswith("/api/v1/network/agents/") and r.request.method == "POST", timeout=60_000
+        ) as created:
+            page.get_by_test_id("agent-form-submit").click()
+        assert created.value.status == 201, created.value.text()
+        expect(page.get_by_test_id("agent-form-name")).to_be_hidden()
         expect(page.get_by_test_id("agent-table")).to_contain_text(name, timeout=20_000)
 
     open_menu(page, "menu-org")
