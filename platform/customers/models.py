@@ -195,8 +195,9 @@ class Reminder(models.Model):
     is unique, so re-running a scan inserts nothing new."""
 
     kind = models.CharField(max_length=12, choices=ReminderKind.choices)
-    # No index of their own: reminder_customer_idx leads with the customer; nothing looks reminders
-    # up by vehicle (cars are never deleted), and closed_by, NULL until closed, has a partial one.
+    # No index of their own: reminder_once leads with the customer (and answers a customer's
+    # reminders); nothing looks reminders up by vehicle (cars are never deleted), and closed_by,
+    # NULL until closed, has a partial one.
     customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reminders", db_index=False)
     vehicle = models.ForeignKey(
         Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
@@ -218,14 +219,17 @@ class Reminder(models.Model):
     class Meta:
         ordering = ["due_on", "id"]
         constraints = [
+            # Led by the customer: the one index of a reminder by customer (to-do list, the owner's
+            # H5, a customer's open reminders, cascade on customer delete) is also the scan's
+            # ON CONFLICT key, so each reminder written costs one index insert placed at random,
+            # not two (issue 20).
             models.UniqueConstraint(
-                fields=["kind", "customer", "vehicle", "due_on", "lead_days"],
+                fields=["customer", "kind", "vehicle", "due_on", "lead_days"],
                 nulls_distinct=False,
                 name="reminder_once",
             )
         ]
         indexes = [
-            models.Index(fields=["customer", "status", "due_on"], name="reminder_customer_idx"),
             # rows are appended in txid order: a block-range index finds the recent ones in a few pages
             BrinIndex(fields=["txid"], name="reminder_txid_brin"),
             models.Index(
