@@ -256,6 +256,9 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 MEDIA_URL = "/media/"
+# Tenant files (product images, announcement attachments) are reached only through signed URLs that
+# the API hands out; one lives this long to twice as long (core.uploads.signed_media_url).
+MEDIA_URL_TTL_SECONDS = int(os.environ.get("MEDIA_URL_TTL_SECONDS", "3600"))
 MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT") or BASE_DIR / ".data" / "media")
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 

@@ -11,16 +11,24 @@
 - ``media_response``: a stored user file goes out as a download (``Content-Disposition:
   attachment``) with the type its bytes say, ``X-Content-Type-Options: nosniff`` and a sandboxing
   Content-Security-Policy; only real images (by their magic bytes) are shown inline.
+- ``signed_media_url`` / ``media_signature_ok``: a tenant's private files (product images,
+  announcement attachments) are reached only through short-lived signed URLs that the API hands to
+  the people who may see them (``?exp=&sig=``, an HMAC of the file's name and the expiry under
+  SECRET_KEY). A pasted path without them, another name or a lapsed expiry is a 404.
 """
 
+import hmac
 import posixpath
+import time
 import warnings
 import zipfile
 from dataclasses import dataclass
 from io import BytesIO
 
+from django.conf import settings
 from django.core.files.storage import default_storage
 from django.http import FileResponse
+from django.utils.crypto import salted_hmac
 from PIL import Image, UnidentifiedImageError
 
 from core.errors import ValidationFailed
@@ -182,3 +190,26 @@ def media_response(name: str, *, as_download: bool = False) -> FileResponse:
     response["X-Content-Type-Options"] = "nosniff"
     response["Content-Security-Policy"] = MEDIA_CSP
     return response
+
+
+def _media_signature(name: str, expires: int) -> str:
+    return salted_hmac("core.uploads.media-url", f"{name}|{expires}", algorithm="sha256").hexdigest()[:32]
+
+
+def signed_media_url(name: str, *, now: float | None = None) -> str:
+    """``/media/<name>?exp=&sig=``, valid for MEDIA_URL_TTL_SECONDS to twice that: the expiry is
+    rounded up to the TTL, so a file's URL stays the same (and browser-cached) for a while."""
+    if not name:
+        return ""
+    ttl = int(settings.MEDIA_URL_TTL_SECONDS)
+    expires = (int(now if now is not None else time.time()) // ttl + 2) * ttl
+    return f"/media/{name}?exp={expires}&sig={_media_signature(name, expires)}"
+
+
+def media_signature_ok(name: str, expires: str | None, signature: str | None) -> bool:
+    """The URL was signed for this name and has not lapsed."""
+    if not expires or not signature or not expires.isdigit() or len(expires) > 12:
+        return False
+    if int(expires) < time.time():
+        return False
+    return hmac.compare_digest(_media_signature(name, int(expires)), signature)

@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django_tenants.utils import schema_context
 from PIL import Image
 
+from core.uploads import signed_media_url
 from notices.models import Announcement, AnnouncementAttachment
 
 pytestmark = pytest.mark.django_db
@@ -115,7 +116,7 @@ def test_user_files_are_downloads_never_sniffed_and_only_real_images_are_inline(
         "sandbox" in pdf["Content-Security-Policy"] and "default-src 'none'" in pdf["Content-Security-Policy"]
     )
 
-    old = visitor.get(f"/media/{legacy}")
+    old = visitor.get(signed_media_url(legacy))
     assert old.status_code == 200
     assert old["Content-Type"] == "application/octet-stream"  # not text/html: never rendered
     assert old["Content-Disposition"].startswith("attachment;")
@@ -128,6 +129,48 @@ def test_user_files_are_downloads_never_sniffed_and_only_real_images_are_inline(
     default_storage.delete(legacy)
     with schema_context("datang"):
         assert AnnouncementAttachment.objects.count() == 2
+
+
+def test_tenant_files_need_the_signed_url_the_api_gave(api, team, settings) -> None:
+    """An anonymous visitor, the tenant's own user with a pasted path, another tenant's user (on
+    either host), a forged or lapsed signature: all 404. Only branding images are public."""
+    created = post_attachments(api("datang_admin"), ("费率表.pdf", PDF)).json()
+    url = created["attachments"][0]["url"]
+    path, _, query = url.partition("?")
+    assert path.startswith("/media/tenants/datang/notices/") and query.startswith("exp=")
+    assert api("datang_agent").get(url).status_code == 200
+    for client in (api(None, host="datang.localhost"), api("datang_agent"), api("datang_admin")):
+        assert client.get(path).status_code == 404  # the bare path, logged in or not
+    assert api("bowei_agent").get(url).status_code == 404  # the right signature on another host
+    assert api("bowei_agent", host="datang.localhost").get(path).status_code == 404
+    name = path.removeprefix("/media/")
+    exp = int(query.split("&")[0].removeprefix("exp="))
+    forged = f"{path}?exp={exp + settings.MEDIA_URL_TTL_SECONDS}&{query.split('&')[1]}"
+    assert api(None, host="datang.localhost").get(forged).status_code == 404  # a longer life, same sig
+    lapsed = signed_media_url(name, now=time.time() - 3 * settings.MEDIA_URL_TTL_SECONDS)
+    assert api(None, host="datang.localhost").get(lapsed).status_code == 404
+    other = default_storage.save("tenants/datang/notices/other/x.pdf", ContentFile(PDF))
+    try:  # a signature is for one file only
+        assert api(None, host="datang.localhost").get(f"/media/{other}?{query}").status_code == 404
+    finally:
+        default_storage.delete(other)
+    served = api(None, host="datang.localhost").get(url)
+    assert served["Cache-Control"] == "private, max-age=3600"
+    assert served["Content-Disposition"].startswith("attachment;")
+    assert served["X-Content-Type-Options"] == "nosniff"
+
+
+def test_branding_images_are_public_but_never_html(api, datang) -> None:
+    logo = default_storage.save("tenants/datang/branding/logo-x.svg", ContentFile(SVG))
+    try:
+        served = api(None, host="datang.localhost").get(f"/media/{logo}")
+        assert served.status_code == 200
+        assert served["Content-Type"] == "application/octet-stream"
+        assert served["Content-Disposition"].startswith("attachment;")
+        assert served["X-Content-Type-Options"] == "nosniff"
+        assert api(None, host="bowei.localhost").get(f"/media/{logo}").status_code == 404
+    finally:
+        default_storage.delete(logo)
 
 
 def _script_src(policy: str) -> list[str]:

@@ -44,14 +44,14 @@ from catalog.services import (
     redeem,
 )
 from core.errors import NotFound, PermissionDenied
-from core.uploads import media_response
+from core.uploads import media_response, media_signature_ok, signed_media_url
 from customers.models import Customer
 from customers.selectors import customers_visible
 from customers.services import customer_for_owner
 
 
 def _media_url(path: str) -> str:
-    return f"/media/{path}" if path else ""
+    return signed_media_url(path)
 
 
 # ---- products ---------------------------------------------------------------------------------
@@ -163,17 +163,30 @@ class ProductImageView(APIView):
         return Response(ProductSerializer(product).data)
 
 
+# Shown before anyone logs in (the login page's logo, the favicon): the only unsigned folder.
+PUBLIC_MEDIA_FOLDERS = ("branding/",)
+
+
 def tenant_media(request: HttpRequest, schema: str, path: str) -> FileResponse:
     """A tenant's uploaded files, only on that tenant's own host: downloads (images inline only
-    when their bytes are an image), never sniffed, sandboxed (core.uploads.media_response). Customers'
-    document photos (documents/) are not public: only the API serves them, to who may see the customer."""
+    when their bytes are an image), never sniffed, sandboxed (core.uploads.media_response). Branding
+    images are public; every other file needs the signed URL the API gave to someone who may see it
+    (core.uploads.signed_media_url), so a pasted path, an anonymous visitor or another tenant's user
+    gets a 404. Customers' document photos (documents/) are never here: only the API serves them."""
     tenant = getattr(request, "tenant", None)
     if tenant is None or tenant.schema_name != schema or ".." in path or path.startswith("documents/"):
         raise Http404
     name = f"tenants/{schema}/{path}"
+    public = path.startswith(PUBLIC_MEDIA_FOLDERS)
+    if not public and not media_signature_ok(name, request.GET.get("exp"), request.GET.get("sig")):
+        raise Http404
     if not default_storage.exists(name):
         raise Http404
-    return media_response(name)
+    response = media_response(name)
+    if not public:  # a signed URL is a credential: no shared cache keeps the file
+        response["Cache-Control"] = "private, max-age=3600"
+        response["Referrer-Policy"] = "no-referrer"
+    return response
 
 
 # ---- gift packs -------------------------------------------------------------------------------

@@ -16,6 +16,7 @@ from api.parsers import JSONParser
 from api.permissions import HasAllowedRole
 from api.roles import INSURER_STAFF, SIGNED_IN, TENANT_ADMIN, TENANT_PEOPLE
 from core.errors import NotFound
+from core.uploads import signed_media_url
 from directory.selectors import insurer_of
 from notices.models import (
     Announcement,
@@ -57,7 +58,7 @@ from notices.templates import DEFAULTS
 
 
 def _media_url(path: str) -> str:
-    return f"/media/{path}" if path else ""
+    return signed_media_url(path)
 
 
 # ---- announcements (console) ------------------------------------------------------------------
