@@ -27,7 +27,7 @@ from core.tenancy import current_schema_name
 # A new encrypted field is added here.
 ENCRYPTED_FIELDS = [
     ("customers.Customer", "id_number_cipher", "id_number_digest"),
-    ("notices.WeChatSettings", "app_secret_cipher", ""),
+    ("core.WeChatSettings", "app_secret_cipher", ""),
 ]
 
 

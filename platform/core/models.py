@@ -118,3 +118,44 @@ class ProcessedWebhook(models.Model):
 
     def __str__(self) -> str:
         return f"{self.provider} {self.event_id}"
+
+
+# ---- the tenant's WeChat 公众号 (core.wechat) -----------------------------------------------------
+# Shared by accounts (WeChat login and binding) and notices (template messages). The tables were
+# made by notices and kept their names when the models moved here (a state-only migration).
+
+
+class WeChatSettings(models.Model):
+    """The tenant's 公众号 (one row). The secret is stored encrypted with the tenant's key."""
+
+    app_id = models.CharField(max_length=40, blank=True)
+    app_secret_cipher = models.TextField(blank=True)
+    app_secret_last4 = models.CharField(max_length=4, blank=True)
+    # category -> template id of the 公众号's template message
+    template_ids = models.JSONField(default=dict, blank=True)
+    enabled = models.BooleanField(default=False)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "notices_wechatsettings"
+
+    def __str__(self) -> str:
+        return self.app_id or "未配置"
+
+
+class WeChatBinding(models.Model):
+    """Which WeChat user (openid, per 公众号) is which person: how they log in from the 公众号 menu
+    and where their template messages go."""
+
+    openid = models.CharField(max_length=64, unique=True)
+    # a tenant table's reference to a public row: no database constraint (core.public_rows)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "notices_wechatbinding"
+
+    def __str__(self) -> str:
+        return f"{self.openid} → {self.user_id}"

@@ -237,29 +237,3 @@ class DeliveryAttempt(models.Model):
 
     def __str__(self) -> str:
         return f"{self.delivery_id} #{self.number}"
-
-
-class WeChatSettings(models.Model):
-    """The tenant's 公众号 (one row). The secret is stored encrypted with the tenant's key."""
-
-    app_id = models.CharField(max_length=40, blank=True)
-    app_secret_cipher = models.TextField(blank=True)
-    app_secret_last4 = models.CharField(max_length=4, blank=True)
-    # category -> template id of the 公众号's template message
-    template_ids = models.JSONField(default=dict, blank=True)
-    enabled = models.BooleanField(default=False)
-    updated_at = models.DateTimeField(auto_now=True)
-
-    def __str__(self) -> str:
-        return self.app_id or "未配置"
-
-
-class WeChatBinding(models.Model):
-    openid = models.CharField(max_length=64, unique=True)
-    user = models.OneToOneField(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
-    )
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    def __str__(self) -> str:
-        return f"{self.openid} → {self.user_id}"

@@ -1,9 +1,9 @@
 """Every write of policy push and messages: announcements (fanned out to their recipients with one
 set-based INSERT … SELECT), read receipts, inbox notifications and their deliveries (claimed before
-the provider call, recorded after), preferences, templates, the WeChat 公众号 settings and logins."""
+the provider call, recorded after), preferences, templates, the WeChat 公众号 settings (WeChat
+login is accounts.wechat_login; the 公众号 client is core.wechat)."""
 
 import logging
-import secrets
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -11,7 +11,6 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 import nh3
-from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.mail import send_mail
@@ -20,18 +19,17 @@ from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, get_tenant_model, schema_context
 
 from accounts.models import Membership, Role, User
-from accounts.services import IssuedToken, auth_token_issue, membership_grant, sms_login_code_check
 from accounts.sms import SmsMessage, sms_backend
+from core import wechat
 from core.crypto import encrypt_text
-from core.errors import FieldErrors, NotFound, StateConflict, ValidationFailed
+from core.errors import FieldErrors, NotFound, ValidationFailed
 from core.limits import storage_limit_check
+from core.models import WeChatBinding, WeChatSettings
 from core.realtime import publish, user_channel
 from core.services import audit_event_record
 from core.tenancy import current_schema_name, current_tenant_id
 from core.uploads import attachment_kind, attachment_name
-from core.validators import normalize_mobile
 from directory.selectors import insurer_of
-from notices import wechat
 from notices.models import (
     Announcement,
     AnnouncementAttachment,
@@ -47,8 +45,6 @@ from notices.models import (
     NoticeContact,
     Notification,
     NotificationPreference,
-    WeChatBinding,
-    WeChatSettings,
 )
 from notices.templates import (
     DEFAULTS,
@@ -682,89 +678,3 @@ def wechat_settings_save(
     audit_event_record(actor=actor, action="wechat_settings.save", summary="修改微信公众号设置",
                        data={"app_id": app_id, "secret_changed": bool(app_secret), "enabled": enabled})  # fmt: skip
     return row
-
-
-BIND_TICKET_SECONDS = 600
-
-
-@dataclass(frozen=True)
-class WeChatLogin:
-    issued: IssuedToken | None
-    bind_ticket: str = ""
-
-
-def _openid_for(code: str) -> str:
-    from wechatpy.exceptions import WeChatClientException, WeChatOAuthException
-
-    try:
-        return wechat.openid_for_code(code)
-    except (WeChatOAuthException, WeChatClientException) as exc:
-        wechat.raise_if_unreachable(exc)
-        raise ValidationFailed("微信授权码无效或已过期", code="wechat_code_invalid",
-                               fields={"code": [f"微信授权失败：{exc.errmsg}"]}) from None  # fmt: skip
-
-
-@transaction.atomic
-def wechat_login(*, code: str, user_agent: str = "", ip: str | None = None) -> WeChatLogin:
-    """The 公众号 menu link's OAuth code: a bound openid logs its owner in; an unknown one gets a
-    short-lived ticket to bind a mobile with an SMS code (people are identified by their mobile)."""
-    openid = _openid_for(code)
-    binding = WeChatBinding.objects.select_related("user").filter(openid=openid).first()
-    if binding is None:
-        ticket = secrets.token_urlsafe(24)
-        cache.set(f"wechat-bind:{ticket}", openid, timeout=BIND_TICKET_SECONDS)
-        return WeChatLogin(issued=None, bind_ticket=ticket)
-    tenant_id = current_tenant_id()
-    issued = auth_token_issue(user=binding.user, tenant_id=tenant_id, user_agent=user_agent)
-    audit_event_record(actor=binding.user, action="auth.login", summary="微信授权登录", ip=ip)
-    return WeChatLogin(issued=issued)
-
-
-def wechat_bind(
-    *, bind_ticket: str, mobile: str, code: str, user_agent: str = "", ip: str | None = None
-) -> IssuedToken:
-    """Finish a first WeChat login: the SMS code proves the mobile; the person (created if new)
-    becomes an owner here if they hold no role yet, and the openid is bound to them."""
-    openid = cache.get(f"wechat-bind:{bind_ticket}")
-    if not openid:
-        raise ValidationFailed("微信授权已过期，请从公众号菜单重新进入", code="wechat_bind_expired",
-                               fields={"bind_ticket": ["已过期"]})  # fmt: skip
-    mobile = normalize_mobile(mobile)
-    sms_login_code_check(mobile=mobile, code=code)  # outside the transaction: a wrong code stays counted
-    with transaction.atomic():
-        return _wechat_bind(
-            openid=openid, bind_ticket=bind_ticket, mobile=mobile, user_agent=user_agent, ip=ip
-        )
-
-
-def _wechat_bind(
-    *, openid: str, bind_ticket: str, mobile: str, user_agent: str, ip: str | None
-) -> IssuedToken:
-    if WeChatBinding.objects.filter(openid=openid).exists():
-        raise StateConflict("该微信已绑定其他手机号", code="wechat_already_bound")
-    tenant_id = current_tenant_id()
-    from accounts.selectors import roles_of
-    from accounts.services import user_create
-
-    user = User.objects.filter(mobile=mobile).first() or user_create(mobile=mobile)
-    if not roles_of(user=user, tenant_id=tenant_id):
-        membership_grant(user=user, role=Role.OWNER, tenant_id=tenant_id)
-        audit_event_record(actor=user, action="owner.signup", summary="车主通过微信公众号注册", ip=ip)
-    WeChatBinding.objects.filter(user=user).delete()  # a person keeps the WeChat they bound last
-    WeChatBinding.objects.create(openid=openid, user=user)
-    cache.delete(f"wechat-bind:{bind_ticket}")
-    issued = auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent)
-    audit_event_record(actor=user, action="auth.login", summary="微信绑定手机号登录", ip=ip)
-    return issued
-
-
-@transaction.atomic
-def wechat_bind_current(*, actor: User, code: str) -> WeChatBinding:
-    """A logged-in agent or owner binds the WeChat they opened the page in (for template messages)."""
-    openid = _openid_for(code)
-    other = WeChatBinding.objects.filter(openid=openid).exclude(user=actor).first()
-    if other is not None:
-        raise StateConflict("该微信已绑定其他账号", code="wechat_already_bound")
-    WeChatBinding.objects.filter(user=actor).exclude(openid=openid).delete()
-    binding, _ = WeChatBinding.objects.get_or_create(openid=openid, defaults={"user": actor})
-    return binding

@@ -3,7 +3,7 @@
 import pytest
 from django_tenants.utils import schema_context
 
-from notices.models import WeChatSettings
+from core.models import WeChatSettings
 from notices.services import announcement_publish
 from tests.conftest import person
 

@@ -15,8 +15,9 @@ from django_tenants.utils import schema_context
 import notices.services as notice_services
 from accounts import sms
 from core.events import emit
+from core.models import WeChatBinding
 from core.realtime import recent, user_channel
-from notices.models import Delivery, DeliveryAttempt, DeliveryStatus, Notification, WeChatBinding
+from notices.models import Delivery, DeliveryAttempt, DeliveryStatus, Notification
 from notices.services import delivery_attempt, preferences_set
 from notices.tasks import backoff_seconds, delivery_send_task
 from tests.conftest import person

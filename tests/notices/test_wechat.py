@@ -11,7 +11,7 @@ from django_tenants.utils import schema_context
 from accounts import sms
 from accounts.models import Membership, Role, User
 from core.crypto import decrypt_text
-from notices.models import WeChatBinding, WeChatSettings
+from core.models import WeChatBinding, WeChatSettings
 from tests.notices.conftest import APP_ID, APP_SECRET, WX, configure_wechat
 
 OAUTH = f"{WX}/sns/oauth2/access_token"

@@ -4,7 +4,7 @@ from django_tenants.utils import schema_context
 
 from accounts.models import Role
 from accounts.services import membership_grant
-from notices.models import WeChatBinding
+from core.models import WeChatBinding
 from tests.conftest import person
 from tests.notices.conftest import configure_wechat
 from tests.notices.test_wechat import begin, oauth_answer

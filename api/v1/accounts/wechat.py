@@ -11,18 +11,19 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from accounts.wechat_login import wechat_bind, wechat_bind_current, wechat_login
+from accounts.wechat_oauth import redirect_checked, state_consume, state_forget, state_issue
 from api.auth import scope_tenant_id
-from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import TENANT_ADMIN, TENANT_PEOPLE
 from api.throttles import LOGIN_THROTTLES
 from api.v1.accounts.auth import TokenResponseSerializer, UserBriefSerializer, token_response
+from api.views import ApiView
+from core import wechat
 from core.clients import client_ip
 from core.errors import NotFound
-from notices import wechat
-from notices.models import Category, WeChatSettings
-from notices.oauth import redirect_checked, state_consume, state_forget, state_issue
-from notices.services import wechat_bind, wechat_bind_current, wechat_login, wechat_settings_save
+from core.models import WeChatSettings
+from notices.models import Category
+from notices.services import wechat_settings_save
 
 
 def _tenant_only(request: Request) -> None:
@@ -53,8 +54,7 @@ def _settings_body(row: WeChatSettings | None) -> dict[str, Any]:
     }
 
 
-class WeChatSettingsView(APIView):
-    permission_classes = [HasAllowedRole]
+class WeChatSettingsView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=WeChatSettingsSerializer, operation_id="wechat_settings")
@@ -71,7 +71,7 @@ class WeChatSettingsView(APIView):
         body.is_valid(raise_exception=True)
         data = body.validated_data
         row = wechat_settings_save(
-            actor=request_user(request),
+            actor=self.ctx.actor,
             app_id=data["app_id"],
             app_secret=data.get("app_secret") or None,
             template_ids=data["template_ids"],
@@ -186,10 +186,9 @@ class WeChatBoundSerializer(serializers.Serializer):
     bound = serializers.BooleanField()
 
 
-class WeChatBindMeView(APIView):
+class WeChatBindMeView(ApiView):
     """A logged-in agent or owner binds the WeChat they are in (to get template messages)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_PEOPLE
 
     @extend_schema(
@@ -199,7 +198,7 @@ class WeChatBindMeView(APIView):
         body = WeChatLoginSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         state_consume(request, body.validated_data["state"])
-        wechat_bind_current(actor=request_user(request), code=body.validated_data["code"])
+        wechat_bind_current(actor=self.ctx.actor, code=body.validated_data["code"])
         response = Response({"bound": True})
         state_forget(response)
         return response

@@ -16,6 +16,7 @@ from api.parsers import JSONParser
 from api.permissions import HasAllowedRole
 from api.roles import INSURER_STAFF, SIGNED_IN, TENANT_ADMIN, TENANT_PEOPLE
 from core.errors import NotFound
+from core.models import WeChatBinding
 from core.uploads import signed_media_url
 from directory.selectors import insurer_of
 from notices.models import (
@@ -29,7 +30,6 @@ from notices.models import (
     NoticeContact,
     Notification,
     NotificationPreference,
-    WeChatBinding,
 )
 from notices.selectors import (
     announcements_for,

@@ -16,7 +16,7 @@ from wechatpy.session import SessionStorage
 
 from core.crypto import decrypt_text
 from core.errors import StateConflict, UpstreamUnavailable
-from notices.models import WeChatSettings
+from core.models import WeChatSettings
 
 
 class TenantCacheStorage(SessionStorage):
