@@ -912,9 +912,12 @@ def statement_rows(period: Period, mode: str) -> list[dict[str, Any]]:
                 flows[node][("pay", down)] += amount
         elif own:
             flows[node][("receive", None)] += amount
-    names = dict(Distributor.objects.filter(pk__in=list(flows)).values_list("pk", "name"))
-    others = {k[1] for f in flows.values() for k in f if k[1] is not None}
-    names.update(Distributor.objects.filter(pk__in=others).values_list("pk", "name"))
+    # Everyone named on a statement, in one query with one array parameter (two ``pk__in`` of
+    # 10,000 ids each cost a month's settlement 1.2 s, mostly building and parsing the parameters).
+    people = set(flows) | {k[1] for f in flows.values() for k in f if k[1] is not None}
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT id, name FROM network_distributor WHERE id = ANY(%s)", [list(people)])
+        names = dict(cursor.fetchall())
     statements = []
     for node, flow in flows.items():
         parties: dict[Any, dict[str, Any]] = {}
