@@ -7,6 +7,7 @@ and records a ``service_order.<state>`` domain event in the tenant's schema for 
 """
 
 from collections.abc import Iterable
+from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -14,8 +15,8 @@ from uuid import uuid4
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
-from django.db.models import Q
+from django.db import connection, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -86,8 +87,14 @@ def _require(actor: Actor, order: ServiceOrder, *roles: str) -> None:
 
 
 def _locked(order: ServiceOrder) -> ServiceOrder:
-    # the tenant comes along (its schema names the channels and the event's outbox), unlocked
-    return ServiceOrder.objects.select_for_update(of=("self",)).select_related("tenant").get(pk=order.pk)
+    # The tenant comes along (its schema names the channels and the event's outbox), and what the
+    # step's answer shows of the order (shop, insurer, review): the view answers with this row, its
+    # items and progress, instead of reading the order again. Only the order's row is locked.
+    return (
+        ServiceOrder.objects.select_for_update(of=("self",))
+        .select_related("tenant", "shop", "insurer", "review")
+        .get(pk=order.pk)
+    )
 
 
 def _step(
@@ -129,7 +136,10 @@ def _step(
     ).values_list("user_id", flat=True)
     channels += [realtime.user_channel(user_id, schema) for user_id in staff]
     realtime.publish(channels, f"service_order.{state}", payload)
-    with schema_context(schema):
+    # the outbox is the tenant's: on its own host (the owner's steps) the connection is there already,
+    # and switching to it and back would cost two SET search_path round trips for nothing
+    here = connection.schema_name == schema  # type: ignore[attr-defined]
+    with nullcontext() if here else schema_context(schema):
         emit(f"service_order.{state}", object_type="service_order", object_id=order.pk, payload=payload,
              actor=actor.user if actor else None)  # fmt: skip
 
@@ -157,21 +167,26 @@ def order_request(
     """施工申请 from the owner's H5, in ``tenant``'s schema: one of their vehicles, at a shop the
     tenant partners with (or owns), optionally as a claim with an insurer the tenant works with."""
     from catalog.models import PartnerShop
-    from customers.models import Vehicle
+    from customers.models import Customer, Vehicle
     from customers.services import customer_for_owner
     from quotes.models import InsurerTerms
 
     errors = FieldErrors()
-    customer = customer_for_owner(user=actor)
+    # the owner's linked record with the agent who referred them, in one query (else the lookup that
+    # links a record found by mobile)
+    customer = Customer.objects.select_related("promoter__user").filter(user=actor).first()
+    customer = customer or customer_for_owner(user=actor)
     if customer is None:
         raise NotFound("还没有您的客户档案：添加一辆车即可开始")
     vehicle = Vehicle.objects.filter(pk=_int(vehicle_id), customer=customer).first()
     if vehicle is None:
         errors.add("vehicle", "请选择您名下的车辆")
-    shop = Shop.objects.filter(pk=_int(shop_id), active=True).first()
-    if shop is None or not (
-        shop.owner_tenant_id == tenant.pk or PartnerShop.objects.filter(shop=shop).exists()
-    ):
+    shop = (
+        Shop.objects.filter(pk=_int(shop_id), active=True)
+        .annotate(partner=Exists(PartnerShop.objects.filter(shop=OuterRef("pk"))))
+        .first()
+    )
+    if shop is None or not (shop.owner_tenant_id == tenant.pk or shop.partner):
         errors.add("shop", "请选择合作门店")
         shop = None
     service = (service or "").strip()
@@ -208,6 +223,7 @@ def order_request(
         description=description, mileage_km=mileage_km, insurer=insurer if insurer else None, claim_no=claim_no,
     )  # fmt: skip
     order.no = _next_no(order)
+    ServiceOrder.review.related.set_cached_value(order, None)  # a new order has no review (the answer asks)
     _step(order, Actor(actor, "owner"), OrderState.REQUESTED, note=description)
     return order
 

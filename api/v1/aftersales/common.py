@@ -3,9 +3,10 @@ may see, and the step views (one order, one service call, the order answered afr
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.db.models import Q, QuerySet
+from django.db.models import Q, QuerySet, prefetch_related_objects
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
@@ -48,7 +49,7 @@ def filtered(request: Request, rows: QuerySet[ServiceOrder]) -> QuerySet[Service
 
 def one(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
     """The order a step acts on, if the viewer may see it: the bare row (the service locks and
-    re-reads it; the answer is read afresh with ``detail`` after the step)."""
+    re-reads it and answers with what it wrote, ``step_answer``)."""
     order = rows.filter(pk=pk).first()
     if order is None:
         raise NotFound("工单不存在", code="service_order_not_found")
@@ -68,6 +69,19 @@ def detail(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
     return order
 
 
+def step_answer(order: ServiceOrder, viewer: str, *, status: int = 200) -> Response:
+    """The order a step has just written and committed, as ``viewer`` sees it: the row the service
+    locked and wrote (with its tenant, shop, insurer and review), its items and progress read now,
+    the totals summed from those items (what ``with_totals`` sums in the database for a list)."""
+    prefetch_related_objects([order], "items", "progress")
+    items = list(order.items.all())
+    order.quoted_total = sum((i.amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
+    order.cost_total = sum((i.cost_amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
+    order.item_count = len(items)  # type: ignore[attr-defined]
+    data = ServiceOrderDetailSerializer(order, context={"viewer": viewer}).data
+    return Response(data, status=status)
+
+
 def detail_answer(rows: QuerySet[ServiceOrder], pk: int, viewer: str, *, status: int = 200) -> Response:
     """The order as ``viewer`` sees it, read afresh (the answer of the detail views and of every step)."""
     data = ServiceOrderDetailSerializer(detail(rows, pk), context={"viewer": viewer}).data
@@ -77,16 +91,16 @@ def detail_answer(rows: QuerySet[ServiceOrder], pk: int, viewer: str, *, status:
 @dataclass(frozen=True)
 class Step:
     """One step of an order: the body it takes and the service call it makes (which locks the
-    order, checks the viewer and the state, and writes the step)."""
+    order, checks the viewer and the state, writes the step and returns the order it wrote)."""
 
     body: type[serializers.Serializer]
-    run: Callable[[svc.Actor, ServiceOrder, dict[str, Any]], object]
+    run: Callable[[svc.Actor, ServiceOrder, dict[str, Any]], ServiceOrder]
 
 
 class OrderStepView(ApiView):
     # (no docstring: drf-spectacular would make it every step's description)
     # A step on one order: find it among the viewer's orders, validate the body, call the service,
-    # answer the order read afresh. Subclasses say who acts (``step_actor``) and on which orders
+    # answer the order it wrote (step_answer). Subclasses say who acts (``step_actor``) and on which orders
     # (``step_rows``); ``step_views`` makes one documented view per step.
     viewer: ClassVar[str] = ""
     step: ClassVar[Step | None] = None
@@ -104,8 +118,7 @@ class OrderStepView(ApiView):
         order = one(rows, pk)
         body = self.step.body(data=request.data)
         body.is_valid(raise_exception=True)
-        self.step.run(actor, order, body.validated_data)
-        return detail_answer(rows, pk, self.viewer)
+        return step_answer(self.step.run(actor, order, body.validated_data), self.viewer)
 
 
 def step_views(

@@ -79,7 +79,7 @@ class ShopActionView(ShopActorMixin, OrderStepView):
         return orders_for_shop(shop_id=actor.shop_id or 0)
 
 
-def _estimate(actor: svc.Actor, order: ServiceOrder, v: dict[str, Any]) -> object:
+def _estimate(actor: svc.Actor, order: ServiceOrder, v: dict[str, Any]) -> ServiceOrder:
     items = [{k: value for k, value in dict(i).items() if value is not None} for i in v["items"]]
     return svc.order_estimate(actor=actor, order=order, items=items, note=v["note"])
 

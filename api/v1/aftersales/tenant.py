@@ -19,8 +19,8 @@ from api.v1.aftersales.common import (
     OrderStepView,
     Step,
     detail,
-    detail_answer,
     filtered,
+    step_answer,
     step_views,
 )
 from api.v1.aftersales.serializers import (
@@ -79,7 +79,7 @@ class ServiceOrderListView(ApiListView):
             shop_id=v["shop"], vehicle_id=v["vehicle"], service=v["service"], description=v["description"],
             mileage_km=v.get("mileage_km"), insurer_id=v.get("insurer"), claim_no=v.get("claim_no", ""),
         )  # fmt: skip
-        return detail_answer(tenant_rows(self.ctx), order.pk, "owner", status=status.HTTP_201_CREATED)
+        return step_answer(order, "owner", status=status.HTTP_201_CREATED)
 
 
 class ServiceOrderDetailView(ApiView):
@@ -128,7 +128,7 @@ OWNER_STEPS = {
         lambda actor, order, v: svc.order_cancel(actor=actor, order=order, reason=v["reason"]),
     ),
     "review": Step(
-        ReviewInSerializer, lambda actor, order, v: svc.order_review(actor=actor, order=order, **v)
+        ReviewInSerializer, lambda actor, order, v: svc.order_review(actor=actor, order=order, **v).order
     ),
 }
 OWNER_ACTION_VIEWS = step_views(OwnerActionView, OWNER_STEPS, "service_orders_{name}")
