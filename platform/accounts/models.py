@@ -171,10 +171,11 @@ ELEVATED_ROLES = frozenset({Role.PLATFORM_ADMIN, Role.TENANT_ADMIN, Role.FINANCE
 
 class UserTotp(models.Model):
     """A person's authenticator app (账号安全). Enabled once a first code confirms it; ``last_step``
-    keeps a code from being used twice."""
+    keeps a code from being used twice. The shared secret is kept encrypted (core.crypto, the public
+    schema's key; field_keys_rotate re-encrypts it): ``accounts.services.totp_secret_of`` reads it."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp")
-    secret = models.CharField(max_length=64)
+    secret_cipher = models.TextField()
     confirmed_at = models.DateTimeField(null=True, blank=True)
     last_step = models.BigIntegerField(default=0)
 

@@ -30,6 +30,7 @@ from accounts.models import (
 )
 from accounts.selectors import roles_of
 from accounts.sms import SmsMessage, sms_backend
+from core.crypto import decrypt_text, encrypt_text
 from core.errors import (
     AuthenticationFailed,
     FieldErrors,
@@ -351,9 +352,14 @@ def _second_factor_check(*, user: User, otp: str, ip: str | None) -> None:
         ) from exc
 
 
+def totp_secret_of(totp: UserTotp) -> str:
+    """The authenticator's shared secret, decrypted (UserTotp rows live in the public schema)."""
+    return decrypt_text(totp.secret_cipher, schema=settings.PUBLIC_SCHEMA_NAME)
+
+
 def totp_code_accept(*, totp: UserTotp, code: str) -> bool:
     """A code of the authenticator, each step at most once (one UPDATE: a parallel replay loses)."""
-    step = totp_lib.matching_step(totp.secret, code)
+    step = totp_lib.matching_step(totp_secret_of(totp), code)
     if step is None:
         return False
     return bool(UserTotp.objects.filter(pk=totp.pk, last_step__lt=step).update(last_step=step))
@@ -366,7 +372,12 @@ def totp_setup(*, user: User, issuer: str) -> tuple[str, str]:
         raise StateConflict("已绑定身份验证器，请先解除", code="totp_enabled")
     secret = totp_lib.secret_new()
     UserTotp.objects.update_or_create(
-        user=user, defaults={"secret": secret, "confirmed_at": None, "last_step": 0}
+        user=user,
+        defaults={
+            "secret_cipher": encrypt_text(secret, schema=settings.PUBLIC_SCHEMA_NAME),
+            "confirmed_at": None,
+            "last_step": 0,
+        },
     )
     return secret, totp_lib.provisioning_uri(secret, account=user.mobile, issuer=issuer)
 

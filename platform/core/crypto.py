@@ -1,4 +1,5 @@
-"""Encryption of personal identifiers at rest (身份证 numbers).
+"""Encryption at rest of personal identifiers (身份证 numbers) and secrets (WeChat app secrets,
+authenticator seeds).
 
 Each tenant has its own key, derived from the master key and the schema name (HKDF), so a value
 copied from one tenant's rows cannot be read with another tenant's key. Alongside the ciphertext
@@ -28,6 +29,7 @@ from core.tenancy import current_schema_name
 ENCRYPTED_FIELDS = [
     ("customers.Customer", "id_number_cipher", "id_number_digest"),
     ("core.WeChatSettings", "app_secret_cipher", ""),
+    ("accounts.UserTotp", "secret_cipher", ""),
 ]
 
 

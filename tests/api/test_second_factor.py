@@ -2,12 +2,14 @@
 or their authenticator's (TOTP) code. An SMS code alone (or WeChat) never carries those roles
 (issue 18, item 3)."""
 
+import os
+
 import pytest
 from rest_framework.test import APIClient
 
 from accounts import sms, totp
 from accounts.models import LoginLockout, Role, User, UserTotp
-from accounts.services import auth_token_issue, membership_grant
+from accounts.services import auth_token_issue, membership_grant, totp_secret_of
 from core.errors import AuthenticationFailed
 from tests.conftest import PASSWORD, PEOPLE, person
 
@@ -187,3 +189,42 @@ def test_the_authenticator_can_only_be_changed_with_a_full_login(datang) -> None
     response = client.post("/api/v1/auth/totp/setup/")
     assert response.status_code == 403
     assert response.json()["message"] == "请使用密码加验证码重新登录后再操作"
+
+
+def test_the_authenticator_secret_is_encrypted_at_rest(api, settings) -> None:
+    secret = _enrol(api("datang_admin"))
+    row = UserTotp.objects.get(user=person("datang_admin"))
+    assert secret not in row.secret_cipher and row.secret_cipher.startswith("gAAAA")  # a Fernet token
+    assert totp_secret_of(row) == secret
+    from core.crypto import decrypt_text
+
+    with pytest.raises(ValueError):  # another schema's key cannot read it
+        decrypt_text(row.secret_cipher, schema="datang")
+    # a new first key: field_keys_rotate re-encrypts it and the authenticator still works
+    settings.FIELD_ENCRYPTION_KEYS = ["k" * 40, *settings.FIELD_ENCRYPTION_KEYS]
+    from django.core.management import call_command
+
+    call_command("field_keys_rotate", stdout=open(os.devnull, "w"))
+    rotated = UserTotp.objects.get(pk=row.pk)
+    assert rotated.secret_cipher != row.secret_cipher and totp_secret_of(rotated) == secret
+
+
+def test_the_migration_encrypts_existing_plain_secrets() -> None:
+    """accounts 0008 on a row written by 0007 (a plain secret): the row keeps working, encrypted."""
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("accounts", "0007_refresh_tokens")], [("accounts", "0008_totp_secret_encrypted")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    old_apps = executor.loader.project_state(before).apps
+    user = person("bowei_admin")
+    plain = totp.secret_new()
+    old_apps.get_model("accounts", "UserTotp").objects.create(user_id=user.pk, secret=plain, last_step=0)
+    with connection.cursor() as cursor:  # no pending FK checks before the ALTER TABLE
+        cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
+    executor = MigrationExecutor(connection)
+    executor.loader.build_graph()
+    executor.migrate(after)
+    row = UserTotp.objects.get(user=user)
+    assert plain not in row.secret_cipher and totp_secret_of(row) == plain
