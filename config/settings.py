@@ -329,6 +329,12 @@ SPECTACULAR_SETTINGS = {
         "ServiceOrderStateEnum": "aftersales.models.OrderState",
         "ServiceItemKindEnum": "aftersales.models.ItemKind",
         "ServiceDecisionEnum": "aftersales.models.Decision",
+        # where the history a price used came from (the rated history, and the one a quote keeps)
+        "HistorySourceEnum": [
+            ("stated", "stated"),
+            ("new_vehicle", "new_vehicle"),
+            ("transferred", "transferred"),
+        ],
         "ShopProductKindEnum": "aftersales.models.ShopProductKind",
     },
     "APPEND_COMPONENTS": {

@@ -3,7 +3,7 @@
 from typing import Any
 
 from django.http import HttpResponse
-from drf_spectacular.utils import extend_schema, extend_schema_view
+from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
 from rest_framework import generics, serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
@@ -212,6 +212,11 @@ def my_distributor(request: Request) -> Distributor:
     return me
 
 
+@extend_schema_field({"type": "array", "items": {"$ref": "#/components/schemas/TreeNode"}})
+class TreeChildrenField(serializers.ListField):
+    """A node's children: nodes themselves (``TreeNode``, recursive)."""
+
+
 class TreeNodeSerializer(serializers.Serializer):
     id = serializers.IntegerField()
     name = serializers.CharField()
@@ -222,7 +227,7 @@ class TreeNodeSerializer(serializers.Serializer):
     parent_id = serializers.IntegerField(allow_null=True)
     team_size = serializers.IntegerField()
     premium = serializers.DecimalField(max_digits=14, decimal_places=2)
-    children = serializers.ListField(child=serializers.DictField())
+    children = TreeChildrenField(child=serializers.DictField())
 
 
 class TreeView(APIView):

@@ -14,6 +14,7 @@ from api.roles import (
     TENANT_STAFF,
 )
 from api.v1.quotes.breakdown import BreakdownField
+from api.v1.quotes.stored_inputs import QuoteCoveragesField, QuoteHistoryField, VehicleSnapshotField
 from directory.models import Insurer
 from quotes.models import (
     Policy,
@@ -290,9 +291,9 @@ class QuoteDetailSerializer(QuoteListSerializer):
     in_force_premium = serializers.SerializerMethodField(
         help_text="premium of the policies still in force (车船税 excluded): what 业绩 counts for this quote"
     )
-    vehicle_snapshot = serializers.JSONField()
-    history = serializers.JSONField()
-    coverages = serializers.JSONField()
+    vehicle_snapshot = VehicleSnapshotField()
+    history = QuoteHistoryField()
+    coverages = QuoteCoveragesField()
 
     class Meta(QuoteListSerializer.Meta):
         fields = [

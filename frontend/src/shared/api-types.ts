@@ -4134,6 +4134,13 @@ export interface components {
              */
             transferred: boolean;
         };
+        /**
+         * @description * `stated` - stated
+         *     * `new_vehicle` - new_vehicle
+         *     * `transferred` - transferred
+         * @enum {string}
+         */
+        HistorySourceEnum: "stated" | "new_vehicle" | "transferred";
         HomeCar: {
             id: number;
             plate: string;
@@ -5587,6 +5594,20 @@ export interface components {
          * @enum {string}
          */
         QuoteChannelEnum: "agent" | "owner" | "console";
+        /** @description One 商业险 line: its code and the limit chosen (per seat for the seat lines); unset keys are absent. */
+        QuoteCoverageLine: {
+            code: string;
+            /** @description exact decimal string */
+            limit?: string;
+            seats?: number;
+            /** @description exact decimal string */
+            limit_per_seat?: string;
+        };
+        QuoteCoverages: {
+            ctpl: boolean;
+            vehicle_tax: boolean;
+            commercial: components["schemas"]["QuoteCoverageLine"][];
+        };
         QuoteDetail: {
             readonly id: number;
             number?: string | null;
@@ -5616,9 +5637,9 @@ export interface components {
             region: string;
             /** Format: date */
             rated_on: string;
-            vehicle_snapshot: unknown;
-            history: unknown;
-            coverages: unknown;
+            vehicle_snapshot: components["schemas"]["VehicleSnapshot"];
+            history: components["schemas"]["QuoteHistory"];
+            coverages: components["schemas"]["QuoteCoverages"];
             readonly options: components["schemas"]["Option"][];
             readonly policies: components["schemas"]["Policy"][];
             readonly payment: components["schemas"]["Payment"] | null;
@@ -5646,6 +5667,18 @@ export interface components {
             data?: unknown;
             /** Format: date-time */
             readonly at: string;
+        };
+        /**
+         * @description The history the price used; ``stated`` is what the caller said when it was set aside (a car
+         *     under a year old with no earlier policy is rated as new).
+         */
+        QuoteHistory: {
+            ctpl_class: string;
+            claim_free_years: number;
+            claims_last_year: number;
+            source?: components["schemas"]["HistorySourceEnum"];
+            transferred?: boolean;
+            stated?: components["schemas"]["StatedHistory"];
         };
         QuoteInputRequest: {
             vehicle_id?: number | null;
@@ -5706,16 +5739,9 @@ export interface components {
             ctpl_class: string;
             claim_free_years: number;
             claims_last_year: number;
-            source: components["schemas"]["RatedHistorySourceEnum"];
+            source: components["schemas"]["HistorySourceEnum"];
             transferred: boolean;
         };
-        /**
-         * @description * `stated` - stated
-         *     * `new_vehicle` - new_vehicle
-         *     * `transferred` - transferred
-         * @enum {string}
-         */
-        RatedHistorySourceEnum: "stated" | "new_vehicle" | "transferred";
         RatingInputRequest: {
             vehicle_id?: number | null;
             vehicle?: components["schemas"]["RatingVehicleRequest"];
@@ -6416,6 +6442,12 @@ export interface components {
             name: string;
             password?: string;
         };
+        /** @description The history as the caller stated it. */
+        StatedHistory: {
+            ctpl_class: string;
+            claim_free_years: number;
+            claims_last_year: number;
+        };
         Statement: {
             readonly id: number;
             period: string;
@@ -6700,9 +6732,7 @@ export interface components {
             team_size: number;
             /** Format: decimal */
             premium: string;
-            children: {
-                [key: string]: unknown;
-            }[];
+            children: components["schemas"]["TreeNode"][];
         };
         UnreadCount: {
             announcements: number;
@@ -6799,6 +6829,28 @@ export interface components {
             /** Format: date */
             last_maintained_on?: string | null;
             last_maintained_km?: number | null;
+        };
+        VehicleSnapshot: {
+            plate?: string;
+            vin?: string;
+            brand_model?: string;
+            use?: string;
+            seats?: number | null;
+            /** @description exact decimal string */
+            tonnage?: string | null;
+            /** @description exact decimal string */
+            displacement?: string | null;
+            energy?: string;
+            /** @description exact decimal string */
+            purchase_price?: string | null;
+            /** Format: date */
+            first_registered_on?: string | null;
+            /** Format: date */
+            purchase_date?: string | null;
+            /** Format: date */
+            ctpl_expires_on?: string | null;
+            /** Format: date */
+            commercial_expires_on?: string | null;
         };
         VehicleTaxBreakdown: {
             table_province: string | null;

@@ -38,11 +38,7 @@ export function lineCover(line: CommercialLineBreakdown): string {
 
 /** The chosen coverages in words: "交强险、车船税、车损险、三者险 100万 …". */
 export function coverageSummary(quote: QuoteDetail): string {
-  const c = (quote.coverages ?? {}) as {
-    ctpl?: boolean
-    vehicle_tax?: boolean
-    commercial?: { code: string; limit?: string | null; seats?: number | null; limit_per_seat?: string | null }[]
-  }
+  const c: Partial<QuoteDetail['coverages']> = quote.coverages ?? {}
   const parts: string[] = []
   if (c.ctpl) parts.push('交强险')
   if (c.vehicle_tax) parts.push('车船税')
