@@ -339,12 +339,8 @@ def _find_code(code: str) -> IssuedPack:
     return issued
 
 
-@transaction.atomic
-def redeem(*, actor: User | None, code: str, item_id: int | None = None, place: str = "") -> IssuedPack:
-    """Redeem a pack (``item_id`` None) or one of its items, exactly once. The row lock serialises
-    concurrent attempts: the first wins, the others see it redeemed (409)."""
-    issued = _find_code(code)
-    pack = issued.pack
+def _refuse_if_final(issued: IssuedPack) -> None:
+    """A code that is void, wholly redeemed or expired stays so: the refusals that need no lock."""
     if issued.status == IssueStatus.VOID:
         raise StateConflict("券码已作废", code="code_void")
     if issued.status == IssueStatus.REDEEMED:
@@ -353,6 +349,28 @@ def redeem(*, actor: User | None, code: str, item_id: int | None = None, place: 
         )
     if issued.expires_on < timezone.localdate():
         raise StateConflict(f"礼包已于 {issued.expires_on} 过期，不能兑换", code="pack_expired")
+
+
+def redeem(*, actor: User | None, code: str, item_id: int | None = None, place: str = "") -> IssuedPack:
+    """Redeem a pack (``item_id`` None) or one of its items, exactly once. The row lock serialises
+    concurrent attempts: the first wins, the others see it redeemed (409).
+
+    A code already void, redeemed or expired is refused from a plain read, without a transaction
+    or the row lock: those states are final (a code never goes back to issued), so a committed one
+    seen without the lock is the answer the lock would give, and a second scan of a used code does
+    not queue behind a redemption of it in progress. Anything else is decided under the lock."""
+    seen = IssuedPack.objects.filter(code=own_code(code)).only("status", "redeemed_at", "expires_on").first()
+    if seen is None:
+        raise NotFound("券码不存在", code="code_not_found")
+    _refuse_if_final(seen)
+    return _redeem_locked(actor=actor, code=code, item_id=item_id, place=place)
+
+
+@transaction.atomic
+def _redeem_locked(*, actor: User | None, code: str, item_id: int | None, place: str) -> IssuedPack:
+    issued = _find_code(code)
+    pack = issued.pack
+    _refuse_if_final(issued)
     now = timezone.now()
     actor_row = actor if getattr(actor, "pk", None) else None
     if pack.redeem_mode == RedeemMode.WHOLE or item_id is None:
