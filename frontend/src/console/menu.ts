@@ -21,108 +21,77 @@ export interface MenuGroup {
 
 const ADMIN = ['tenant_admin']
 const ADMIN_FINANCE = ['tenant_admin', 'finance']
+const STAFF = ['tenant_admin', 'finance', 'agent']
+const PLATFORM_ADMIN = ['platform_admin']
+const SHOP_STAFF = ['shop_staff']
+const INSURER_STAFF = ['insurer_staff']
+
+/** A menu item: its test id is menu-<path>; no roles: every console user of its host. */
+const item = (path: string, label: string, roles?: string[]): MenuItem => ({
+  path,
+  label,
+  testid: `menu-${path.slice(1)}`,
+  ...(roles ? { roles } : {}),
+})
+
+const group = (scope: MenuGroup['scope'], key: string, label: string, items: MenuItem[]): MenuGroup => ({ key, label, scope, items })
 
 export const MENU: MenuGroup[] = [
-  {
-    key: 'sales',
-    label: '销售',
-    scope: 'tenant',
-    items: [
-      { path: '/quotes', label: '报价管理', testid: 'menu-quotes', roles: ['tenant_admin', 'finance', 'agent'] },
-      { path: '/insurers', label: '保险公司', testid: 'menu-insurers', roles: ADMIN_FINANCE },
-    ],
-  },
-  {
-    key: 'customers',
-    label: '客户',
-    scope: 'tenant',
-    items: [
-      { path: '/customers', label: '客户管理', testid: 'menu-customers' },
-      { path: '/reminders', label: '客户提醒', testid: 'menu-reminders' },
-    ],
-  },
-  {
-    key: 'distribution',
-    label: '分销与结算',
-    scope: 'tenant',
-    items: [
-      { path: '/org', label: '组织架构', testid: 'menu-org' },
-      { path: '/agents', label: '代理人', testid: 'menu-agents' },
-      { path: '/tiers', label: '分销层级', testid: 'menu-tiers' },
-      { path: '/commission-plans', label: '返利分成方案', testid: 'menu-commission-plans', roles: ADMIN_FINANCE },
-      { path: '/settlement', label: '费用结算', testid: 'menu-settlement', roles: ADMIN_FINANCE },
-      { path: '/announcements', label: '政策推送', testid: 'menu-announcements', roles: ADMIN },
-    ],
-  },
-  {
-    key: 'mall',
-    label: '商品与商城',
-    scope: 'tenant',
-    items: [
-      { path: '/products', label: '商品管理', testid: 'menu-products', roles: ADMIN },
-      { path: '/gift-packs', label: '礼包管理', testid: 'menu-gift-packs', roles: ADMIN },
-      { path: '/redeem', label: '礼包核销', testid: 'menu-redeem', roles: ADMIN },
-      { path: '/mall-orders', label: '商城订单', testid: 'menu-mall-orders', roles: ADMIN_FINANCE },
-    ],
-  },
-  {
-    key: 'aftersales',
-    label: '售后',
-    scope: 'tenant',
-    items: [
-      { path: '/aftersales', label: '售后工单', testid: 'menu-aftersales', roles: ADMIN_FINANCE },
-      { path: '/bookings', label: '保养预约', testid: 'menu-bookings', roles: ADMIN },
-      { path: '/partner-shops', label: '合作门店', testid: 'menu-partner-shops', roles: ADMIN },
-    ],
-  },
-  {
-    key: 'settings',
-    label: '设置',
-    scope: 'tenant',
-    items: [
-      { path: '/branding', label: '品牌设置', testid: 'menu-branding', roles: ADMIN },
-      { path: '/domains', label: '自定义域名', testid: 'menu-domains', roles: ADMIN },
-      { path: '/wechat-settings', label: '微信公众号设置', testid: 'menu-wechat-settings', roles: ADMIN },
-      { path: '/message-templates', label: '消息模板', testid: 'menu-message-templates', roles: ADMIN },
-      { path: '/billing', label: '订阅与账单', testid: 'menu-billing', roles: ADMIN_FINANCE },
-      { path: '/support-sessions', label: '支持会话', testid: 'menu-support-sessions', roles: ADMIN },
-    ],
-  },
-  {
-    key: 'platform',
-    label: '平台管理',
-    scope: 'platform',
-    items: [
-      { path: '/tenants', label: '租户管理', testid: 'menu-tenants', roles: ['platform_admin'] },
-      { path: '/revenue', label: '订阅与收入', testid: 'menu-revenue', roles: ['platform_admin'] },
-      { path: '/insurer-directory', label: '保险公司目录', testid: 'menu-insurer-directory', roles: ['platform_admin'] },
-      { path: '/shop-quality', label: '门店质量考核', testid: 'menu-shop-quality', roles: ['platform_admin'] },
-      { path: '/platform-audit', label: '平台审计日志', testid: 'menu-platform-audit', roles: ['platform_admin'] },
-    ],
-  },
-  {
-    key: 'shop',
-    label: '门店',
-    scope: 'platform',
-    items: [
-      { path: '/shop-redeem', label: '门店核销', testid: 'menu-shop-redeem', roles: ['shop_staff'] },
-      { path: '/service-orders', label: '维修工单', testid: 'menu-service-orders', roles: ['shop_staff'] },
-      { path: '/shop-products', label: '门店商品', testid: 'menu-shop-products', roles: ['shop_staff'] },
-      { path: '/shop-bookings', label: '预约看板', testid: 'menu-shop-bookings', roles: ['shop_staff'] },
-      { path: '/shop-inventory', label: '库存管理', testid: 'menu-shop-inventory', roles: ['shop_staff'] },
-      { path: '/shop-demand', label: '需求预测', testid: 'menu-shop-demand', roles: ['shop_staff'] },
-      { path: '/shop-settings', label: '预约设置', testid: 'menu-shop-settings', roles: ['shop_staff'] },
-    ],
-  },
-  {
-    key: 'insurer',
-    label: '理赔',
-    scope: 'platform',
-    items: [
-      { path: '/claims', label: '理赔维修', testid: 'menu-claims', roles: ['insurer_staff'] },
-      { path: '/insurer-announcements', label: '政策推送', testid: 'menu-insurer-announcements', roles: ['insurer_staff'] },
-    ],
-  },
+  group('tenant', 'sales', '销售', [
+    item('/quotes', '报价管理', STAFF),
+    item('/insurers', '保险公司', ADMIN_FINANCE),
+  ]),
+  group('tenant', 'customers', '客户', [
+    item('/customers', '客户管理'),
+    item('/reminders', '客户提醒'),
+  ]),
+  group('tenant', 'distribution', '分销与结算', [
+    item('/org', '组织架构'),
+    item('/agents', '代理人'),
+    item('/tiers', '分销层级'),
+    item('/commission-plans', '返利分成方案', ADMIN_FINANCE),
+    item('/settlement', '费用结算', ADMIN_FINANCE),
+    item('/announcements', '政策推送', ADMIN),
+  ]),
+  group('tenant', 'mall', '商品与商城', [
+    item('/products', '商品管理', ADMIN),
+    item('/gift-packs', '礼包管理', ADMIN),
+    item('/redeem', '礼包核销', ADMIN),
+    item('/mall-orders', '商城订单', ADMIN_FINANCE),
+  ]),
+  group('tenant', 'aftersales', '售后', [
+    item('/aftersales', '售后工单', ADMIN_FINANCE),
+    item('/bookings', '保养预约', ADMIN),
+    item('/partner-shops', '合作门店', ADMIN),
+  ]),
+  group('tenant', 'settings', '设置', [
+    item('/branding', '品牌设置', ADMIN),
+    item('/domains', '自定义域名', ADMIN),
+    item('/wechat-settings', '微信公众号设置', ADMIN),
+    item('/message-templates', '消息模板', ADMIN),
+    item('/billing', '订阅与账单', ADMIN_FINANCE),
+    item('/support-sessions', '支持会话', ADMIN),
+  ]),
+  group('platform', 'platform', '平台管理', [
+    item('/tenants', '租户管理', PLATFORM_ADMIN),
+    item('/revenue', '订阅与收入', PLATFORM_ADMIN),
+    item('/insurer-directory', '保险公司目录', PLATFORM_ADMIN),
+    item('/shop-quality', '门店质量考核', PLATFORM_ADMIN),
+    item('/platform-audit', '平台审计日志', PLATFORM_ADMIN),
+  ]),
+  group('platform', 'shop', '门店', [
+    item('/shop-redeem', '门店核销', SHOP_STAFF),
+    item('/service-orders', '维修工单', SHOP_STAFF),
+    item('/shop-products', '门店商品', SHOP_STAFF),
+    item('/shop-bookings', '预约看板', SHOP_STAFF),
+    item('/shop-inventory', '库存管理', SHOP_STAFF),
+    item('/shop-demand', '需求预测', SHOP_STAFF),
+    item('/shop-settings', '预约设置', SHOP_STAFF),
+  ]),
+  group('platform', 'insurer', '理赔', [
+    item('/claims', '理赔维修', INSURER_STAFF),
+    item('/insurer-announcements', '政策推送', INSURER_STAFF),
+  ]),
 ]
 
 /** Pages reached from elsewhere than the menu, for the breadcrumb. */
