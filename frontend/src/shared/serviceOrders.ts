@@ -1,4 +1,5 @@
 import type { Schemas } from './api'
+import { decimalString } from './format'
 
 export type ServiceOrderRow = Schemas['ServiceOrder']
 export type ServiceOrderDetail = Schemas['ServiceOrderDetail']
@@ -31,7 +32,7 @@ export function decisionsBody(items: Pick<ServiceItem, 'id'>[], approved: number
 export function checkedTotal(items: Pick<ServiceItem, 'id' | 'amount'>[], approved: number[]): string {
   const chosen = new Set(approved)
   const cents = items.filter((i) => chosen.has(i.id)).reduce((sum, i) => sum + Math.round(Number(i.amount) * 100), 0)
-  return (cents / 100).toFixed(2)
+  return decimalString(cents / 100)
 }
 
 /** True for a pushed event about this order (the page then reloads it). */

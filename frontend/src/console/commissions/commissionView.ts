@@ -1,4 +1,5 @@
 import type { Schemas } from '@shared/api'
+import { decimalString } from '@shared/format'
 import { percentRate, ratePercent } from '../quotes/quoteView'
 
 export type PlanRow = Schemas['PlanList']
@@ -147,7 +148,7 @@ export function planBody(d: PlanDraft): Schemas['PlanInputRequest'] {
     scheme: d.scheme,
     settlement_mode: d.settlement_mode,
     promotion_bearer: d.promotion_bearer,
-    promotion_shares: d.promotion_bearer === 'shares' ? d.promotion_shares.map((s) => (s ?? 0).toFixed(2)) : [],
+    promotion_shares: d.promotion_bearer === 'shares' ? d.promotion_shares.map((s) => decimalString(s ?? 0)) : [],
     rules: d.rules.map((r) => ({
       line: r.line,
       insurer: r.insurer || null,

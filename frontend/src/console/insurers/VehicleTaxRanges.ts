@@ -1,5 +1,6 @@
 /** 车船税 for passenger cars (车船税法 税目税额表): per band of engine displacement, the yearly amount a
  * province fixes must lie inside the legal range, both ends allowed. Same order as the server's bands. */
+import { decimalString } from '@shared/format'
 
 export const VEHICLE_TAX_BANDS = ['≤1.0L', '1.0–1.6L', '1.6–2.0L', '2.0–2.5L', '2.5–3.0L', '3.0–4.0L', '>4.0L']
 
@@ -31,5 +32,5 @@ export function outsideLegalRange(band: number, typed: string): boolean {
 /** "180.00" -> "180", "4500.50" -> "4500.5": amounts as people read them. */
 export function taxAmount(value: string | number | null | undefined): string {
   if (value === null || value === undefined || value === '') return '—'
-  return String(+Number(value).toFixed(2))
+  return String(+decimalString(value))
 }

@@ -1,5 +1,6 @@
 // Pure helpers of the signup, billing and revenue pages (kept out of the .vue files so they are unit-tested).
 import type { Schemas } from '@shared/api'
+import { money } from '@shared/format'
 
 export const SIGNUP_STEPS = ['提交申请', '开通中', '完成'] as const
 
@@ -23,9 +24,8 @@ export function usageLine(used: number, limit = 0): { text: string; percent: num
 
 export const limitText = (limit: number | undefined, unit = '') => (limit ? `${limit}${unit}` : '不限')
 
-export function yuan(value: string | number): string {
-  return `¥${Number(value).toLocaleString('zh-CN', { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`
-}
+/** A plan's price: the shared money format. */
+export const yuan = money
 
 export const INVOICE_STATUS: Record<string, string> = {
   draft: '草稿',
