@@ -15,10 +15,10 @@ from api.params import request_user
 from api.parsers import JSONParser
 from api.permissions import HasAllowedRole
 from api.roles import INSURER_STAFF, SIGNED_IN, TENANT_ADMIN, TENANT_PEOPLE
+from api.views import ApiView
 from core.errors import NotFound
 from core.models import WeChatBinding
 from core.uploads import signed_media_url
-from directory.selectors import insurer_of
 from notices.models import (
     Announcement,
     AnnouncementReceipt,
@@ -510,10 +510,9 @@ class InsurerPublicationRowSerializer(serializers.Serializer):
     read_count = serializers.IntegerField()
 
 
-class InsurerAnnouncementView(APIView):
+class InsurerAnnouncementView(ApiView):
     """An insurer's staff push a policy to every tenant that works with the insurer."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = INSURER_STAFF
     parser_classes = [JSONParser, MultiPartParser]
 
@@ -521,7 +520,7 @@ class InsurerAnnouncementView(APIView):
         responses=InsurerPublicationRowSerializer(many=True), operation_id="insurer_announcements_list"
     )
     def get(self, request: Request) -> Response:
-        rows = insurer_publications(insurer_of(request_user(request)))
+        rows = insurer_publications(self.insurer())
         return Response(InsurerPublicationRowSerializer(rows, many=True).data)
 
     @extend_schema(

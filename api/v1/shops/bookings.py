@@ -19,6 +19,7 @@ from rest_framework.views import APIView
 from api.params import choice_param, date_param, int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
 from api.roles import ADMIN_AGENT_OWNER, OWNER, SHOP_STAFF
+from api.views import ApiView
 from bookings.models import Booking, BookingState, SlotTemplate
 from bookings.selectors import (
     bookings_visible,
@@ -31,7 +32,6 @@ from bookings.selectors import (
 from bookings.services import booking_cancel, booking_create, booking_mark, slot_templates_set
 from core.errors import NotFound, PermissionDenied
 from directory.quality import shop_scores
-from directory.selectors import shop_of
 
 
 class ServiceShopSerializer(serializers.Serializer):
@@ -219,8 +219,7 @@ class ShopBookingSerializer(BookingSerializer):
         read_only_fields = fields
 
 
-class ShopBookingListView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopBookingListView(ApiView):
     allowed_roles = SHOP_STAFF
 
     @extend_schema(
@@ -232,7 +231,7 @@ class ShopBookingListView(APIView):
         day = date_param(request, "date")
         if day is None:
             raise serializers.ValidationError({"date": ["请选择日期"]})
-        rows = shop_bookings(shop=shop_of(request_user(request)), day=day).select_related("shop")
+        rows = shop_bookings(shop=self.shop(), day=day).select_related("shop")
         return Response(ShopBookingSerializer(rows, many=True).data)
 
 
@@ -240,16 +239,14 @@ class ShopBookingMarkSerializer(serializers.Serializer):
     state = serializers.ChoiceField(choices=["arrived", "no_show"])
 
 
-class ShopBookingMarkView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopBookingMarkView(ApiView):
     allowed_roles = SHOP_STAFF
 
     @extend_schema(
         request=ShopBookingMarkSerializer, responses=ShopBookingSerializer, operation_id="shop_bookings_mark"
     )
     def post(self, request: Request, pk: int) -> Response:
-        user = request_user(request)
-        shop = shop_of(user)
+        user, shop = self.ctx.actor, self.shop()
         booking = Booking.objects.filter(pk=pk, shop=shop).first()
         if booking is None:
             raise NotFound("预约不存在")
@@ -269,13 +266,12 @@ class SlotTemplatesInputSerializer(serializers.Serializer):
     slots = SlotTemplateSerializer(many=True)
 
 
-class ShopSlotTemplatesView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopSlotTemplatesView(ApiView):
     allowed_roles = SHOP_STAFF
 
     @extend_schema(responses=SlotTemplateSerializer(many=True), operation_id="shop_slot_templates_list")
     def get(self, request: Request) -> Response:
-        rows = SlotTemplate.objects.filter(shop=shop_of(request_user(request)))
+        rows = SlotTemplate.objects.filter(shop=self.shop())
         return Response(SlotTemplateSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -286,6 +282,5 @@ class ShopSlotTemplatesView(APIView):
     def put(self, request: Request) -> Response:
         body = SlotTemplatesInputSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        user = request_user(request)
-        made = slot_templates_set(actor=user, shop=shop_of(user), slots=body.validated_data["slots"])
+        made = slot_templates_set(actor=self.ctx.actor, shop=self.shop(), slots=body.validated_data["slots"])
         return Response(SlotTemplateSerializer(made, many=True).data)

@@ -10,15 +10,12 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
-from api.params import int_param, request_user
-from api.permissions import HasAllowedRole
+from api.params import int_param
 from api.roles import SHOP_STAFF
+from api.views import ApiView
 from bookings.selectors import demand_forecast
 from core.errors import NotFound
-from directory.models import Shop
-from directory.selectors import shop_of
 from inventory.models import Part, ServicePart, StockMove
 from inventory.services import part_save, service_parts_set, stock_adjust, stock_purchase
 
@@ -100,15 +97,11 @@ class InventoryDemandSerializer(serializers.Serializer):
     services = serializers.DictField(child=serializers.IntegerField())
 
 
-class ShopStaffView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopStaffView(ApiView):
     allowed_roles = SHOP_STAFF
 
-    def shop(self, request: Request) -> Shop:
-        return shop_of(request_user(request))
-
     def part(self, request: Request, pk: int) -> Part:
-        part = Part.objects.filter(pk=pk, shop=self.shop(request)).first()
+        part = Part.objects.filter(pk=pk, shop=self.shop()).first()
         if part is None:
             raise NotFound("配件不存在")
         return part
@@ -121,7 +114,7 @@ class PartListCreateView(ShopStaffView):
         operation_id="shop_parts_list",
     )
     def get(self, request: Request) -> Response:
-        parts = Part.objects.filter(shop=self.shop(request))
+        parts = Part.objects.filter(shop=self.shop())
         if request.query_params.get("low") in ("1", "true"):
             parts = parts.filter(active=True, stock__lte=F("reorder_level"))
         return Response(InventoryPartSerializer(parts, many=True).data)
@@ -134,7 +127,7 @@ class PartListCreateView(ShopStaffView):
     def post(self, request: Request) -> Response:
         body = InventoryPartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        part = part_save(actor=request_user(request), shop=self.shop(request), **body.validated_data)
+        part = part_save(actor=self.ctx.actor, shop=self.shop(), **body.validated_data)
         return Response(InventoryPartSerializer(part).data, status=status.HTTP_201_CREATED)
 
 
@@ -146,7 +139,7 @@ class PartDetailView(ShopStaffView):
         part = self.part(request, pk)
         body = InventoryPartSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        saved = part_save(actor=request_user(request), shop=part.shop, part=part, **body.validated_data)
+        saved = part_save(actor=self.ctx.actor, shop=part.shop, part=part, **body.validated_data)
         return Response(InventoryPartSerializer(saved).data)
 
 
@@ -160,7 +153,7 @@ class PartPurchaseView(ShopStaffView):
         part = self.part(request, pk)
         body = InventoryPurchaseSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        move = stock_purchase(actor=request_user(request), part=part, **body.validated_data)
+        move = stock_purchase(actor=self.ctx.actor, part=part, **body.validated_data)
         return Response(InventoryMoveSerializer(move).data, status=status.HTTP_201_CREATED)
 
 
@@ -174,7 +167,7 @@ class PartAdjustView(ShopStaffView):
         part = self.part(request, pk)
         body = InventoryAdjustSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        move = stock_adjust(actor=request_user(request), part=part, **body.validated_data)
+        move = stock_adjust(actor=self.ctx.actor, part=part, **body.validated_data)
         return Response(InventoryMoveSerializer(move).data, status=status.HTTP_201_CREATED)
 
 
@@ -185,7 +178,7 @@ class StockMoveListView(ShopStaffView):
         operation_id="shop_stock_moves_list",
     )
     def get(self, request: Request) -> Response:
-        moves = StockMove.objects.filter(shop=self.shop(request)).select_related("part", "created_by")
+        moves = StockMove.objects.filter(shop=self.shop()).select_related("part", "created_by")
         part_id = int_param(request, "part")
         if part_id is not None:
             moves = moves.filter(part_id=part_id)
@@ -200,7 +193,7 @@ class ServicePartsView(ShopStaffView):
         responses=InventoryServicePartRowSerializer(many=True), operation_id="shop_service_parts_list"
     )
     def get(self, request: Request) -> Response:
-        rows = ServicePart.objects.filter(shop=self.shop(request)).select_related("part")
+        rows = ServicePart.objects.filter(shop=self.shop()).select_related("part")
         return Response(InventoryServicePartRowSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -211,9 +204,9 @@ class ServicePartsView(ShopStaffView):
     def put(self, request: Request) -> Response:
         body = InventoryServicePartsSerializer(data=request.data)
         body.is_valid(raise_exception=True)
-        shop = self.shop(request)
+        shop = self.shop()
         v = body.validated_data
-        service_parts_set(actor=request_user(request), shop=shop, service=v["service"],
+        service_parts_set(actor=self.ctx.actor, shop=shop, service=v["service"],
                           parts=[(line["part"], line["quantity"]) for line in v["parts"]])  # fmt: skip
         rows = ServicePart.objects.filter(shop=shop).select_related("part")
         return Response(InventoryServicePartRowSerializer(rows, many=True).data)
@@ -229,5 +222,5 @@ class DemandView(ShopStaffView):
         days = int_param(request, "days") or 7
         if not 1 <= days <= 30:
             raise serializers.ValidationError({"days": ["应在 1 到 30 之间"]})
-        rows = demand_forecast(shop=self.shop(request), days=days)
+        rows = demand_forecast(shop=self.shop(), days=days)
         return Response(InventoryDemandSerializer(rows, many=True).data)

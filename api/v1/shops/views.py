@@ -15,12 +15,12 @@ from api.params import request_user
 from api.permissions import HasAllowedRole
 from api.roles import PLATFORM_ADMIN, SHOP_STAFF, TENANT_ADMIN
 from api.v1.catalog.views import IssuedSerializer, issued_rows
+from api.views import ApiView
 from catalog.models import IssuedPack, PartnerShop
 from catalog.services import shop_code_tenant, shop_redeem
 from core.errors import NotFound
 from core.services import audit_event_record
 from directory.models import Shop
-from directory.selectors import shop_of
 from directory.services import shop_create, shop_staff_add
 
 
@@ -151,13 +151,12 @@ def _issued_in(schema: str, pk: int) -> dict[str, Any]:
         return dict(IssuedSerializer(issued_rows(IssuedPack.objects.filter(pk=pk)).get()).data)
 
 
-class ShopMeView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopMeView(ApiView):
     allowed_roles = SHOP_STAFF
 
     @extend_schema(responses=ShopSerializer, operation_id="shop_me")
     def get(self, request: Request) -> Response:
-        return Response(ShopSerializer(shop_of(request_user(request))).data)
+        return Response(ShopSerializer(self.shop()).data)
 
 
 class ShopLookupView(APIView):
