@@ -25,6 +25,7 @@ from api.auth import scope_tenant_id
 from api.permissions import HasAllowedRole
 from api.roles import SIGNED_IN
 from api.throttles import LOGIN_THROTTLES, SMS_SEND_THROTTLES
+from api.views import ApiView
 from core.clients import client_ip
 
 AFTER_FIELDS = ("referral_code",)
@@ -88,7 +89,7 @@ def log_in(
     return token_response(issued)
 
 
-class TokenView(APIView):
+class TokenView(ApiView):
     """Log in with mobile + password; the token works only on this host."""
 
     authentication_classes: list[Any] = []
@@ -164,7 +165,6 @@ class LogoutView(APIView):
 class LogoutAllView(APIView):
     """Log out everywhere: every token of the caller, on every host and device."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses={204: None}, operation_id="auth_logout_all")
@@ -178,10 +178,9 @@ class PasswordChangeSerializer(serializers.Serializer):
     new_password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
-class PasswordChangeView(APIView):
+class PasswordChangeView(ApiView):
     """Change one's password; every session (this one too) ends and logs in again."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = SIGNED_IN
 
     @extend_schema(

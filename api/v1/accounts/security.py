@@ -23,6 +23,7 @@ from api.auth import scope_tenant_id
 from api.params import request_user
 from api.permissions import HasAllowedRole
 from api.roles import ACCOUNT_ADMINS, SIGNED_IN
+from api.views import ApiView
 from core.clients import client_ip
 
 
@@ -39,10 +40,9 @@ class LoginUnlockSerializer(serializers.Serializer):
     mobile = serializers.CharField(max_length=20)
 
 
-class LoginLocksView(APIView):
+class LoginLocksView(ApiView):
     """Accounts locked now: on a tenant's host only its own people; on the platform host everyone."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ACCOUNT_ADMINS
 
     @extend_schema(responses=LoginLockSerializer(many=True), operation_id="account_locks")
@@ -72,8 +72,7 @@ class LoginLocksView(APIView):
         return Response(LoginLockSerializer(rows, many=True).data)
 
 
-class LoginUnlockView(APIView):
-    permission_classes = [HasAllowedRole]
+class LoginUnlockView(ApiView):
     allowed_roles = ACCOUNT_ADMINS
 
     @extend_schema(request=LoginUnlockSerializer, responses={204: None}, operation_id="account_unlock")

@@ -9,16 +9,16 @@ from django.db.models import QuerySet
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import date_param, int_param, request_user
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import ADMIN_AGENT, OWNER, TENANT_ADMIN, TENANT_STAFF
 from api.serializers import RemovedSerializer
+from api.views import ApiListView, ApiView
 from catalog.models import (
     GiftPack,
     GiftPackRule,
@@ -88,8 +88,7 @@ class ProductSerializer(serializers.ModelSerializer):
         operation_id="products_list",
     )
 )
-class ProductListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class ProductListCreateView(ApiListView):
     allowed_roles = TENANT_STAFF
     serializer_class = ProductSerializer
 
@@ -123,8 +122,7 @@ def _product(pk: int) -> Product:
     return product
 
 
-class ProductDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class ProductDetailView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=ProductSerializer, responses=ProductSerializer, operation_id="products_update")
@@ -144,8 +142,7 @@ class ImageUploadSerializer(serializers.Serializer):
     image = serializers.FileField()
 
 
-class ProductImageView(APIView):
-    permission_classes = [HasAllowedRole]
+class ProductImageView(ApiView):
     allowed_roles = TENANT_ADMIN
     parser_classes = [MultiPartParser]
 
@@ -251,10 +248,9 @@ def _pack(pk: int) -> GiftPack:
     return pack
 
 
-class PackListCreateView(APIView):
+class PackListCreateView(ApiView):
     """礼包查询: filter by expiry and status."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
 
     @extend_schema(
@@ -303,8 +299,7 @@ def _pack_args(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "items": [dict(i) for i in data["items"]]}
 
 
-class PackDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class PackDetailView(ApiView):
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=PackSerializer, operation_id="gift_packs_retrieve")
@@ -329,10 +324,9 @@ class PackRuleSerializer(serializers.ModelSerializer):
         fields = ["id", "line", "insurer_code", "min_premium", "active"]
 
 
-class PackRulesView(APIView):
+class PackRulesView(ApiView):
     """随保单赠送: give the pack with every matching policy issued."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=PackRuleSerializer(many=True), operation_id="gift_pack_rules_list")
@@ -350,10 +344,9 @@ class PackRulesView(APIView):
         return Response(PackRuleSerializer(rule).data, status=status.HTTP_201_CREATED)
 
 
-class PackRuleDetailView(APIView):
+class PackRuleDetailView(ApiView):
     """Change or switch off a 随单赠送 rule (rules that gave packs are kept, not deleted)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -413,10 +406,9 @@ class IssueSerializer(serializers.Serializer):
     customer = serializers.IntegerField()
 
 
-class PackIssueView(APIView):
+class PackIssueView(ApiView):
     """Give a pack to a customer by hand (an agent: to their own customers)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ADMIN_AGENT
 
     @extend_schema(
@@ -450,10 +442,9 @@ class CampaignIssueResultSerializer(serializers.Serializer):
     codes = serializers.ListField(child=serializers.CharField())
 
 
-class PackCampaignView(APIView):
+class PackCampaignView(ApiView):
     """活动发放: the pack to many customers at once (all or none)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -490,8 +481,7 @@ class PackCampaignView(APIView):
         operation_id="gift_packs_issued_list",
     )
 )
-class IssuedListView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class IssuedListView(ApiListView):
     allowed_roles = TENANT_STAFF
     serializer_class = IssuedSerializer
 
@@ -513,10 +503,9 @@ class RedeemSerializer(serializers.Serializer):
     place = serializers.CharField(max_length=60, required=False, allow_blank=True, default="")
 
 
-class RedeemView(APIView):
+class RedeemView(ApiView):
     """核销: exactly once, even with many concurrent attempts."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=RedeemSerializer, responses=IssuedSerializer, operation_id="gift_packs_redeem")
@@ -528,10 +517,9 @@ class RedeemView(APIView):
         return Response(IssuedSerializer(issued_rows(IssuedPack.objects.filter(pk=issued.pk)).get()).data)
 
 
-class CodeLookupView(APIView):
+class CodeLookupView(ApiView):
     """What a code holds, before redeeming it."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=IssuedSerializer,
@@ -545,10 +533,9 @@ class CodeLookupView(APIView):
         return Response(IssuedSerializer(issued).data)
 
 
-class OwnerPacksView(APIView):
+class OwnerPacksView(ApiView):
     """The owner's packs in the H5: code (shown as a QR), contents, state."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = OWNER
 
     @extend_schema(responses=IssuedSerializer(many=True), operation_id="my_gift_packs_list")

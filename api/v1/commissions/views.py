@@ -16,7 +16,6 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema
 from rest_framework import generics, serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.context import context_of
 from api.excel import xlsx_download
@@ -24,6 +23,7 @@ from api.params import int_param, request_user
 from api.permissions import HasAllowedRole, request_roles
 from api.roles import ADMIN_FINANCE, AGENT, TENANT_STAFF
 from api.serializers import RemovedSerializer
+from api.views import ApiListView, ApiView
 from commissions.engine import current_open_period
 from commissions.exports import statement_pdf, statement_xlsx
 from commissions.models import (
@@ -179,8 +179,7 @@ def _plan_args(data: dict[str, Any]) -> dict[str, Any]:
     return {**data, "rules": rules, "volume_tiers": [dict(t) for t in data.get("volume_tiers", [])]}
 
 
-class PlanListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class PlanListCreateView(ApiListView):
     allowed_roles = ADMIN_FINANCE
     serializer_class = PlanListSerializer
     pagination_class = None
@@ -198,8 +197,7 @@ class PlanListCreateView(generics.ListAPIView):
         return Response(_plan_detail(plan.pk), status=status.HTTP_201_CREATED)
 
 
-class PlanDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlanDetailView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=PlanDetailSerializer, operation_id="plans_retrieve")
@@ -220,8 +218,7 @@ class PlanDetailView(APIView):
         return Response({"outcome": outcome})
 
 
-class PlanInForceView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlanInForceView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=None, responses=PlanDetailSerializer, operation_id="plans_put_in_force")
@@ -254,8 +251,7 @@ class CampaignSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"allow_blank": True}}
 
 
-class CampaignListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class CampaignListCreateView(ApiListView):
     allowed_roles = ADMIN_FINANCE
     serializer_class = CampaignSerializer
     pagination_class = None
@@ -320,10 +316,9 @@ class PeriodSerializer(serializers.ModelSerializer):
         return RunSerializer(run).data if run else None
 
 
-class PeriodListView(generics.ListAPIView):
+class PeriodListView(ApiListView):
     """Months with entries (and the current one), newest first."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ADMIN_FINANCE
     serializer_class = PeriodSerializer
     pagination_class = None
@@ -340,10 +335,9 @@ class PeriodListView(generics.ListAPIView):
         )
 
 
-class PeriodCloseView(APIView):
+class PeriodCloseView(ApiView):
     """Start the month's settlement run (Celery); poll the run for progress."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=None, responses={202: RunSerializer}, operation_id="periods_close")
@@ -352,8 +346,7 @@ class PeriodCloseView(APIView):
         return Response(RunSerializer(run).data, status=status.HTTP_202_ACCEPTED)
 
 
-class PeriodRunView(APIView):
-    permission_classes = [HasAllowedRole]
+class PeriodRunView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=RunSerializer, operation_id="periods_run")
@@ -462,8 +455,7 @@ class AdjustmentSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, allow_blank=True)
 
 
-class AdjustmentView(APIView):
-    permission_classes = [HasAllowedRole]
+class AdjustmentView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(
@@ -516,8 +508,7 @@ def _statements() -> Any:
     return Statement.objects.select_related("period", "distributor__tier")
 
 
-class StatementListView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class StatementListView(ApiListView):
     allowed_roles = ADMIN_FINANCE
     serializer_class = StatementSerializer
 
@@ -554,10 +545,9 @@ class StatementDetailSerializer(StatementSerializer):
         fields = [*StatementSerializer.Meta.fields, "entries"]
 
 
-class StatementDetailView(APIView):
+class StatementDetailView(ApiView):
     """A statement with its lines: finance sees any, an agent their own."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=StatementDetailSerializer, operation_id="statements_retrieve")
@@ -573,8 +563,7 @@ class StatementDetailView(APIView):
         return Response(data)
 
 
-class StatementPayView(APIView):
-    permission_classes = [HasAllowedRole]
+class StatementPayView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=None, responses=StatementSerializer, operation_id="statements_pay")
@@ -583,8 +572,7 @@ class StatementPayView(APIView):
         return Response(StatementSerializer(_statement_for(request, statement.pk)).data)
 
 
-class StatementExportView(APIView):
-    permission_classes = [HasAllowedRole]
+class StatementExportView(ApiView):
     allowed_roles = TENANT_STAFF
 
     @extend_schema(
@@ -630,8 +618,7 @@ class IncomeSummarySerializer(serializers.Serializer):
     months = IncomeMonthSerializer(many=True)
 
 
-class MyIncomeView(APIView):
-    permission_classes = [HasAllowedRole]
+class MyIncomeView(ApiView):
     allowed_roles = AGENT
 
     @extend_schema(responses=IncomeSummarySerializer, operation_id="my_income_summary")
@@ -669,10 +656,9 @@ def _month_param(request: Request, name: str, default: date) -> date:
     return date(int(year), int(month), 1)
 
 
-class PerformanceView(APIView):
+class PerformanceView(ApiView):
     """业绩查询: per seller and month. Agents see themselves and their team; finance everyone."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
 
     @extend_schema(

@@ -14,14 +14,16 @@ from rest_framework.views import APIView
 
 from api.params import request_user
 from api.parsers import InMemoryImageUpload
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
+from api.roles import OWNER
+from api.views import ApiView
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from customers.documents import document_attach, document_response
 from customers.models import Customer, Document, DocumentKind
 from customers.selectors import customers_visible
 from customers.services import customer_for_owner
 
-STAFF_READERS = {"tenant_admin", "finance", "agent"}
+STAFF_READERS = frozenset({"tenant_admin", "finance", "agent"})
 STAFF_WRITERS = {"tenant_admin", "agent"}
 
 
@@ -43,7 +45,7 @@ class DocumentUploadSerializer(serializers.Serializer):
     vehicle = serializers.IntegerField(required=False, allow_null=True, help_text="该客户的车辆（行驶证）")
 
 
-class _Upload(APIView):
+class _Upload(ApiView):
     """Multipart in memory only, stopped at 8 MB (as 拍照识别's uploads)."""
 
     def initial(self, request: Request, *args: Any, **kwargs: Any) -> None:
@@ -76,7 +78,6 @@ def _staff_customer(request: Request, pk: int) -> Customer:
 
 
 class CustomerDocumentsView(_Upload):
-    permission_classes = [HasAllowedRole]
     allowed_roles = STAFF_READERS
     parser_classes = [MultiPartParser]
 
@@ -97,8 +98,7 @@ class CustomerDocumentsView(_Upload):
 
 
 class OwnerDocumentsView(_Upload):
-    permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+    allowed_roles = OWNER
     parser_classes = [MultiPartParser]
 
     @extend_schema(responses=DocumentSerializer(many=True), operation_id="my_documents_list")
@@ -121,7 +121,6 @@ class OwnerDocumentsView(_Upload):
 class DocumentFileView(APIView):
     """The photo as a download, for staff who may see its customer and for that customer's owner."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = STAFF_READERS | {"owner"}
 
     @extend_schema(

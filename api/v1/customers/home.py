@@ -10,14 +10,14 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from aftersales.models import OrderState
 from aftersales.selectors import orders_for_tenant_user
 from api.auth import scope_tenant_id
 from api.params import request_user
-from api.permissions import HasAllowedRole
+from api.roles import OWNER
 from api.v1.catalog.views import ProductSerializer
+from api.views import ApiView
 from catalog.models import IssuedPack, IssueStatus, Product
 from customers.selectors import reminders_for_owner
 from customers.services import customer_for_owner
@@ -84,9 +84,8 @@ def _days(day: date | None, today: date) -> int | None:
     return (day - today).days if day else None
 
 
-class OwnerHomeView(APIView):
-    permission_classes = [HasAllowedRole]
-    allowed_roles = {"owner"}
+class OwnerHomeView(ApiView):
+    allowed_roles = OWNER
 
     @extend_schema(responses=OwnerHomeSerializer, operation_id="my_home")
     def get(self, request: Request) -> Response:

@@ -9,11 +9,10 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.excel import (
     ImportRejectedSerializer,
@@ -24,8 +23,9 @@ from api.excel import (
     xlsx_download,
 )
 from api.params import date_param, request_user
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import ADMIN_AGENT, ADMIN_AGENT_OWNER, OWNER, TENANT_PEOPLE, TENANT_STAFF
+from api.views import ApiListView, ApiView
 from core.errors import NotFound, PermissionDenied
 from core.excel import XLSX
 from customers.excel import customers_export, customers_import
@@ -299,8 +299,7 @@ def _list_rows(request: Request) -> Any:
 
 
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="customers_list"))
-class CustomerListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class CustomerListCreateView(ApiListView):
     allowed_roles = TENANT_STAFF
     serializer_class = CustomerListSerializer
 
@@ -332,8 +331,7 @@ class CustomerListCreateView(generics.ListAPIView):
         )
 
 
-class CustomerDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class CustomerDetailView(ApiView):
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=CustomerDetailSerializer, operation_id="customers_retrieve")
@@ -359,10 +357,9 @@ class CustomerDetailView(APIView):
         return Response(CustomerDetailSerializer(_visible_customer(request, pk)).data)
 
 
-class CustomerImportView(APIView):
+class CustomerImportView(ApiView):
     """Upload an .xlsx of customers and vehicles; all or nothing, with a row-by-row report."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ADMIN_AGENT
     parser_classes = [MultiPartParser]
 
@@ -380,8 +377,7 @@ class CustomerImportView(APIView):
         return import_response(report)
 
 
-class CustomerExportView(APIView):
-    permission_classes = [HasAllowedRole]
+class CustomerExportView(ApiView):
     allowed_roles = TENANT_STAFF
 
     @extend_schema(parameters=LIST_PARAMS, responses={(200, XLSX): bytes}, operation_id="customers_export")
@@ -393,8 +389,7 @@ class CustomerExportView(APIView):
 # ---- vehicles and follow-ups -------------------------------------------------------------------
 
 
-class CustomerVehiclesView(APIView):
-    permission_classes = [HasAllowedRole]
+class CustomerVehiclesView(ApiView):
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=VehicleSerializer(many=True), operation_id="customers_vehicles_list")
@@ -422,8 +417,7 @@ def _visible_vehicle(request: Request, pk: int) -> Vehicle:
     return vehicle
 
 
-class VehicleDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class VehicleDetailView(ApiView):
     allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=VehicleSerializer, operation_id="vehicles_retrieve")
@@ -443,8 +437,7 @@ class VehicleDetailView(APIView):
         return Response(VehicleSerializer(vehicle).data)
 
 
-class FollowUpListCreateView(APIView):
-    permission_classes = [HasAllowedRole]
+class FollowUpListCreateView(ApiView):
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=FollowUpSerializer(many=True), operation_id="customers_follow_ups_list")
@@ -488,10 +481,9 @@ class FollowUpListCreateView(APIView):
         operation_id="reminders_list",
     )
 )
-class ReminderListView(generics.ListAPIView):
+class ReminderListView(ApiListView):
     """The to-do list (待办提醒): reminders whose date has come, for the customers one may see."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
     serializer_class = ReminderSerializer
 
@@ -511,8 +503,7 @@ class ReminderCloseSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=[ReminderStatus.DONE, ReminderStatus.DISMISSED])
 
 
-class ReminderCloseView(APIView):
-    permission_classes = [HasAllowedRole]
+class ReminderCloseView(ApiView):
     allowed_roles = ADMIN_AGENT
 
     @extend_schema(
@@ -549,8 +540,7 @@ class OwnerProfileSerializer(serializers.ModelSerializer):
         read_only_fields = ["id", "mobile"]
 
 
-class OwnerProfileView(APIView):
-    permission_classes = [HasAllowedRole]
+class OwnerProfileView(ApiView):
     allowed_roles = OWNER
 
     @extend_schema(responses=OwnerProfileSerializer, operation_id="my_customer_retrieve")
@@ -569,8 +559,7 @@ class OwnerProfileView(APIView):
         return Response(OwnerProfileSerializer(customer).data)
 
 
-class OwnerVehiclesView(APIView):
-    permission_classes = [HasAllowedRole]
+class OwnerVehiclesView(ApiView):
     allowed_roles = OWNER
 
     @extend_schema(responses=VehicleSerializer(many=True), operation_id="my_vehicles_list")
@@ -591,8 +580,7 @@ class OwnerVehiclesView(APIView):
         return Response(VehicleSerializer(vehicle).data, status=status.HTTP_201_CREATED)
 
 
-class OwnerRemindersView(APIView):
-    permission_classes = [HasAllowedRole]
+class OwnerRemindersView(ApiView):
     allowed_roles = OWNER
 
     @extend_schema(responses=ReminderSerializer(many=True), operation_id="my_reminders_list")

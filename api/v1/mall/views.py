@@ -7,16 +7,17 @@ from typing import Any
 from django.conf import settings
 from django.db.models import QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.permissions import AllowAny
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.params import request_user
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import ADMIN_FINANCE, ADMIN_FINANCE_OWNER, TENANT_ADMIN, TENANT_PEOPLE
 from api.v1.catalog.views import ProductSerializer
+from api.views import ApiListView, ApiView
 from catalog.models import Product
 from core.errors import NotFound
 from customers.services import customer_for_owner
@@ -88,10 +89,9 @@ def _order(request: Request, pk: int) -> Order:
 @extend_schema_view(
     get=extend_schema(parameters=[OpenApiParameter("kind", str)], operation_id="mall_products_list")
 )
-class MallProductListView(generics.ListAPIView):
+class MallProductListView(ApiListView):
     """What an owner can buy: on-shelf goods in stock and services."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_PEOPLE
     serializer_class = ProductSerializer
 
@@ -106,8 +106,7 @@ class MallProductListView(generics.ListAPIView):
         parameters=[OpenApiParameter("status", str, enum=OrderStatus.values)], operation_id="mall_orders_list"
     )
 )
-class OrderListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class OrderListCreateView(ApiListView):
     allowed_roles = ADMIN_FINANCE_OWNER
     serializer_class = OrderSerializer
 
@@ -137,8 +136,7 @@ class OrderListCreateView(generics.ListAPIView):
         return Response(OrderSerializer(_order(request, order.pk)).data, status=status.HTTP_201_CREATED)
 
 
-class OrderDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class OrderDetailView(ApiView):
     allowed_roles = ADMIN_FINANCE_OWNER
 
     @extend_schema(responses=OrderSerializer, operation_id="mall_orders_retrieve")
@@ -146,8 +144,7 @@ class OrderDetailView(APIView):
         return Response(OrderSerializer(_order(request, pk)).data)
 
 
-class OrderFulfilView(APIView):
-    permission_classes = [HasAllowedRole]
+class OrderFulfilView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=None, responses=OrderSerializer, operation_id="mall_orders_fulfil")
@@ -161,8 +158,7 @@ class RefundSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, allow_blank=True, required=False, default="")
 
 
-class OrderRefundView(APIView):
-    permission_classes = [HasAllowedRole]
+class OrderRefundView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=RefundSerializer, responses=OrderSerializer, operation_id="mall_orders_refund")

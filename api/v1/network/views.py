@@ -4,7 +4,7 @@ from typing import Any
 
 from django.http import HttpResponse
 from drf_spectacular.utils import extend_schema, extend_schema_field, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
@@ -19,9 +19,10 @@ from api.excel import (
     uploaded_file,
     xlsx_download,
 )
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import ADMIN_FINANCE, AGENT, AGENT_OWNER, TENANT_ADMIN, TENANT_STAFF
 from api.throttles import LOGIN_THROTTLES
+from api.views import ApiListView, ApiView
 from core.errors import NotFound, PermissionDenied
 from core.excel import XLSX
 from core.validators import mask_mobile
@@ -51,8 +52,7 @@ class TierSerializer(serializers.ModelSerializer):
         extra_kwargs: dict[str, dict[str, Any]] = {"name": {"validators": []}, "rank": {"validators": []}}
 
 
-class TierListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class TierListCreateView(ApiListView):
     allowed_roles = TENANT_STAFF
     serializer_class = TierSerializer
     pagination_class = None
@@ -115,8 +115,7 @@ class AgentCreateSerializer(serializers.Serializer):
 
 
 @extend_schema_view(get=extend_schema(operation_id="network_agents_list"))
-class AgentListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class AgentListCreateView(ApiListView):
     allowed_roles = ADMIN_FINANCE
     serializer_class = DistributorSerializer
 
@@ -160,8 +159,7 @@ def _agent_or_404(pk: int) -> Distributor:
     return agent
 
 
-class AgentDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class AgentDetailView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=DistributorSerializer, operation_id="network_agents_retrieve")
@@ -173,8 +171,7 @@ class MoveSerializer(serializers.Serializer):
     parent = serializers.IntegerField(allow_null=True)  # type: ignore[assignment]
 
 
-class AgentMoveView(APIView):
-    permission_classes = [HasAllowedRole]
+class AgentMoveView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -191,8 +188,7 @@ class StatusSerializer(serializers.Serializer):
     status = serializers.ChoiceField(choices=DistributorStatus.choices)
 
 
-class AgentStatusView(APIView):
-    permission_classes = [HasAllowedRole]
+class AgentStatusView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -230,10 +226,9 @@ class TreeNodeSerializer(serializers.Serializer):
     children = TreeChildrenField(child=serializers.DictField())
 
 
-class TreeView(APIView):
+class TreeView(ApiView):
     """The organisation: all of it for the tenant's admins, an agent's own team for the agent."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=TreeNodeSerializer(many=True), operation_id="network_tree")
@@ -243,10 +238,9 @@ class TreeView(APIView):
         return Response(org_tree(root_id=my_distributor(request).pk))
 
 
-class MyDistributorView(APIView):
+class MyDistributorView(ApiView):
     """The logged-in agent's own record: tier, parent, referral code."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = AGENT
 
     @extend_schema(responses=DistributorSerializer, operation_id="network_me")
@@ -254,11 +248,10 @@ class MyDistributorView(APIView):
         return Response(DistributorSerializer(my_distributor(request)).data)
 
 
-class AgentImportView(APIView):
+class AgentImportView(ApiView):
     """Upload an .xlsx of agents. 200 with created > 0 when every row was good; 400 with the
     row-by-row report (and nothing written) otherwise."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
     parser_classes = [MultiPartParser]
 
@@ -271,8 +264,7 @@ class AgentImportView(APIView):
         return import_response(agents_import(actor=request.user, content=uploaded_file(request)))  # type: ignore[arg-type]
 
 
-class AgentExportView(APIView):
-    permission_classes = [HasAllowedRole]
+class AgentExportView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses={(200, XLSX): bytes}, operation_id="network_agents_export")
@@ -295,7 +287,7 @@ class ReferralInfoSerializer(serializers.Serializer):
     tenant_name = serializers.CharField()
 
 
-class ReferralInfoView(APIView):
+class ReferralInfoView(ApiView):
     """What a referral link shows before signing up: who invites, to which tenant."""
 
     authentication_classes: list[Any] = []
@@ -364,7 +356,6 @@ class MyReferralSerializer(serializers.Serializer):
 class MyReferralView(APIView):
     """My referral code and links (an owner's is created on first visit) and who signed up through it."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = AGENT_OWNER
 
     @extend_schema(responses=MyReferralSerializer, operation_id="network_my_referral")
@@ -400,8 +391,7 @@ class NetworkSettingsSerializer(serializers.ModelSerializer):
         extra_kwargs = {"agent_signup_requires_approval": {"required": True}}
 
 
-class NetworkSettingsView(APIView):
-    permission_classes = [HasAllowedRole]
+class NetworkSettingsView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=NetworkSettingsSerializer, operation_id="network_settings_retrieve")

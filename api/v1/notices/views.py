@@ -5,17 +5,15 @@ to the tenants that work with them (on the platform host)."""
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import request_user
 from api.parsers import JSONParser
-from api.permissions import HasAllowedRole
 from api.roles import INSURER_STAFF, SIGNED_IN, TENANT_ADMIN, TENANT_PEOPLE
-from api.views import ApiView
+from api.views import ApiListView, ApiView
 from core.errors import NotFound
 from core.models import WeChatBinding
 from core.uploads import signed_media_url
@@ -120,10 +118,9 @@ def _uploads(files: list[Any]) -> list[Upload]:
 
 
 @extend_schema_view(get=extend_schema(operation_id="notices_announcements_list"))
-class AnnouncementListCreateView(generics.ListAPIView):
+class AnnouncementListCreateView(ApiListView):
     """政策推送: what this tenant (and its insurers) sent, with read / unread counts; compose one."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
     serializer_class = AnnouncementSerializer
     parser_classes = [JSONParser, MultiPartParser]
@@ -165,8 +162,7 @@ def _announcement(pk: int) -> Announcement:
     return row
 
 
-class AnnouncementDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class AnnouncementDetailView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=AnnouncementSerializer, operation_id="notices_announcements_retrieve")
@@ -187,10 +183,9 @@ class AnnouncementReceiptSerializer(serializers.Serializer):
         operation_id="notices_announcements_receipts",
     )
 )
-class AnnouncementReceiptListView(generics.ListAPIView):
+class AnnouncementReceiptListView(ApiListView):
     """Read receipts: who read it and when (read first), or who has not."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
     serializer_class = AnnouncementReceiptSerializer
 
@@ -225,8 +220,7 @@ class MyAnnouncementDetailSerializer(MyAnnouncementSerializer):
 
 
 @extend_schema_view(get=extend_schema(operation_id="notices_my_announcements"))
-class MyAnnouncementListView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class MyAnnouncementListView(ApiListView):
     allowed_roles = TENANT_PEOPLE
     serializer_class = MyAnnouncementSerializer
 
@@ -234,10 +228,9 @@ class MyAnnouncementListView(generics.ListAPIView):
         return announcements_for(request_user(self.request))
 
 
-class MyAnnouncementDetailView(APIView):
+class MyAnnouncementDetailView(ApiView):
     """Open one announcement: marks it read (the sender's receipt shows when)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_PEOPLE
 
     @extend_schema(
@@ -272,8 +265,7 @@ class NotificationSerializer(serializers.ModelSerializer):
 @extend_schema_view(
     get=extend_schema(parameters=[OpenApiParameter("unread", bool)], operation_id="notices_inbox_list")
 )
-class InboxListView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class InboxListView(ApiListView):
     allowed_roles = SIGNED_IN
     serializer_class = NotificationSerializer
 
@@ -282,8 +274,7 @@ class InboxListView(generics.ListAPIView):
         return inbox_of(request_user(self.request), unread=unread)
 
 
-class InboxReadView(APIView):
-    permission_classes = [HasAllowedRole]
+class InboxReadView(ApiView):
     allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses=NotificationSerializer, operation_id="notices_inbox_read")
@@ -297,8 +288,7 @@ class ReadAllResultSerializer(serializers.Serializer):
     marked = serializers.IntegerField()
 
 
-class InboxReadAllView(APIView):
-    permission_classes = [HasAllowedRole]
+class InboxReadAllView(ApiView):
     allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses=ReadAllResultSerializer, operation_id="notices_inbox_read_all")
@@ -312,10 +302,9 @@ class UnreadCountSerializer(serializers.Serializer):
     total = serializers.IntegerField()
 
 
-class UnreadCountView(APIView):
+class UnreadCountView(ApiView):
     """The badge: unread announcements + unread inbox messages of the caller."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = SIGNED_IN
 
     @extend_schema(responses=UnreadCountSerializer, operation_id="notices_unread")
@@ -359,10 +348,9 @@ def _preferences(user: Any) -> dict[str, Any]:
     }
 
 
-class PreferencesView(APIView):
+class PreferencesView(ApiView):
     """Which categories reach me on which channel (the in-app inbox always gets everything)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=PreferencesSerializer, operation_id="notices_preferences")
@@ -415,8 +403,7 @@ def _templates() -> list[dict[str, Any]]:
     return rows
 
 
-class MessageTemplateListView(APIView):
-    permission_classes = [HasAllowedRole]
+class MessageTemplateListView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=MessageTemplateSerializer(many=True), operation_id="notices_templates_list")
@@ -428,8 +415,7 @@ def _template(kind: str) -> dict[str, Any]:
     return next(row for row in _templates() if row["kind"] == kind)
 
 
-class MessageTemplateDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class MessageTemplateDetailView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -467,8 +453,7 @@ class DeliverySerializer(serializers.ModelSerializer):
 
 
 @extend_schema_view(get=extend_schema(operation_id="notices_deliveries_list"))
-class DeliveryListView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class DeliveryListView(ApiListView):
     allowed_roles = TENANT_ADMIN
     serializer_class = DeliverySerializer
 

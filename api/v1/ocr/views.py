@@ -16,18 +16,17 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import request_user
 from api.parsers import InMemoryImageUpload
-from api.permissions import HasAllowedRole
 from api.throttles import UserThrottle
+from api.views import ApiView
 from core.errors import ValidationFailed
 from ocr.parsing import ID_CARD, VEHICLE_LICENCE
 from ocr.services import ocr_job_get, ocr_job_submit
 
 # Tenant staff who fill in customers and vehicles, and owners adding their own car.
-OCR_ROLES = {"tenant_admin", "finance", "agent", "owner"}
+OCR_ROLES = frozenset({"tenant_admin", "finance", "agent", "owner"})
 
 
 class OcrThrottle(UserThrottle):
@@ -57,8 +56,7 @@ class OcrJobSerializer(serializers.Serializer):
     readings = ReadingSerializer(many=True)
 
 
-class _OcrSubmitView(APIView):
-    permission_classes = [HasAllowedRole]
+class _OcrSubmitView(ApiView):
     allowed_roles = OCR_ROLES
     parser_classes = [MultiPartParser]
     throttle_classes = [OcrThrottle]
@@ -106,8 +104,7 @@ class IdCardOcrView(_OcrSubmitView):
         return super().post(request)
 
 
-class OcrJobView(APIView):
-    permission_classes = [HasAllowedRole]
+class OcrJobView(ApiView):
     allowed_roles = OCR_ROLES
 
     @extend_schema(responses=OcrJobSerializer, operation_id="ocr_job", summary="识别结果")

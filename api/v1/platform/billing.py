@@ -6,16 +6,16 @@ from typing import Any
 
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from api.context import context_of
 from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import ADMIN_FINANCE, PLATFORM_ADMIN, SIGNED_IN, TENANT_ADMIN
 from api.v1.platform.signup import SaasPlanSerializer
+from api.views import ApiListView, ApiView
 from core.errors import NotFound
 from subscriptions.models import Invoice, Plan
 from subscriptions.selectors import (
@@ -101,8 +101,7 @@ def _overview(request: Request) -> dict[str, Any]:
     }  # fmt: skip
 
 
-class BillingView(APIView):
-    permission_classes = [HasAllowedRole]
+class BillingView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=BillingOverviewSerializer, operation_id="billing_retrieve")
@@ -111,8 +110,7 @@ class BillingView(APIView):
 
 
 @extend_schema_view(get=extend_schema(operation_id="billing_invoices_list"))
-class BillingInvoiceListView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class BillingInvoiceListView(ApiListView):
     allowed_roles = ADMIN_FINANCE
     serializer_class = BillingInvoiceSerializer
 
@@ -120,8 +118,7 @@ class BillingInvoiceListView(generics.ListAPIView):
         return invoices_for_tenant(tenant_id=context_of(self.request).tenant.pk)
 
 
-class BillingCheckoutView(APIView):
-    permission_classes = [HasAllowedRole]
+class BillingCheckoutView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -139,8 +136,7 @@ class BillingCheckoutView(APIView):
         return Response({"url": url}, status=status.HTTP_201_CREATED)
 
 
-class BillingPlanChangeView(APIView):
-    permission_classes = [HasAllowedRole]
+class BillingPlanChangeView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -169,8 +165,7 @@ class SubscriptionStateView(APIView):
         return Response(BillingStateSerializer(state.__dict__).data)
 
 
-class SetupChecklistView(APIView):
-    permission_classes = [HasAllowedRole]
+class SetupChecklistView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=SetupChecklistSerializer, operation_id="setup_checklist")
@@ -203,8 +198,7 @@ class RevenueSerializer(serializers.Serializer):
     paying = serializers.IntegerField()
 
 
-class PlatformRevenueView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlatformRevenueView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=RevenueSerializer, operation_id="platform_revenue")
@@ -227,8 +221,7 @@ class SaasPlanUpdateSerializer(SaasPlanInputSerializer):
     code = None  # type: ignore[assignment]
 
 
-class PlatformPlanListCreateView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlatformPlanListCreateView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=SaasPlanSerializer(many=True), operation_id="platform_plans_list")
@@ -247,8 +240,7 @@ class PlatformPlanListCreateView(APIView):
         return Response(SaasPlanSerializer(plan).data, status=status.HTTP_201_CREATED)
 
 
-class PlatformPlanDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlatformPlanDetailView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(

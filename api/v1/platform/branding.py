@@ -12,8 +12,8 @@ from rest_framework.views import APIView
 from api.auth import scope_tenant_id
 from api.context import context_of
 from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import TENANT_ADMIN
+from api.views import ApiView
 from tenants.branding import branding_image_set, branding_update
 from tenants.models import Branding, Tenant
 from tenants.selectors import branding_for_tenant
@@ -53,7 +53,7 @@ class BrandingSerializer(serializers.Serializer):
     secondary_color = serializers.CharField()
 
 
-class BrandingView(APIView):
+class BrandingView(ApiView):
     """The host's branding, for the pages to paint themselves before anyone logs in."""
 
     authentication_classes: list[Any] = []
@@ -117,7 +117,6 @@ def branding_upload(request: Request, tenant: Tenant, kind: str) -> Response:
 class BrandingSettingsView(APIView):
     """品牌设置 on the tenant's own host: its admins read and change the branding."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=BrandingFieldsSerializer, operation_id="branding_settings")
@@ -133,10 +132,9 @@ class BrandingSettingsView(APIView):
         return branding_change(request, context_of(request).tenant)
 
 
-class BrandingImageView(APIView):
+class BrandingImageView(ApiView):
     """Upload the logo or the favicon (``kind``): checked to be an image, kept per tenant."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
     parser_classes = [MultiPartParser]
 

@@ -6,14 +6,14 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import generics, serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.selectors import members_by_role
 from api.auth import scope_tenant_id
 from api.context import context_of
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import ADMIN_FINANCE, SIGNED_IN
 from api.v1.platform.branding import TenantBriefSerializer
+from api.views import ApiView
 from core.audit_labels import audit_action_label
 from core.models import AuditEvent
 from core.selectors import audit_events_visible_to
@@ -46,8 +46,7 @@ class ConsoleSummarySerializer(serializers.Serializer):
     recent_events = AuditEventSerializer(many=True)
 
 
-class ConsoleSummaryView(APIView):
-    permission_classes = [HasAllowedRole]
+class ConsoleSummaryView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=ConsoleSummarySerializer, operation_id="console_summary")
@@ -107,11 +106,10 @@ class ConsoleDashboardSerializer(serializers.Serializer):
     open_repairs = DashboardRepairsSerializer()
 
 
-class ConsoleDashboardView(APIView):
+class ConsoleDashboardView(ApiView):
     """工作台 charts for the tenant's admins and finance: twelve months of premium by line, renewal
     rate, commission cost ratio, open repairs (quotes.dashboard has the definitions)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(responses=ConsoleDashboardSerializer, operation_id="console_dashboard")

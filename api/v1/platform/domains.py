@@ -5,12 +5,11 @@ from drf_spectacular.utils import extend_schema, extend_schema_field
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.context import context_of
 from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import TENANT_ADMIN
+from api.views import ApiView
 from tenants.domains import dns_records_for, domain_add, domain_make_primary, domain_remove, domain_verify
 from tenants.models import Domain
 from tenants.selectors import domains_for_tenant
@@ -52,8 +51,7 @@ class DomainAddSerializer(serializers.Serializer):
     domain = serializers.CharField(max_length=300, allow_blank=True)
 
 
-class DomainsPageView(APIView):
-    permission_classes = [HasAllowedRole]
+class DomainsPageView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     def tenant_id(self, request: Request) -> int:

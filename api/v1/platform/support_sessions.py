@@ -5,13 +5,12 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import AuthToken
 from api.context import context_of
 from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import SIGNED_IN, TENANT_ADMIN
+from api.views import ApiView
 from tenants.selectors import support_sessions_for_tenant
 from tenants.support import support_session_end
 
@@ -50,8 +49,7 @@ class CurrentSupportSessionSerializer(serializers.Serializer):
     session = SupportSessionSerializer(allow_null=True)
 
 
-class SupportSessionListView(APIView):
-    permission_classes = [HasAllowedRole]
+class SupportSessionListView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=SupportSessionSerializer(many=True), operation_id="support_sessions_list")
@@ -60,8 +58,7 @@ class SupportSessionListView(APIView):
         return Response(SupportSessionSerializer(sessions[:200], many=True).data)
 
 
-class SupportSessionEndView(APIView):
-    permission_classes = [HasAllowedRole]
+class SupportSessionEndView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(request=None, responses=SupportSessionSerializer, operation_id="support_sessions_end")
@@ -73,10 +70,9 @@ class SupportSessionEndView(APIView):
         )
 
 
-class CurrentSupportSessionView(APIView):
+class CurrentSupportSessionView(ApiView):
     """Whether the caller's own token is a support session (for the console's banner)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = SIGNED_IN
 
     @extend_schema(responses=CurrentSupportSessionSerializer, operation_id="support_sessions_current")

@@ -6,14 +6,12 @@ from typing import Any
 from django.core.files.storage import default_storage
 from django.http import FileResponse
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import date_param, request_user
-from api.permissions import HasAllowedRole
 from api.roles import PLATFORM_ADMIN
 from api.v1.platform.branding import (
     BrandingFieldsSerializer,
@@ -24,6 +22,7 @@ from api.v1.platform.branding import (
     branding_upload,
 )
 from api.v1.platform.console import AuditEventSerializer
+from api.views import ApiListView, ApiView
 from core.citus import tenant_nodes
 from core.errors import NotFound, StateConflict
 from tenants.lifecycle import tenant_deletion_confirm, tenant_deletion_request, tenant_resume, tenant_suspend
@@ -106,8 +105,7 @@ class PlatformTenantCreateSerializer(serializers.Serializer):
         responses={201: PlatformTenantSerializer},
     ),
 )
-class PlatformTenantListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class PlatformTenantListCreateView(ApiListView):
     allowed_roles = PLATFORM_ADMIN
     serializer_class = PlatformTenantSerializer
 
@@ -146,8 +144,7 @@ class PlatformTenantListCreateView(generics.ListAPIView):
         return Response(PlatformTenantSerializer(created).data, status=status.HTTP_201_CREATED)
 
 
-class PlatformView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlatformView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
     def tenant(self, pk: int) -> Tenant:
@@ -391,10 +388,9 @@ class PlatformExportDownloadView(PlatformView):
         ],
     )
 )
-class PlatformAuditEventListView(generics.ListAPIView):
+class PlatformAuditEventListView(ApiListView):
     """平台审计日志: the audit events recorded on the public schema."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = PLATFORM_ADMIN
     serializer_class = AuditEventSerializer
 

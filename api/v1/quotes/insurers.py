@@ -7,16 +7,15 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import (
     ADMIN_FINANCE,
     TENANT_ADMIN,
     TENANT_STAFF,
 )
 from api.v1.quotes.serializers import InsurerBriefSerializer
+from api.views import ApiView
 from core.errors import NotFound
 from directory.models import Insurer, InsurerRatingTable
 from directory.rating_data import DEFAULT_VEHICLE_TAX_TABLES, DISPLACEMENT_BANDS, VEHICLE_USE_NAMES
@@ -96,10 +95,9 @@ def _insurer_or_404(code: str) -> Insurer:
     return insurer
 
 
-class InsurerListView(APIView):
+class InsurerListView(ApiView):
     """The platform's insurers, with this tenant's terms (None: not set up)."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=InsurerRowSerializer(many=True), operation_id="insurers_list")
@@ -108,8 +106,7 @@ class InsurerListView(APIView):
         return Response(InsurerRowSerializer(rows, many=True).data)
 
 
-class InsurerTermsView(APIView):
-    permission_classes = [HasAllowedRole]
+class InsurerTermsView(ApiView):
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(
@@ -129,10 +126,9 @@ class RatingTableSerializer(serializers.Serializer):
     source = serializers.CharField(read_only=True)  # type: ignore[assignment]
 
 
-class InsurerRatingTableView(APIView):
+class InsurerRatingTableView(ApiView):
     """The 商业险 table a tenant prices an insurer with: its own if it keeps one, else the insurer's."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=RatingTableSerializer, operation_id="insurers_rating_table_retrieve")
@@ -182,10 +178,9 @@ def _tax_row(province: str, amounts: Any, source: str) -> dict[str, Any]:
     }
 
 
-class VehicleTaxTableListView(APIView):
+class VehicleTaxTableListView(ApiView):
     """The provinces the tenant can quote 车船税 in: its own tables, then the built-in ones."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
 
     @extend_schema(responses=VehicleTaxTableSerializer(many=True), operation_id="vehicle_tax_tables_list")
@@ -202,8 +197,7 @@ class VehicleTaxTableListView(APIView):
         return Response(VehicleTaxTableSerializer([*own.values(), *built_in.values()], many=True).data)
 
 
-class VehicleTaxTableView(APIView):
-    permission_classes = [HasAllowedRole]
+class VehicleTaxTableView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(

@@ -3,20 +3,20 @@
 from typing import Any
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers
+from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.context import context_of
 from api.params import int_param, request_user
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import (
     ADMIN_FINANCE,
     TENANT_PEOPLE,
 )
 from api.v1.quotes.serializers import PolicySerializer
 from api.v1.quotes.views import _link_owner
+from api.views import ApiListView, ApiView
 from core.errors import NotFound
 from quotes.models import (
     Policy,
@@ -41,8 +41,7 @@ from quotes.services import (
         operation_id="policies_list",
     )
 )
-class PolicyListView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class PolicyListView(ApiListView):
     allowed_roles = TENANT_PEOPLE
     serializer_class = PolicySerializer
 
@@ -67,10 +66,9 @@ class SurrenderSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=200, allow_blank=True)
 
 
-class PolicySurrenderView(APIView):
+class PolicySurrenderView(ApiView):
     """退保 (tenant admin or finance): records the refund and emits ``policy.cancelled``."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ADMIN_FINANCE
 
     @extend_schema(request=SurrenderSerializer, responses=PolicySerializer, operation_id="policies_surrender")

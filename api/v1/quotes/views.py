@@ -10,15 +10,14 @@ from typing import Any
 from django.http import HttpResponse
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
-from rest_framework import generics, serializers, status
+from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.context import context_of
 from api.excel import xlsx_download
 from api.params import date_param, int_param, request_user
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import (
     ADMIN_AGENT,
     ADMIN_AGENT_OWNER,
@@ -34,7 +33,7 @@ from api.v1.quotes.serializers import (
     RatingResultSerializer,
     _option_row,
 )
-from api.views import ApiView
+from api.views import ApiListView, ApiView
 from core.errors import NotFound, ValidationFailed
 from core.excel import XLSX
 from customers.models import Vehicle
@@ -128,10 +127,9 @@ def _coverages(data: dict[str, Any]) -> dict[str, Any]:
 # ---- rating -----------------------------------------------------------------------------------
 
 
-class RatingView(APIView):
+class RatingView(ApiView):
     """Price a quick quote with every insurer the tenant works with. Writes nothing."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_PEOPLE
 
     @extend_schema(
@@ -201,8 +199,7 @@ def _list_rows(request: Request) -> Any:
 
 
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="quotes_list"))
-class QuoteListCreateView(generics.ListAPIView):
-    permission_classes = [HasAllowedRole]
+class QuoteListCreateView(ApiListView):
     allowed_roles = TENANT_PEOPLE
     serializer_class = QuoteListSerializer
 
@@ -234,8 +231,7 @@ class QuoteListCreateView(generics.ListAPIView):
         return _detail(request, quote, status.HTTP_201_CREATED)
 
 
-class QuoteExportView(APIView):
-    permission_classes = [HasAllowedRole]
+class QuoteExportView(ApiView):
     allowed_roles = TENANT_STAFF
 
     @extend_schema(parameters=LIST_PARAMS, responses={(200, XLSX): bytes}, operation_id="quotes_export")
@@ -243,8 +239,7 @@ class QuoteExportView(APIView):
         return xlsx_download(quotes_export(quotes=_list_rows(request)), "quotes.xlsx")
 
 
-class QuoteDetailView(APIView):
-    permission_classes = [HasAllowedRole]
+class QuoteDetailView(ApiView):
     allowed_roles = TENANT_PEOPLE
 
     @extend_schema(responses=QuoteDetailSerializer, operation_id="quotes_retrieve")
@@ -360,10 +355,9 @@ class PriceHistoryRowSerializer(serializers.Serializer):
         return obj.quote.chosen_option_id == obj.pk
 
 
-class CustomerPriceHistoryView(generics.ListAPIView):
+class CustomerPriceHistoryView(ApiListView):
     """价格管理: one customer's prices across insurers over time."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_STAFF
     serializer_class = PriceHistoryRowSerializer
 

@@ -14,10 +14,9 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import choice_param, date_param, int_param, request_user
-from api.permissions import HasAllowedRole, request_roles
+from api.permissions import request_roles
 from api.roles import ADMIN_AGENT_OWNER, OWNER, SHOP_STAFF
 from api.views import ApiView
 from bookings.models import Booking, BookingState, SlotTemplate
@@ -64,11 +63,10 @@ def _coordinate(request: Request, name: str, limit: int) -> float | None:
     return value
 
 
-class ServiceShopListView(APIView):
+class ServiceShopListView(ApiView):
     """The tenant's shops an owner can book or send a car to, nearest first when a position is
     given, each with its quality score (``directory.quality``). Three queries whatever the count."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = ADMIN_AGENT_OWNER
 
     @extend_schema(
@@ -113,8 +111,7 @@ class SlotSerializer(serializers.Serializer):
     remaining = serializers.IntegerField()
 
 
-class ServiceShopSlotsView(APIView):
-    permission_classes = [HasAllowedRole]
+class ServiceShopSlotsView(ApiView):
     allowed_roles = ADMIN_AGENT_OWNER
 
     @extend_schema(
@@ -152,8 +149,7 @@ class BookingInputSerializer(serializers.Serializer):
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
 
-class BookingListCreateView(APIView):
-    permission_classes = [HasAllowedRole]
+class BookingListCreateView(ApiView):
     allowed_roles = ADMIN_AGENT_OWNER
 
     @extend_schema(
@@ -195,8 +191,7 @@ class BookingListCreateView(APIView):
         return Response(BookingSerializer(booking).data, status=status.HTTP_201_CREATED)
 
 
-class BookingCancelView(APIView):
-    permission_classes = [HasAllowedRole]
+class BookingCancelView(ApiView):
     allowed_roles = OWNER
 
     @extend_schema(request=None, responses=BookingSerializer, operation_id="bookings_cancel")

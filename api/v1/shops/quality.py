@@ -5,11 +5,10 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import PLATFORM_ADMIN
+from api.views import ApiView
 from core.errors import NotFound
 from directory.models import Shop, ShopInspection
 from directory.quality import shop_inspection_record, shop_scores
@@ -42,8 +41,7 @@ class ShopInspectionSerializer(serializers.ModelSerializer):
         }
 
 
-class ShopQualityListView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopQualityListView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=ShopQualitySerializer(many=True), operation_id="platform_shop_quality_list")
@@ -59,11 +57,10 @@ class ShopQualityListView(APIView):
         return Response(ShopQualitySerializer(rows, many=True).data)
 
 
-class ShopInspectionListCreateView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopInspectionListCreateView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
-    def shop(self, pk: int) -> Shop:
+    def shop_at(self, pk: int) -> Shop:
         shop = Shop.objects.filter(pk=pk).first()
         if shop is None:
             raise NotFound("门店不存在")
@@ -73,7 +70,7 @@ class ShopInspectionListCreateView(APIView):
         responses=ShopInspectionSerializer(many=True), operation_id="platform_shop_inspections_list"
     )
     def get(self, request: Request, pk: int) -> Response:
-        rows = ShopInspection.objects.filter(shop=self.shop(pk))
+        rows = ShopInspection.objects.filter(shop=self.shop_at(pk))
         return Response(ShopInspectionSerializer(rows, many=True).data)
 
     @extend_schema(
@@ -82,7 +79,7 @@ class ShopInspectionListCreateView(APIView):
         operation_id="platform_shop_inspections_create",
     )
     def post(self, request: Request, pk: int) -> Response:
-        shop = self.shop(pk)
+        shop = self.shop_at(pk)
         body = ShopInspectionSerializer(data=request.data)
         body.is_valid(raise_exception=True)
         inspection = shop_inspection_record(actor=request_user(request), shop=shop, **body.validated_data)

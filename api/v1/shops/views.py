@@ -9,10 +9,8 @@ from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import request_user
-from api.permissions import HasAllowedRole
 from api.roles import PLATFORM_ADMIN, SHOP_STAFF, TENANT_ADMIN
 from api.v1.catalog.views import IssuedSerializer, issued_rows
 from api.views import ApiView
@@ -45,8 +43,7 @@ class ShopSerializer(serializers.ModelSerializer):
         extra_kwargs = {"name": {"allow_blank": True}, "uscc": {"validators": []}}
 
 
-class PlatformShopListCreateView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlatformShopListCreateView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(responses=ShopSerializer(many=True), operation_id="platform_shops_list")
@@ -69,8 +66,7 @@ class StaffSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, required=False, allow_blank=True)
 
 
-class PlatformShopStaffView(APIView):
-    permission_classes = [HasAllowedRole]
+class PlatformShopStaffView(ApiView):
     allowed_roles = PLATFORM_ADMIN
 
     @extend_schema(request=StaffSerializer, responses={201: None}, operation_id="platform_shops_staff_add")
@@ -98,10 +94,9 @@ class TenantShopSerializer(ShopSerializer):
         fields = [*ShopSerializer.Meta.fields, "partner"]
 
 
-class TenantShopListView(APIView):
+class TenantShopListView(ApiView):
     """The platform's shops, marked with whether this tenant partners with each."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(responses=TenantShopSerializer(many=True), operation_id="shops_list")
@@ -117,8 +112,7 @@ class PartnerSerializer(serializers.Serializer):
     shop = serializers.IntegerField()
 
 
-class PartnerShopView(APIView):
-    permission_classes = [HasAllowedRole]
+class PartnerShopView(ApiView):
     allowed_roles = TENANT_ADMIN
 
     @extend_schema(
@@ -159,8 +153,7 @@ class ShopMeView(ApiView):
         return Response(ShopSerializer(self.shop()).data)
 
 
-class ShopLookupView(APIView):
-    permission_classes = [HasAllowedRole]
+class ShopLookupView(ApiView):
     allowed_roles = SHOP_STAFF
 
     @extend_schema(parameters=[OpenApiParameter("code", str, required=True)], responses=IssuedSerializer,
@@ -175,10 +168,9 @@ class ShopLookupView(APIView):
             return Response(_issued_in(schema, issued.pk))
 
 
-class ShopRedeemView(APIView):
+class ShopRedeemView(ApiView):
     """核销 at the shop: a partner tenant's pack, exactly once."""
 
-    permission_classes = [HasAllowedRole]
     allowed_roles = SHOP_STAFF
 
     @extend_schema(
