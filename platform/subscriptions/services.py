@@ -8,8 +8,10 @@ first payment through a Checkout Session in subscription mode, renewals by Strip
 webhook (``mall.services.webhook_handle`` verifies and deduplicates) hands subscription and invoice
 events to ``billing_webhook_apply``, which never moves a subscription back to an older state."""
 
+import hashlib
 import logging
 import re
+import secrets
 import time
 import uuid
 from collections.abc import Iterator
@@ -29,8 +31,21 @@ from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
 
 from accounts.models import Role, User
-from accounts.services import membership_grant, sms_login_code_check, sms_login_code_send
-from core.errors import DomainError, FieldErrors, NotFound, StateConflict, ValidationFailed
+from accounts.services import (
+    IssuedToken,
+    auth_token_issue,
+    membership_grant,
+    sms_login_code_check,
+    sms_login_code_send,
+)
+from core.errors import (
+    AuthenticationFailed,
+    DomainError,
+    FieldErrors,
+    NotFound,
+    StateConflict,
+    ValidationFailed,
+)
 from core.payments import PaymentUnavailable, stripe_client
 from core.services import audit_event_record
 from core.validators import normalize_mobile, normalize_uscc, validate_mobile, validate_uscc
@@ -623,3 +638,51 @@ def billing_webhook_apply(*, kind: str, obj: dict[str, Any], created: int) -> st
         audit_event_record(actor=None, action=f"billing.{kind}", object_type="subscription", object_id=sub.pk,
                            summary=f"{sub.tenant.name}：Stripe {kind} → {result}")  # fmt: skip
         return result
+
+
+# ---- sign-in right after signup ----------------------------------------------------------------
+
+# "进入我的控制台" signs the new admin in with a one-time ticket: issued once per signup, only to the
+# browser that submitted it (it must show the signup's request_id, which is never in a URL), only soon
+# after provisioning finished; it lives SIGNUP_TICKET_TTL seconds and the tenant's host consumes it once
+# (Redis GETDEL: of two requests with one ticket, one wins). The admin proved the contact mobile by an
+# SMS code and chose the password minutes before, so the token counts the second factor as checked.
+SIGNUP_TICKET_TTL = 120
+SIGNUP_TICKET_WINDOW = timedelta(minutes=30)
+
+
+def _ticket_key(ticket: str) -> str:
+    return "sxb-signup-ticket:" + hashlib.sha256(ticket.encode()).hexdigest()
+
+
+def signup_ticket_issue(*, signup_id: Any, request_id: Any) -> str:
+    """A one-time sign-in ticket for the new tenant's admin, once per signup."""
+    signup = Signup.objects.filter(pk=signup_id, request_id=request_id).first()
+    if signup is None:
+        raise NotFound("注册申请不存在")
+    if signup.status != SignupStatus.READY or signup.tenant_id is None:
+        raise StateConflict("开通尚未完成")
+    if timezone.now() - signup.updated_at > SIGNUP_TICKET_WINDOW:
+        raise StateConflict("开通已超过30分钟，请用手机号和密码登录")
+    redis = get_redis_connection("default")
+    window = int(SIGNUP_TICKET_WINDOW.total_seconds())
+    if not redis.set(f"sxb-signup-ticket-issued:{signup.pk}", 1, nx=True, ex=window):
+        raise StateConflict("已自动登录过一次，请用手机号和密码登录")
+    ticket = secrets.token_urlsafe(32)
+    redis.set(_ticket_key(ticket), f"{signup.tenant_id}:{signup.contact_mobile}", ex=SIGNUP_TICKET_TTL)
+    return ticket
+
+
+def signup_ticket_redeem(*, ticket: str, tenant_id: int | None, user_agent: str = "") -> IssuedToken:
+    """Exchange a ticket for a token pair on the new tenant's host; any ticket works once only."""
+    refused = AuthenticationFailed("登录链接无效或已使用，请用手机号和密码登录", code="ticket_invalid")
+    raw = get_redis_connection("default").getdel(_ticket_key(ticket)) if ticket else None
+    if raw is None or tenant_id is None:
+        raise refused
+    ticket_tenant, mobile = raw.decode().split(":", 1)
+    if int(ticket_tenant) != tenant_id:  # another tenant's host: the ticket is spent all the same
+        raise refused
+    user = User.objects.filter(mobile=mobile).first()
+    if user is None:
+        raise refused
+    return auth_token_issue(user=user, tenant_id=tenant_id, user_agent=user_agent, second_factor=True)

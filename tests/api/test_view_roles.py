@@ -39,6 +39,8 @@ PUBLIC = {
     "v1:signup",
     "v1:signup-status",
     "v1:signup-retry",
+    "v1:signup-ticket",
+    "v1:auth-signup-ticket",
     "v1:stripe-webhook",
     "v1:wechat-oauth-url",
     "v1:wechat-login",

@@ -11,7 +11,7 @@ from accounts import sms
 from config.celery import app
 from subscriptions.models import Subscription
 from tests.conftest import committed_db
-from tests.e2e.test_branding_login import field, login
+from tests.e2e.test_branding_login import field
 from tests.subscriptions.conftest import uscc
 
 pytestmark = [pytest.mark.e2e, pytest.mark.worker, committed_db]
@@ -50,11 +50,24 @@ def test_a_brokerage_signs_up_and_lands_in_its_console_with_the_setup_checklist(
     sub = Subscription.objects.select_related("plan").get(tenant__schema_name="huaxine2e")
     assert (sub.plan.code, sub.status) == ("basic", "trialing")
 
-    link = page.get_by_test_id("signup-console-link")
-    assert link.get_attribute("href") == url_on("huaxine2e", "/console/")
-    link.click()
-    login(page, MOBILE, PASSWORD)
+    # 进入我的控制台 signs the new admin in: no password typed, a one-time ticket in the link
+    with page.expect_response(lambda r: r.url.endswith("/ticket/")) as asked:
+        page.get_by_test_id("signup-console-link").click()
+    signin_url = asked.value.json()["signin_url"]
+    assert signin_url.startswith(url_on("huaxine2e", "/console/#/login?ticket="))
     checklist = page.get_by_test_id("setup-checklist")
+    expect(checklist).to_be_visible()
+    assert "ticket" not in page.url  # dropped from the address once used
+
+    # the same link again (another browser): spent, so the login form says why and asks the password
+    assert page.context.browser is not None
+    other = page.context.browser.new_page()
+    other.goto(signin_url)
+    expect(other.get_by_test_id("login-error")).to_contain_text("已使用")
+    expect(other.get_by_test_id("login-mobile")).to_be_visible()
+    expect(other.get_by_test_id("setup-checklist")).to_have_count(0)
+    other.close()
+
     expect(checklist).to_be_visible()
     expect(page.get_by_test_id("setup-done")).to_have_text("0")
     for key in ("branding", "tiers", "insurers", "agents"):

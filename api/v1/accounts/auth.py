@@ -27,6 +27,7 @@ from api.roles import SIGNED_IN
 from api.throttles import LOGIN_THROTTLES, SMS_SEND_THROTTLES
 from api.views import ApiView
 from core.clients import client_ip
+from subscriptions.services import signup_ticket_redeem
 
 AFTER_FIELDS = ("referral_code",)
 
@@ -99,6 +100,33 @@ class TokenView(ApiView):
     @extend_schema(request=TokenSerializer, responses=TokenResponseSerializer, operation_id="auth_token")
     def post(self, request: Request) -> Response:
         return log_in(request, TokenSerializer, auth_login_with_password)
+
+
+class SignupTicketTokenSerializer(serializers.Serializer):
+    ticket = serializers.CharField(max_length=100)
+
+
+class SignupTicketTokenView(APIView):
+    """The new admin's first sign-in from "进入我的控制台": a one-time ticket, on its tenant's host only."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = LOGIN_THROTTLES
+
+    @extend_schema(
+        request=SignupTicketTokenSerializer,
+        responses=TokenResponseSerializer,
+        operation_id="auth_signup_ticket",
+    )
+    def post(self, request: Request) -> Response:
+        data = SignupTicketTokenSerializer(data=request.data)
+        data.is_valid(raise_exception=True)
+        issued = signup_ticket_redeem(
+            ticket=data.validated_data["ticket"],
+            tenant_id=scope_tenant_id(request),
+            user_agent=request.META.get("HTTP_USER_AGENT", ""),
+        )
+        return token_response(issued)
 
 
 class SmsSendSerializer(serializers.Serializer):

@@ -24,6 +24,7 @@ common_urlpatterns = [
 
 # On a tenant's host only.
 tenant_urlpatterns = [
+    path("auth/signup-ticket/", auth.SignupTicketTokenView.as_view(), name="auth-signup-ticket"),
     path("wechat/settings/", wechat.WeChatSettingsView.as_view(), name="wechat-settings"),
     path("wechat/oauth/url/", wechat.WeChatAuthorizeView.as_view(), name="wechat-oauth-url"),
     path("wechat/oauth/login/", wechat.WeChatLoginView.as_view(), name="wechat-login"),

@@ -11,11 +11,18 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from api.throttles import SMS_SEND_THROTTLES
+from api.throttles import LOGIN_THROTTLES, SMS_SEND_THROTTLES
 from core.errors import NotFound
 from subscriptions.models import Plan, Signup
 from subscriptions.selectors import plans_available, signup_status_of
-from subscriptions.services import signup_create, signup_progress, signup_retry, signup_sms_send
+from subscriptions.services import (
+    SIGNUP_TICKET_TTL,
+    signup_create,
+    signup_progress,
+    signup_retry,
+    signup_sms_send,
+    signup_ticket_issue,
+)
 
 
 class SaasPlanSerializer(serializers.ModelSerializer):
@@ -60,10 +67,14 @@ class SignupSmsResponseSerializer(serializers.Serializer):
     expires_in = serializers.IntegerField()
 
 
-def signup_body(request: Request, signup: Signup) -> dict[str, Any]:
+def _origin(request: Request, signup: Signup) -> str:
     host = f"{signup.subdomain}.{settings.TENANT_BASE_DOMAIN}"
     port = request.get_port()
-    origin = f"{request.scheme}://{host}" + ("" if port in ("80", "443") else f":{port}")
+    return f"{request.scheme}://{host}" + ("" if port in ("80", "443") else f":{port}")
+
+
+def signup_body(request: Request, signup: Signup) -> dict[str, Any]:
+    origin = _origin(request, signup)
     return {
         "id": signup.pk, "status": signup.status, "status_label": signup.get_status_display(),
         "step": signup_progress(signup), "error": signup.error, "attempts": signup.attempts,
@@ -145,3 +156,34 @@ class SignupRetryView(APIView):
             SignupStatusSerializer(signup_body(request, _signup(signup.pk))).data,
             status=status.HTTP_202_ACCEPTED,
         )
+
+
+class SignupTicketInputSerializer(serializers.Serializer):
+    request_id = serializers.UUIDField(help_text="提交注册时的 request_id（只有提交的浏览器知道）")
+
+
+class SignupTicketSerializer(serializers.Serializer):
+    signin_url = serializers.CharField(
+        help_text="新租户控制台的一次性登录地址（票据在 # 之后，不发给服务器日志）"
+    )
+    expires_in = serializers.IntegerField()
+
+
+class SignupTicketView(APIView):
+    """ "进入我的控制台": a one-time sign-in link for the new admin, once per signup (see
+    subscriptions.services.signup_ticket_issue)."""
+
+    authentication_classes: list[Any] = []
+    permission_classes = [AllowAny]
+    throttle_classes = LOGIN_THROTTLES
+
+    @extend_schema(
+        request=SignupTicketInputSerializer, responses=SignupTicketSerializer, operation_id="signup_ticket"
+    )
+    def post(self, request: Request, pk: Any) -> Response:
+        body = SignupTicketInputSerializer(data=request.data)
+        body.is_valid(raise_exception=True)
+        signup = _signup(pk)
+        ticket = signup_ticket_issue(signup_id=signup.pk, request_id=body.validated_data["request_id"])
+        url = f"{_origin(request, signup)}/console/#/login?ticket={ticket}"
+        return Response(SignupTicketSerializer({"signin_url": url, "expires_in": SIGNUP_TICKET_TTL}).data)

@@ -48,6 +48,7 @@ public_urlpatterns = [
     path("signup/", signup.SignupCreateView.as_view(), name="signup"),
     path("signup/<uuid:pk>/", signup.SignupStatusView.as_view(), name="signup-status"),
     path("signup/<uuid:pk>/retry/", signup.SignupRetryView.as_view(), name="signup-retry"),
+    path("signup/<uuid:pk>/ticket/", signup.SignupTicketView.as_view(), name="signup-ticket"),
     path("platform/subscriptions/", billing.PlatformRevenueView.as_view(), name="platform-subscriptions"),
     path("platform/plans/", billing.PlatformPlanListCreateView.as_view(), name="platform-plans"),
     path("platform/plans/<int:pk>/", billing.PlatformPlanDetailView.as_view(), name="platform-plan"),

@@ -140,6 +140,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/api/v1/auth/signup-ticket/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** @description The new admin's first sign-in from "进入我的控制台": a one-time ticket, on its tenant's host only. */
+        post: operations["auth_signup_ticket"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/api/v1/auth/sms/send/": {
         parameters: {
             query?: never;
@@ -3172,6 +3189,26 @@ export interface paths {
         get?: never;
         put?: never;
         post: operations["signup_retry"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/api/v1/signup/{id}/ticket/": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * @description "进入我的控制台": a one-time sign-in link for the new admin, once per signup (see
+         *     subscriptions.services.signup_ticket_issue).
+         */
+        post: operations["signup_ticket"];
         delete?: never;
         options?: never;
         head?: never;
@@ -6403,6 +6440,21 @@ export interface components {
             plan_name: string;
             console_url: string;
         };
+        SignupTicket: {
+            /** @description 新租户控制台的一次性登录地址（票据在 # 之后，不发给服务器日志） */
+            signin_url: string;
+            expires_in: number;
+        };
+        SignupTicketInputRequest: {
+            /**
+             * Format: uuid
+             * @description 提交注册时的 request_id（只有提交的浏览器知道）
+             */
+            request_id: string;
+        };
+        SignupTicketTokenRequest: {
+            ticket: string;
+        };
         Slot: {
             /** Format: date-time */
             start: string;
@@ -7252,6 +7304,39 @@ export interface operations {
                 "application/json": components["schemas"]["RefreshRequest"];
                 "application/x-www-form-urlencoded": components["schemas"]["RefreshRequest"];
                 "multipart/form-data": components["schemas"]["RefreshRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TokenResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    auth_signup_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupTicketTokenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SignupTicketTokenRequest"];
+                "multipart/form-data": components["schemas"]["SignupTicketTokenRequest"];
             };
         };
         responses: {
@@ -14262,6 +14347,41 @@ export interface operations {
             403: components["responses"]["Forbidden"];
             404: components["responses"]["NotFound"];
             409: components["responses"]["Conflict"];
+            429: components["responses"]["TooManyRequests"];
+            502: components["responses"]["UpstreamUnavailable"];
+        };
+    };
+    signup_ticket: {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignupTicketInputRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SignupTicketInputRequest"];
+                "multipart/form-data": components["schemas"]["SignupTicketInputRequest"];
+            };
+        };
+        responses: {
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignupTicket"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthorized"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            409: components["responses"]["Conflict"];
+            413: components["responses"]["TooLarge"];
             429: components["responses"]["TooManyRequests"];
             502: components["responses"]["UpstreamUnavailable"];
         };

@@ -76,6 +76,12 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
     return accept(r.token, r.roles, r.refresh)
   }
 
+  /** The new admin's first sign-in from "进入我的控制台": a one-time ticket from the signup. */
+  async function loginWithSignupTicket(ticket: string): Promise<Me> {
+    const r = await unwrap(client.POST('/api/v1/auth/signup-ticket/', { body: { ticket } }))
+    return accept(r.token, r.roles, r.refresh)
+  }
+
   async function logout(): Promise<void> {
     try {
       await client.POST('/api/v1/auth/logout/')
@@ -92,5 +98,17 @@ export function useSession(app: AppName, scope: () => Scope, onLoggedOut: () => 
     me.value = null
   }
 
-  return { client, tokens, me, loadMe, restore, loginWithPassword, sendSmsCode, loginWithSms, logout, logoutEverywhere }
+  return {
+    client,
+    tokens,
+    me,
+    loadMe,
+    restore,
+    loginWithPassword,
+    sendSmsCode,
+    loginWithSms,
+    loginWithSignupTicket,
+    logout,
+    logoutEverywhere,
+  }
 }

@@ -59,6 +59,7 @@ async function fill(id: string, value: string) {
 
 beforeEach(() => {
   window.localStorage.clear()
+  window.sessionStorage.clear()
   document.body.innerHTML = ''
 })
 afterEach(() => {
@@ -122,10 +123,34 @@ describe('signup', () => {
     await vi.waitFor(() => expect(byTestId('signup-status').dataset.status).toBe('provisioning'))
     step = 2
     await vi.waitFor(() => expect(byTestId('signup-status').dataset.status).toBe('ready'))
-    expect(byTestId('signup-console-link').getAttribute('href')).toBe('http://huaxin.localhost/console/')
     const polled = calls.length
     await new Promise((r) => setTimeout(r, 50))
     expect(calls.length).toBe(polled) // settled: polling stopped
+  })
+
+  it('进入我的控制台 asks a one-time sign-in link with the request id this tab signed up with', async () => {
+    const id = signup('ready', '').id
+    window.sessionStorage.setItem(`sxb.signup.request.${id}`, 'f3a1c2d4-0000-4000-8000-000000000001')
+    const signinUrl = 'http://huaxin.localhost/console/#/login?ticket=T0k3n'
+    let ticketAnswer = json(200, { signin_url: signinUrl, expires_in: 120 })
+    const calls = serve((_req, url) => {
+      if (url.pathname === `/api/v1/signup/${id}/ticket/`) return ticketAnswer
+      if (url.pathname === `/api/v1/signup/${id}/`) return json(200, signup('ready', '开通完成', { console_url: 'http://huaxin.localhost/console/' }))
+    })
+    const assign = vi.spyOn(window.location, 'assign').mockImplementation(() => {})
+    await mountAt(SignupProgressPage, `/signup/${id}`, { pollMs: 10 })
+    byTestId('signup-console-link').click()
+    await flushPromises()
+    expect(calls.find((c) => c.path.endsWith('/ticket/'))?.body).toEqual({ request_id: 'f3a1c2d4-0000-4000-8000-000000000001' })
+    expect(assign).toHaveBeenLastCalledWith(signinUrl)
+    expect(window.sessionStorage.getItem(`sxb.signup.request.${id}`)).toBeNull() // asked once
+
+    // a second click (or another tab): no request id, or a refused ticket -> the plain login page
+    ticketAnswer = json(409, { code: 'state_conflict', message: '已自动登录过一次，请用手机号和密码登录', fields: {} })
+    byTestId('signup-console-link').click()
+    await flushPromises()
+    expect(assign).toHaveBeenLastCalledWith('http://huaxin.localhost/console/')
+    assign.mockRestore()
   })
 
   it('offers a retry after a failure and polls again', async () => {

@@ -63,3 +63,7 @@ export function newRequestId(): string {
   const hex = [...b].map((x) => x.toString(16).padStart(2, '0')).join('')
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`
 }
+
+/** The signup's request_id, kept in this tab only: it proves to the server that "进入我的控制台" is
+ * clicked by the browser that signed up (the progress page's URL carries the signup's id only). */
+export const signupRequestKey = (signupId: string) => `sxb.signup.request.${signupId}`
