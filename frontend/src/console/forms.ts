@@ -38,7 +38,7 @@ export function fieldErrors(e: unknown, prefix = ''): Record<string, string> {
 export { ENERGIES, VEHICLE_USES } from '@shared/vehicles'
 
 /** The drawer's tabs: the four actions of a customer row (查看 / 跟踪记录 / 修改 / 车辆信息). */
-export type CustomerTab = 'view' | 'follow-ups' | 'edit' | 'vehicles'
+export type CustomerTab = 'view' | 'follow-ups' | 'edit' | 'vehicles' | 'service-orders'
 
 /** A customer as typed into the form; `promoter` is a distributor id, '' for none. */
 export interface CustomerDraft {

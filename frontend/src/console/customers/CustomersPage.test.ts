@@ -236,4 +236,44 @@ describe('console: customers (客户管理)', () => {
     expect(byTestId('customers-import-button').textContent?.trim()).toBe('从 Excel 导入')
     expect(input.disabled).toBe(false)
   })
+
+  it('客户施工记录 lists every customer\'s service orders, filters them, and opens a customer at 施工记录', async () => {
+    const order = (id: number, customer: number, name: string, plate: string, state: string, label: string, settled: string | null) => ({
+      id, no: `SO2026120${id}`, state, state_label: label, tenant_name: '大唐经纪', shop: { id: 3, name: '顺达汽修' }, insurer: null,
+      claim_no: '', plate, vehicle_model: '', customer_id: customer, customer_name: name, customer_mobile: '', service: '保养',
+      description: '', mileage_km: null, quoted_total: '1387.50', item_count: 2, settled_amount: settled, insurer_pays: null,
+      payment_method: '', created_at: '2026-12-03T10:20:00+08:00', updated_at: '2026-12-03T10:20:00+08:00',
+    }) // prettier-ignore
+    const fetchMock = fakeServer((_req, url) => {
+      if (url.pathname === '/api/v1/service-orders/')
+        return json(200, page([order(1, 11, '张伟', '粤B12345', 'settled', '已结算', '1387.50'), order(2, 12, '王芳', '粤B66666', 'in_progress', '施工中', null)]))
+      if (url.pathname === '/api/v1/customers/11/service-orders/') return json(200, [order(1, 11, '张伟', '粤B12345', 'settled', '已结算', '1387.50')])
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    byTestId('customers-service-history').click()
+    await flushPromises()
+    const rows = [...byTestId('service-history-table').querySelectorAll('.el-table__body tr')].map((tr) =>
+      [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()),
+    )
+    expect(rows).toEqual([
+      ['1', '2026-12-03 02:20:00', '张伟', '粤B12345', '顺达汽修', '保养', '已结算', '¥1,387.50', '¥1,387.50'],
+      ['2', '2026-12-03 02:20:00', '王芳', '粤B66666', '顺达汽修', '保养', '施工中', '¥1,387.50', '—'],
+    ])
+    expect(byTestId('service-history-total').textContent).toBe('共 2 条')
+
+    const search = (byTestId('service-history-search').querySelector('input') ?? byTestId('service-history-search')) as HTMLInputElement
+    search.value = '粤B12345'
+    search.dispatchEvent(new Event('input'))
+    search.dispatchEvent(new Event('change'))
+    await flushPromises()
+    const last = new URL(fetchMock.mock.calls.at(-1)![0].url)
+    expect(last.pathname).toBe('/api/v1/service-orders/')
+    expect(Object.fromEntries(last.searchParams)).toEqual({ page: '1', page_size: '20', search: '粤B12345' })
+
+    byTestId('service-history-customer').click()
+    await flushPromises()
+    await vi.waitFor(() => expect(byTestId('customer-service-orders').textContent).toContain('SO20261201'))
+  })
 })
+
