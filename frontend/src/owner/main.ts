@@ -2,6 +2,7 @@ import { createMobileApp } from '@shared/mobile/createMobileApp'
 import { noticePages, wechatEntryPage } from '../notices-mobile/routes'
 import { quotePages } from '../quote-mobile/routes'
 import { servicePages } from '../service-mobile/routes'
+import { OWNER_ENTRIES } from './entries'
 import OwnerHome from './OwnerHome.vue'
 
 void createMobileApp({
@@ -9,16 +10,7 @@ void createMobileApp({
   roleLabel: '车主',
   allowSms: true,
   homeTop: OwnerHome,
-  entries: [
-    { key: 'vehicles', label: '我的车辆', icon: 'logistics', route: 'vehicles' },
-    { key: 'quote', label: '快速报价', icon: 'balance-o', route: 'quote' },
-    { key: 'quotes', label: '我的报价', icon: 'orders-o', route: 'quotes' },
-    { key: 'booking', label: '保养预约', icon: 'calendar-o', route: 'booking' },
-    { key: 'service', label: '维修保养', icon: 'setting-o', route: 'service-orders' },
-    { key: 'gifts', label: '礼包', icon: 'gift-o', route: 'gifts' },
-    { key: 'mall', label: '商城', icon: 'shop-o', route: 'mall' },
-    { key: 'referral', label: '我的推荐', icon: 'friends-o', route: 'referral' },
-  ],
+  entries: OWNER_ENTRIES,
   pages: [
     { path: '/vehicles', name: 'vehicles', component: () => import('./VehiclesPage.vue') },
     { path: '/referral', name: 'referral', component: () => import('@shared/mobile/ReferralPage.vue') },

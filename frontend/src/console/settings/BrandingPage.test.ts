@@ -2,6 +2,7 @@ import { flushPromises, mount } from '@vue/test-utils'
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, RouterView } from 'vue-router'
 import { createShell } from '@shared/shell'
+import { OWNER_ENTRIES } from '../../owner/entries'
 import BrandingPage from './BrandingPage.vue'
 import { CONSOLE } from '../context'
 import { byTestId, errorNextTo, json, settle } from '../testing'
@@ -18,7 +19,9 @@ const saved = {
 }
 
 async function mountPage(answer: (req: Request, url: URL) => Response | Promise<Response>, path = '/') {
-  vi.stubGlobal('fetch', vi.fn(async (req: Request) => answer(req, new URL(req.url))))
+  // the branding loader fetches a bare path; the API client a Request
+  const asRequest = (r: Request | string) => (typeof r === 'string' ? new Request(new URL(r, window.location.origin)) : r)
+  vi.stubGlobal('fetch', vi.fn(async (r: Request | string) => answer(asRequest(r), new URL(asRequest(r).url))))
   const { router, session, brand } = createShell(
     'console',
     [
@@ -35,6 +38,7 @@ async function mountPage(answer: (req: Request, url: URL) => Response | Promise<
     global: { plugins: [router], provide: { [CONSOLE as symbol]: { session, brand } }, stubs: { transition: false } },
   })
   await flushPromises()
+  return { brand }
 }
 
 async function fill(id: string, value: string) {
@@ -64,6 +68,29 @@ describe('console: 品牌设置', () => {
     expect(preview.querySelector('[data-testid="brand-name"]')?.textContent).toBe('大唐经纪')
     await fill('branding-display_name', '大唐车险')
     expect(preview.querySelector('[data-testid="brand-name"]')?.textContent).toBe('大唐车险')
+    // laid out like the owner H5's home: its tiles in its order, its tab bar
+    const tiles = [...byTestId('preview-tiles').querySelectorAll('.tile')].map((t) => t.textContent?.trim())
+    expect(tiles).toEqual(OWNER_ENTRIES.map((e) => e.label))
+    expect(tiles).toEqual(['我的车辆', '快速报价', '我的报价', '保养预约', '维修保养', '礼包', '商城', '我的推荐'])
+    expect(byTestId('preview-tabbar').textContent?.replace(/\s+/g, '')).toBe('首页消息我的')
+  })
+
+  it('repaints the console (its header and colours) right after saving, without a reload', async () => {
+    let current = { ...saved, scope: 'tenant', tenant: null }
+    const { brand } = await mountPage(async (req, url) => {
+      if (req.method === 'PATCH') {
+        current = { ...current, ...(await req.json()) }
+        return json(200, current)
+      }
+      if (url.pathname === '/api/v1/branding/') return json(200, current)
+      return json(200, saved)
+    })
+    await fill('branding-display_name', '大唐车险')
+    await fill('branding-primary_color', '#0A7C3E')
+    byTestId('branding-save').click()
+    await settle()
+    expect(brand.branding.value?.display_name).toBe('大唐车险') // LayoutPage's BrandBar reads this
+    expect(document.documentElement.style.getPropertyValue('--sxb-primary')).toBe('#0A7C3E')
   })
 
   it('sends only the changed fields and shows the server field error next to its field', async () => {
