@@ -72,7 +72,7 @@ def order_place(
 ) -> Order:
     """Reserve the stock, price the order and open a PaymentIntent for it. The order's promoter is
     the customer's; ``referral_code`` (an agent's share link, 产品推荐) only names one for a customer
-    who has none."""
+    who has none, and binds that customer to the agent."""
     errors = FieldErrors()
     if not items:
         errors.add("items", "购物车是空的")
@@ -92,10 +92,16 @@ def order_place(
             errors.add(f"items.{index}.quantity", f"{product.name} 库存不足（剩 {product.stock} 件）")
     errors.raise_if_any()
     now = timezone.now()
+    promoter_id = customer.promoter_id
+    if promoter_id is None and (promoter_id := _agent_by_code(referral_code)) is not None:
+        # bought through an agent's share link with no promoter yet: the customer becomes the agent's
+        # (as signing up through the link would have made them), so later orders pay the same chain
+        Customer.objects.filter(pk=customer.pk, promoter__isnull=True).update(promoter_id=promoter_id)
+        customer.promoter_id = promoter_id
     order = Order.objects.create(
         number=f"M{now:%Y%m%d}{secrets.randbelow(10**8):08d}",
         customer=customer,
-        promoter_id=customer.promoter_id or _agent_by_code(referral_code),
+        promoter_id=promoter_id,
         total=sum((products[p].actual_price * q for p, q in wanted.items()), Decimal(0)),
         reserved_until=now + timedelta(minutes=settings.MALL_RESERVATION_MINUTES),
         created_by=actor,

@@ -377,6 +377,7 @@ def test_an_agents_share_link_credits_his_chain_and_a_foreign_code_is_ignored(
     for code in (foreign.referral_code, "ZZZZ9999", owners_code):  # ignored, never refused
         with schema_context("datang"):
             assert Order.objects.get(pk=buy(code)["id"]).promoter_id is None
+            assert Customer.objects.get(pk=owner.pk).promoter_id is None  # nor bound the customer
     order = buyer.post("/api/v1/mall/orders/", {"items": [{"product": oil.pk, "quantity": 2}],
                        "referral_code": team.member.referral_code.lower()}, format="json").json()  # fmt: skip
     with django_capture_on_commit_callbacks(execute=True):
@@ -386,6 +387,10 @@ def test_an_agents_share_link_credits_his_chain_and_a_foreign_code_is_ignored(
         earned = {e.distributor.name: format(e.amount, "f")
                   for e in Entry.objects.filter(source_type="order_item").select_related("distributor")}  # fmt: skip
         assert earned == {"刘小军": "37.70", "王海峰": "18.85", "唐总": "7.54"}  # 377.00 × 10% / 5% / 2%
+        # the share link bound the customer to 刘小军: the next order, with no code, is his too
+        assert Customer.objects.get(pk=owner.pk).promoter_id == team.member.pk
+    with schema_context("datang"):
+        assert Order.objects.get(pk=buy("")["id"]).promoter_id == team.member.pk
         Customer.objects.filter(pk=owner.pk).update(promoter=team.peer)
     # a customer bound to 钱多多 stays his: another agent's link does not take the sale
     with schema_context("datang"):
