@@ -2,11 +2,11 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.auth import scope_tenant_id
 from api.context import context_of
 from api.roles import SIGNED_IN
+from api.views import ApiView
 
 
 class ScopeSerializer(serializers.Serializer):
@@ -23,7 +23,7 @@ class MeSerializer(serializers.Serializer):
     scope = ScopeSerializer()
 
 
-class MeView(APIView):
+class MeView(ApiView):
     allowed_roles = SIGNED_IN
 
     @extend_schema(responses=MeSerializer, operation_id="me")

@@ -8,7 +8,6 @@ from rest_framework import serializers, status
 from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import Membership, User
 from accounts.services import (
@@ -116,7 +115,7 @@ class TotpDisableSerializer(serializers.Serializer):
     password = serializers.CharField(max_length=128, trim_whitespace=False)
 
 
-class TotpView(APIView):
+class TotpView(ApiView):
     """账号安全: whether the caller logs in with an authenticator app (else with an SMS code)."""
 
     permission_classes = [HasAllowedRole, StrongTokenRequired]
@@ -127,7 +126,7 @@ class TotpView(APIView):
         return Response({"enabled": totp_enabled(user=request_user(request))})
 
 
-class TotpSetupView(APIView):
+class TotpSetupView(ApiView):
     permission_classes = [HasAllowedRole, StrongTokenRequired]
     allowed_roles = SIGNED_IN
 
@@ -139,7 +138,7 @@ class TotpSetupView(APIView):
         return Response({"secret": secret, "otpauth_uri": uri})
 
 
-class TotpConfirmView(APIView):
+class TotpConfirmView(ApiView):
     permission_classes = [HasAllowedRole, StrongTokenRequired]
     allowed_roles = SIGNED_IN
 
@@ -153,7 +152,7 @@ class TotpConfirmView(APIView):
         return Response({"enabled": True})
 
 
-class TotpDisableView(APIView):
+class TotpDisableView(ApiView):
     permission_classes = [HasAllowedRole, StrongTokenRequired]
     allowed_roles = SIGNED_IN
 

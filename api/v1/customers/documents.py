@@ -10,7 +10,6 @@ from rest_framework import serializers, status
 from rest_framework.parsers import MultiPartParser
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.params import request_user
 from api.parsers import InMemoryImageUpload
@@ -118,7 +117,7 @@ class OwnerDocumentsView(_Upload):
         return self.attach(request, customer)
 
 
-class DocumentFileView(APIView):
+class DocumentFileView(ApiView):
     """The photo as a download, for staff who may see its customer and for that customer's owner."""
 
     allowed_roles = STAFF_READERS | {"owner"}

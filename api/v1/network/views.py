@@ -287,7 +287,7 @@ class ReferralInfoSerializer(serializers.Serializer):
     tenant_name = serializers.CharField()
 
 
-class ReferralInfoView(ApiView):
+class ReferralInfoView(APIView):
     """What a referral link shows before signing up: who invites, to which tenant."""
 
     authentication_classes: list[Any] = []
@@ -353,7 +353,7 @@ class MyReferralSerializer(serializers.Serializer):
     referrals = ReferredPersonSerializer(many=True)
 
 
-class MyReferralView(APIView):
+class MyReferralView(ApiView):
     """My referral code and links (an owner's is created on first visit) and who signed up through it."""
 
     allowed_roles = AGENT_OWNER

@@ -9,7 +9,6 @@ from drf_spectacular.utils import extend_schema, extend_schema_view
 from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from api.context import context_of
 from api.params import request_user
@@ -154,7 +153,7 @@ class BillingPlanChangeView(ApiView):
         return Response(BillingOverviewSerializer(_overview(request)).data)
 
 
-class SubscriptionStateView(APIView):
+class SubscriptionStateView(ApiView):
     """What every app of the tenant shows as its dunning banner (any signed-in role)."""
 
     allowed_roles = SIGNED_IN

@@ -53,7 +53,7 @@ class BrandingSerializer(serializers.Serializer):
     secondary_color = serializers.CharField()
 
 
-class BrandingView(ApiView):
+class BrandingView(APIView):
     """The host's branding, for the pages to paint themselves before anyone logs in."""
 
     authentication_classes: list[Any] = []
@@ -114,7 +114,7 @@ def branding_upload(request: Request, tenant: Tenant, kind: str) -> Response:
     return Response(branding_body(tenant))
 
 
-class BrandingSettingsView(APIView):
+class BrandingSettingsView(ApiView):
     """品牌设置 on the tenant's own host: its admins read and change the branding."""
 
     allowed_roles = TENANT_ADMIN

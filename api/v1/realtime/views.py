@@ -19,11 +19,11 @@ from redis.exceptions import RedisError
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
-from rest_framework.views import APIView
 
 from accounts.models import AuthToken, Role
 from api.auth import scope_tenant_id
 from api.roles import SIGNED_IN
+from api.views import ApiView
 from core import realtime
 from directory.models import InsurerStaff, ShopStaff
 
@@ -36,7 +36,7 @@ class TicketSerializer(serializers.Serializer):
     url = serializers.CharField()
 
 
-class RealtimeTicketView(APIView):
+class RealtimeTicketView(ApiView):
     allowed_roles = SIGNED_IN
 
     @extend_schema(request=None, responses=TicketSerializer, operation_id="realtime_ticket")
