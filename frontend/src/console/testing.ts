@@ -1,5 +1,6 @@
 // Shared by the console's page tests: fake API answers and DOM lookups by data-testid.
 import { flushPromises, mount } from '@vue/test-utils'
+import { afterEach, beforeEach, vi } from 'vitest'
 import { type Component, defineComponent, h } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
@@ -11,8 +12,49 @@ export const json = (status: number, body: unknown) =>
 /** A DRF page of results. */
 export const page = (results: unknown[]) => ({ count: results.length, next: null, previous: null, results })
 
+/** The hooks every page test wants: local and session storage and the document emptied before each test; after it, `after`
+ * (unmount what it mounted), then the stubbed fetch and any fake timers undone. */
+export function resetBetweenTests(after: () => void = () => {}) {
+  beforeEach(() => {
+    window.localStorage.clear()
+    window.sessionStorage.clear()
+    document.body.innerHTML = ''
+  })
+  afterEach(() => {
+    after()
+    vi.unstubAllGlobals()
+    vi.useRealTimers()
+  })
+}
+
+/** One test's own answer to a call (undefined: not this one). */
+export type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
+
+export const notFound = () => json(404, { code: 'not_found', message: '未找到', fields: {} })
+
+/**
+ * A page's API as its tests see it: `fakeApi(defaults)` is a `fakeServer(answer?)` whose fetch mock asks
+ * the test's `answer` first, then the page's `defaults`, and says 404 to anything else.
+ */
+export function fakeApi(defaults: Answer) {
+  return (answer: Answer = () => undefined) =>
+    vi.fn(async (req: Request) => {
+      const url = new URL(req.url)
+      return (await answer(req, url)) ?? (await defaults(req, url)) ?? notFound()
+    })
+}
+
 export const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)!
 export const allByTestId = (id: string) => [...document.querySelectorAll<HTMLElement>(`[data-testid="${id}"]`)]
+
+/** Type ``value`` into the input (or textarea) that is, or is inside, ``target`` (a test id or an element). */
+export async function fill(target: string | HTMLElement, value: string, event = 'input') {
+  const el = typeof target === 'string' ? byTestId(target) : target
+  const input = (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el : el.querySelector('input, textarea')) as HTMLInputElement
+  input.value = value
+  input.dispatchEvent(new Event(event))
+  await flushPromises()
+}
 
 /** The error Element Plus shows under the form item holding ``id``. */
 export const errorNextTo = (id: string) =>
@@ -68,9 +110,25 @@ export const FURUIKA_ADMIN = {
   scope: { kind: 'tenant' as const, schema_name: 'furuika', name: '福瑞卡' },
 }
 
-/** Mount ``page`` in the console's shell as ``me``, attached to the document; settled. */
+/** A 大唐经纪 staff member with ``roles``, signed in on its host. */
+export const datangStaff = (roles: string[], name = '管理员') => ({
+  id: 1,
+  mobile: '13600136000',
+  name,
+  roles,
+  scope: { kind: 'tenant' as const, schema_name: 'datang', name: '大唐经纪' },
+})
+
+/** Mount ``page`` in the console's shell (a stand-in sign-in page beside it) as ``me``, attached to the document; settled. */
 export async function mountConsolePage(page: Component, me = FURUIKA_ADMIN, stubs: Record<string, unknown> = {}) {
-  const { router, session, brand } = createShell('console', [{ path: '/', name: 'page', component: page }], createMemoryHistory())
+  const { router, session, brand } = createShell(
+    'console',
+    [
+      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
+      { path: '/', name: 'page', component: page },
+    ],
+    createMemoryHistory(),
+  )
   session.me.value = me
   const wrapper = mount(page, {
     attachTo: document.body,

@@ -1,11 +1,11 @@
 import type { RealtimeData, RealtimeHandler } from '@shared/realtime'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from '../context'
 import ServiceOrdersPage from './ServiceOrdersPage.vue'
-import { allByTestId, byTestId, DateRangeStub, errorNextTo, json, page, settle } from '../testing'
+import { allByTestId, byTestId, DateRangeStub, errorNextTo, fill, json, page, resetBetweenTests, settle } from '../testing'
 
 // the push channel is the lead's (shared/realtime): here the test plays the server's pushes
 const push = vi.hoisted(() => ({ handler: null as null | RealtimeHandler, stopped: 0 }))
@@ -88,13 +88,7 @@ async function mountPage() {
   await settle()
 }
 
-async function fill(id: string, value: string, index = 0) {
-  const el = allByTestId(id)[index]
-  const input = (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el : el.querySelector('input, textarea')) as HTMLInputElement
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await flushPromises()
-}
+const fillAt = (id: string, value: string, index = 0) => fill(allByTestId(id)[index], value)
 
 async function openRow(no: string) {
   byTestId(`so-row-${no}`).querySelector('td')!.click()
@@ -104,16 +98,13 @@ async function openRow(no: string) {
 const text = (id: string) => byTestId(id).textContent?.replace(/\s+/g, ' ').trim()
 
 beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
   posted.length = 0
   push.handler = null
   push.stopped = 0
 })
-afterEach(() => {
+resetBetweenTests(() => {
   wrapper?.unmount()
   wrapper = null
-  vi.unstubAllGlobals()
 })
 
 describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
@@ -133,7 +124,7 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
 
     const options = [...document.querySelectorAll<HTMLElement>('.el-select-dropdown__item')]
     options.find((o) => o.textContent?.trim() === '施工中')!.click()
-    await fill('so-search', '湘a123')
+    await fillAt('so-search', '湘a123')
     const dates = byTestId('so-dates') as HTMLInputElement
     dates.value = '2026-11-01~2026-11-30'
     dates.dispatchEvent(new Event('change'))
@@ -232,13 +223,13 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     }
     await pick('机油 5W-30')
     await pick('机油滤芯')
-    await fill('so-item-quantity', '4', 0)
+    await fillAt('so-item-quantity', '4', 0)
     byTestId('so-add-labour').click()
     await flushPromises()
     // one box per labour line (el-table must not render a hidden copy that a browser test would type into)
     expect(allByTestId('so-labour-name')).toHaveLength(1)
-    await fill('so-labour-price', '80')
-    await fill('so-labour-cost', '30')
+    await fillAt('so-labour-price', '80')
+    await fillAt('so-labour-cost', '30')
     // 4 × 68 + 35 + 80 = 387.00; cost 4 × 45 + 18 + 30 = 228.00
     expect(text('so-estimate-total')).toBe('¥387.00')
     expect(text('so-estimate-cost')).toBe('¥228.00')
@@ -248,7 +239,7 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     expect(text('so-estimate-lines')).toContain('请填写工时项目名称')
     expect(text('so-estimate-error')).toBe('请求参数有误')
 
-    await fill('so-labour-name', '更换机油机滤工时')
+    await fillAt('so-labour-name', '更换机油机滤工时')
     byTestId('so-submit-estimate').click()
     await settle()
     expect(posted.at(-1)).toEqual({
@@ -284,9 +275,9 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     expect(byTestId('so-estimate-editor').textContent).toContain('配件列表加载失败：您不是门店员工（仍可添加工时项目）')
     byTestId('so-add-labour').click()
     await flushPromises()
-    await fill('so-labour-name', '钣金喷漆工时')
-    await fill('so-labour-price', '600')
-    await fill('so-labour-cost', '260')
+    await fillAt('so-labour-name', '钣金喷漆工时')
+    await fillAt('so-labour-price', '600')
+    await fillAt('so-labour-cost', '260')
     expect(text('so-estimate-total')).toBe('¥600.00')
     expect(text('so-estimate-cost')).toBe('¥260.00')
     byTestId('so-submit-estimate').click()
@@ -322,7 +313,7 @@ describe('console: 维修工单 (shop)', { timeout: 30000 }, () => {
     byTestId('so-start-override').click()
     await settle()
     expect(errorNextTo('so-override-reason')).toBe('请填写超额领用的原因')
-    await fill('so-override-reason', '机油已到店未入库')
+    await fillAt('so-override-reason', '机油已到店未入库')
     byTestId('so-start-override').click()
     await settle()
     expect(posted.at(-1)).toEqual({

@@ -1,7 +1,7 @@
 import type { VueWrapper } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import TenantBookingsPage from './TenantBookingsPage.vue'
-import { byTestId, DateRangeStub, FURUIKA_ADMIN, json, mountConsolePage, settle } from '../testing'
+import { byTestId, DateRangeStub, FURUIKA_ADMIN, json, mountConsolePage, resetBetweenTests, settle } from '../testing'
 
 const booking = (over: Record<string, unknown> = {}) => ({
   id: 7, shop: 3, shop_name: '福瑞卡岳麓店', shop_address: '长沙市岳麓区麓山南路 88 号', service: '保养', slot_start: '2026-11-27T01:00:00Z',
@@ -14,14 +14,9 @@ const shops = [
 ]
 
 let wrapper: VueWrapper | null = null
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => {
+resetBetweenTests(() => {
   wrapper?.unmount()
   wrapper = null
-  vi.unstubAllGlobals()
 })
 
 describe('console: 保养预约 (tenant admin)', { timeout: 30000 }, () => {

@@ -1,7 +1,7 @@
 import type { VueWrapper } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import TenantServiceOrdersPage from './TenantServiceOrdersPage.vue'
-import { byTestId, FURUIKA_ADMIN, json, mountConsolePage, page, settle } from '../testing'
+import { byTestId, FURUIKA_ADMIN, json, mountConsolePage, page, resetBetweenTests, settle } from '../testing'
 
 vi.mock('@shared/realtime', async (importOriginal) => ({
   ...(await importOriginal<typeof import('@shared/realtime')>()),
@@ -29,14 +29,9 @@ const detail = {
 
 let wrapper: VueWrapper | null = null
 
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => {
+resetBetweenTests(() => {
   wrapper?.unmount()
   wrapper = null
-  vi.unstubAllGlobals()
 })
 
 describe('console: 售后工单 (tenant staff)', { timeout: 30000 }, () => {

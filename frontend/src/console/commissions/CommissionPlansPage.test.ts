@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
+import { flushPromises } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import CommissionPlansPage from './CommissionPlansPage.vue'
-import { CONSOLE } from '../context'
-import { allByTestId, byTestId, json, settle } from '../testing'
+import { allByTestId, byTestId, datangStaff, fakeApi, json, mountConsolePage, resetBetweenTests, settle } from '../testing'
 
 const plan = (id: number, name: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -32,40 +29,13 @@ const tiers = [
   { id: 8, name: '经理', rank: 12, description: '', distributor_count: 3, created_at: '2026-01-01T00:00:00Z' },
 ]
 
-type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
+const fakeServer = fakeApi((req, url) => {
+  if (url.pathname === '/api/v1/commissions/plans/' && req.method === 'GET') return json(200, [tt2, tt333, old])
+  if (url.pathname === '/api/v1/network/tiers/') return json(200, tiers)
+  if (url.pathname === '/api/v1/insurers/') return json(200, [])
+})
 
-function fakeServer(answer: Answer = () => undefined) {
-  return vi.fn(async (req: Request) => {
-    const url = new URL(req.url)
-    const own = await answer(req, url)
-    if (own) return own
-    if (url.pathname === '/api/v1/commissions/plans/' && req.method === 'GET') return json(200, [tt2, tt333, old])
-    if (url.pathname === '/api/v1/network/tiers/') return json(200, tiers)
-    if (url.pathname === '/api/v1/insurers/') return json(200, [])
-    return json(404, { code: 'not_found', message: '未找到', fields: {} })
-  })
-}
-
-async function mountPage(roles = ['finance']) {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'commission-plans', component: CommissionPlansPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '财务', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  mount(CommissionPlansPage, {
-    attachTo: document.body,
-    global: {
-      plugins: [router],
-      provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false, ElDatePicker: { template: '<input />' } },
-    },
-  })
-  await flushPromises()
-}
+const mountPage = (roles = ['finance']) => mountConsolePage(CommissionPlansPage, datangStaff(roles, '财务'), { ElDatePicker: { template: '<input />' } })
 
 const rowsOf = (id: string) =>
   [...byTestId(id).querySelectorAll('.el-table__body tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()))
@@ -78,11 +48,7 @@ async function type(el: HTMLElement, value: string) {
   await flushPromises()
 }
 
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('console: 返利分成方案', () => {
   it('lists plans like the original screen: name, scheme, mode, 项目数, created at/by, status and actions', async () => {

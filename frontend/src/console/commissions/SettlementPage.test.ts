@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from '../context'
+import { flushPromises } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import SettlementPage from './SettlementPage.vue'
-import { json, page } from '../testing'
+import { datangStaff, json, mountConsolePage, page, resetBetweenTests } from '../testing'
 
 const run = (status: string, progress: number, step: string, statements = 0) => ({
   id: 9,
@@ -46,36 +43,14 @@ const entry = {
   formula: '商业险保费 748.00 × (15% − 10%) = 37.40', sale_at: '2026-11-12T02:00:00Z', reversal: false, reason: '', created_at: '2026-11-12T02:00:00Z',
 } // prettier-ignore
 
-async function mountPage() {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'settlement', component: SettlementPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '财务', roles: ['finance'], scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  mount(SettlementPage, {
-    attachTo: document.body,
-    global: { plugins: [router], provide: { [CONSOLE as symbol]: { session, brand } }, stubs: { transition: false, 'transition-group': false } },
-  })
-  await flushPromises()
-}
+const mountPage = () => mountConsolePage(SettlementPage, datangStaff(['finance'], '财务'))
 
 const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)
 const rowsOf = (id: string) =>
   [...byTestId(id)!.querySelectorAll('.el-table__body tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent?.trim()))
 const wait = (ms: number) => new Promise((r) => setTimeout(r, ms))
 
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.useRealTimers()
-})
+resetBetweenTests()
 
 describe('console: 费用结算', () => {
   it('starts the month’s run, polls it with a progress bar until done, then shows the statements', { timeout: 30000 }, async () => {

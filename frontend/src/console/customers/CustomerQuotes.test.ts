@@ -1,10 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from '../context'
 import CustomerQuotes from './CustomerQuotes.vue'
-import { json, page } from '../testing'
+import { json, page, resetBetweenTests } from '../testing'
 
 const picc = { code: 'PICC', name: '中国人民财产保险', short_name: '人保财险', logo: '', color: '#E60012' }
 const pingan = { code: 'PINGAN', name: '中国平安财产保险', short_name: '平安产险', logo: '', color: '#F26B1D' }
@@ -66,11 +66,7 @@ const price = (quoteId: number, number: string, insurer: typeof picc, rank: numb
   total,
 })
 
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('console: a customer’s quotes, policies and prices (报价与保单)', () => {
   it("lists the customer's quotes and policies, and the price history grouped by quote", async () => {

@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from '../context'
+import { flushPromises } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import CustomersPage from './CustomersPage.vue'
-import { allByTestId, byTestId, DateStub, errorNextTo, json, page, settle } from '../testing'
+import { allByTestId, byTestId, datangStaff, DateStub, errorNextTo, fakeApi, fill, json, mountConsolePage, page, resetBetweenTests, settle } from '../testing'
 
 const zhang = {
   id: 11,
@@ -29,56 +26,17 @@ const zhangDetail = {
 }
 
 
-type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
-
 /** The tenant's API as the page sees it; `answer` overrides any call it wants to. */
-function fakeServer(answer: Answer = () => undefined) {
-  return vi.fn(async (req: Request) => {
-    const url = new URL(req.url)
-    const own = await answer(req, url)
-    if (own) return own
-    if (url.pathname === '/api/v1/customers/') return json(200, page([zhang, wang]))
-    if (url.pathname === '/api/v1/network/agents/') return json(200, page([{ id: 5, name: '李娜', mobile: '13700137000' }]))
-    if (url.pathname === '/api/v1/customers/11/') return json(200, zhangDetail)
-    if (url.pathname === '/api/v1/customers/11/follow-ups/') return json(200, [])
-    return json(404, { code: 'not_found', message: '未找到', fields: {} })
-  })
-}
-
-async function mountPage(roles = ['tenant_admin']) {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'customers', component: CustomersPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  const wrapper = mount(CustomersPage, {
-    attachTo: document.body,
-    global: {
-      plugins: [router],
-      provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateStub },
-    },
-  })
-  await flushPromises()
-  return wrapper
-}
-
-async function fill(id: string, value: string) {
-  const input = byTestId(id) as HTMLInputElement
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await flushPromises()
-}
-
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
+const fakeServer = fakeApi((_req, url) => {
+  if (url.pathname === '/api/v1/customers/') return json(200, page([zhang, wang]))
+  if (url.pathname === '/api/v1/network/agents/') return json(200, page([{ id: 5, name: '李娜', mobile: '13700137000' }]))
+  if (url.pathname === '/api/v1/customers/11/') return json(200, zhangDetail)
+  if (url.pathname === '/api/v1/customers/11/follow-ups/') return json(200, [])
 })
-afterEach(() => vi.unstubAllGlobals())
+
+const mountPage = (roles = ['tenant_admin']) => mountConsolePage(CustomersPage, datangStaff(roles), { ElDatePicker: DateStub })
+
+resetBetweenTests()
 
 describe('console: customers (客户管理)', () => {
   it('lists customers like the original screen: number, name, cars, promoter, registration date', async () => {

@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from '../context'
+import { flushPromises } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import RemindersPage from './RemindersPage.vue'
-import { json } from '../testing'
+import { datangStaff, json, mountConsolePage, resetBetweenTests } from '../testing'
 
 const renewal = {
   id: 31,
@@ -22,34 +19,11 @@ const renewal = {
   status: 'open',
 }
 
-async function mountPage(roles: string[]) {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'reminders', component: RemindersPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  mount(RemindersPage, {
-    attachTo: document.body,
-    global: {
-      plugins: [router],
-      provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false },
-    },
-  })
-  await flushPromises()
-}
+const mountPage = (roles: string[]) => mountConsolePage(RemindersPage, datangStaff(roles))
 
 const byTestId = (id: string) => document.querySelector<HTMLElement>(`[data-testid="${id}"]`)
 
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('console: reminders (客户提醒)', () => {
   it('lists the open to-dos and marks one 已处理', async () => {

@@ -1,11 +1,11 @@
 import type { RealtimeData, RealtimeHandler } from '@shared/realtime'
 import { flushPromises, mount, type VueWrapper } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { beforeEach, describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from '../context'
 import InsurerClaimsPage from './InsurerClaimsPage.vue'
-import { allByTestId, byTestId, json, page, settle } from '../testing'
+import { allByTestId, byTestId, json, page, resetBetweenTests, settle } from '../testing'
 
 const push = vi.hoisted(() => ({ handler: null as null | RealtimeHandler, stopped: 0 }))
 vi.mock('@shared/realtime', async (importOriginal) => ({
@@ -82,16 +82,13 @@ async function mountPage() {
 const text = (id: string) => byTestId(id).textContent?.replace(/\s+/g, ' ').trim()
 
 beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
   posted.length = 0
   push.handler = null
   push.stopped = 0
 })
-afterEach(() => {
+resetBetweenTests(() => {
   wrapper?.unmount()
   wrapper = null
-  vi.unstubAllGlobals()
 })
 
 describe('console: 理赔维修 (insurer)', { timeout: 30000 }, () => {

@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from '../context'
+import { flushPromises } from '@vue/test-utils'
+import { beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
 import InsurersPage from './InsurersPage.vue'
-import { byTestId, json, settle } from '../testing'
+import { byTestId, datangStaff, fakeApi, json, mountConsolePage, resetBetweenTests, settle } from '../testing'
 
 const picc = {
   code: 'PICC',
@@ -36,40 +33,13 @@ let taxTables: unknown[] = []
 const guangdong = { province: '广东', annual_tax: money(180, 360, 420, 720, 1800, 3000, 4500), bands: BANDS, source: 'tenant' }
 const beijing = { province: '北京', annual_tax: money(300, 420, 480, 900, 1800, 3000, 4500), bands: BANDS, source: 'built_in' }
 
-type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
+const fakeServer = fakeApi((req, url) => {
+  if (url.pathname === '/api/v1/insurers/') return json(200, [picc, pingan])
+  if (url.pathname === '/api/v1/insurers/PICC/rating-tables/family/' && req.method === 'GET') return json(200, table)
+  if (url.pathname === '/api/v1/vehicle-tax-tables/' && req.method === 'GET') return json(200, taxTables)
+})
 
-function fakeServer(answer: Answer = () => undefined) {
-  return vi.fn(async (req: Request) => {
-    const url = new URL(req.url)
-    const own = await answer(req, url)
-    if (own) return own
-    if (url.pathname === '/api/v1/insurers/') return json(200, [picc, pingan])
-    if (url.pathname === '/api/v1/insurers/PICC/rating-tables/family/' && req.method === 'GET') return json(200, table)
-    if (url.pathname === '/api/v1/vehicle-tax-tables/' && req.method === 'GET') return json(200, taxTables)
-    return json(404, { code: 'not_found', message: '未找到', fields: {} })
-  })
-}
-
-async function mountPage(roles = ['tenant_admin']) {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'insurers', component: InsurersPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  mount(InsurersPage, {
-    attachTo: document.body,
-    global: {
-      plugins: [router],
-      provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false },
-    },
-  })
-  await flushPromises()
-}
+const mountPage = (roles = ['tenant_admin']) => mountConsolePage(InsurersPage, datangStaff(roles))
 
 const card = (code: string) => document.querySelector<HTMLElement>(`[data-testid="insurer-${code}"]`)!
 const inCard = (code: string, id: string) => card(code).querySelector<HTMLElement>(`[data-testid="${id}"]`)!
@@ -86,10 +56,8 @@ const errorNextTo = (el: HTMLElement) => el.closest('.el-form-item')?.querySelec
 
 beforeEach(() => {
   taxTables = [guangdong, beijing]
-  window.localStorage.clear()
-  document.body.innerHTML = ''
 })
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('console: insurers (保险公司)', () => {
   it('shows each insurer with logo, terms and rating tables with their source', async () => {

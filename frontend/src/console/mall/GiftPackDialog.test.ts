@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from '../context'
+import { flushPromises } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import GiftPacksPage from './GiftPacksPage.vue'
-import { allByTestId, byTestId, DateStub, json, page } from '../testing'
+import { allByTestId, byTestId, datangStaff, DateStub, fakeApi, fill, json, mountConsolePage, page, resetBetweenTests } from '../testing'
 
 const product = (id: number, name: string, market_price: string, actual_price: string) => ({
   id, name, kind: 'goods', kind_label: '商品', source: '', market_price, actual_price, stock: 50, on_shelf: true, archived: false,
@@ -21,53 +18,14 @@ const pack = {
 const expired = { ...pack, id: 8, name: '配件大礼包', status: 'expired', expires_on: '2026-09-30', issued_count: 49, redeemed_count: 1 }
 
 
-type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
-
-function fakeServer(answer: Answer = () => undefined) {
-  return vi.fn(async (req: Request) => {
-    const url = new URL(req.url)
-    const own = await answer(req, url)
-    if (own) return own
-    if (url.pathname === '/api/v1/gift-packs/') return json(200, [pack, expired])
-    if (url.pathname === '/api/v1/products/') return json(200, page([oil, tea]))
-    return json(404, { code: 'not_found', message: '未找到', fields: {} })
-  })
-}
-
-async function mountPage(roles = ['tenant_admin']) {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'gift-packs', component: GiftPacksPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  const wrapper = mount(GiftPacksPage, {
-    attachTo: document.body,
-    global: {
-      plugins: [router],
-      provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateStub },
-    },
-  })
-  await flushPromises()
-  return wrapper
-}
-
-async function fill(id: string, value: string) {
-  const input = (byTestId(id).matches('input') ? byTestId(id) : byTestId(id).querySelector('input')) as HTMLInputElement
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await flushPromises()
-}
-
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
+const fakeServer = fakeApi((_req, url) => {
+  if (url.pathname === '/api/v1/gift-packs/') return json(200, [pack, expired])
+  if (url.pathname === '/api/v1/products/') return json(200, page([oil, tea]))
 })
-afterEach(() => vi.unstubAllGlobals())
+
+const mountPage = (roles = ['tenant_admin']) => mountConsolePage(GiftPacksPage, datangStaff(roles), { ElDatePicker: DateStub })
+
+resetBetweenTests()
 
 describe('console: gift packs (礼包管理)', () => {
   it('lists packs like the original screen: values, contents, expiry, counts, state', async () => {

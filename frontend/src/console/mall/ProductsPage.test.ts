@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from '../context'
+import { flushPromises } from '@vue/test-utils'
+import { describe, expect, it, vi } from 'vitest'
 import ProductsPage from './ProductsPage.vue'
-import { allByTestId, byTestId, errorNextTo, json, page, settle } from '../testing'
+import { allByTestId, byTestId, datangStaff, errorNextTo, fakeApi, fill, json, mountConsolePage, page, resetBetweenTests, settle } from '../testing'
 
 const oil = {
   id: 3, name: '壳牌蓝喜力机油', kind: 'goods', kind_label: '商品', source: '壳牌直供', market_price: '210.00', actual_price: '100.00',
@@ -13,48 +10,13 @@ const oil = {
 } // prettier-ignore
 const wash = { ...oil, id: 4, name: '精洗一次', kind: 'service', kind_label: '服务', source: '', market_price: '80.00', actual_price: '39.00', stock: null, on_shelf: false, image_url: '', image_h5_url: '' }
 
-type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
-
-function fakeServer(answer: Answer = () => undefined) {
-  return vi.fn(async (req: Request) => {
-    const url = new URL(req.url)
-    const own = await answer(req, url)
-    if (own) return own
-    if (url.pathname === '/api/v1/products/') return json(200, page([oil, wash]))
-    return json(404, { code: 'not_found', message: '未找到', fields: {} })
-  })
-}
-
-async function mountPage(roles = ['tenant_admin']) {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'products', component: ProductsPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  const wrapper = mount(ProductsPage, {
-    attachTo: document.body,
-    global: { plugins: [router], provide: { [CONSOLE as symbol]: { session, brand } }, stubs: { transition: false, 'transition-group': false } },
-  })
-  await flushPromises()
-  return wrapper
-}
-
-async function fill(id: string, value: string) {
-  const input = (byTestId(id).matches('input') ? byTestId(id) : byTestId(id).querySelector('input')) as HTMLInputElement
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await flushPromises()
-}
-
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
+const fakeServer = fakeApi((_req, url) => {
+  if (url.pathname === '/api/v1/products/') return json(200, page([oil, wash]))
 })
-afterEach(() => vi.unstubAllGlobals())
+
+const mountPage = (roles = ['tenant_admin']) => mountConsolePage(ProductsPage, datangStaff(roles))
+
+resetBetweenTests()
 
 describe('console: products (商品管理)', () => {
   it('lists products like the original screen, services without stock', async () => {

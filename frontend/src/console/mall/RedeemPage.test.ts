@@ -1,10 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from '../context'
 import RedeemPage from './RedeemPage.vue'
-import { byTestId, json } from '../testing'
+import { byTestId, json, resetBetweenTests } from '../testing'
 
 const issued = {
   id: 21, code: 'DATANG-7KX3M2Q9PA', pack: 7, pack_name: '爱车大礼包', redeem_mode: 'whole', customer: 11, customer_name: '张伟',
@@ -42,11 +42,7 @@ async function typeCode(value: string) {
   await flushPromises()
 }
 
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('console: 礼包核销', () => {
   it('looks a code up, shows its contents, and explains a 409 when it was redeemed meanwhile', async () => {

@@ -1,10 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from '../context'
 import TenantsPage from './TenantsPage.vue'
-import { byTestId, json } from '../testing'
+import { byTestId, fill, json, resetBetweenTests } from '../testing'
 
 const datang = {
   id: 2,
@@ -47,18 +47,7 @@ async function mountPage() {
   return wrapper
 }
 
-async function fill(id: string, value: string) {
-  const input = byTestId(id) as HTMLInputElement
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await flushPromises()
-}
-
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('platform console: tenants', () => {
   it('lists tenants with their domain, member count and data node', async () => {

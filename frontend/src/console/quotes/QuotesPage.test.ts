@@ -1,10 +1,7 @@
-import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest'
-import { createMemoryHistory } from 'vue-router'
-import { createShell } from '@shared/shell'
-import { CONSOLE } from '../context'
+import { flushPromises } from '@vue/test-utils'
+import { beforeAll, describe, expect, it, vi } from 'vitest'
 import QuotesPage from './QuotesPage.vue'
-import { allByTestId, byTestId, DateRangeStub, errorNextTo, json, page, settle } from '../testing'
+import { allByTestId, type Answer, byTestId, datangStaff, DateRangeStub, errorNextTo, fakeApi, fill, json, mountConsolePage, page, resetBetweenTests, settle } from '../testing'
 import { localToday } from '../../quote-mobile/quoteForm'
 
 const picc = { code: 'PICC', name: '中国人民财产保险', short_name: '人保财险', logo: '', color: '#E60012' }
@@ -142,54 +139,15 @@ const issuedDetail = {
 }
 
 
-type Answer = (req: Request, url: URL) => Response | undefined | Promise<Response | undefined>
-
-function fakeServer(answer: Answer = () => undefined) {
-  return vi.fn(async (req: Request) => {
-    const url = new URL(req.url)
-    const own = await answer(req, url)
-    if (own) return own
-    if (url.pathname === '/api/v1/quotes/') return json(200, page([issued, quoted]))
-    if (url.pathname === '/api/v1/quotes/1/') return json(200, issuedDetail)
-    if (url.pathname === '/api/v1/quotes/2/') return json(200, quotedDetail)
-    return json(404, { code: 'not_found', message: '未找到', fields: {} })
-  })
-}
-
-async function mountPage(roles = ['tenant_admin']) {
-  const { router, session, brand } = createShell(
-    'console',
-    [
-      { path: '/login', name: 'login', component: { template: '<div />' }, meta: { public: true } },
-      { path: '/', name: 'quotes', component: QuotesPage },
-    ],
-    createMemoryHistory(),
-  )
-  session.me.value = { id: 1, mobile: '13600136000', name: '管理员', roles, scope: { kind: 'tenant', schema_name: 'datang', name: '大唐经纪' } }
-  mount(QuotesPage, {
-    attachTo: document.body,
-    global: {
-      plugins: [router],
-      provide: { [CONSOLE as symbol]: { session, brand } },
-      stubs: { transition: false, 'transition-group': false, ElDatePicker: DateRangeStub },
-    },
-  })
-  await flushPromises()
-}
-
-async function fill(id: string, value: string, event = 'input') {
-  const el = byTestId(id)
-  const input = (el.tagName === 'INPUT' || el.tagName === 'TEXTAREA' ? el : el.querySelector('input, textarea')) as HTMLInputElement
-  input.value = value
-  input.dispatchEvent(new Event(event))
-  await flushPromises()
-}
-
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
+const fakeServer = fakeApi((_req, url) => {
+  if (url.pathname === '/api/v1/quotes/') return json(200, page([issued, quoted]))
+  if (url.pathname === '/api/v1/quotes/1/') return json(200, issuedDetail)
+  if (url.pathname === '/api/v1/quotes/2/') return json(200, quotedDetail)
 })
-afterEach(() => vi.unstubAllGlobals())
+
+const mountPage = (roles = ['tenant_admin']) => mountConsolePage(QuotesPage, datangStaff(roles), { ElDatePicker: DateRangeStub })
+
+resetBetweenTests()
 
 describe('console: quotes (报价管理)', () => {
   it('lists quotes like the original screen: number, policy numbers, customer, plate, status, promoter, premium', async () => {

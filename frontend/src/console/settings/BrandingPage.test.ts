@@ -1,11 +1,11 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory, RouterView } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { OWNER_ENTRIES } from '../../owner/entries'
 import BrandingPage from './BrandingPage.vue'
 import { CONSOLE } from '../context'
-import { byTestId, errorNextTo, json, settle } from '../testing'
+import { byTestId, errorNextTo, fill, json, resetBetweenTests, settle } from '../testing'
 
 const saved = {
   display_name: '大唐经纪',
@@ -41,18 +41,7 @@ async function mountPage(answer: (req: Request, url: URL) => Response | Promise<
   return { brand }
 }
 
-async function fill(id: string, value: string) {
-  const input = (byTestId(id).matches('input') ? byTestId(id) : byTestId(id).querySelector('input')) as HTMLInputElement
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await flushPromises()
-}
-
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('console: 品牌设置', () => {
   it('previews the owner H5 with the unsaved colours and title while typing', async () => {

@@ -1,10 +1,10 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
 import { CONSOLE } from '../context'
 import ShopInventoryPage from './ShopInventoryPage.vue'
-import { allByTestId, byTestId, json } from '../testing'
+import { allByTestId, byTestId, json, resetBetweenTests } from '../testing'
 
 const part = (id: number, code: string, name: string, stock: string, reorder_level: string) => ({
   id, code, name, unit: 'L', unit_cost: '38.00', sale_price: '68.00', stock, reorder_level, active: true,
@@ -30,11 +30,7 @@ const type = async (id: string, value: string) => {
   await flushPromises()
 }
 
-beforeEach(() => {
-  window.localStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => vi.unstubAllGlobals())
+resetBetweenTests()
 
 describe('shop console: 库存管理', () => {
   it('counts low-stock parts on the badge and asks for an override reason when an adjustment would go below zero', async () => {

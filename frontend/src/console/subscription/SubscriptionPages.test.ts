@@ -1,5 +1,5 @@
 import { flushPromises, mount } from '@vue/test-utils'
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest'
+import { describe, expect, it, vi } from 'vitest'
 import { type Component } from 'vue'
 import { createMemoryHistory } from 'vue-router'
 import { createShell } from '@shared/shell'
@@ -8,7 +8,7 @@ import { CONSOLE } from '../context'
 import RevenuePage from './RevenuePage.vue'
 import SignupPage from './SignupPage.vue'
 import SignupProgressPage from './SignupProgressPage.vue'
-import { byTestId, errorNextTo, json, page, settle } from '../testing'
+import { byTestId, errorNextTo, fill, json, page, resetBetweenTests, settle } from '../testing'
 
 const basic = { id: 1, code: 'basic', name: '基础版', price_monthly: '299.00', currency: 'cny', max_agents: 10,
   max_customers: 500, max_storage_mb: 1024, trial_days: 14, is_active: true }
@@ -50,22 +50,7 @@ async function mountAt(component: Component, path = '/', props: Record<string, u
   return { wrapper, router }
 }
 
-async function fill(id: string, value: string) {
-  const input = byTestId(id).querySelector('input') ?? (byTestId(id) as HTMLInputElement)
-  input.value = value
-  input.dispatchEvent(new Event('input'))
-  await flushPromises()
-}
-
-beforeEach(() => {
-  window.localStorage.clear()
-  window.sessionStorage.clear()
-  document.body.innerHTML = ''
-})
-afterEach(() => {
-  vi.unstubAllGlobals()
-  vi.useRealTimers()
-})
+resetBetweenTests()
 
 describe('signup', () => {
   it('sends the form with one request id, shows each field error, then goes to the progress page', async () => {
