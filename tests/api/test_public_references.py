@@ -32,9 +32,10 @@ def tenant_to_public_fields() -> list[str]:
         if model._meta.app_label not in tenant:
             continue
         for field in model._meta.concrete_fields:
-            if field.is_relation and field.related_model._meta.app_label in public_only:
+            target = field.related_model
+            if field.is_relation and isinstance(target, type) and target._meta.app_label in public_only:
                 found.append(f"{model._meta.label}.{field.name}")
-                assert field.db_constraint is False, (
+                assert getattr(field, "db_constraint", None) is False, (
                     f"{model._meta.label}.{field.name} points into the public schema: declare it with"
                     " db_constraint=False (core.public_rows), and keep its target undeletable"
                 )

@@ -104,7 +104,7 @@ class TenantShopListView(ApiView):
         partners = set(PartnerShop.objects.values_list("shop_id", flat=True))
         shops = list(Shop.objects.filter(active=True))
         for shop in shops:
-            shop.partner = shop.pk in partners  # type: ignore[attr-defined]
+            shop.partner = shop.pk in partners
         return Response(TenantShopSerializer(shops, many=True).data)
 
 
@@ -128,7 +128,7 @@ class PartnerShopView(ApiView):
             PartnerShop.objects.get_or_create(shop=shop)
             audit_event_record(actor=request_user(request), action="shop.partner", summary=f"与门店 {shop.name} 合作",
                                object_type="shop", object_id=shop.pk)  # fmt: skip
-        shop.partner = True  # type: ignore[attr-defined]
+        shop.partner = True
         return Response(TenantShopSerializer(shop).data, status=status.HTTP_201_CREATED)
 
 
