@@ -4,6 +4,7 @@ names the agent as its promoter (the customer had none), so the sale pays his ch
 the amounts). Stripe is answered at the HTTP boundary as in test_gift_pack_pages."""
 
 import json
+import re
 import time
 from collections.abc import Iterator
 from datetime import timedelta
@@ -24,7 +25,7 @@ from mall.models import Order
 from network.services import agent_create, tier_create
 from tenants.models import Tenant
 from tests.conftest import committed_db
-from tests.e2e.test_branding_login import login
+from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
 
@@ -83,9 +84,11 @@ def test_an_agent_shares_a_product_and_the_owners_order_names_him(
     owner_page.set_default_timeout(15_000)
     owner_page.goto(link)
     owner_page.get_by_test_id("login-tab-password").click()
-    login(owner_page, OWNER_MOBILE, OWNER_PASSWORD)
-    expect(owner_page.get_by_test_id("user-name")).to_be_visible()
-    owner_page.get_by_test_id("entry-mall").click()
+    field(owner_page, "login-mobile").fill(OWNER_MOBILE)
+    field(owner_page, "login-password").fill(OWNER_PASSWORD)
+    owner_page.get_by_test_id("login-submit").click()
+    # Signing in returns to the shared link itself (its product and its ref), not to 首页.
+    expect(owner_page).to_have_url(re.compile(rf"#/mall\?product={oil.pk}&ref={agent.referral_code}$"))
     first = owner_page.get_by_test_id("mall-product").first
     expect(first).to_have_attribute("data-product", str(oil.pk))
     first.get_by_test_id("mall-add").click()
