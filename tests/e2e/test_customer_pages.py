@@ -15,6 +15,7 @@ from network.services import agent_create, tier_create
 from tenants.models import Tenant
 from tests.conftest import PASSWORD, PEOPLE, committed_db
 from tests.e2e.console_menu import open_menu
+from tests.e2e.mobile_date import pick_date
 from tests.e2e.test_branding_login import field, login
 
 pytestmark = [pytest.mark.e2e, committed_db]
@@ -50,7 +51,7 @@ def test_agent_adds_a_customer_with_a_car_on_the_phone_and_the_owner_sees_it(pag
 
     field(page, "vehicle-plate").fill("粤B7E2E8")
     field(page, "vehicle-brand").fill("本田 雅阁")
-    field(page, "vehicle-ctpl-expiry").fill(expires.isoformat())
+    pick_date(page, "vehicle-ctpl-expiry", expires)  # the date picker: open, turn the wheels, 确认
     page.get_by_test_id("customer-save").click()
     expect(page.get_by_test_id("vehicle-row")).to_contain_text("粤B7E2E8")
     expect(page.get_by_test_id("vehicle-row")).to_contain_text(f"交强险到期 {expires.isoformat()}")
