@@ -40,6 +40,7 @@ export default defineConfig({
   test: {
     environment: 'happy-dom',
     include: ['src/**/*.test.ts'],
+    setupFiles: ['src/test-setup.ts'],
     // CI shares two cores with PostgreSQL, Chromium and the workers: a page test that mounts Element
     // Plus can take several seconds there. Tests wait for state (vi.waitFor), so a longer cap only
     // matters when something is really stuck.
