@@ -8,7 +8,6 @@ first payment through a Checkout Session in subscription mode, renewals by Strip
 webhook (``mall.services.webhook_handle`` verifies and deduplicates) hands subscription and invoice
 events to ``billing_webhook_apply``, which never moves a subscription back to an older state."""
 
-import hashlib
 import logging
 import re
 import secrets
@@ -30,7 +29,7 @@ from django.utils import timezone
 from django_redis import get_redis_connection
 from django_tenants.utils import schema_context
 
-from accounts.models import Role, User
+from accounts.models import Role, User, token_digest
 from accounts.services import (
     IssuedToken,
     auth_token_issue,
@@ -652,7 +651,7 @@ SIGNUP_TICKET_WINDOW = timedelta(minutes=30)
 
 
 def _ticket_key(ticket: str) -> str:
-    return "sxb-signup-ticket:" + hashlib.sha256(ticket.encode()).hexdigest()
+    return "sxb-signup-ticket:" + token_digest(ticket)
 
 
 def signup_ticket_issue(*, signup_id: Any, request_id: Any) -> str:
