@@ -104,3 +104,25 @@ describe('console: gift packs (礼包管理)', () => {
     expect(byTestId('pack-dialog').textContent).toContain('请填写过期时间')
   })
 })
+
+describe('console: a gift pack’s 发放记录', () => {
+  it('a 券码 typed on page 3 searches from page 1 (page 3 of the filtered list would be empty)', async () => {
+    const asked: string[] = []
+    const fetchMock = fakeServer((_req, url) => {
+      if (url.pathname === '/api/v1/gift-packs/issued/') {
+        asked.push(`${url.searchParams.get('page')}:${url.searchParams.get('code') ?? ''}`)
+        return json(200, { count: url.searchParams.get('code') ? 1 : 64, next: null, previous: null, results: [] })
+      }
+    })
+    vi.stubGlobal('fetch', fetchMock)
+    await mountPage()
+    allByTestId('pack-view')[0].click()
+    await flushPromises()
+    const pager = document.querySelector('[data-testid="pack-drawer"] .el-pager, .el-drawer .el-pager') as HTMLElement
+    ;[...pager.querySelectorAll('li')].find((li) => li.textContent?.trim() === '3')!.click()
+    await flushPromises()
+    await fill('pack-issued-code', 'GP-7-000042')
+    await fill('pack-issued-code', 'GP-7-000042', 'change')
+    expect(asked).toEqual(['1:', '3:', '1:GP-7-000042'])
+  })
+})
