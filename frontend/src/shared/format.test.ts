@@ -1,7 +1,7 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs'
 import { join, relative } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { amount, daysUntil, decimalString, formatDate, formatDateTime, money } from './format'
+import { amount, daysUntil, decimalString, formatDate, formatDateTime, fromCents, money, toCents } from './format'
 
 describe('money', () => {
   it('writes yuan with two decimals and thousands separators', () => {
@@ -51,6 +51,26 @@ function filesUnder(dir: string, keep: (path: string) => boolean): string[] {
     return keep(path) ? [path] : []
   })
 }
+
+describe('cents', () => {
+  it('reads an amount on its digits, half-up, never through a float', () => {
+    // 1.005 * 100 is 100.49999… as a float: Math.round gave 100 cents
+    expect(toCents('1.005')).toBe(101)
+    expect(toCents('2026.17')).toBe(202617)
+    expect(toCents('-16.4')).toBe(-1640)
+    expect(toCents('')).toBe(0)
+    expect(toCents('abc')).toBe(0)
+  })
+  it('writes cents back as a decimal string, and sums stay exact', () => {
+    expect(fromCents(202617)).toBe('2026.17')
+    expect(fromCents(-1640)).toBe('-16.40')
+    expect(fromCents(5)).toBe('0.05')
+    expect(fromCents(0)).toBe('0.00')
+    // 0.1 + 0.2 as floats is 0.30000000000000004
+    expect(fromCents(toCents('0.1') + toCents('0.2'))).toBe('0.30')
+    expect(fromCents(toCents('1380.00') - toCents('1625.50'))).toBe('-245.50')
+  })
+})
 
 describe('no hand-made money', () => {
   // every .vue file under src, and the console's .ts modules (not their tests): money is written

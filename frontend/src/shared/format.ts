@@ -43,6 +43,23 @@ export function amount(value: string | number | null | undefined): string {
   return text === '—' ? text : text.replace('¥', '')
 }
 
+/** A decimal amount in whole cents, rounded half-up on its digits (never through a float); 0 for
+ * something that is not a number. Sums and differences of amounts are taken in cents, then written
+ * back with `fromCents`. */
+export function toCents(value: string | number): number {
+  const c = cents(value)
+  if (!c) return 0
+  const [negative, units, rest] = c
+  const n = Number(units) * 100 + Number(rest)
+  return negative ? -n : n
+}
+
+/** Whole cents as a decimal string ("-16.40" for -1640), for request bodies and sums. */
+export function fromCents(n: number): string {
+  const abs = Math.abs(Math.trunc(n))
+  return `${n < 0 && abs !== 0 ? '-' : ''}${Math.floor(abs / 100)}.${String(abs % 100).padStart(2, '0')}`
+}
+
 /** A number as a decimal string with `places` digits, for request bodies ("0.85" for a factor). */
 export function decimalString(value: string | number, places = 2): string {
   return Number(value).toFixed(places)

@@ -1,5 +1,5 @@
 import type { Schemas } from './api'
-import { decimalString } from './format'
+import { fromCents, toCents } from './format'
 
 export type ServiceOrderRow = Schemas['ServiceOrder']
 export type ServiceOrderDetail = Schemas['ServiceOrderDetail']
@@ -31,8 +31,7 @@ export function decisionsBody(items: Pick<ServiceItem, 'id'>[], approved: number
 /** What the owner pays for the checked items (sale prices), to the cent. */
 export function checkedTotal(items: Pick<ServiceItem, 'id' | 'amount'>[], approved: number[]): string {
   const chosen = new Set(approved)
-  const cents = items.filter((i) => chosen.has(i.id)).reduce((sum, i) => sum + Math.round(Number(i.amount) * 100), 0)
-  return decimalString(cents / 100)
+  return fromCents(items.filter((i) => chosen.has(i.id)).reduce((sum, i) => sum + toCents(i.amount), 0))
 }
 
 /** True for a pushed event about this order (the page then reloads it). */

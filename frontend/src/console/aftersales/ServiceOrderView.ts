@@ -1,6 +1,6 @@
 // The console's service orders (维修工单 for a shop, 理赔维修 for an insurer): what the pages show
 // and send, kept out of the components so it can be tested on its own.
-import { decimalString } from '@shared/format'
+import { fromCents, toCents } from '@shared/format'
 import type { Schemas } from '@shared/api'
 import { SERVICE_STATE_TAG, type ServiceItem, type ServiceOrderDetail } from '@shared/serviceOrders'
 
@@ -146,18 +146,18 @@ function cents(quantity: string, price: string): number {
 }
 
 export function lineAmount(line: EstimateLine): string {
-  return decimalString(cents(line.quantity, line.unit_price) / 100)
+  return fromCents(cents(line.quantity, line.unit_price))
 }
 
 export function lineCost(line: EstimateLine): string {
-  return decimalString(cents(line.quantity, line.unit_cost || '0') / 100)
+  return fromCents(cents(line.quantity, line.unit_cost || '0'))
 }
 
 /** The live totals under the editor: what the owner (or insurer) is quoted and what it costs the shop. */
 export function estimateTotals(lines: EstimateLine[]): { amount: string; cost: string } {
   const amount = lines.reduce((s, l) => s + cents(l.quantity, l.unit_price), 0)
   const cost = lines.reduce((s, l) => s + cents(l.quantity, l.unit_cost || '0'), 0)
-  return { amount: decimalString(amount / 100), cost: decimalString(cost / 100) }
+  return { amount: fromCents(amount), cost: fromCents(cost) }
 }
 
 /**
@@ -202,7 +202,7 @@ export function aboveAverage(pct: string | number): boolean {
 
 /** Gross margin of a shop's claims: sale amount − purchase cost. */
 export function margin(amount: string, cost: string): string {
-  return decimalString((Math.round(Number(amount) * 100) - Math.round(Number(cost) * 100)) / 100)
+  return fromCents(toCents(amount) - toCents(cost))
 }
 
 // ---- list rows and pushes --------------------------------------------------------------------
