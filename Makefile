@@ -47,12 +47,14 @@ cluster:
 cluster-down:
 	python3 infra/cluster.py down
 
-# The product on the cluster: tenant isolation, quote -> policy -> commission, after-sales, gift-pack
+# The product on the cluster: tenant isolation, quote -> policy -> commission (and the commission
+# engine's own tests: the entries it writes, counted on the cluster too), after-sales, gift-pack
 # redemption and provisioning, with the test database made a Citus database on every node
 # (core.citus.install_test_database_hook). .ci/run runs it after `make test`.
 CLUSTER_TESTS ?= tests/isolation \
 	tests/quotes/test_quotes_api.py::test_agent_quotes_adjusts_sends_owner_accepts_policy_issued_and_paid \
 	tests/commissions/test_commissions_api.py::test_a_sale_pays_the_chain_at_once_and_a_surrender_claws_it_back \
+	tests/commissions/test_engine.py \
 	tests/aftersales/test_flow.py tests/shops/test_shop_redemption.py tests/api/test_provisioning.py \
 	tests/platform_console/test_tenant_nodes.py
 test-cluster: $(VENV_STAMP) services cluster

@@ -25,6 +25,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from commissions.models import MAX_CTPL_RATE, Line, Period, PeriodStatus, Plan, Scheme, ladder_key
+from core.citus import inserted_rows
 
 LINE_NAMES = dict(Line.choices)
 
@@ -239,8 +240,7 @@ def entries_for_sales(
     with transaction.atomic(), connection.cursor() as cursor:
         if ids is None or len(ids) > 1000:
             bulk_work_mem(cursor)
-        cursor.execute(sql, params)
-        written = cursor.rowcount
+        written = inserted_rows(cursor, sql, params)
         return written + _campaign_entries(sales, params)
 
 
@@ -293,8 +293,7 @@ def _campaign_entries(sales: str, params: dict[str, Any]) -> int:
     {ON_CONFLICT_ONCE}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        return inserted_rows(cursor, sql, params)
 
 
 def reverse_policy_entries(
@@ -334,8 +333,7 @@ def reverse_policy_entries(
     {ON_CONFLICT_REVERSED}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        return inserted_rows(cursor, sql, params)
 
 
 def reverse_order_entries(
@@ -383,8 +381,7 @@ def reverse_order_entries(
     {ON_CONFLICT_REVERSED}
     """
     with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.rowcount
+        return inserted_rows(cursor, sql, params)
 
 
 # ---- 通算 (volume bonus) ------------------------------------------------------------------------

@@ -31,6 +31,19 @@ def citus_installed(connection: Any = None) -> bool:
         return cursor.fetchone() is not None
 
 
+def inserted_rows(cursor: Any, insert_sql: str, params: Any = None) -> int:
+    """Run an ``INSERT`` (optionally ``WITH … INSERT``, with ``ON CONFLICT DO NOTHING``) and return the
+    number of rows it wrote, counted in SQL from its ``RETURNING`` rows.
+
+    Not ``cursor.rowcount``: when Citus runs an ``INSERT … SELECT`` into a distributed table "via the
+    coordinator" (pulling the rows there, then inserting them on the worker: a tenant table with a
+    sequence default, a join with a reference table), the count it reports is the rows the ``SELECT``
+    sent, conflicts skipped included (citusdata/citus#3377). ``RETURNING`` lists only the rows written,
+    on one PostgreSQL and on the cluster alike; the count is taken on the server, so no row travels."""
+    cursor.execute(f"WITH written AS ({insert_sql}\n RETURNING 1) SELECT count(*) FROM written", params)
+    return int(cursor.fetchone()[0])
+
+
 def _placement(cursor: Any, table: str) -> str | None:
     """'reference', 'local' (coordinator-only, in Citus metadata), 'distributed', or None (plain)."""
     cursor.execute(
