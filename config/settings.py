@@ -404,11 +404,14 @@ REALTIME_MAX_STREAMS_PER_TENANT = int(os.environ.get("REALTIME_MAX_STREAMS_PER_T
 # of the page's host (`make run`: 8001). docs/realtime.md.
 REALTIME_STREAM_PORT = os.environ.get("REALTIME_STREAM_PORT", "")
 
-# Business-event consumers (core.events): after a commit, one Celery task per transaction reads the
-# outbox for them, on this queue (empty: the default one). The tests run it in place, after the
+# Business-event consumers (core.events): after a commit, a Celery task (one pending per schema)
+# reads the outbox for them, on this queue (empty: the default one). The tests run it in place, after the
 # commit, unless a test turns this off to use a real worker.
 EVENTS_CONSUME_INLINE = env_bool("EVENTS_CONSUME_INLINE", TESTING)
 EVENTS_QUEUE = os.environ.get("EVENTS_QUEUE", "")
+# One task per schema is pending at a time; its flag (in REDIS_URL) lapses after this long, so a
+# task lost before it started (a killed worker) holds the next commits' publish back no longer.
+EVENTS_PENDING_TTL_SECONDS = int(os.environ.get("EVENTS_PENDING_TTL_SECONDS", "30"))
 # A month's settlement run beats its heartbeat this often while a worker runs it; the watchdog
 # (beat, every minute) re-queues a run whose heartbeat is older than the stale limit.
 SETTLEMENT_HEARTBEAT_SECONDS = float(os.environ.get("SETTLEMENT_HEARTBEAT_SECONDS", "10"))

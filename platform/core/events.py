@@ -1,8 +1,17 @@
 """Business events: ``emit`` writes a ``DomainEvent`` row inside the caller's transaction. Once
 that commits, the consumers (the commission ledger, gift packs, the inbox) read the outbox — not in
-the request: one Celery task per committed transaction (``core.tasks.events_consume_task``) sends
-``events_committed`` with the kinds the transaction wrote, and each receiver whose kinds are among
-them runs its consumer. A rolled-back change leaves no event and enqueues nothing.
+the request: a Celery task (``core.tasks.events_consume_task``) sends ``events_committed`` with the
+kinds the transactions wrote, and each receiver whose kinds are among them runs its consumer. A
+rolled-back change leaves no event and enqueues nothing.
+
+One task per schema is pending at a time (issue 20: an ``apply_async`` per commit cost a step as
+much CPU as two queries): a commit adds its kinds to the schema's pending set and sets the schema's
+pending flag (``SET NX`` with a TTL) in one Redis round trip, and publishes a task only when it set
+the flag. The task takes the set and clears the flag (one ``MULTI``) *before* it reads the outbox,
+so a commit either lands before that (its kinds are taken, its rows are visible to the read that
+follows) or after it (it finds no flag and publishes a task of its own). A flag whose task was lost
+(a worker killed before it started) expires after ``EVENTS_PENDING_TTL_SECONDS``; the next commit
+publishes again, and the beat's catch-up tasks read whatever is left meanwhile.
 
 Order per object is the outbox's: every consumer reads with ``consume`` (id order, under its cursor
 lock), whichever task gets there first, so two tasks of successive steps of one service order hand
@@ -83,20 +92,65 @@ class _Batch:
             events_dispatch(schema, sorted(kinds))
 
 
+def _pending_keys(schema: str) -> tuple[str, str]:
+    """The schema's pending flag and pending kinds (per queue: a test's queue is its own)."""
+    flag = f"{settings.REALTIME_KEY_PREFIX}:events-pending:{settings.EVENTS_QUEUE or '-'}:{schema}"
+    return flag, f"{flag}:kinds"
+
+
+def _pending_claim(schema: str, kinds: list[str]) -> bool:
+    """Add ``kinds`` to the schema's pending set; True when no task was pending (this caller
+    publishes one). Unknown (Redis unreachable) counts as True: publish rather than wait."""
+    from core.realtime import client
+
+    flag, kinds_key = _pending_keys(schema)
+    ttl = settings.EVENTS_PENDING_TTL_SECONDS
+    try:
+        pipe = client().pipeline(transaction=False)
+        if kinds:
+            pipe.sadd(kinds_key, *kinds)
+            pipe.expire(kinds_key, 10 * ttl)  # outlives the flag: a task that starts late still finds it
+        pipe.set(flag, "1", nx=True, ex=ttl)
+        return bool(pipe.execute()[-1])
+    except Exception:
+        logger.warning("no pending-task flag for %s; publishing", schema, exc_info=True)
+        return True
+
+
+def events_pending_take(schema: str) -> set[str]:
+    """For the task, before it reads the outbox: the kinds committed since the flag was set, and the
+    flag cleared (so the next commit publishes a task again)."""
+    from core.realtime import client
+
+    flag, kinds_key = _pending_keys(schema)
+    try:
+        pipe = client().pipeline(transaction=True)
+        pipe.smembers(kinds_key)
+        pipe.delete(kinds_key, flag)
+        members = pipe.execute()[0]
+    except Exception:  # the flag expires; the task still reads everything committed
+        logger.warning("could not clear the pending-task flag of %s", schema, exc_info=True)
+        return set()
+    return {m.decode() if isinstance(m, bytes) else str(m) for m in members}
+
+
 def events_dispatch(schema: str, kinds: list[str]) -> None:
     """Hand a committed batch to the worker (``EVENTS_CONSUME_INLINE``: run it here, as the tests
-    do unless they say otherwise). Without a broker it runs here rather than wait for the beat."""
+    do unless they say otherwise): a task, unless one is pending for the schema already (module
+    docstring). Without a broker it runs here rather than wait for the beat."""
     from core.tasks import events_consume_task
 
     with schema_context(schema):
         if settings.EVENTS_CONSUME_INLINE:
             events_consume(kinds)
             return
+        if not _pending_claim(schema, kinds):
+            return  # the pending task has not read the outbox yet: it reads these too
         try:
             events_consume_task.apply_async(args=[kinds], queue=settings.EVENTS_QUEUE or None)
         except Exception:
             logger.exception("could not enqueue the consumers of %s; running them here", kinds)
-            events_consume(kinds)
+            events_consume(sorted(set(kinds) | events_pending_take(schema)))
 
 
 def events_consume(kinds: list[str]) -> None:

@@ -40,9 +40,12 @@ def run_in_every_tenant(
 
 @shared_task(acks_late=True)
 def events_consume_task(kinds: list[str]) -> dict[str, Any]:
-    """The consumers of one committed transaction's events (``core.events``), in the schema it was
-    enqueued in. Safe to run twice: every consumer reads its outbox exactly once."""
-    from core.events import events_consume
+    """The consumers of the events committed in the schema it was enqueued in since it was
+    published (``core.events``): ``kinds`` of the commit that published it and those of the commits
+    that found it pending, taken (and the pending flag cleared) before any consumer reads. Safe to
+    run twice: every consumer reads its outbox exactly once."""
+    from core.events import events_consume, events_pending_take
 
+    kinds = sorted(set(kinds) | events_pending_take(connection.schema_name))  # type: ignore[attr-defined]
     events_consume(kinds)
     return {"schema_name": connection.schema_name, "kinds": kinds}  # type: ignore[attr-defined]

@@ -1,0 +1,114 @@
+"""One consumer task pending per schema (issue 20): a commit publishes a task only when none is
+pending, the task takes the kinds committed meanwhile and clears the flag before it reads, and a
+flag whose task was lost lapses. Real Redis broker, real worker, real outbox."""
+
+import os
+import threading
+import time
+import uuid
+
+import pytest
+from celery.contrib.testing.worker import start_worker
+from django.db import transaction
+from django_tenants.utils import schema_context
+
+from config.celery import app
+from core.events import _pending_keys, consume, emit, events_committed
+from core.realtime import client
+from tests.conftest import committed_db
+from tests.events.test_dispatch import queued
+
+pytestmark = [pytest.mark.worker, committed_db]
+SCHEMA = "bowei"
+
+
+class Recorder:
+    """A consumer of the outbox connected to ``events_committed`` (as the real ones are): notes the
+    kinds each task handed it and the ids of the events tagged ``tag`` it consumed."""
+
+    def __init__(self, tag: str) -> None:
+        self.tag, self.name = tag, f"t-{uuid.uuid4().hex[:12]}"
+        self.kinds: list[frozenset[str]] = []
+        self.seen: list[int] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, sender, kinds: frozenset[str], **kwargs) -> None:
+        def handle(events) -> None:
+            ids = [e.pk for e in events if e.object_type == self.tag]
+            transaction.on_commit(lambda: self._note(ids))
+
+        with self.lock:
+            self.kinds.append(kinds)
+        consume(self.name, handle)
+
+    def _note(self, ids: list[int]) -> None:
+        with self.lock:
+            self.seen.extend(ids)
+
+    def wait_for(self, ids: list[int], timeout: float = 30) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline and not set(ids) <= set(self.seen):
+            time.sleep(0.05)
+
+
+@pytest.fixture
+def recorder(settings):
+    settings.EVENTS_CONSUME_INLINE = False
+    settings.EVENTS_QUEUE = f"test-coalesce-{os.getpid()}-{uuid.uuid4().hex[:6]}"
+    rec = Recorder(f"coalesce-{uuid.uuid4().hex[:8]}")
+    with schema_context(SCHEMA):
+        consume(rec.name, lambda events: None)  # start after what earlier tests left in the outbox
+    events_committed.connect(rec, weak=False)
+    yield rec
+    events_committed.disconnect(rec)
+    client().delete(*_pending_keys(SCHEMA))
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_delete(settings.EVENTS_QUEUE)
+
+
+def commit(rec: Recorder, kind: str) -> int:
+    with schema_context(SCHEMA), transaction.atomic():
+        return emit(kind, object_type=rec.tag, object_id=1, payload={}).pk
+
+
+def test_two_commits_in_a_row_publish_one_task_and_both_events_are_consumed(settings, recorder) -> None:
+    queue = settings.EVENTS_QUEUE
+    first = commit(recorder, "test.first")
+    assert queued(queue) == 1
+    second = commit(recorder, "test.second")  # the first's task is pending: nothing published
+    assert queued(queue) == 1
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+        recorder.wait_for([first, second])
+        assert recorder.seen == [first, second]  # one task, both events, in the outbox's order
+        # the task was handed both commits' kinds (the second's receivers run too)
+        assert recorder.kinds == [frozenset({"test.first", "test.second"})]
+        # the task cleared the flag before reading: the next commit publishes again, and is consumed
+        third = commit(recorder, "test.third")
+        recorder.wait_for([third])
+    assert recorder.seen == [first, second, third]
+    assert queued(queue) == 0
+
+
+def test_a_flag_whose_task_was_lost_lapses_and_strands_no_event(settings, recorder) -> None:
+    settings.EVENTS_PENDING_TTL_SECONDS = 1
+    queue = settings.EVENTS_QUEUE
+    flag, _ = _pending_keys(SCHEMA)
+    first = commit(recorder, "test.first")
+    assert queued(queue) == 1
+    # The task is lost before it starts (a worker killed holding it): its message is gone, its flag
+    # is left behind.
+    with app.connection_for_write() as conn:
+        conn.default_channel.queue_purge(queue)
+    assert queued(queue) == 0 and client().exists(flag)
+    second = commit(recorder, "test.second")  # the flag still stands: nothing published …
+    assert queued(queue) == 0
+    deadline = time.monotonic() + 10
+    while client().exists(flag) and time.monotonic() < deadline:
+        time.sleep(0.1)
+    assert not client().exists(flag)  # … until it lapses (EVENTS_PENDING_TTL_SECONDS)
+    third = commit(recorder, "test.third")  # the next commit publishes again
+    assert queued(queue) == 1
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+        recorder.wait_for([first, second, third])
+    # the lost task's events and the coalesced one's are read with the third's: none stranded
+    assert recorder.seen == [first, second, third]
