@@ -21,6 +21,31 @@ def add_months(day: date, months: int) -> date:
     return day + relativedelta(months=months)
 
 
+# The inspection cycles (道路交通安全法实施条例 第十六条; DOMAIN.md), in the order they are matched: the
+# uses a cycle applies to (None: every other use), the seats below which it applies (None: any),
+# the months after first registration of the first inspections, then the step (months) of the
+# ones that follow the last of them. ``inspection_schedule`` walks them in Python,
+# ``customers.reminders.inspection_dates_roll`` in one SQL statement.
+INSPECTION_CYCLES: tuple[tuple[tuple[str, ...] | None, int | None, tuple[int, ...], int], ...] = (
+    # Small non-operating passenger cars: years 6 and 10, yearly to year 15, then every six months.
+    (("family", "enterprise", "government"), 10, (72, 120, 132, 144, 156, 168, 180), 6),
+    # Operating passenger vehicles: yearly for 5 years, then every six months.
+    (("taxi_rental",), None, (12, 24, 36, 48, 60), 6),
+    # Motorcycles: every two years for 4 years, then yearly.
+    (("motorcycle",), None, (24, 48), 12),
+    # Trucks and large passenger vehicles: yearly for 10 years, then every six months.
+    (None, None, tuple(12 * year for year in range(1, 11)), 6),
+)
+
+
+def inspection_cycle(*, use: str, seats: int) -> int:
+    """The index in INSPECTION_CYCLES of the cycle a vehicle follows."""
+    for n, (uses, seats_below, _, _) in enumerate(INSPECTION_CYCLES):
+        if (uses is None or use in uses) and (seats_below is None or seats < seats_below):
+            return n
+    raise AssertionError("the last cycle matches every vehicle")  # pragma: no cover
+
+
 def inspection_schedule(*, first_registered_on: date, use: str, seats: int) -> Iterator[date]:
     """Every date an inspection falls due, in order (an endless iterator).
 
@@ -28,22 +53,12 @@ def inspection_schedule(*, first_registered_on: date, use: str, seats: int) -> I
     10, then yearly to year 15, then every six months (DOMAIN.md). Operating passenger vehicles:
     yearly for 5 years, then every six months. Trucks and large passenger vehicles: yearly for 10
     years, then every six months. Motorcycles: every two years for 4 years, then yearly (道路交通安全法
-    实施条例 第十六条).
+    实施条例 第十六条). Each date is the registration date plus whole months, clamped to the month's
+    end (never stepped from the previous date).
     """
-    if use in ("family", "enterprise", "government") and seats < 10:
-        months = [72, 120, 132, 144, 156, 168, 180]
-        step, start = 6, 180
-    elif use == "taxi_rental":
-        months = [12, 24, 36, 48, 60]
-        step, start = 6, 60
-    elif use == "motorcycle":
-        months = [24, 48]
-        step, start = 12, 48
-    else:
-        months = [12 * year for year in range(1, 11)]
-        step, start = 6, 120
+    _, _, months, step = INSPECTION_CYCLES[inspection_cycle(use=use, seats=seats)]
     yield from (add_months(first_registered_on, m) for m in months)
-    m = start
+    m = months[-1]
     while True:
         m += step
         yield add_months(first_registered_on, m)
