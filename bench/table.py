@@ -42,7 +42,7 @@ QUICK: list[tuple[str, list[str]]] = [
     ("tenant_routing", ["--rounds", "2", "--requests", "20"]),
     ("quote", ["--rounds", "2", "--requests", "10"]),
     ("aftersales", ["--clients", "4", "--orders", "1", "--workers", "2"]),
-    ("redeem", ["--codes", "5", "--attempts", "20", "--clients", "5", "--workers", "2"]),
+    ("redeem", ["--codes", "10", "--attempts", "40", "--rounds", "2", "--clients", "5", "--workers", "2"]),
     ("realtime", ["--streams", "20", "--clients", "4", "--requests", "5"]),
 ]
 DATABASE: list[tuple[str, list[str]]] = [
