@@ -198,10 +198,18 @@ class Reminder(models.Model):
     # No index of their own: reminder_once leads with the customer (and answers a customer's
     # reminders); nothing looks reminders up by vehicle (cars are never deleted), and closed_by,
     # NULL until closed, has a partial one.
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="reminders", db_index=False)
-    vehicle = models.ForeignKey(
-        Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False
+    # No foreign-key constraint in the database either (issue 20): every reminder is written by the
+    # scan's INSERT … SELECT from the customer's or car's own row (or by a service holding it), and
+    # the product deletes neither customers nor cars; a per-row check (a lookup and a row lock on
+    # the customer and the car) was over half the daily scan's time. A delete through the ORM still
+    # cascades to the reminders (on_delete is Django's).
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="reminders", db_index=False, db_constraint=False
     )
+    vehicle = models.ForeignKey(
+        Vehicle, null=True, blank=True, on_delete=models.CASCADE, related_name="+", db_index=False,
+        db_constraint=False
+    )  # fmt: skip
     due_on = models.DateField(help_text="the event: expiry, due date, birthday")
     remind_on = models.DateField()
     lead_days = models.SmallIntegerField(default=0)

@@ -152,3 +152,31 @@ def test_owner_sees_their_reminders_only_when_opted_in_and_never_birthdays(datan
         customer.owner_reminders_opt_in = False
         customer.save()
         assert list(reminders_for_owner(customer=customer, today=today)) == []
+
+
+def test_deleting_a_car_or_a_customer_through_the_orm_deletes_their_reminders(datang) -> None:
+    """The reminders' foreign keys have no database constraint (issue 20): the cascade is Django's."""
+    today = timezone.localdate()
+    with schema_context("datang"):
+        customer = customer_create(
+            actor=None,
+            name="删除",
+            mobile="13800138007",
+            birth_date=date(1992, (today + timedelta(days=3)).month, (today + timedelta(days=3)).day),
+            vehicles=[{"plate": "粤B45678", "ctpl_expires_on": today + timedelta(days=5)}],
+        )
+        other = customer_create(
+            actor=None,
+            name="留下",
+            mobile="13800138008",
+            vehicles=[{"plate": "粤B56789", "ctpl_expires_on": today}],
+        )
+        assert kinds(customer) == [
+            ("birthday", today + timedelta(days=3), 7),
+            ("renewal", today + timedelta(days=5), 7),
+        ]
+        customer.vehicles.get().delete()
+        assert kinds(customer) == [("birthday", today + timedelta(days=3), 7)]
+        customer.delete()
+        assert not Reminder.objects.filter(customer_id=customer.pk).exists()
+        assert kinds(other) == [("renewal", today, 7)]
