@@ -119,19 +119,36 @@ def _pending_claim(schema: str, kinds: list[str]) -> bool:
 
 def events_pending_take(schema: str) -> set[str]:
     """For the task, before it reads the outbox: the kinds committed since the flag was set, and the
-    flag cleared (so the next commit publishes a task again)."""
+    flag cleared (so the next commit publishes a task again). The kinds stay in the set until
+    ``events_pending_done``: a task killed while its consumers run is delivered again (``acks_late``)
+    with only its own commit's kinds, and finds the others still there."""
     from core.realtime import client
 
     flag, kinds_key = _pending_keys(schema)
     try:
         pipe = client().pipeline(transaction=True)
         pipe.smembers(kinds_key)
-        pipe.delete(kinds_key, flag)
+        pipe.delete(flag)
         members = pipe.execute()[0]
     except Exception:  # the flag expires; the task still reads everything committed
         logger.warning("could not clear the pending-task flag of %s", schema, exc_info=True)
         return set()
     return {m.decode() if isinstance(m, bytes) else str(m) for m in members}
+
+
+def events_pending_done(schema: str, kinds: set[str]) -> None:
+    """After the consumers of ``kinds`` ran: drop them from the pending set. A commit that added one
+    of them again after the take found no flag and published a task with its kinds in its arguments,
+    so removing it here loses nothing."""
+    from core.realtime import client
+
+    if not kinds:
+        return
+    _, kinds_key = _pending_keys(schema)
+    try:
+        client().srem(kinds_key, *kinds)
+    except Exception:  # left in the set: the next task runs those consumers once more, harmlessly
+        logger.warning("could not clear the pending kinds of %s", schema, exc_info=True)
 
 
 def events_dispatch(schema: str, kinds: list[str]) -> None:
@@ -150,7 +167,9 @@ def events_dispatch(schema: str, kinds: list[str]) -> None:
             events_consume_task.apply_async(args=[kinds], queue=settings.EVENTS_QUEUE or None)
         except Exception:
             logger.exception("could not enqueue the consumers of %s; running them here", kinds)
-            events_consume(sorted(set(kinds) | events_pending_take(schema)))
+            taken = events_pending_take(schema)
+            events_consume(sorted(set(kinds) | taken))
+            events_pending_done(schema, taken)
 
 
 def events_consume(kinds: list[str]) -> None:

@@ -44,8 +44,11 @@ def events_consume_task(kinds: list[str]) -> dict[str, Any]:
     published (``core.events``): ``kinds`` of the commit that published it and those of the commits
     that found it pending, taken (and the pending flag cleared) before any consumer reads. Safe to
     run twice: every consumer reads its outbox exactly once."""
-    from core.events import events_consume, events_pending_take
+    from core.events import events_consume, events_pending_done, events_pending_take
 
-    kinds = sorted(set(kinds) | events_pending_take(connection.schema_name))  # type: ignore[attr-defined]
+    schema = connection.schema_name  # type: ignore[attr-defined]
+    taken = events_pending_take(schema)
+    kinds = sorted(set(kinds) | taken)
     events_consume(kinds)
+    events_pending_done(schema, taken)
     return {"schema_name": connection.schema_name, "kinds": kinds}  # type: ignore[attr-defined]

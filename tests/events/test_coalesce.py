@@ -13,7 +13,7 @@ from django.db import transaction
 from django_tenants.utils import schema_context
 
 from config.celery import app
-from core.events import _pending_keys, consume, emit, events_committed
+from core.events import _pending_keys, consume, emit, events_committed, events_pending_take
 from core.realtime import client
 from tests.conftest import committed_db
 from tests.events.test_dispatch import queued
@@ -112,3 +112,24 @@ def test_a_flag_whose_task_was_lost_lapses_and_strands_no_event(settings, record
         recorder.wait_for([first, second, third])
     # the lost task's events and the coalesced one's are read with the third's: none stranded
     assert recorder.seen == [first, second, third]
+
+
+def test_a_task_killed_after_taking_the_kinds_finds_them_again_when_delivered_again(
+    settings, recorder
+) -> None:
+    queue = settings.EVENTS_QUEUE
+    flag, kinds_key = _pending_keys(SCHEMA)
+    first = commit(recorder, "test.first")
+    second = commit(recorder, "test.second")  # coalesced into the first's task
+    assert queued(queue) == 1
+    # The task's first delivery takes the pending kinds and clears the flag, then its worker is
+    # killed before any consumer ran: the message is not acknowledged (acks_late) and comes again,
+    # carrying only the first commit's kinds.
+    assert events_pending_take(SCHEMA) == {"test.first", "test.second"}
+    assert not client().exists(flag) and queued(queue) == 1
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+        recorder.wait_for([first, second])
+    # the second commit's kinds were still pending: its receivers ran on the second delivery
+    assert recorder.kinds == [frozenset({"test.first", "test.second"})]
+    assert recorder.seen == [first, second]
+    assert not client().exists(kinds_key)  # and once they ran, nothing is left pending
