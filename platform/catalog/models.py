@@ -75,7 +75,8 @@ class GiftPack(models.Model):
 
 
 class GiftPackItem(models.Model):
-    pack = models.ForeignKey(GiftPack, on_delete=models.CASCADE, related_name="items")
+    # indexed by pack_item_once (pack, product), not twice
+    pack = models.ForeignKey(GiftPack, on_delete=models.CASCADE, related_name="items", db_index=False)
     product = models.ForeignKey(Product, on_delete=models.PROTECT, related_name="+")
     quantity = models.PositiveSmallIntegerField()
 
@@ -202,8 +203,9 @@ class Redemption(models.Model):
 class PartnerShop(models.Model):
     """A shop this tenant works with: its staff may redeem the tenant's gift packs."""
 
+    # indexed by partner_shop_once (shop), not twice
     shop = models.ForeignKey(
-        "directory.Shop", on_delete=models.PROTECT, related_name="+", db_constraint=False
+        "directory.Shop", on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -24,8 +24,9 @@ class Customer(models.Model):
     birth_date = models.DateField(null=True, blank=True)
     birth_mmdd = models.PositiveSmallIntegerField(null=True, blank=True, help_text="month*100+day")
     licence_expires_on = models.DateField("驾驶证到期", null=True, blank=True)
+    # indexed by the (promoter, registered_on) index, not twice
     promoter = models.ForeignKey(
-        Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="customers"
+        Distributor, null=True, blank=True, on_delete=models.PROTECT, related_name="customers", db_index=False
     )
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -147,7 +148,10 @@ class FollowUpChannel(models.TextChoices):
 class FollowUp(models.Model):
     """跟踪记录: what was said to the customer and when to contact them next."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.PROTECT, related_name="follow_ups")
+    # indexed by the (customer, created_at) index, not twice
+    customer = models.ForeignKey(
+        Customer, on_delete=models.PROTECT, related_name="follow_ups", db_index=False
+    )
     vehicle = models.ForeignKey(Vehicle, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
     channel = models.CharField(max_length=10, choices=FollowUpChannel.choices)
     content = models.TextField(max_length=2000)
@@ -266,7 +270,10 @@ class ReminderScan(models.Model):
 class Preference(models.Model):
     """A 客户管家 tag learnt from what the customer bought, serviced and quoted (recomputed by a task)."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="preferences")
+    # indexed by preference_once_per_key (customer, key), not twice
+    customer = models.ForeignKey(
+        Customer, on_delete=models.CASCADE, related_name="preferences", db_index=False
+    )
     key = models.CharField(max_length=60)
     label = models.CharField(max_length=60)
     evidence = models.CharField(max_length=200)
@@ -292,7 +299,8 @@ class Document(models.Model):
     ``tenants/<schema>/documents/`` (never served by the public media route: only by the API, to
     those who may see the customer, as a download); this row lists it, also in the tenant export."""
 
-    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents")
+    # indexed by document_customer_idx (Meta), not twice
+    customer = models.ForeignKey(Customer, on_delete=models.CASCADE, related_name="documents", db_index=False)
     vehicle = models.ForeignKey(
         Vehicle, on_delete=models.SET_NULL, null=True, blank=True, related_name="documents"
     )

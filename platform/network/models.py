@@ -42,8 +42,13 @@ class Distributor(models.Model):
     """Someone who sells (an agent) or refers (a customer). Insurance commission only ever goes to
     agents with a practice registration number; customers earn on goods and services only."""
 
+    # indexed by distributor_one_per_user (user), not twice
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     kind = models.CharField(max_length=10, choices=DistributorKind.choices)
     name = models.CharField(max_length=60)
@@ -52,8 +57,9 @@ class Distributor(models.Model):
     tier = models.ForeignKey(
         Tier, null=True, blank=True, on_delete=models.PROTECT, related_name="distributors"
     )
+    # indexed by the (parent, status) index, not twice
     parent = models.ForeignKey(
-        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+        "self", null=True, blank=True, on_delete=models.PROTECT, related_name="children", db_index=False
     )
     status = models.CharField(
         max_length=10, choices=DistributorStatus.choices, default=DistributorStatus.ACTIVE
@@ -85,7 +91,8 @@ class NetworkPath(models.Model):
     until ``valid_to`` (NULL: still so). Depth 0 is the node itself. Rows are closed, never deleted."""
 
     ancestor = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="+")
-    descendant = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="+")
+    # indexed by path_upline_idx (descendant, valid_from), not twice
+    descendant = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="+", db_index=False)
     depth = models.PositiveSmallIntegerField()
     valid_from = models.DateTimeField()
     valid_to = models.DateTimeField(null=True, blank=True)
@@ -125,8 +132,13 @@ class Referral(models.Model):
     goods and services they buy, never on insurance (see Compliance in DOMAIN.md)."""
 
     referrer = models.ForeignKey(Distributor, on_delete=models.PROTECT, related_name="referrals")
+    # indexed by referral_one_referrer_per_user (user), not twice
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField(auto_now_add=True)
 

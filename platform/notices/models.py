@@ -87,9 +87,17 @@ class AnnouncementAttachment(models.Model):
 class AnnouncementReceipt(models.Model):
     """One recipient of one announcement; ``read_at`` is set the first time they open it."""
 
-    announcement = models.ForeignKey(Announcement, on_delete=models.CASCADE, related_name="receipts")
+    # indexed by receipt_once (announcement, user), not twice
+    announcement = models.ForeignKey(
+        Announcement, on_delete=models.CASCADE, related_name="receipts", db_index=False
+    )
+    # indexed by receipt_user_unread (user, read_at), not twice
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     created_at = models.DateTimeField()
     read_at = models.DateTimeField(null=True, blank=True)
@@ -122,8 +130,13 @@ class Channel(models.TextChoices):
 class Notification(models.Model):
     """One message in one user's inbox, made once per (event, user)."""
 
+    # indexed by notification_user_unread (user, read_at), not twice
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     category = models.CharField(max_length=12, choices=Category.choices)
     kind = models.CharField(max_length=40, help_text="the event kind, e.g. quote.sent")
@@ -146,8 +159,13 @@ class Notification(models.Model):
 class NotificationPreference(models.Model):
     """An opt-out: without a row a channel is on for the category."""
 
+    # indexed by preference_once (user, category, channel), not twice
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", db_constraint=False
+        settings.AUTH_USER_MODEL,
+        on_delete=models.CASCADE,
+        related_name="+",
+        db_constraint=False,
+        db_index=False,
     )
     category = models.CharField(max_length=12, choices=Category.choices)
     channel = models.CharField(max_length=8, choices=Channel.choices)
@@ -224,7 +242,8 @@ class Delivery(models.Model):
 
 
 class DeliveryAttempt(models.Model):
-    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log")
+    # indexed by attempt_once (delivery, number), not twice
+    delivery = models.ForeignKey(Delivery, on_delete=models.CASCADE, related_name="log", db_index=False)
     number = models.PositiveSmallIntegerField()
     started_at = models.DateTimeField()
     finished_at = models.DateTimeField(null=True, blank=True)

@@ -45,7 +45,10 @@ class InsurerTerms(models.Model):
 class TenantRatingTable(models.Model):
     """The tenant's own 商业险 table for an insurer and 使用性质; wins over the insurer's."""
 
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # indexed by tenant_rating_table_unique (insurer, use), not twice
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     use = models.CharField(max_length=24)
     name = models.CharField(max_length=80)
     coverages = models.JSONField()
@@ -92,7 +95,10 @@ class QuoteChannel(models.TextChoices):
 
 class Quote(models.Model):
     number = models.CharField(max_length=20, unique=True, null=True, blank=True)
-    customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="quotes")
+    # indexed by the (customer, -created_at) index, not twice
+    customer = models.ForeignKey(
+        "customers.Customer", on_delete=models.PROTECT, related_name="quotes", db_index=False
+    )
     vehicle = models.ForeignKey("customers.Vehicle", on_delete=models.PROTECT, related_name="quotes")
     promoter = models.ForeignKey(
         "network.Distributor", null=True, blank=True, on_delete=models.PROTECT, related_name="quotes"
@@ -143,7 +149,8 @@ class QuoteOption(models.Model):
     """One insurer's price for the quote, with the whole breakdown. ``available`` is False when the
     insurer could not rate it (``unavailable_reason`` says why)."""
 
-    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="options")
+    # indexed by quote_option_one_per_insurer (quote, insurer), not twice
+    quote = models.ForeignKey(Quote, on_delete=models.CASCADE, related_name="options", db_index=False)
     insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
     available = models.BooleanField(default=True)
     unavailable_reason = models.CharField(max_length=300, blank=True, default="")
@@ -222,9 +229,13 @@ class PolicyStatus(models.TextChoices):
 
 
 class Policy(models.Model):
-    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="policies")
+    # indexed by policy_one_per_line (quote, line), not twice
+    quote = models.ForeignKey(Quote, on_delete=models.PROTECT, related_name="policies", db_index=False)
     option = models.ForeignKey(QuoteOption, on_delete=models.PROTECT, related_name="policies")
-    insurer = models.ForeignKey(Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False)
+    # indexed by policy_number_unique (insurer, number), not twice
+    insurer = models.ForeignKey(
+        Insurer, on_delete=models.PROTECT, related_name="+", db_constraint=False, db_index=False
+    )
     customer = models.ForeignKey("customers.Customer", on_delete=models.PROTECT, related_name="policies")
     vehicle = models.ForeignKey("customers.Vehicle", on_delete=models.PROTECT, related_name="policies")
     promoter = models.ForeignKey(
