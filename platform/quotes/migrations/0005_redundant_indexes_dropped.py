@@ -16,7 +16,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0009_redundant_indexes_dropped"),
+        ("customers", "0010_redundant_indexes_dropped"),
         ("directory", "0006_citus_placement"),
         ("quotes", "0004_public_refs_no_db_constraint"),
     ]

@@ -16,7 +16,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("customers", "0008_reminder_once_by_customer"),
+        ("customers", "0009_reminder_fk_unchecked"),
         ("network", "0004_redundant_indexes_dropped"),
     ]
 
