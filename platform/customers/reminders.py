@@ -6,6 +6,7 @@ statements run for that row alone with an open start, so a car added 45 days bef
 expires gets its 60-day renewal reminder at once and nothing older.
 """
 
+import re
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -136,12 +137,33 @@ def _due_dates(leads: tuple[int, ...], today: date, since: date) -> list[date]:
     )
 
 
+def insert_statement(queries: list[RuleQuery]) -> tuple[str, dict[str, Any]]:
+    """The one INSERT that writes the rules' reminders, sorted by reminder_once's key (so the index's
+    leaf pages are met once each, in order, and a customer's reminders land side by side), each key
+    once (ON CONFLICT DO NOTHING); it yields (kind, how many were created)."""
+    selects, params = [], {}
+    for n, query in enumerate(queries):  # each rule's parameters renamed apart: name_<n>
+        selects.append("(" + re.sub(r"%\((\w+)\)s", rf"%(\1_{n})s", query.select) + ")")
+        params.update({f"{name}_{n}": value for name, value in query.params.items()})
+    sql = f"""WITH written AS (
+            INSERT INTO {R} ({COLUMNS})
+            SELECT * FROM ({" UNION ALL ".join(selects)}) AS reminder
+            ORDER BY 2, 1, 3, 4, 6
+            ON CONFLICT DO NOTHING
+            RETURNING kind
+        )
+        SELECT kind, count(*) FROM written GROUP BY kind"""
+    return sql, params
+
+
 def _run(queries: list[RuleQuery]) -> dict[str, int]:
-    created: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for query in queries:
-            cursor.execute(f"INSERT INTO {R} ({COLUMNS}) {query.select} ON CONFLICT DO NOTHING", query.params)
-            created[query.kind] = created.get(query.kind, 0) + max(cursor.rowcount, 0)
+    """Create the reminders the rules find (one statement); returns how many per rule."""
+    created = {query.kind: 0 for query in queries}
+    if queries:
+        with connection.cursor() as cursor:
+            cursor.execute(*insert_statement(queries))
+            for kind, count in cursor.fetchall():
+                created[kind] += count
     return created
 
 
