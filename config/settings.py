@@ -55,7 +55,7 @@ DATABASES = {
             os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/suxinbao"),
             conn_max_age=int(os.environ.get("DB_CONN_MAX_AGE", "60")),
         ),
-        "ENGINE": "django_tenants.postgresql_backend",
+        "ENGINE": "config.db",
     }
 }
 DATABASE_ROUTERS = ("django_tenants.routers.TenantSyncRouter",)
