@@ -7,6 +7,7 @@ concurrent attempts exactly one succeeds; the unique constraints on ``Redemption
 
 import secrets
 import uuid
+from datetime import date, datetime
 from decimal import Decimal
 from io import BytesIO
 from typing import Any
@@ -327,10 +328,11 @@ def pack_issue_campaign(*, actor: User | None, pack: GiftPack, customers: list[C
 
 
 def _find_code(code: str) -> IssuedPack:
-    # the pack comes along unlocked: one query less while the code's row lock is held
+    # the pack, customer and policy come along unlocked (the 核销 screen shows them): no query for
+    # them while the code's row lock is held
     issued = (
         IssuedPack.objects.select_for_update(of=("self",))
-        .select_related("pack")
+        .select_related("pack", "customer", "policy")
         .filter(code=own_code(code))
         .first()
     )
@@ -339,38 +341,80 @@ def _find_code(code: str) -> IssuedPack:
     return issued
 
 
-def _refuse_if_final(issued: IssuedPack) -> None:
+def _refuse_if_final(status: str, redeemed_at: datetime | None, expires_on: date) -> None:
     """A code that is void, wholly redeemed or expired stays so: the refusals that need no lock."""
-    if issued.status == IssueStatus.VOID:
+    if status == IssueStatus.VOID:
         raise StateConflict("券码已作废", code="code_void")
-    if issued.status == IssueStatus.REDEEMED:
+    if status == IssueStatus.REDEEMED:
         raise StateConflict(
-            f"券码已于 {timezone.localtime(issued.redeemed_at):%Y-%m-%d %H:%M} 兑换", code="already_redeemed"
+            f"券码已于 {timezone.localtime(redeemed_at):%Y-%m-%d %H:%M} 兑换", code="already_redeemed"
         )
-    if issued.expires_on < timezone.localdate():
-        raise StateConflict(f"礼包已于 {issued.expires_on} 过期，不能兑换", code="pack_expired")
+    if expires_on < timezone.localdate():
+        raise StateConflict(f"礼包已于 {expires_on} 过期，不能兑换", code="pack_expired")
 
 
 def redeem(*, actor: User | None, code: str, item_id: int | None = None, place: str = "") -> IssuedPack:
-    """Redeem a pack (``item_id`` None) or one of its items, exactly once. The row lock serialises
-    concurrent attempts: the first wins, the others see it redeemed (409).
+    """Redeem a pack (``item_id`` None) or one of its items, exactly once: of any number of
+    concurrent attempts the first wins, the others see it redeemed (409). Returns the issued pack,
+    its pack, customer and policy loaded (what the 核销 screen shows).
 
-    A code already void, redeemed or expired is refused from a plain read, without a transaction
-    or the row lock: those states are final (a code never goes back to issued), so a committed one
-    seen without the lock is the answer the lock would give, and a second scan of a used code does
-    not queue behind a redemption of it in progress. Anything else is decided under the lock."""
-    seen = IssuedPack.objects.filter(code=own_code(code)).only("status", "redeemed_at", "expires_on").first()
+    One plain read first (the code's state and its pack's mode, no transaction, no row lock): a
+    code already void, redeemed or expired is refused from it. Those states are final (a code never
+    goes back to issued), so a committed one seen without the lock is the answer the lock would
+    give, and a second scan of a used code does not queue behind a redemption of it in progress.
+
+    The whole pack is then redeemed by one conditional UPDATE (still redeemable, not expired),
+    which takes the row lock: a concurrent attempt's UPDATE waits for it, then finds the status
+    changed and matches nothing, so exactly one attempt writes the ``Redemption`` (whose unique
+    constraint backs this up). An attempt whose UPDATE matched nothing, and an item of a per-item
+    pack, is decided under the row lock (``select_for_update``), as before."""
+    code = own_code(code)
+    seen = (
+        IssuedPack.objects.filter(code=code)
+        .values_list("pk", "status", "redeemed_at", "expires_on", "pack__redeem_mode")
+        .first()
+    )
     if seen is None:
         raise NotFound("券码不存在", code="code_not_found")
-    _refuse_if_final(seen)
+    pk, status, redeemed_at, expires_on, mode = seen
+    _refuse_if_final(status, redeemed_at, expires_on)
+    if mode == RedeemMode.WHOLE or item_id is None:
+        # A per-item pack redeemed as a whole must be untouched; a whole pack goes in one piece
+        # (partly redeemed only if its mode changed since: the rest goes now, as under the lock).
+        redeemable = (
+            (IssueStatus.ISSUED, IssueStatus.PARTIAL) if mode == RedeemMode.WHOLE else (IssueStatus.ISSUED,)
+        )
+        if _redeem_whole(actor=actor, pk=pk, code=code, redeemable=redeemable, item_id=item_id, place=place):
+            return IssuedPack.objects.select_related("pack", "customer", "policy").get(pk=pk)
     return _redeem_locked(actor=actor, code=code, item_id=item_id, place=place)
+
+
+@transaction.atomic
+def _redeem_whole(
+    *, actor: User | None, pk: int, code: str, redeemable: tuple[str, ...], item_id: int | None, place: str
+) -> bool:
+    """The whole pack, if it is still redeemable when its row is locked by the UPDATE; False (and
+    nothing written) when it no longer is."""
+    now = timezone.now()
+    won = IssuedPack.objects.filter(
+        pk=pk, status__in=redeemable, expires_on__gte=timezone.localdate()
+    ).update(status=IssueStatus.REDEEMED, redeemed_at=now)
+    if not won:
+        return False
+    Redemption.objects.create(
+        issued_id=pk, place=place[:60], redeemed_by=actor if getattr(actor, "pk", None) else None
+    )
+    IssuedItem.objects.filter(issued_id=pk).update(redeemed=True, redeemed_at=now)
+    emit("gift_pack.redeemed", object_type="gift_pack", object_id=pk,
+         payload={"code": code, "item_id": item_id, "place": place}, actor=actor)  # fmt: skip
+    return True
 
 
 @transaction.atomic
 def _redeem_locked(*, actor: User | None, code: str, item_id: int | None, place: str) -> IssuedPack:
     issued = _find_code(code)
     pack = issued.pack
-    _refuse_if_final(issued)
+    _refuse_if_final(issued.status, issued.redeemed_at, issued.expires_on)
     now = timezone.now()
     actor_row = actor if getattr(actor, "pk", None) else None
     if pack.redeem_mode == RedeemMode.WHOLE or item_id is None:

@@ -5,7 +5,7 @@ from datetime import date
 from typing import Any
 
 from django.core.files.storage import default_storage
-from django.db.models import QuerySet
+from django.db.models import QuerySet, prefetch_related_objects
 from django.http import FileResponse, Http404, HttpRequest
 from django.utils import timezone
 from drf_spectacular.utils import OpenApiParameter, extend_schema, extend_schema_view
@@ -514,7 +514,10 @@ class RedeemView(ApiView):
         body.is_valid(raise_exception=True)
         v = body.validated_data
         issued = redeem(actor=request_user(request), code=v["code"], item_id=v.get("item"), place=v["place"])
-        return Response(IssuedSerializer(issued_rows(IssuedPack.objects.filter(pk=issued.pk)).get()).data)
+        # pack, customer and policy came with the redemption's read; the items as redeemed, read
+        # after its commit (not while the code's row was locked)
+        prefetch_related_objects([issued], "items")
+        return Response(IssuedSerializer(issued).data)
 
 
 class CodeLookupView(ApiView):
