@@ -21,10 +21,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
-from commissions.models import MAX_CTPL_RATE, Line, Period, PeriodStatus, Plan, Scheme, ladder_key
+from commissions.models import MAX_CTPL_RATE, Campaign, Line, Period, PeriodStatus, Plan, Scheme, ladder_key
 from core.citus import inserted_rows
 
 LINE_NAMES = dict(Line.choices)
@@ -175,10 +175,13 @@ def entries_for_sales(
     fixed_text = "format('固定 %%s − %%s 元', v, prev_v)" if differential else "format('固定 %%s 元', v)"
     sql = f"""
     WITH {sales},
+    dated AS (
+        SELECT s.*, COALESCE(pr.id, %(fallback)s) AS period_id FROM sale s {_period_join("s.sale_day")}
+    ),
     chain AS (
         SELECT s.*, {LINE_LABELS_SQL} AS label, np.ancestor_id AS beneficiary, np.depth, d.kind AS dkind,
                d.tier_id
-        FROM sale s
+        FROM dated s
         JOIN network_networkpath np ON np.descendant_id = s.seller_id AND np.valid_from <= s.issued_at
              AND (np.valid_to IS NULL OR np.valid_to > s.issued_at)
         JOIN network_distributor d ON d.id = np.ancestor_id
@@ -200,8 +203,8 @@ def entries_for_sales(
     ),
     stepped AS (
         SELECT rated.*,
-               COALESCE(MAX(v) OVER (PARTITION BY id ORDER BY depth
-                                     ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0) AS prev_v
+               COALESCE(MAX(v) OVER (PARTITION BY id ORDER BY depth DESC
+                                     ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0) AS prev_v
         FROM rated
     ),
     raw AS (
@@ -217,14 +220,14 @@ def entries_for_sales(
     paid AS (
         SELECT capped.*,
                GREATEST(0, LEAST(raw_amount, received - COALESCE(SUM(raw_amount) OVER (
-                   PARTITION BY id ORDER BY depth ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING), 0)))
+                   PARTITION BY id ORDER BY depth DESC ROWS BETWEEN 1 FOLLOWING AND UNBOUNDED FOLLOWING), 0)))
                    AS amount,
                array_agg(beneficiary) OVER (PARTITION BY id ORDER BY depth DESC
                                             ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW) AS path
         FROM capped
     )
     INSERT INTO commissions_entry ({ENTRY_COLUMNS})
-    SELECT COALESCE(pr.id, %(fallback)s), beneficiary, 'commission', %(source_type)s, s.id, number, line, insurer_code,
+    SELECT period_id, beneficiary, 'commission', %(source_type)s, s.id, number, line, insurer_code,
            seller_id, depth, %(plan_id)s, rule_id, NULL, basis,
            CASE WHEN rate_kind = 'percent' THEN eff END, amount,
            left(CASE WHEN rate_kind = 'fixed' THEN {fixed_text} ELSE {percent_text} END
@@ -233,20 +236,58 @@ def entries_for_sales(
                 || CASE WHEN amount < raw_amount
                         THEN format('，%%s %%s 已分完，实得 %%s', ceiling, received, amount) ELSE '' END, 300),
            path, issued_at, NULL, '', NULL, now()
-    FROM paid s {_period_join("s.sale_day")}
+    FROM paid s
     WHERE amount > 0
-    {ON_CONFLICT_ONCE}
     """
     with transaction.atomic(), connection.cursor() as cursor:
         if ids is None or len(ids) > 1000:
             bulk_work_mem(cursor)
-        written = inserted_rows(cursor, sql, params)
+        written = _insert_new(cursor, sales, sql, params)
         return written + _campaign_entries(sales, params)
+
+
+def _any_priced(cursor: Any, sales: str, params: dict[str, Any]) -> bool:
+    """Has any of the sales (every sale of the source type when not given ids) a commission entry?
+    Probes of entry_once_per_source."""
+    scope = "TRUE" if "ids" not in params else "e.source_id IN (SELECT id FROM sale)"
+    cursor.execute(
+        f"""WITH {sales}
+            SELECT EXISTS (SELECT 1 FROM commissions_entry e
+                           WHERE e.source_type = %(source_type)s AND e.kind = 'commission'
+                             AND e.reverses_id IS NULL AND {scope})""",
+        params,
+    )
+    return bool(cursor.fetchone()[0])
+
+
+def _insert_new(cursor: Any, sales: str, insert_sql: str, params: dict[str, Any]) -> int:
+    """Run the commission INSERT: plainly when none of the sales has a commission entry yet (the
+    usual case: a sale priced as it happens), else with ON CONFLICT DO NOTHING, which skips what a
+    sale already has. ON CONFLICT costs every row a probe of entry_once_per_source before its insert
+    and a speculative insertion (issue 20: a month's 1,000,000 entries); a plain INSERT that meets a
+    duplicate anyway (another transaction priced the same sale meanwhile) is rolled back to its
+    savepoint and run again with ON CONFLICT, so the result is the same either way."""
+    if not _any_priced(cursor, sales, params):
+        try:
+            with transaction.atomic():
+                # Without ON CONFLICT the reported count is the rows written, on Citus too (the
+                # count it gets wrong is the one that includes skipped conflicts: core.citus).
+                cursor.execute(insert_sql, params)
+                return int(cursor.rowcount)
+        except IntegrityError as exc:
+            if (
+                getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
+                != "entry_once_per_source"
+            ):
+                raise
+    return inserted_rows(cursor, f"{insert_sql}\n{ON_CONFLICT_ONCE}", params)
 
 
 def _campaign_entries(sales: str, params: dict[str, Any]) -> int:
     """活动手续费: the best campaign a sale qualifies for, per beneficiary (campaigns do not stack),
     within what is left of the tenant's commission after the plan's entries."""
+    if not Campaign.objects.exists():  # no campaign, nothing to pay (and no sale to read again)
+        return 0
     sql = f"""
     WITH {sales},
     spent AS (

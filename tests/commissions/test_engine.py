@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tenants.utils import schema_context
 
 from accounts.services import user_create
+from commissions import engine
 from commissions.engine import entries_for_policies, reverse_policy_entries
 from commissions.models import Entry, Period, Statement
 from commissions.services import (
@@ -72,6 +73,23 @@ def test_differential_each_level_earns_its_rate_above_the_one_below(chain) -> No
         assert manager.path == [d.pk for d in reversed(chain.levels[3:])]  # top first, the manager last
         # Processing the same sales again writes nothing.
         assert entries_for_policies(plan=plan, policy_ids=[commercial.pk, ctpl.pk]) == 0
+
+
+def test_a_sale_priced_meanwhile_by_another_transaction_gets_nothing_new(chain, monkeypatch) -> None:
+    """The engine inserts plainly when the sales have no entries yet; a duplicate met anyway (the
+    check said new, another transaction priced the sale in between) falls back to ON CONFLICT."""
+    with schema_context("datang"):
+        plan = make_plan(chain, scheme="differential", rules=[dict(r) for r in DIFFERENTIAL])
+        policy, later = sell(chain.seller), sell(chain.seller, premium="1500.00")
+        assert entries_for_policies(plan=plan, policy_ids=[policy.pk]) == 5
+        monkeypatch.setattr(engine, "_any_priced", lambda *args: False)
+        # Both again: the plain INSERT meets policy's entries, the retry writes later's five only.
+        assert entries_for_policies(plan=plan, policy_ids=[policy.pk, later.pk]) == 5
+        assert amounts(policy) == [
+            ("佣金专员4", "80.00"), ("佣金组长3", "20.00"), ("佣金主管2", "50.00"), ("佣金经理1", "30.00"),
+            ("佣金总监0", "20.00"),
+        ]  # fmt: skip
+        assert [a for _, a in amounts(later)] == ["120.00", "30.00", "75.00", "45.00", "30.00"]
 
 
 def test_per_level_share_over_five_levels(chain) -> None:
