@@ -13,10 +13,11 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import uuid4
 
+from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -89,23 +90,76 @@ def _require(actor: Actor, order: ServiceOrder, *roles: str) -> None:
 def _locked(order: ServiceOrder) -> ServiceOrder:
     # The tenant comes along (its schema names the channels and the event's outbox), and what the
     # step's answer shows of the order (shop, insurer, review): the view answers with this row, its
-    # items and progress, instead of reading the order again. Only the order's row is locked.
-    return (
-        ServiceOrder.objects.select_for_update(of=("self",))
+    # items and progress, instead of reading the order again. Only the order's row is locked. An
+    # order the view has not read (``api.v1.aftersales.common.unread``) is looked for among the
+    # orders its viewer may see: not there is a 404, as a read before the lock would have said.
+    rows = getattr(order, "visible_in", None)
+    found = (
+        (ServiceOrder.objects.all() if rows is None else rows)
+        .select_for_update(of=("self",))
         .select_related("tenant", "shop", "insurer", "review")
-        .get(pk=order.pk)
+        .filter(pk=order.pk)
+        .first()
     )
+    if found is None:
+        raise NotFound("工单不存在", code="service_order_not_found")
+    return found
+
+
+def _with_items(order: ServiceOrder) -> list[ServiceItem]:
+    """The order's items, read once for the step and its answer (``step_answer`` finds them)."""
+    prefetch_related_objects([order], "items")
+    return list(order.items.all())
+
+
+def _staff_ids(tenant_id: int) -> list[int]:
+    """The tenant's active admins and finance (they follow every order on 售后工单): cached per
+    tenant, dropped whenever a membership is saved or deleted (``aftersales.apps``)."""
+    key = staff_cache_key(tenant_id)
+    ids = caches["global"].get(key)
+    if ids is None:
+        ids = list(
+            Membership.objects.filter(
+                tenant_id=tenant_id, role__in=(Role.TENANT_ADMIN, Role.FINANCE), is_active=True
+            ).values_list("user_id", flat=True)
+        )
+        caches["global"].set(key, ids, STAFF_CACHE_SECONDS)
+    return ids
+
+
+STAFF_CACHE_SECONDS = 300
+
+
+def staff_cache_key(tenant_id: int) -> str:
+    return f"aftersales:tenant-staff:{tenant_id}"
+
+
+def staff_forget(tenant_id: int | None) -> None:
+    """A membership changed: the tenant's staff are read again (now, and after the commit, so a
+    step that read the old rows meanwhile does not keep them)."""
+    if tenant_id is None:
+        return
+    key = staff_cache_key(tenant_id)
+    caches["global"].delete(key)
+    transaction.on_commit(lambda: caches["global"].delete(key))
 
 
 def _step(
-    order: ServiceOrder, actor: Actor | None, state: str, note: str = "", photos: list[str] | None = None
+    order: ServiceOrder,
+    actor: Actor | None,
+    state: str,
+    note: str = "",
+    photos: list[str] | None = None,
+    *,
+    also: tuple[str, ...] = (),
 ) -> None:
-    """Record the step and announce it after the commit. The request writes the order, the step and
-    the outbox event only: whoever is told in an inbox (the owner and agent in the tenant's schema,
-    the shop's and insurer's staff on the platform host) is told by the notices consumer in the
-    worker (``notices.dispatch``), in the order of the outbox."""
+    """Record the step and announce it after the commit. The request writes the order (its state,
+    ``updated_at`` and the fields named in ``also``), the step and the outbox event only: whoever
+    is told in an inbox (the owner and agent in the tenant's schema, the shop's and insurer's staff
+    on the platform host) is told by the notices consumer in the worker (``notices.dispatch``), in
+    the order of the outbox."""
     order.state = state
-    order.save()
+    order.save(update_fields=["state", "updated_at", *also])
     progress = ProgressEvent.objects.create(
         order=order, state=state, title=STEP_TITLES[OrderState(state)], note=note, photos=list(photos or []),
         actor=actor.user if actor else None, actor_name=actor.user.name if actor else "",
@@ -131,10 +185,7 @@ def _step(
     if order.insurer_id:
         channels.append(realtime.insurer_channel(order.insurer_id))
     # the tenant's admins and finance follow every order on 售后工单
-    staff = Membership.objects.filter(
-        tenant_id=order.tenant_id, role__in=(Role.TENANT_ADMIN, Role.FINANCE), is_active=True
-    ).values_list("user_id", flat=True)
-    channels += [realtime.user_channel(user_id, schema) for user_id in staff]
+    channels += [realtime.user_channel(user_id, schema) for user_id in _staff_ids(order.tenant_id)]
     realtime.publish(channels, f"service_order.{state}", payload)
     # the outbox is the tenant's: on its own host (the owner's steps) the connection is there already,
     # and switching to it and back would cost two SET search_path round trips for nothing
@@ -224,7 +275,7 @@ def order_request(
     )  # fmt: skip
     order.no = _next_no(order)
     ServiceOrder.review.related.set_cached_value(order, None)  # a new order has no review (the answer asks)
-    _step(order, Actor(actor, "owner"), OrderState.REQUESTED, note=description)
+    _step(order, Actor(actor, "owner"), OrderState.REQUESTED, note=description, also=("no",))
     return order
 
 
@@ -247,7 +298,7 @@ def order_cancel(*, actor: Actor, order: ServiceOrder, reason: str = "") -> Serv
 def _decide(
     errors: FieldErrors, order: ServiceOrder, decisions: list[dict[str, Any]], field: str
 ) -> dict[int, str]:
-    items = {item.pk: item for item in order.items.all()}
+    items = {item.pk: item for item in _with_items(order)}
     chosen: dict[int, str] = {}
     for index, row in enumerate(decisions or []):
         item_id, decision = _int(row.get("item")), row.get("decision")
@@ -263,8 +314,9 @@ def _decide(
     return chosen
 
 
-def _approve_if_done(order: ServiceOrder, actor: Actor) -> None:
-    items = list(order.items.all())
+def _approve_if_done(order: ServiceOrder, actor: Actor, *, also: tuple[str, ...]) -> None:
+    """The step to 已确认 once every decision is in (writing ``also`` with it); else ``also`` only."""
+    items = _with_items(order)
     owner_done = all(i.owner_decision != Decision.PENDING for i in items)
     insurer_done = not order.is_claim or all(i.insurer_decision != Decision.PENDING for i in items)
     if owner_done and insurer_done:
@@ -272,7 +324,11 @@ def _approve_if_done(order: ServiceOrder, actor: Actor) -> None:
             raise StateConflict(
                 "没有同意的项目：如不需要维修，请取消工单", code="service_order_nothing_approved"
             )
-        _step(order, actor, OrderState.APPROVED, note=f"确认金额 {approved_total(order, items)} 元")
+        _step(
+            order, actor, OrderState.APPROVED, note=f"确认金额 {approved_total(order, items)} 元", also=also
+        )
+    else:
+        order.save(update_fields=[*also, "updated_at"])
 
 
 @transaction.atomic
@@ -288,14 +344,14 @@ def order_owner_approve(
     errors = FieldErrors()
     chosen = _decide(errors, order, decisions, "items")
     errors.raise_if_any()
-    for item in order.items.all():
+    items = _with_items(order)
+    for item in items:
         item.owner_decision = chosen[item.pk]
-        item.save(update_fields=["owner_decision"])
+    ServiceItem.objects.bulk_update(items, ["owner_decision"])
     if not any(d == Decision.APPROVED for d in chosen.values()):
         raise StateConflict("没有同意的项目：如不需要维修，请取消工单", code="service_order_nothing_approved")
     order.owner_approved_at = timezone.now()
-    order.save(update_fields=["owner_approved_at", "updated_at"])
-    _approve_if_done(order, actor)
+    _approve_if_done(order, actor, also=("owner_approved_at",))
     return order
 
 
@@ -312,14 +368,14 @@ def order_insurer_approve(
     errors = FieldErrors()
     chosen = _decide(errors, order, decisions, "items")
     errors.raise_if_any()
-    for item in order.items.all():
+    items = _with_items(order)
+    for item in items:
         item.insurer_decision = chosen[item.pk]
-        item.save(update_fields=["insurer_decision"])
+    ServiceItem.objects.bulk_update(items, ["insurer_decision"])
     order.insurer_approved_at = timezone.now()
-    order.save(update_fields=["insurer_approved_at", "updated_at"])
     ProgressEvent.objects.create(order=order, state=order.state, title="保险公司已核损", actor=actor.user,
                                  actor_name=actor.user.name, actor_role=actor.role)  # fmt: skip
-    _approve_if_done(order, actor)
+    _approve_if_done(order, actor, also=("insurer_approved_at",))
     return order
 
 
@@ -483,11 +539,14 @@ def order_start(*, actor: Actor, order: ServiceOrder, override_reason: str = "")
     order = _locked(order)
     _require(actor, order, "shop")
     _require_state(order, (OrderState.APPROVED,), "开始施工")
-    shop = Shop.objects.get(pk=order.shop_id)
-    lines = [(i.part_id, i.quantity, i.name) for i in order.items.all() if i.part_id and approved(i, order)]
-    if lines:
+    lines = [(i.part_id, i.quantity, i.name) for i in _with_items(order) if i.part_id and approved(i, order)]
+    if lines:  # the shop came with the locked order
         stock_consume(
-            actor=actor.user, shop=shop, lines=lines, reference=order.no, override_reason=override_reason
+            actor=actor.user,
+            shop=order.shop,
+            lines=lines,
+            reference=order.no,
+            override_reason=override_reason,
         )
     _step(order, actor, OrderState.IN_PROGRESS)
     return order
@@ -520,7 +579,7 @@ def order_settle(*, actor: Actor, order: ServiceOrder, payment_method: str = "")
             errors.add("payment_method", "请选择车主的支付方式（现金、微信、支付宝、银行卡或转账）")
             errors.raise_if_any("请选择车主的支付方式")
         order.payment_method = payment_method
-    items = list(order.items.all())
+    items = _with_items(order)
     order.settled_amount = approved_total(order, items)
     order.insurer_pays = order.settled_amount if order.is_claim else Decimal("0.00")
     payer = (
@@ -528,7 +587,13 @@ def order_settle(*, actor: Actor, order: ServiceOrder, payment_method: str = "")
         if order.is_claim
         else f"车主{PaymentMethod(payment_method).label}支付 {order.settled_amount:.2f} 元"
     )
-    _step(order, actor, OrderState.SETTLED, note=payer)
+    _step(
+        order,
+        actor,
+        OrderState.SETTLED,
+        note=payer,
+        also=("payment_method", "settled_amount", "insurer_pays"),
+    )
     return order
 
 

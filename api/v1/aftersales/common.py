@@ -56,6 +56,15 @@ def one(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
     return order
 
 
+def unread(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
+    """The order a step acts on, not read yet: the service's locked read looks for it among
+    ``rows`` (the orders the viewer may see) and answers 404 when it is not there, before the step
+    checks who acts (403) or the state (409) — one read instead of a bare read and the lock."""
+    order = ServiceOrder(pk=pk)
+    order.visible_in = rows  # type: ignore[attr-defined]
+    return order
+
+
 def detail(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
     order = (
         with_totals(rows)
@@ -71,8 +80,9 @@ def detail(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
 
 def step_answer(order: ServiceOrder, viewer: str, *, status: int = 200) -> Response:
     """The order a step has just written and committed, as ``viewer`` sees it: the row the service
-    locked and wrote (with its tenant, shop, insurer and review), its items and progress read now,
-    the totals summed from those items (what ``with_totals`` sums in the database for a list)."""
+    locked and wrote (with its tenant, shop, insurer and review), its items and progress read now
+    (unless the step has them already: the items it read or wrote under the lock), the totals
+    summed from those items (what ``with_totals`` sums in the database for a list)."""
     prefetch_related_objects([order], "items", "progress")
     items = list(order.items.all())
     order.quoted_total = sum((i.amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
@@ -115,10 +125,11 @@ class OrderStepView(ApiView):
         assert self.step is not None
         actor = self.step_actor()
         rows = self.step_rows(actor)
-        order = one(rows, pk)
         body = self.step.body(data=request.data)
-        body.is_valid(raise_exception=True)
-        return step_answer(self.step.run(actor, order, body.validated_data), self.viewer)
+        if not body.is_valid():
+            one(rows, pk)  # an order the viewer cannot see is a 404 whatever the body
+            body.is_valid(raise_exception=True)
+        return step_answer(self.step.run(actor, unread(rows, pk), body.validated_data), self.viewer)
 
 
 def step_views(

@@ -10,7 +10,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aftersales import services as svc
-from aftersales.models import ServiceOrder
+from aftersales.models import ServiceItem, ServiceOrder
 from aftersales.selectors import orders_for_tenant_user, with_totals
 from api.context import RequestContext
 from api.roles import OWNER, TENANT_PEOPLE, TENANT_STAFF
@@ -79,6 +79,7 @@ class ServiceOrderListView(ApiListView):
             shop_id=v["shop"], vehicle_id=v["vehicle"], service=v["service"], description=v["description"],
             mileage_km=v.get("mileage_km"), insurer_id=v.get("insurer"), claim_no=v.get("claim_no", ""),
         )  # fmt: skip
+        order._prefetched_objects_cache = {"items": ServiceItem.objects.none()}  # type: ignore[attr-defined]  # none yet
         return step_answer(order, "owner", status=status.HTTP_201_CREATED)
 
 
