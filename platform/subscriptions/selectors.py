@@ -70,6 +70,13 @@ def subscription_of(tenant_id: int) -> Subscription | None:
     return Subscription.objects.select_related("plan").filter(tenant_id=tenant_id).first()
 
 
+def subscription_for_state(tenant_id: int) -> Subscription | None:
+    """The subscription with only the fields ``subscription_state`` reads (not its plan): what the
+    read-only check of every write reads (issue 20: half the CPU of ``subscription_of``)."""
+    fields = ("status", "trial_ends_at", "past_due_since", "updated_at")
+    return Subscription.objects.filter(tenant_id=tenant_id).only(*fields).first()
+
+
 def invoices_for_tenant(*, tenant_id: int) -> Any:
     return Invoice.objects.filter(subscription__tenant_id=tenant_id)
 
