@@ -55,8 +55,8 @@ CLUSTER_TESTS ?= tests/isolation \
 	tests/quotes/test_quotes_api.py::test_agent_quotes_adjusts_sends_owner_accepts_policy_issued_and_paid \
 	tests/commissions/test_commissions_api.py::test_a_sale_pays_the_chain_at_once_and_a_surrender_claws_it_back \
 	tests/commissions/test_engine.py \
-	tests/aftersales/test_flow.py tests/shops/test_shop_redemption.py tests/api/test_provisioning.py \
-	tests/platform_console/test_tenant_nodes.py
+	tests/aftersales/test_flow.py tests/aftersales/test_visibility.py tests/shops/test_shop_redemption.py \
+	tests/api/test_provisioning.py tests/platform_console/test_tenant_nodes.py
 test-cluster: $(VENV_STAMP) services cluster
 	DATABASE_URL=$(CLUSTER_URL) $(VENV)/bin/pytest -p no:cacheprovider $(CLUSTER_TESTS)
 

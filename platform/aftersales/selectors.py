@@ -37,7 +37,12 @@ def orders_for_tenant_user(*, user: User, roles: set[str], tenant_id: int) -> Qu
     if roles & TENANT_WIDE_ROLES:
         return orders
     if "agent" in roles:
-        mine = customers_visible(user=user, roles={"agent"}).values("pk")
+        # The customer ids first, then the orders: a list, not a subquery. The orders are a public
+        # table and the customers the tenant's own; on a Citus cluster one query joining the two
+        # makes Citus copy the public tables (every tenant's orders and items) to the tenant's worker
+        # as subqueries, where with_totals' GROUP BY the order's id no longer covers its other
+        # columns and fails (docs/scaling.md, "Public and tenant tables in one query").
+        mine = list(customers_visible(user=user, roles={"agent"}).values_list("pk", flat=True))
         return orders.filter(customer_id__in=mine)
     if "owner" in roles:
         return orders.filter(owner=user)
