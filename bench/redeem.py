@@ -14,6 +14,12 @@ Exactly once: each code succeeds exactly once (counted per code, and its ``Redem
 the database), every other attempt is refused as already redeemed, and no 5xx.
 
     .venv/bin/python bench/redeem.py [--codes 500] [--attempts 2000] [--rounds 5] [--clients 50] [--workers 4]
+
+``--in-process N`` measures the service times instead, in this process (Django's test client through
+the whole middleware stack, no server, no queue): the queries of one redemption, one refusal and
+one GET /api/v1/me/, and the process CPU time per request of each, in ROUNDS rounds of N requests
+(the three kinds in turn; medians of the rounds). Under 50 clients the latency ratio is, to a first
+approximation, the ratio of these service times (docs/performance.md, "stop 27").
 """
 
 import argparse
@@ -62,6 +68,7 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--workers", type=int, default=4)
+    parser.add_argument("--in-process", type=int, default=0, metavar="N")
     args = parser.parse_args()
     if args.codes % args.rounds or args.attempts % args.codes or args.attempts // args.rounds < 2:
         parser.error("--codes must be a multiple of --rounds, --attempts a multiple of --codes")
@@ -72,17 +79,9 @@ def main() -> None:
     tenant = Tenant.objects.get(schema_name="datang")
     admin = User.objects.get(mobile="13800001001")
     token = auth_token_issue(user=admin, tenant_id=tenant.pk, second_factor=True).token
-    with schema_context("datang"):
-        oil = product_save(actor=None, name="基准机油", kind="goods", market_price=Decimal("210"),
-                           actual_price=Decimal("100"), stock=1000)  # fmt: skip
-        pack = pack_save(actor=None, name=f"基准礼包{time.time_ns()}", redeem_mode="whole",
-                         expires_on=timezone.localdate() + timedelta(days=1), items=[{"product": oil.pk, "quantity": 1}])  # fmt: skip
-        customer = Customer.objects.filter(mobile="13700099999").first() or customer_create(
-            actor=None, name="基准客户", mobile="13700099999"
-        )
-        codes = [
-            i.code for i in pack_issue_campaign(actor=None, pack=pack, customers=[customer] * args.codes)
-        ]
+    if args.in_process:
+        return in_process(token, args.in_process, args.rounds)
+    codes = bench_pack(args.codes)
 
     def redeem_one(code: str) -> tuple[str, int, str, float]:
         status, body, ms = request(
@@ -120,7 +119,7 @@ def main() -> None:
     outcomes = Counter(outcome for _, _, outcome, _ in results)
     server_errors = sum(1 for _, status, _, _ in results if status >= 500)
     with schema_context("datang"):
-        recorded = Redemption.objects.filter(issued__pack=pack).count()
+        recorded = Redemption.objects.filter(issued__code__in=codes).count()
     once = (
         set(wins) == set(codes)
         and set(wins.values()) == {1}
@@ -158,6 +157,60 @@ def main() -> None:
     )
     if not once:
         raise SystemExit(1)
+
+
+def bench_pack(count: int) -> list[str]:
+    """``count`` fresh codes of a one-item whole pack given to the bench's customer."""
+    with schema_context("datang"):
+        oil = product_save(actor=None, name="基准机油", kind="goods", market_price=Decimal("210"),
+                           actual_price=Decimal("100"), stock=1000)  # fmt: skip
+        pack = pack_save(actor=None, name=f"基准礼包{time.time_ns()}", redeem_mode="whole",
+                         expires_on=timezone.localdate() + timedelta(days=1), items=[{"product": oil.pk, "quantity": 1}])  # fmt: skip
+        customer = Customer.objects.filter(mobile="13700099999").first() or customer_create(
+            actor=None, name="基准客户", mobile="13700099999"
+        )
+        return [i.code for i in pack_issue_campaign(actor=None, pack=pack, customers=[customer] * count)]
+
+
+def in_process(token: str, per_round: int, rounds: int) -> None:
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    codes = bench_pack(per_round * rounds + 1)
+    connection.set_schema_to_public()  # type: ignore[attr-defined]
+    client = Client(HTTP_HOST="datang.localhost", HTTP_AUTHORIZATION=f"Bearer {token}")
+
+    def redeem(code: str) -> int:
+        body = {"code": code, "place": "基准"}
+        return int(
+            client.post("/api/v1/gift-packs/redeem/", body, content_type="application/json").status_code
+        )
+
+    def me(_: str) -> int:
+        return int(client.get("/api/v1/me/").status_code)
+
+    kinds = {"GET /api/v1/me/": (me, 200), "redemption": (redeem, 200), "refusal": (redeem, 409)}
+    me(""), me("")  # the host's tenant, looked up once per process
+    for name, (call, status) in kinds.items():
+        with CaptureQueriesContext(connection) as queries:
+            if call(codes[0]) != status:
+                raise SystemExit(f"{name}: not {status}")
+        sql = [q["sql"] for q in queries.captured_queries]
+        print(f"{name}: {len(sql)} queries, of which {sum(q.startswith('SET search_path') for q in sql)} "
+              f"SET search_path: " + "; ".join(q.split(" FROM ")[0][:40] for q in sql))  # fmt: skip
+    cpu: dict[str, list[float]] = {name: [] for name in kinds}
+    for r in range(rounds):
+        mine = codes[1 + r * per_round : 1 + (r + 1) * per_round]
+        for name, (call, status) in kinds.items():
+            started = time.process_time()
+            if any(call(code) != status for code in mine):
+                raise SystemExit(f"{name}: not {status}")
+            cpu[name].append((time.process_time() - started) * 1000 / per_round)
+    base = statistics.median(cpu["GET /api/v1/me/"])
+    for name, times in cpu.items():
+        print(f"{name}: {statistics.median(times):.2f} ms CPU a request (median of {rounds} rounds of {per_round}; "
+              f"{min(times):.2f} to {max(times):.2f}), {statistics.median(times) / base:.2f}x /me/'s")  # fmt: skip
 
 
 if __name__ == "__main__":
