@@ -42,7 +42,7 @@ from django.db import connection, transaction
 from django.db.migrations.loader import MigrationLoader
 
 # Bump when the generated script changes shape: it is part of the template key.
-GENERATOR_VERSION = 2
+GENERATOR_VERSION = 3
 # Between the script's statements (a comment line: the script also runs whole, as one batch).
 STATEMENT_END = "\n--;\n"
 PLACEHOLDER = "__sxb_schema__"
@@ -381,18 +381,22 @@ def template_sql(schema: str) -> tuple[str, int, int]:
             names = [c[0] for c in columns[oid] if c[5] != "s"]
             cols = ", ".join(q(n) for n in names)
             picked = ", ".join(
-                "now()" if table == "django_migrations" and n == "applied" else q(n) for n in names
+                "'now()'" if table == "django_migrations" and n == "applied" else f"quote_nullable({q(n)})"
+                for n in names
             )
             if table == "django_migrations":
                 migrations = count
+            # Plain VALUES of literals, which INSERT coerces to each column's type. Not
+            # json_populate_recordset(NULL::<schema>.<table>, ...): naming a tenant table's row type
+            # puts it in the backend's type cache, which PostgreSQL 15 never shrinks and scans whole
+            # on every relation-cache invalidation (TypeCacheRelCallback), and a copy makes hundreds:
+            # on a long-lived connection each tenant made the next one's script slower.
             cursor.execute(
-                f"SELECT quote_literal(json_agg(t ORDER BY {q(names[0])})::text) FROM {prefix}{q(table)} t"
+                f"SELECT string_agg('(' || concat_ws(', ', {picked}) || ')', ', ' ORDER BY {q(names[0])})"
+                f" FROM {prefix}{q(table)}"
             )
-            (data,) = cursor.fetchone()
-            out.append(
-                f"INSERT INTO {prefix}{q(table)} ({cols}) OVERRIDING SYSTEM VALUE SELECT {picked}"
-                f" FROM json_populate_recordset(NULL::{prefix}{q(table)}, {data});"
-            )
+            (values,) = cursor.fetchone()
+            out.append(f"INSERT INTO {prefix}{q(table)} ({cols}) OVERRIDING SYSTEM VALUE VALUES {values};")
         for seq, last in _rows(
             cursor,
             "SELECT quote_ident(schemaname) || '.' || quote_ident(sequencename), last_value FROM pg_sequences"
