@@ -21,11 +21,11 @@ from decimal import ROUND_HALF_UP, Decimal
 from typing import Any
 
 from django.conf import settings
-from django.db import IntegrityError, connection, transaction
+from django.db import IntegrityError, InternalError, connection, transaction
 from django.utils import timezone
 
 from commissions.models import MAX_CTPL_RATE, Campaign, Line, Period, PeriodStatus, Plan, Scheme, ladder_key
-from core.citus import inserted_rows
+from core.citus import inserted_rows, unique_violation
 
 LINE_NAMES = dict(Line.choices)
 
@@ -274,11 +274,8 @@ def _insert_new(cursor: Any, sales: str, insert_sql: str, params: dict[str, Any]
                 # count it gets wrong is the one that includes skipped conflicts: core.citus).
                 cursor.execute(insert_sql, params)
                 return int(cursor.rowcount)
-        except IntegrityError as exc:
-            if (
-                getattr(getattr(exc.__cause__, "diag", None), "constraint_name", None)
-                != "entry_once_per_source"
-            ):
+        except (IntegrityError, InternalError) as exc:  # InternalError: the same, through Citus
+            if not unique_violation(exc, "entry_once_per_source"):
                 raise
     return inserted_rows(cursor, f"{insert_sql}\n{ON_CONFLICT_ONCE}", params)
 

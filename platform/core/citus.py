@@ -14,6 +14,7 @@ is placed one of two ways by the ``CitusPlacement`` migration operation:
 On plain PostgreSQL (no citus extension in the database) everything here is a no-op or None.
 """
 
+import re
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from typing import Any
@@ -42,6 +43,21 @@ def inserted_rows(cursor: Any, insert_sql: str, params: Any = None) -> int:
     on one PostgreSQL and on the cluster alike; the count is taken on the server, so no row travels."""
     cursor.execute(f"WITH written AS ({insert_sql}\n RETURNING 1) SELECT count(*) FROM written", params)
     return int(cursor.fetchone()[0])
+
+
+def unique_violation(exc: BaseException, constraint: str) -> bool:
+    """Is ``exc`` (a Django database error) a duplicate key on the unique index ``constraint``?
+
+    On one PostgreSQL it is an IntegrityError whose diagnostics name the constraint. Through a Citus
+    coordinator (an ``INSERT … SELECT`` pulled to the coordinator, then inserted on the worker) the
+    worker's error comes back as an InternalError (SQLSTATE XX000) naming the shard's index,
+    ``<constraint>_<shard id>`` (read from the diagnostics, else from the message)."""
+    diag = getattr(exc.__cause__, "diag", None)
+    name = getattr(diag, "constraint_name", None)
+    if not name:
+        found = re.search(r'duplicate key value violates unique constraint "([^"]+)"', str(exc))
+        name = found.group(1) if found else None
+    return bool(name) and re.fullmatch(rf"{re.escape(constraint)}(_\d+)?", name or "") is not None
 
 
 def _placement(cursor: Any, table: str) -> str | None:
