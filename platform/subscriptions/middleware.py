@@ -7,7 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 
-from subscriptions.selectors import subscription_for_state, subscription_state
+from subscriptions.selectors import subscription_of_cached, subscription_state
 
 SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 ALWAYS_ALLOWED = ("/api/v1/billing/", "/api/v1/auth/")
@@ -25,7 +25,7 @@ class TenantReadOnlyMiddleware:
             and tenant.schema_name != "public"
             and not request.path.startswith(ALWAYS_ALLOWED)
         ):
-            state = subscription_state(subscription_for_state(tenant.pk))
+            state = subscription_state(subscription_of_cached(tenant.pk, tenant.schema_name))
             if state.read_only:
                 return JsonResponse(
                     {

@@ -31,8 +31,9 @@ REDEMPTION = [
     "savepoint", "update code", "insert redemption", "update items", "insert event", "release",
     "answer: code", "answer: items",
 ]  # fmt: skip
-# A refusal: the subscription, the token and the roles, the code's state.
-REFUSAL = ["subscription", "token", "roles", "state"]
+# A refusal right after it: the token and the roles, the code's state (the tenant's subscription
+# comes from the cache the redemption filled, subscriptions.selectors.subscription_of_cached).
+REFUSAL = ["token", "roles", "state"]
 
 
 def issued_code(mode: str) -> IssuedPack:
