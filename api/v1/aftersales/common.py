@@ -16,7 +16,7 @@ from aftersales import services as svc
 from aftersales.models import OrderState, ServiceOrder
 from aftersales.selectors import with_totals
 from api.params import choice_param, date_param, int_param
-from api.v1.aftersales.serializers import ServiceOrderDetailSerializer
+from api.v1.aftersales.serializers import ServiceOrderDetailSerializer, order_detail
 from api.views import ApiView
 from core.errors import NotFound
 
@@ -88,14 +88,12 @@ def step_answer(order: ServiceOrder, viewer: str, *, status: int = 200) -> Respo
     order.quoted_total = sum((i.amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
     order.cost_total = sum((i.cost_amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
     order.item_count = len(items)  # type: ignore[attr-defined]
-    data = ServiceOrderDetailSerializer(order, context={"viewer": viewer}).data
-    return Response(data, status=status)
+    return Response(order_detail(order, viewer), status=status)
 
 
 def detail_answer(rows: QuerySet[ServiceOrder], pk: int, viewer: str, *, status: int = 200) -> Response:
     """The order as ``viewer`` sees it, read afresh (the answer of the detail views and of every step)."""
-    data = ServiceOrderDetailSerializer(detail(rows, pk), context={"viewer": viewer}).data
-    return Response(data, status=status)
+    return Response(order_detail(detail(rows, pk), viewer), status=status)
 
 
 @dataclass(frozen=True)

@@ -29,6 +29,7 @@ from api.v1.aftersales.serializers import (
     ServiceOrderDetailSerializer,
     ServiceOrderSerializer,
     decisions_of,
+    order_detail,
 )
 from api.views import ApiListView, ApiView
 from core.errors import NotFound, PermissionDenied
@@ -93,7 +94,7 @@ class ServiceOrderDetailView(ApiView):
         viewer = (
             "staff" if tenant_viewer(self.ctx) == "staff" or order.owner_id != self.ctx.actor.pk else "owner"
         )
-        return Response(ServiceOrderDetailSerializer(order, context={"viewer": viewer}).data)
+        return Response(order_detail(order, viewer))
 
 
 class ReasonSerializer(serializers.Serializer):
