@@ -534,14 +534,14 @@ def order_estimate(
 def order_start(*, actor: Actor, order: ServiceOrder, override_reason: str = "") -> ServiceOrder:
     """开始施工: the approved parts leave the shop's stock (all or none; short stock is a 409 naming
     the part unless the shop overrides with a reason)."""
-    from inventory.services import stock_consume
+    from inventory.services import stock_consume_within
 
     order = _locked(order)
     _require(actor, order, "shop")
     _require_state(order, (OrderState.APPROVED,), "开始施工")
     lines = [(i.part_id, i.quantity, i.name) for i in _with_items(order) if i.part_id and approved(i, order)]
-    if lines:  # the shop came with the locked order
-        stock_consume(
+    if lines:  # the shop came with the locked order; a refusal rolls the whole step back (no savepoint)
+        stock_consume_within(
             actor=actor.user,
             shop=order.shop,
             lines=lines,

@@ -205,10 +205,27 @@ def stock_consume(
     reference: str,
     override_reason: str = "",
 ) -> list[StockMove]:
-    """施工领用: take each line's (part id, quantity, note) out of ``shop``'s stock for the service
+    """``stock_consume_within`` in a transaction (or savepoint) of its own."""
+    return stock_consume_within(
+        actor=actor, shop=shop, lines=lines, reference=reference, override_reason=override_reason
+    )
+
+
+def stock_consume_within(
+    *,
+    actor: User | None,
+    shop: Shop,
+    lines: list[tuple[int, Decimal, str]],
+    reference: str,
+    override_reason: str = "",
+) -> list[StockMove]:
+    """Inside the caller's atomic block, without a savepoint of its own (a service order's 开始施工,
+    whose step is one transaction: a refusal here rolls the whole step back, issue 20).
+    施工领用: take each line's (part id, quantity, note) out of ``shop``'s stock for the service
     order ``reference``. All lines or none: any part that would go below zero (without an
     ``override_reason``) refuses the whole call with a 409 naming the part. Several lines of one
     part are checked against its stock together."""
+    assert transaction.get_connection().in_atomic_block, "stock_consume_within needs the caller's transaction"
     errors = FieldErrors()
     reference = (reference or "").strip()
     if not reference:
