@@ -6,14 +6,14 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any, ClassVar
 
-from django.db.models import Q, QuerySet, prefetch_related_objects
+from django.db.models import Q, QuerySet
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import serializers
 from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aftersales import services as svc
-from aftersales.models import OrderState, ServiceOrder
+from aftersales.models import OrderState, ProgressEvent, ServiceItem, ServiceOrder
 from aftersales.selectors import with_totals
 from api.params import choice_param, date_param, int_param
 from api.v1.aftersales.serializers import ServiceOrderDetailSerializer, order_detail
@@ -83,7 +83,12 @@ def step_answer(order: ServiceOrder, viewer: str, *, status: int = 200) -> Respo
     locked and wrote (with its tenant, shop, insurer and review), its items and progress read now
     (unless the step has them already: the items it read or wrote under the lock), the totals
     summed from those items (what ``with_totals`` sums in the database for a list)."""
-    prefetch_related_objects([order], "items", "progress")
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    for name, model in (("items", ServiceItem), ("progress", ProgressEvent)):
+        if name not in cache:  # what prefetch_related_objects would cache, read without its machinery
+            rows = model.objects.filter(order_id=order.pk)
+            len(rows)  # evaluated: the related manager's all() answers from it
+            cache[name] = rows
     items = list(order.items.all())
     order.quoted_total = sum((i.amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
     order.cost_total = sum((i.cost_amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
