@@ -102,6 +102,9 @@ TENANT_MODEL = "tenants.Tenant"
 # from a migrated template schema (one round trip); "migrations" runs every tenant migration.
 TENANT_SCHEMA_FROM = os.environ.get("TENANT_SCHEMA_FROM", "template")
 TENANT_DOMAIN_MODEL = "tenants.Domain"
+# The migrate command run in each schema: Django's, answering an up-to-date schema from its
+# django_migrations rows alone (config.db.migrate).
+TENANT_BASE_MIGRATE_COMMAND = "config.db.migrate.Command"
 PUBLIC_SCHEMA_NAME = "public"
 PUBLIC_SCHEMA_URLCONF = "config.urls_public"
 ROOT_URLCONF = "config.urls_tenant"

@@ -35,6 +35,16 @@ def _catalog(schema: str) -> list[tuple[str, str]]:
         return sorted(cursor.fetchall())
 
 
+def _quotes_leaf() -> str:
+    """The quotes migration no other migration depends on (forgetting it leaves a consistent history:
+    one another migration depends on would be refused as applied before its dependency)."""
+    from django.db.migrations.loader import MigrationLoader
+
+    graph = MigrationLoader(None).graph
+    (leaf,) = [name for (app, name), node in graph.node_map.items() if app == "quotes" and not node.children]
+    return leaf
+
+
 @pytest.fixture
 def twin_tables():
     """A table named ``twin`` in public and in datang with different columns, one table only in each, a
@@ -104,11 +114,11 @@ def test_migrate_schemas_finds_a_migration_unapplied_in_one_tenant_only() -> Non
     # every schema is migrated: --check passes on both tenants
     for schema in ("datang", "bowei"):
         call_command("migrate_schemas", tenant=True, schema_name=schema, check_unapplied=True, verbosity=0)
-    # datang forgets its last customers migration (bowei and public keep theirs)
+    # datang forgets its latest quotes migration (bowei and public keep theirs)
     with connection.cursor() as cursor:
         cursor.execute(
-            "DELETE FROM datang.django_migrations WHERE id = (SELECT max(id) FROM datang.django_migrations"
-            " WHERE app = 'customers') RETURNING name"
+            "DELETE FROM datang.django_migrations WHERE app = 'quotes' AND name = %s RETURNING name",
+            [_quotes_leaf()],
         )
         (forgotten,) = cursor.fetchone()
     try:
@@ -121,6 +131,50 @@ def test_migrate_schemas_finds_a_migration_unapplied_in_one_tenant_only() -> Non
         # and what it would apply in datang is that one migration
         connection.set_schema("datang", include_public=False)  # type: ignore[attr-defined]
         applied = MigrationRecorder(connection).applied_migrations()
-        assert ("customers", forgotten) not in applied and len(applied) > 0
+        assert ("quotes", forgotten) not in applied and len(applied) > 0
+    finally:
+        connection.set_schema_to_public()  # type: ignore[attr-defined]
+
+
+@pytest.mark.django_db
+def test_an_up_to_date_schema_is_answered_from_its_migration_rows_and_a_stale_one_goes_to_django(
+    monkeypatch, capsys
+) -> None:
+    from django.db.migrations.executor import MigrationExecutor
+
+    from config.db.migrate import graph_nodes, nothing_to_apply
+
+    rendered: list[str] = []
+    render = MigrationExecutor._create_project_state
+
+    def counting(self, *args, **kwargs):  # Django's own, counted
+        rendered.append(connection.schema_name)  # type: ignore[attr-defined]
+        return render(self, *args, **kwargs)
+
+    monkeypatch.setattr(MigrationExecutor, "_create_project_state", counting)
+    # bowei has every migration: one query answers it, no project state is rendered
+    call_command("migrate_schemas", tenant=True, schema_name="bowei", verbosity=1)
+    assert "Nothing: every migration is applied." in capsys.readouterr().out
+    assert rendered == []
+    # the project's migrations are the graph's nodes (no squashed migration in the project)
+    nodes = graph_nodes()
+    assert nodes is not None and ("customers", "0001_initial") in nodes and len(nodes) > 40
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "DELETE FROM datang.django_migrations WHERE app = 'quotes' AND name = %s RETURNING name",
+            [_quotes_leaf()],
+        )
+        (forgotten,) = cursor.fetchone()
+    try:
+        options = {"database": "default", "app_label": None, "migration_name": None}
+        connection.set_schema("datang")  # type: ignore[attr-defined]
+        assert nothing_to_apply(options) is False  # one migration unapplied here
+        connection.set_schema("bowei")  # type: ignore[attr-defined]
+        assert nothing_to_apply(options) is True
+        assert nothing_to_apply({**options, "fake": True}) is False  # Django's command decides
+        # datang goes to Django's command, which finds the one migration to apply
+        call_command("migrate_schemas", tenant=True, schema_name="datang", plan=True, verbosity=1)
+        out = capsys.readouterr().out
+        assert f"quotes.{forgotten}" in out and "Nothing: every migration is applied." not in out
     finally:
         connection.set_schema_to_public()  # type: ignore[attr-defined]
