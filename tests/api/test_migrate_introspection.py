@@ -145,7 +145,7 @@ def test_an_up_to_date_schema_is_answered_from_its_migration_rows_and_a_stale_on
     from config.db.migrate import graph_nodes, nothing_to_apply
 
     rendered: list[str] = []
-    render = MigrationExecutor._create_project_state
+    render = MigrationExecutor._create_project_state  # type: ignore[attr-defined]
 
     def counting(self, *args, **kwargs):  # Django's own, counted
         rendered.append(connection.schema_name)  # type: ignore[attr-defined]
