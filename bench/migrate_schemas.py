@@ -39,16 +39,14 @@ import time
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 # run as a script, bench/ itself is first on sys.path: its aftersales.py would stand in for the app
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-from bench import machine  # noqa: E402
+from bench import machine, scratch_db  # noqa: E402
 
 # next to DATABASE_URL's database, named after it (two checkouts on one server do not collide)
-BENCH_DB = os.environ.get("DATABASE_URL", "postgres:///suxinbao").rsplit("/", 1)[1] + "_bench_migrate"
+BENCH_DB = scratch_db.name(os.environ.get("DATABASE_URL", "postgres:///suxinbao"), "_bench_migrate")
 APP = "benchmigrate"
 PREFIX = "mig"
 
@@ -127,21 +125,6 @@ def say(text: str) -> None:
     """A figure: kept for the report (stdout) and shown now (stderr), the run being long."""
     print(text, flush=True)
     print(text, file=sys.stderr, flush=True)
-
-
-def admin_url(url: str) -> str:
-    return url.rsplit("/", 1)[0] + "/postgres"
-
-
-def recreate_database(url: str) -> None:
-    with psycopg.connect(admin_url(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def drop_database(url: str) -> None:
-    with psycopg.connect(admin_url(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def write_app(folder: Path, processes: int) -> Path:
@@ -304,12 +287,12 @@ def main() -> None:
 
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/suxinbao")
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    recreate_database(url)
+    scratch_db.recreate(url, BENCH_DB)
     folder = Path(tempfile.mkdtemp(prefix="sxb-bench-migrate-"))
     try:
         app = write_app(folder, args.processes)
         sys.path.insert(0, str(folder))
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+        os.environ["DATABASE_URL"] = scratch_db.url_of(url, BENCH_DB)
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench_migrate_settings"
         import django
 
@@ -381,7 +364,7 @@ def main() -> None:
         connections.close_all()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        drop_database(url)
+        scratch_db.drop(url, BENCH_DB)
         print(f"dropped {BENCH_DB}")
 
 

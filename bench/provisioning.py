@@ -43,16 +43,14 @@ import uuid
 from pathlib import Path
 from typing import Any
 
-import psycopg
-
 ROOT = Path(__file__).resolve().parent.parent
 # run as a script, bench/ itself is first on sys.path: its aftersales.py would stand in for the app
 sys.path[:] = [p for p in sys.path if Path(p or ".").resolve() != ROOT / "bench"]
 sys.path.insert(0, str(ROOT))
-from bench import machine  # noqa: E402
+from bench import machine, scratch_db  # noqa: E402
 
 # next to DATABASE_URL's database, named after it (two checkouts on one server do not collide)
-BENCH_DB = os.environ.get("DATABASE_URL", "postgres:///suxinbao").rsplit("/", 1)[1] + "_bench_prov"
+BENCH_DB = scratch_db.name(os.environ.get("DATABASE_URL", "postgres:///suxinbao"), "_bench_prov")
 
 # A tenant app of the benchmark's own: 0001 is applied with every new tenant; 0002 and 0003 are
 # "the new migration", written to disk only after the tenants exist.
@@ -98,22 +96,6 @@ def say(line: str = "") -> None:
     same line goes to stderr at once, so a long run shows its figures as it makes them."""
     print(line)
     print(line, file=sys.stderr, flush=True)
-
-
-def admin_url(url: str) -> str:
-    """The server's maintenance database, to create and drop the bench database from."""
-    return url.rsplit("/", 1)[0] + "/postgres"
-
-
-def recreate_database(url: str) -> None:
-    with psycopg.connect(admin_url(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
-        conn.execute(f'CREATE DATABASE "{BENCH_DB}"')
-
-
-def drop_database(url: str) -> None:
-    with psycopg.connect(admin_url(url), autocommit=True) as conn:
-        conn.execute(f'DROP DATABASE IF EXISTS "{BENCH_DB}" WITH (FORCE)')
 
 
 def write_app(folder: Path, processes: int) -> Path:
@@ -288,7 +270,7 @@ def alternatives(base: str, count: int, url: str) -> dict[str, list[float]]:
             )
         found["clone_schema"].append(time.perf_counter() - start)
         connection.set_schema_to_public()  # type: ignore[attr-defined]
-    bench_url = url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+    bench_url = scratch_db.url_of(url, BENCH_DB)
     for i in range(count):
         name = f"altdump{i:03d}"
         start = time.perf_counter()
@@ -350,12 +332,12 @@ def main() -> None:
     url = os.environ.get("DATABASE_URL", "postgres://postgres@127.0.0.1:5432/suxinbao")
     # stopped with kill (SIGTERM), still drop the bench database and its schemas (the finally below)
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
-    recreate_database(url)
+    scratch_db.recreate(url, BENCH_DB)
     folder = Path(tempfile.mkdtemp(prefix="sxb-bench-prov-"))
     try:
         app = write_app(folder, args.processes)
         sys.path.insert(0, str(folder))
-        os.environ["DATABASE_URL"] = url.rsplit("/", 1)[0] + f"/{BENCH_DB}"
+        os.environ["DATABASE_URL"] = scratch_db.url_of(url, BENCH_DB)
         os.environ["DJANGO_SETTINGS_MODULE"] = "bench_prov_settings"
         import django
 
@@ -494,7 +476,7 @@ def main() -> None:
         connections.close_all()
     finally:
         shutil.rmtree(folder, ignore_errors=True)
-        drop_database(url)
+        scratch_db.drop(url, BENCH_DB)
         print(f"dropped {BENCH_DB}")
 
 
