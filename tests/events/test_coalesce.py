@@ -30,7 +30,7 @@ class Recorder:
         self.tag, self.name = tag, f"t-{uuid.uuid4().hex[:12]}"
         self.kinds: list[frozenset[str]] = []
         self.seen: list[int] = []
-        self.lock = threading.Lock()
+        self.lock = threading.Condition()
 
     def __call__(self, sender, kinds: frozenset[str], **kwargs) -> None:
         def handle(events) -> None:
@@ -44,11 +44,13 @@ class Recorder:
     def _note(self, ids: list[int]) -> None:
         with self.lock:
             self.seen.extend(ids)
+            self.lock.notify_all()
 
     def wait_for(self, ids: list[int], timeout: float = 30) -> None:
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline and not set(ids) <= set(self.seen):
-            time.sleep(0.05)
+        """Until the consumer has seen ``ids`` (woken by each note), or ``timeout``: the asserts after
+        it say what was missing."""
+        with self.lock:
+            self.lock.wait_for(lambda: set(ids) <= set(self.seen), timeout)
 
 
 @pytest.fixture
