@@ -13,7 +13,6 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from uuid import uuid4
 
-from django.core.cache import caches
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
@@ -34,7 +33,7 @@ from aftersales.models import (
     ShopProduct,
     ShopProductKind,
 )
-from core import realtime
+from core import global_cache, realtime
 from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict
 from core.events import emit
 from core.money import round_cny
@@ -115,16 +114,15 @@ def _with_items(order: ServiceOrder) -> list[ServiceItem]:
 def _staff_ids(tenant_id: int) -> list[int]:
     """The tenant's active admins and finance (they follow every order on 售后工单): cached per
     tenant, dropped whenever a membership is saved or deleted (``aftersales.apps``)."""
-    key = staff_cache_key(tenant_id)
-    ids = caches["global"].get(key)
-    if ids is None:
-        ids = list(
+    return global_cache.read_through(
+        staff_cache_key(tenant_id),
+        STAFF_CACHE_SECONDS,
+        lambda: list(
             Membership.objects.filter(
                 tenant_id=tenant_id, role__in=(Role.TENANT_ADMIN, Role.FINANCE), is_active=True
             ).values_list("user_id", flat=True)
-        )
-        caches["global"].set(key, ids, STAFF_CACHE_SECONDS)
-    return ids
+        ),
+    )
 
 
 STAFF_CACHE_SECONDS = 300
@@ -139,9 +137,7 @@ def staff_forget(tenant_id: int | None) -> None:
     step that read the old rows meanwhile does not keep them)."""
     if tenant_id is None:
         return
-    key = staff_cache_key(tenant_id)
-    caches["global"].delete(key)
-    transaction.on_commit(lambda: caches["global"].delete(key))
+    global_cache.forget(staff_cache_key(tenant_id))
 
 
 def _step(

@@ -25,7 +25,7 @@ class TenantReadOnlyMiddleware:
             and tenant.schema_name != "public"
             and not request.path.startswith(ALWAYS_ALLOWED)
         ):
-            state = subscription_state(subscription_of_cached(tenant.pk, tenant.schema_name))
+            state = subscription_state(subscription_of_cached(tenant.pk))
             if state.read_only:
                 return JsonResponse(
                     {

@@ -11,6 +11,7 @@ from django.db import connection
 from django.utils import timezone
 from django_tenants.utils import get_public_schema_name, schema_context
 
+from core import global_cache
 from subscriptions.limits import media_bytes
 from subscriptions.models import Invoice, Plan, Signup, Subscription, SubscriptionStatus
 from tenants.models import DEFAULT_PRIMARY_COLOR, DEFAULT_SECONDARY_COLOR, Tenant
@@ -78,45 +79,26 @@ def subscription_for_state(tenant_id: int) -> Subscription | None:
 
 
 # The read-only check of every write on a tenant's host (``subscriptions.middleware``) reads the
-# subscription from this cache (issue 20: a query on every write). Keyed by the tenant's schema and
-# id; dropped whenever the tenant's subscription is saved or deleted (``subscriptions.apps``), and
-# short-lived besides. The state is still computed from it at each request (the grace period runs
-# out with the clock, not with a write).
+# subscription through the global cache (issue 20: a query on every write), keyed by the tenant's id
+# (the public schema's, unique across tenants); dropped whenever the tenant's subscription is saved or
+# deleted (``subscriptions.apps``), and short-lived besides. The state is still computed from it at
+# each request (the grace period runs out with the clock, not with a write).
 SUBSCRIPTION_CACHE_SECONDS = 60
-_NONE = "none"
 
 
-def subscription_cache_key(tenant_id: int, schema_name: str) -> str:
-    return f"subscriptions:of-tenant:{schema_name}:{tenant_id}"
+def _subscription_key(tenant_id: int) -> str:
+    return f"subscriptions:of-tenant:{tenant_id}"
 
 
-def subscription_of_cached(tenant_id: int, schema_name: str) -> Subscription | None:
-    from django.core.cache import caches
-
-    key = subscription_cache_key(tenant_id, schema_name)
-    cached = caches["global"].get(key)
-    if cached is not None:
-        return None if cached == _NONE else cached
-    sub = subscription_for_state(tenant_id)
-    caches["global"].set(key, _NONE if sub is None else sub, SUBSCRIPTION_CACHE_SECONDS)
-    return sub
+def subscription_of_cached(tenant_id: int) -> Subscription | None:
+    return global_cache.read_through(
+        _subscription_key(tenant_id), SUBSCRIPTION_CACHE_SECONDS, lambda: subscription_for_state(tenant_id)
+    )
 
 
 def subscription_forget(tenant_id: int) -> None:
     """The tenant's subscription changed: read it again (now, and after the commit)."""
-    from django.core.cache import caches
-    from django.db import transaction
-
-    schema = Tenant.objects.filter(pk=tenant_id).values_list("schema_name", flat=True).first()
-    if schema is None:
-        return
-    key = subscription_cache_key(tenant_id, schema)
-
-    def drop() -> None:
-        caches["global"].delete(key)
-
-    drop()
-    transaction.on_commit(drop)
+    global_cache.forget(_subscription_key(tenant_id))
 
 
 def invoices_for_tenant(*, tenant_id: int) -> Any:
