@@ -290,7 +290,7 @@ def pack_issue(
     market, actual = pack_values(pack)
     issued = IssuedPack.objects.create(
         pack=pack, customer=customer, code=_new_code(), channel=channel, policy=policy, value=actual,
-        market_value=market, expires_on=pack.expires_on, issued_by=actor if getattr(actor, "pk", None) else None,
+        market_value=market, expires_on=pack.expires_on, issued_by=_actor_row(actor),
     )  # fmt: skip
     IssuedItem.objects.bulk_create(
         IssuedItem(issued=issued, product=i.product, name=i.product.name, quantity=i.quantity)
@@ -401,13 +401,27 @@ def _redeem_whole(
     ).update(status=IssueStatus.REDEEMED, redeemed_at=now)
     if not won:
         return False
-    Redemption.objects.create(
-        issued_id=pk, place=place[:60], redeemed_by=actor if getattr(actor, "pk", None) else None
-    )
-    IssuedItem.objects.filter(issued_id=pk).update(redeemed=True, redeemed_at=now)
-    emit("gift_pack.redeemed", object_type="gift_pack", object_id=pk,
-         payload={"code": code, "item_id": item_id, "place": place}, actor=actor)  # fmt: skip
+    _whole_pack_written(actor=actor, issued_id=pk, place=place, now=now)
+    _redeemed_event(actor=actor, issued_id=pk, code=code, item_id=item_id, place=place)
     return True
+
+
+def _whole_pack_written(*, actor: User | None, issued_id: int, place: str, now: datetime) -> None:
+    """A whole pack's redemption, by either path: its ``Redemption`` row and every item redeemed."""
+    Redemption.objects.create(issued_id=issued_id, place=place[:60], redeemed_by=_actor_row(actor))
+    IssuedItem.objects.filter(issued_id=issued_id).update(redeemed=True, redeemed_at=now)
+
+
+def _redeemed_event(
+    *, actor: User | None, issued_id: int, code: str, item_id: int | None, place: str
+) -> None:
+    emit("gift_pack.redeemed", object_type="gift_pack", object_id=issued_id,
+         payload={"code": code, "item_id": item_id, "place": place}, actor=actor)  # fmt: skip
+
+
+def _actor_row(actor: User | None) -> User | None:
+    """The redeeming user as a row to point at (None for an actor without one)."""
+    return actor if getattr(actor, "pk", None) else None
 
 
 @transaction.atomic
@@ -416,12 +430,10 @@ def _redeem_locked(*, actor: User | None, code: str, item_id: int | None, place:
     pack = issued.pack
     _refuse_if_final(issued.status, issued.redeemed_at, issued.expires_on)
     now = timezone.now()
-    actor_row = actor if getattr(actor, "pk", None) else None
     if pack.redeem_mode == RedeemMode.WHOLE or item_id is None:
         if pack.redeem_mode == RedeemMode.PER_ITEM and issued.status != IssueStatus.ISSUED:
             raise StateConflict("礼包已部分兑换，请逐项兑换剩余商品", code="partly_redeemed")
-        Redemption.objects.create(issued=issued, place=place[:60], redeemed_by=actor_row)
-        issued.items.update(redeemed=True, redeemed_at=now)
+        _whole_pack_written(actor=actor, issued_id=issued.pk, place=place, now=now)
         issued.status, issued.redeemed_at = IssueStatus.REDEEMED, now
     else:
         item = issued.items.filter(pk=item_id).first()
@@ -429,15 +441,14 @@ def _redeem_locked(*, actor: User | None, code: str, item_id: int | None, place:
             raise ValidationFailed(fields={"item": ["礼包中没有这件商品"]})
         if item.redeemed:
             raise StateConflict(f"{item.name} 已兑换", code="already_redeemed")
-        Redemption.objects.create(issued=issued, item=item, place=place[:60], redeemed_by=actor_row)
+        Redemption.objects.create(issued=issued, item=item, place=place[:60], redeemed_by=_actor_row(actor))
         item.redeemed, item.redeemed_at = True, now
         item.save(update_fields=["redeemed", "redeemed_at"])
         left = issued.items.filter(redeemed=False).exists()
         issued.status = IssueStatus.PARTIAL if left else IssueStatus.REDEEMED
         issued.redeemed_at = None if left else now
     issued.save(update_fields=["status", "redeemed_at"])
-    emit("gift_pack.redeemed", object_type="gift_pack", object_id=issued.pk,
-         payload={"code": issued.code, "item_id": item_id, "place": place}, actor=actor)  # fmt: skip
+    _redeemed_event(actor=actor, issued_id=issued.pk, code=issued.code, item_id=item_id, place=place)
     return issued
 
 
