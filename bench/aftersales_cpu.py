@@ -55,10 +55,22 @@ def main() -> None:
     staff = Client(HTTP_HOST="localhost", HTTP_AUTHORIZATION=f"Bearer {shop_token}")
     cpu: dict[str, list[float]] = defaultdict(list)
     queries: dict[str, list[int]] = defaultdict(list)
+    db_cpu: dict[str, list[float]] = defaultdict(list)
     profiler = cProfile.Profile(time.process_time)
     last_sql: list[str] = []
 
+    def backend_ns() -> tuple[int, int]:
+        """(the database backend's pid, its CPU time in ns so far: /proc/PID/schedstat, same machine)."""
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_backend_pid()")
+            pid = cursor.fetchone()[0]
+        try:
+            return pid, int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except OSError:  # a server on another machine: its CPU is not ours to read
+            return pid, -1
+
     def call(step: str, client: Client, method: str, path: str, body: dict | None = None) -> dict:
+        pid, db_before = backend_ns()
         with CaptureQueriesContext(connection) as captured:
             if step == args.profile:
                 profiler.enable()
@@ -71,6 +83,9 @@ def main() -> None:
             if step == args.profile:
                 profiler.disable()
         queries[step].append(len(captured.captured_queries))
+        after_pid, db_after = backend_ns()
+        if after_pid == pid and db_before >= 0:  # the same connection throughout
+            db_cpu[step].append((db_after - db_before) / 1e6)
         if step == args.sql:
             last_sql[:] = [q["sql"] for q in captured.captured_queries]
         assert answer.status_code < 300, (step, answer.content[:300])
@@ -103,16 +118,22 @@ def main() -> None:
         if n == 1:  # the first two orders warm the caches and the connection
             cpu.clear()
             queries.clear()
+            db_cpu.clear()
             profiler = cProfile.Profile(time.process_time)
 
-    me = statistics.median(cpu["me"])
+    def db(step: str) -> float:
+        return statistics.median(db_cpu[step]) if db_cpu[step] else float("nan")
+
+    me, me_db = statistics.median(cpu["me"]), db("me")
     print(
-        f"in-process, {args.orders} orders, medians: GET /me/ {me:.1f} ms CPU, {statistics.median(queries['me']):.0f} queries"
+        f"in-process, {args.orders} orders, medians: GET /me/ {me:.1f} ms CPU + {me_db:.1f} ms database CPU, "
+        f"{statistics.median(queries['me']):.0f} queries"
     )
     for step in STEPS:
-        ms = statistics.median(cpu[step])
+        ms, step_db = statistics.median(cpu[step]), db(step)
         print(
-            f"  {step:9s} {ms:6.1f} ms CPU ({ms / me:.2f}x /me/)  queries {statistics.median(queries[step]):.0f}"
+            f"  {step:9s} {ms:6.1f} ms CPU ({ms / me:.2f}x /me/) + database {step_db:5.1f} ms "
+            f"(both {(ms + step_db) / (me + me_db):.2f}x)  queries {statistics.median(queries[step]):.0f}"
         )
     for sql in last_sql:
         print("   ", sql[:400])
