@@ -16,7 +16,7 @@ from uuid import uuid4
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
 from django.db import connection, transaction
-from django.db.models import Exists, OuterRef, Q, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 from django_tenants.utils import schema_context
 
@@ -37,6 +37,7 @@ from core import global_cache, realtime
 from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict
 from core.events import emit
 from core.money import round_cny
+from core.prepared import Prepared
 from directory.models import Insurer, Shop
 from tenants.models import Tenant
 
@@ -86,29 +87,57 @@ def _require(actor: Actor, order: ServiceOrder, *roles: str) -> None:
         raise PermissionDenied("无权操作此工单")
 
 
-def _locked(order: ServiceOrder) -> ServiceOrder:
-    # The tenant comes along (its schema names the channels and the event's outbox), and what the
-    # step's answer shows of the order (shop, insurer, review): the view answers with this row, its
-    # items and progress, instead of reading the order again. Only the order's row is locked. An
-    # order the view has not read (``api.v1.aftersales.common.unread``) is looked for among the
-    # orders its viewer may see: not there is a 404, as a read before the lock would have said.
-    rows = getattr(order, "visible_in", None)
-    found = (
-        (ServiceOrder.objects.all() if rows is None else rows)
-        .select_for_update(of=("self",))
+def locked_read(rows: QuerySet[ServiceOrder], pk: int) -> QuerySet[ServiceOrder]:
+    """What a step locks: the order ``pk`` among ``rows`` (the orders its viewer may see), with its
+    tenant (its schema names the channels and the event's outbox) and what the step's answer shows
+    of the order (shop, insurer, review). Only the order's row is locked. The views prepare it per
+    kind of viewer (``core.prepared``); ``_locked`` runs it when they did not."""
+    return (
+        rows.select_for_update(of=("self",))
         .select_related("tenant", "shop", "insurer", "review")
-        .filter(pk=order.pk)
-        .first()
+        .filter(pk=pk)
+        .order_by()  # one row by its key: no sort
     )
+
+
+def _locked(order: ServiceOrder) -> ServiceOrder:
+    # The view answers with this row, its items and progress, instead of reading the order again.
+    # An order the view has not read (``api.v1.aftersales.common.unread``) is looked for among the
+    # orders its viewer may see: not there is a 404, as a read before the lock would have said.
+    prepared = getattr(order, "locked_by", None)
+    if prepared is not None:
+        found = prepared()
+    else:
+        rows = getattr(order, "visible_in", None)
+        found = locked_read(ServiceOrder.objects.all() if rows is None else rows, order.pk).first()
     if found is None:
         raise NotFound("工单不存在", code="service_order_not_found")
     return found
 
 
+ITEMS = Prepared(lambda order_id: ServiceItem.objects.filter(order_id=order_id))
+PROGRESS = Prepared(lambda order_id: ProgressEvent.objects.filter(order_id=order_id))
+
+
+def with_read(order: ServiceOrder, name: str) -> list[Any]:
+    """The order's ``items`` or ``progress``, read once (a prepared read) and kept where
+    ``prefetch_related`` keeps them, so ``order.items.all()`` answers without a query."""
+    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
+    if name not in cache:
+        model, read = (ServiceItem, ITEMS) if name == "items" else (ProgressEvent, PROGRESS)
+        rows = read.all(order_id=order.pk)
+        field = model._meta.get_field("order")
+        for row in rows:
+            field.set_cached_value(row, order)  # what the prefetch sets: row.order is this order
+        kept: Any = model.objects.filter(order_id=order.pk)
+        kept._result_cache, kept._prefetch_done = rows, True
+        cache[name] = kept
+    return list(cache[name])
+
+
 def _with_items(order: ServiceOrder) -> list[ServiceItem]:
     """The order's items, read once for the step and its answer (``step_answer`` finds them)."""
-    prefetch_related_objects([order], "items")
-    return list(order.items.all())
+    return with_read(order, "items")
 
 
 def _staff_ids(tenant_id: int) -> list[int]:

@@ -13,7 +13,7 @@ from rest_framework.request import Request
 from rest_framework.response import Response
 
 from aftersales import services as svc
-from aftersales.models import OrderState, ProgressEvent, ServiceItem, ServiceOrder
+from aftersales.models import OrderState, ServiceOrder
 from aftersales.selectors import with_totals
 from api.params import choice_param, date_param, int_param
 from api.v1.aftersales.serializers import ServiceOrderDetailSerializer, order_detail
@@ -56,12 +56,16 @@ def one(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
     return order
 
 
-def unread(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
+def unread(
+    rows: QuerySet[ServiceOrder], pk: int, locked_by: Callable[[], ServiceOrder | None] | None = None
+) -> ServiceOrder:
     """The order a step acts on, not read yet: the service's locked read looks for it among
     ``rows`` (the orders the viewer may see) and answers 404 when it is not there, before the step
-    checks who acts (403) or the state (409) — one read instead of a bare read and the lock."""
+    checks who acts (403) or the state (409) — one read instead of a bare read and the lock.
+    ``locked_by`` is that read prepared (``OrderStepView.step_locked``), when the view has one."""
     order = ServiceOrder(pk=pk)
     order.visible_in = rows  # type: ignore[attr-defined]
+    order.locked_by = locked_by  # type: ignore[attr-defined]
     return order
 
 
@@ -83,13 +87,8 @@ def step_answer(order: ServiceOrder, viewer: str, *, status: int = 200) -> Respo
     locked and wrote (with its tenant, shop, insurer and review), its items and progress read now
     (unless the step has them already: the items it read or wrote under the lock), the totals
     summed from those items (what ``with_totals`` sums in the database for a list)."""
-    cache = order.__dict__.setdefault("_prefetched_objects_cache", {})
-    for name, model in (("items", ServiceItem), ("progress", ProgressEvent)):
-        if name not in cache:  # what prefetch_related_objects would cache, read without its machinery
-            rows = model.objects.filter(order_id=order.pk)
-            len(rows)  # evaluated: the related manager's all() answers from it
-            cache[name] = rows
-    items = list(order.items.all())
+    svc.with_read(order, "progress")
+    items = svc.with_read(order, "items")
     order.quoted_total = sum((i.amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
     order.cost_total = sum((i.cost_amount for i in items), Decimal("0.00"))  # type: ignore[attr-defined]
     order.item_count = len(items)  # type: ignore[attr-defined]
@@ -124,6 +123,11 @@ class OrderStepView(ApiView):
     def step_rows(self, actor: svc.Actor) -> QuerySet[ServiceOrder]:
         raise NotImplementedError
 
+    def step_locked(self, actor: svc.Actor, pk: int) -> Callable[[], ServiceOrder | None] | None:
+        """The service's locked read of order ``pk`` among ``step_rows``, prepared once per process
+        (``core.prepared``), or None for the service to build it from ``step_rows``."""
+        return None
+
     def post(self, request: Request, pk: int) -> Response:
         assert self.step is not None
         actor = self.step_actor()
@@ -132,7 +136,8 @@ class OrderStepView(ApiView):
         if not body.is_valid():
             one(rows, pk)  # an order the viewer cannot see is a 404 whatever the body
             body.is_valid(raise_exception=True)
-        return step_answer(self.step.run(actor, unread(rows, pk), body.validated_data), self.viewer)
+        order = unread(rows, pk, self.step_locked(actor, pk))
+        return step_answer(self.step.run(actor, order, body.validated_data), self.viewer)
 
 
 def step_views(

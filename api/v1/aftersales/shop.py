@@ -1,6 +1,7 @@
 """The shop's service orders (platform host): the list, one order, and the steps the shop takes
 (accept or reject, estimate, start, complete, settle, cancel)."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -16,6 +17,7 @@ from api.roles import SHOP_STAFF
 from api.v1.aftersales.common import LIST_PARAMS, OrderStepView, Step, detail_answer, filtered, step_views
 from api.v1.aftersales.serializers import ServiceOrderDetailSerializer, ServiceOrderSerializer
 from api.views import ApiListView, ApiView, ContextMixin
+from core.prepared import Prepared
 
 
 class ShopActorMixin(ContextMixin):
@@ -77,6 +79,12 @@ class ShopActionView(ShopActorMixin, OrderStepView):
 
     def step_rows(self, actor: svc.Actor) -> QuerySet[ServiceOrder]:
         return orders_for_shop(shop_id=actor.shop_id or 0)
+
+    def step_locked(self, actor: svc.Actor, pk: int) -> Callable[[], ServiceOrder | None]:
+        return lambda: LOCKED_FOR_SHOP.first(pk=pk, shop_id=actor.shop_id or 0)
+
+
+LOCKED_FOR_SHOP = Prepared(lambda pk, shop_id: svc.locked_read(orders_for_shop(shop_id=shop_id), pk))
 
 
 def _estimate(actor: svc.Actor, order: ServiceOrder, v: dict[str, Any]) -> ServiceOrder:

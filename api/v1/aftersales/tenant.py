@@ -1,6 +1,7 @@
 """Service orders on the tenant's host: the owner requests, approves, cancels and reviews; the
 tenant's staff read the orders of the customers they see."""
 
+from collections.abc import Callable
 from typing import Any
 
 from django.db.models import QuerySet
@@ -9,6 +10,7 @@ from rest_framework import serializers, status
 from rest_framework.request import Request
 from rest_framework.response import Response
 
+from accounts.models import User
 from aftersales import services as svc
 from aftersales.models import ServiceItem, ServiceOrder
 from aftersales.selectors import orders_for_tenant_user, with_totals
@@ -33,6 +35,7 @@ from api.v1.aftersales.serializers import (
 )
 from api.views import ApiListView, ApiView
 from core.errors import NotFound, PermissionDenied
+from core.prepared import Prepared
 from directory.models import Insurer, Shop
 
 
@@ -118,6 +121,20 @@ class OwnerActionView(OrderStepView):
 
     def step_rows(self, actor: svc.Actor) -> QuerySet[ServiceOrder]:
         return tenant_rows(self.ctx)
+
+    def step_locked(self, actor: svc.Actor, pk: int) -> Callable[[], ServiceOrder | None] | None:
+        if set(self.ctx.roles) != {"owner"}:  # another shape of tenant_rows: built per request
+            return None
+        tenant_id = self.ctx.tenant_id or 0
+        return lambda: LOCKED_FOR_OWNER.first(pk=pk, tenant_id=tenant_id, user_id=actor.user.pk)
+
+
+# tenant_rows of a user whose only role on the host is owner
+LOCKED_FOR_OWNER = Prepared(
+    lambda pk, tenant_id, user_id: svc.locked_read(
+        orders_for_tenant_user(user=User(pk=user_id), roles={"owner"}, tenant_id=tenant_id), pk
+    )
+)
 
 
 OWNER_STEPS = {
