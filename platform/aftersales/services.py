@@ -140,6 +140,14 @@ def _with_items(order: ServiceOrder) -> list[ServiceItem]:
     return with_read(order, "items")
 
 
+def _items_known(order: ServiceOrder, items: list[ServiceItem]) -> None:
+    """The items the step has just written (in their order: ``sort``, then id), cached on the order
+    as ``prefetch_related_objects`` would (``step_answer`` finds them: no read after the commit)."""
+    rows = ServiceItem.objects.filter(order_id=order.pk)
+    rows._result_cache = sorted(items, key=lambda item: (item.sort, item.pk))
+    order.__dict__.setdefault("_prefetched_objects_cache", {})["items"] = rows
+
+
 def _staff_ids(tenant_id: int) -> list[int]:
     """The tenant's active admins and finance (they follow every order on 售后工单): cached per
     tenant, dropped whenever a membership is saved or deleted (``aftersales.apps``)."""
@@ -339,6 +347,17 @@ def _decide(
     return chosen
 
 
+def _decisions_write(order: ServiceOrder, chosen: dict[int, str], field: str) -> None:
+    """Each item's decision (``field``), on the items read under the lock and in one UPDATE per
+    decision given (not a CASE over the ids)."""
+    ids: dict[str, list[int]] = {}
+    for item in _with_items(order):
+        setattr(item, field, chosen[item.pk])
+        ids.setdefault(chosen[item.pk], []).append(item.pk)
+    for decision, pks in ids.items():
+        ServiceItem.objects.filter(pk__in=pks).update(**{field: decision})
+
+
 def _approve_if_done(order: ServiceOrder, actor: Actor, *, also: tuple[str, ...]) -> None:
     """The step to 已确认 once every decision is in (writing ``also`` with it); else ``also`` only."""
     items = _with_items(order)
@@ -369,10 +388,7 @@ def order_owner_approve(
     errors = FieldErrors()
     chosen = _decide(errors, order, decisions, "items")
     errors.raise_if_any()
-    items = _with_items(order)
-    for item in items:
-        item.owner_decision = chosen[item.pk]
-    ServiceItem.objects.bulk_update(items, ["owner_decision"])
+    _decisions_write(order, chosen, "owner_decision")
     if not any(d == Decision.APPROVED for d in chosen.values()):
         raise StateConflict("没有同意的项目：如不需要维修，请取消工单", code="service_order_nothing_approved")
     order.owner_approved_at = timezone.now()
@@ -393,10 +409,7 @@ def order_insurer_approve(
     errors = FieldErrors()
     chosen = _decide(errors, order, decisions, "items")
     errors.raise_if_any()
-    items = _with_items(order)
-    for item in items:
-        item.insurer_decision = chosen[item.pk]
-    ServiceItem.objects.bulk_update(items, ["insurer_decision"])
+    _decisions_write(order, chosen, "insurer_decision")
     order.insurer_approved_at = timezone.now()
     ProgressEvent.objects.create(order=order, state=order.state, title="保险公司已核损", actor=actor.user,
                                  actor_name=actor.user.name, actor_role=actor.role)  # fmt: skip
@@ -542,8 +555,10 @@ def order_estimate(
         line.cost_amount = round_cny(line.quantity * line.unit_cost)
         if not order.is_claim:
             line.insurer_decision = Decision.PENDING
-    order.items.all().delete()
+    # No delete of earlier items: an order is estimated once. Only 接单 leads to 已接单 (from 施工申请,
+    # which has no items), and this step, the only one writing items, leaves it for 待确认报价.
     ServiceItem.objects.bulk_create(lines)
+    _items_known(order, lines)
     total = sum((line.amount for line in lines), Decimal(0))
     _step(
         order,

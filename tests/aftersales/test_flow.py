@@ -6,7 +6,7 @@ from decimal import Decimal
 
 import pytest
 
-from aftersales.models import ServiceOrder
+from aftersales.models import ServiceItem, ServiceOrder
 from core import realtime
 from inventory.models import Part, StockMove
 from tests.conftest import person
@@ -78,6 +78,15 @@ def test_a_maintenance_order_runs_through_every_step_with_its_prices(
                               decide(seen_by_owner["items"], declined={"机油滤芯"}), format="json")  # fmt: skip
         assert approved.status_code == 200, approved.json()
         assert (approved.json()["state"], approved.json()["approved_total"]) == ("approved", "352.00")
+        # each decision stored on its item, and answered as stored
+        stored = ServiceItem.objects.filter(order_id=order["id"]).order_by("sort")
+        assert [(i.name, i.owner_decision, i.insurer_decision) for i in stored] == [
+            ("机油 5W-30", "approved", "pending"), ("机油滤芯", "declined", "pending"),
+            ("更换机油机滤工时", "approved", "pending"),
+        ]  # fmt: skip
+        assert [(i["name"], i["owner_decision"], i["approved"]) for i in approved.json()["items"]] == [
+            ("机油 5W-30", "approved", True), ("机油滤芯", "declined", False), ("更换机油机滤工时", "approved", True),
+        ]  # fmt: skip
         started = shop.post(f"/api/v1/shop/service-orders/{order['id']}/start/", {}, format="json")
         assert started.status_code == 200, started.json()
         url = f"/api/v1/shop/service-orders/{order['id']}"
@@ -217,6 +226,10 @@ def test_a_claim_needs_the_insurer_too_and_the_insurer_sees_purchase_prices(
     assert decided.status_code == 200, decided.json()
     # Approved by both: 272.00 + 35.00; the labour the insurer declined is not charged.
     assert (decided.json()["state"], decided.json()["approved_total"]) == ("approved", "307.00")
+    stored = ServiceItem.objects.filter(order_id=order["id"]).order_by("sort")
+    assert [(i.owner_decision, i.insurer_decision) for i in stored] == [
+        ("approved", "approved"), ("approved", "approved"), ("approved", "declined"),
+    ]  # fmt: skip
     assert "service_order.requested" in [
         m["event"] for m in realtime.recent(realtime.insurer_channel(garage.picc.pk))
     ]

@@ -11,7 +11,7 @@ from accounts.models import Membership, Role
 from accounts.services import membership_grant, user_create
 from core import realtime
 from tenants.models import Tenant
-from tests.aftersales.test_flow import decide, estimate
+from tests.aftersales.test_flow import decide
 from tests.conftest import person
 
 pytestmark = pytest.mark.django_db
@@ -60,9 +60,17 @@ def test_each_step_stays_within_its_query_budget(api, garage, shop_api):
         f"/api/v1/service-orders/{order['id']}",
     )
     step("accept", lambda: shop.post(f"{shop_url}/accept/", {}, format="json"))
-    with CaptureQueriesContext(connection) as queries:
-        quoted = estimate(shop, order["id"], garage)
-    counts["estimate"] = len(queries.captured_queries)
+    # the estimate answers with the items it wrote (the labour's price given as 80, stored 80.00)
+    body = {"items": [{"kind": "part", "part": garage.oil.pk, "quantity": "4"},
+                      {"kind": "labour", "name": "工时", "quantity": "1.5", "unit_price": "80", "unit_cost": "30"},
+                      {"kind": "part", "part": garage.filter.pk, "quantity": "1", "unit_price": "36.5"}]}  # fmt: skip
+    quoted = step("estimate", lambda: shop.post(f"{shop_url}/estimate/", body, format="json"))
+    assert [(i["name"], i["quantity"], i["unit_price"], i["amount"]) for i in quoted["items"]] == [
+        (garage.oil.name, "4.00", "68.00", "272.00"),
+        ("工时", "1.50", "80.00", "120.00"),
+        (garage.filter.name, "1.00", "36.50", "36.50"),
+    ]
+    assert quoted["quoted_total"] == "428.50"
     step("approve", lambda: owner.post(f"{owner_url}/approve/", decide(quoted["items"]), format="json"))
     for name in ("start", "complete", "settle"):
         paid = {"payment_method": "wechat"} if name == "settle" else {}  # the owner pays the shop
