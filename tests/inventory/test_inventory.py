@@ -124,6 +124,37 @@ def test_crossing_the_reorder_level_alerts_the_shop_once(django_capture_on_commi
     assert pushed[-1]["data"]["code"] == "OIL-5W30" and pushed[-1]["data"]["stock"] == "4.00"
 
 
+def test_lines_of_one_part_move_it_one_after_the_other_and_alert_at_the_crossing(
+    django_capture_on_commit_callbacks,
+):
+    shop = shop_make(1, "芙蓉店")
+    oil, oil_filter = oil_and_filter(shop)  # oil 10 (reorder level 4), filter 3 (level 2)
+    with django_capture_on_commit_callbacks(execute=True):
+        moves = stock_consume(actor=None, shop=shop, reference="WO-7",
+                              lines=[(oil.pk, Decimal("6"), "首次"), (oil_filter.pk, Decimal("1"), "机滤"),
+                                     (oil.pk, Decimal("1.5"), "补加")])  # fmt: skip
+    # 10 − 6 = 4 crosses the level (4), 4 − 1.5 = 2.5 is under it already; the filter 3 − 1 = 2 crosses
+    assert [(m.part_id, m.quantity, m.stock_after, m.note) for m in moves] == [
+        (oil.pk, Decimal("-6"), Decimal("4"), "首次"),
+        (oil_filter.pk, Decimal("-1"), Decimal("2"), "机滤"),
+        (oil.pk, Decimal("-1.5"), Decimal("2.5"), "补加"),
+    ]
+    stored = StockMove.objects.filter(reference="WO-7").order_by("pk")
+    assert [(m.part_id, m.quantity, m.stock_after, m.unit_cost) for m in stored] == [
+        (oil.pk, Decimal("-6.00"), Decimal("4.00"), Decimal("38.00")),
+        (oil_filter.pk, Decimal("-1.00"), Decimal("2.00"), Decimal("25.00")),
+        (oil.pk, Decimal("-1.50"), Decimal("2.50"), Decimal("38.00")),
+    ]
+    oil.refresh_from_db()
+    oil_filter.refresh_from_db()
+    assert (oil.stock, oil_filter.stock) == (Decimal("2.50"), Decimal("2.00"))
+    alerts = DomainEvent.objects.filter(kind="part.low_stock").order_by("pk")
+    assert [(e.payload["code"], e.payload["stock"]) for e in alerts] == [
+        ("OIL-5W30", "4.00"),
+        ("FLT-01", "2.00"),
+    ]
+
+
 # ---- the shop's endpoints --------------------------------------------------------------------
 
 
@@ -268,3 +299,43 @@ def test_twenty_concurrent_consumptions_of_one_from_ten_take_exactly_ten():
     assert oil.stock == Decimal("0")
     assert StockMove.objects.filter(part=oil, kind=MoveKind.CONSUMPTION).count() == 10
     assert sum(m.quantity for m in oil.moves.all()) == Decimal("0")
+
+
+@committed_db
+def test_concurrent_consumptions_of_two_parts_in_either_order_take_exactly_the_stock():
+    shop = shop_make(902, "并发两件店")
+    oil = part_save(
+        actor=None, shop=shop, code="OIL-D", name="并发机油", unit="L", reorder_level=Decimal("0")
+    )
+    flt = part_save(actor=None, shop=shop, code="FLT-D", name="并发机滤", reorder_level=Decimal("0"))
+    stock_purchase(actor=None, part=oil, quantity=Decimal("10"), unit_cost=Decimal("38"))
+    stock_purchase(actor=None, part=flt, quantity=Decimal("5"), unit_cost=Decimal("25"))
+    start = threading.Barrier(16)
+    outcome: list[str] = []
+
+    def consume(n: int) -> None:
+        lines = [(oil.pk, Decimal("2"), ""), (flt.pk, Decimal("1"), "")]
+        try:
+            start.wait()
+            stock_consume(actor=None, shop=shop, reference=f"WO-D{n}", lines=lines[:: 1 if n % 2 else -1])
+            outcome.append("ok")
+        except StateConflict:
+            outcome.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=consume, args=(n,)) for n in range(16)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    # 10 L at 2 a time and 5 filters at 1 a time: five orders get both, eleven get nothing
+    assert sorted(outcome) == ["ok"] * 5 + ["refused"] * 11
+    oil.refresh_from_db()
+    flt.refresh_from_db()
+    assert (oil.stock, flt.stock) == (Decimal("0"), Decimal("0"))
+    taken = StockMove.objects.filter(shop=shop, kind=MoveKind.CONSUMPTION)
+    assert sorted(m.stock_after for m in taken.filter(part=oil)) == [Decimal(n) for n in (0, 2, 4, 6, 8)]
+    assert sorted(m.stock_after for m in taken.filter(part=flt)) == [Decimal(n) for n in (0, 1, 2, 3, 4)]
+    # the same five references took both parts
+    assert {m.reference for m in taken.filter(part=oil)} == {m.reference for m in taken.filter(part=flt)}
