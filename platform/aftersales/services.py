@@ -235,6 +235,34 @@ def _next_no(order: ServiceOrder) -> str:
 # ---- the owner -------------------------------------------------------------------------------
 
 
+def _owners_customer(user_id: int) -> QuerySet[Any]:
+    from customers.models import Customer
+
+    return Customer.objects.select_related("promoter__user").filter(user_id=user_id)
+
+
+def _customers_vehicle(pk: int, customer_id: int) -> QuerySet[Any]:
+    from customers.models import Vehicle
+
+    return Vehicle.objects.filter(pk=pk, customer_id=customer_id)
+
+
+def _active_shop(pk: int) -> QuerySet[Shop]:
+    """An active shop, with whether the tenant (the connection's schema) partners with it."""
+    from catalog.models import PartnerShop
+
+    return Shop.objects.filter(pk=pk, active=True).annotate(
+        partner=Exists(PartnerShop.objects.filter(shop=OuterRef("pk")))
+    )
+
+
+# 施工申请's reads (prepared: ``core.prepared``): the owner's linked record with the agent who
+# referred them (else ``customer_for_owner`` links one found by mobile), their car, the shop
+_OWNERS_CUSTOMER = Prepared(_owners_customer)
+_CUSTOMERS_VEHICLE = Prepared(_customers_vehicle)
+_ACTIVE_SHOP = Prepared(_active_shop)
+
+
 @transaction.atomic
 def order_request(
     *,
@@ -250,27 +278,19 @@ def order_request(
 ) -> ServiceOrder:
     """施工申请 from the owner's H5, in ``tenant``'s schema: one of their vehicles, at a shop the
     tenant partners with (or owns), optionally as a claim with an insurer the tenant works with."""
-    from catalog.models import PartnerShop
-    from customers.models import Customer, Vehicle
     from customers.services import customer_for_owner
     from quotes.models import InsurerTerms
 
     errors = FieldErrors()
-    # the owner's linked record with the agent who referred them, in one query (else the lookup that
-    # links a record found by mobile)
-    customer = Customer.objects.select_related("promoter__user").filter(user=actor).first()
-    customer = customer or customer_for_owner(user=actor)
+    customer = _OWNERS_CUSTOMER.first(user_id=actor.pk) or customer_for_owner(user=actor)
     if customer is None:
         raise NotFound("还没有您的客户档案：添加一辆车即可开始")
-    vehicle = Vehicle.objects.filter(pk=_int(vehicle_id), customer=customer).first()
+    vehicle = _CUSTOMERS_VEHICLE.first(pk=_int(vehicle_id), customer_id=customer.pk)
     if vehicle is None:
         errors.add("vehicle", "请选择您名下的车辆")
-    shop = (
-        Shop.objects.filter(pk=_int(shop_id), active=True)
-        .annotate(partner=Exists(PartnerShop.objects.filter(shop=OuterRef("pk"))))
-        .first()
-    )
-    if shop is None or not (shop.owner_tenant_id == tenant.pk or shop.partner):
+    shop = _ACTIVE_SHOP.first(pk=_int(shop_id))
+    partner = getattr(shop, "partner", False)  # the annotation
+    if shop is None or not (shop.owner_tenant_id == tenant.pk or partner):
         errors.add("shop", "请选择合作门店")
         shop = None
     service = (service or "").strip()
