@@ -57,11 +57,12 @@ def one(rows: QuerySet[ServiceOrder], pk: int) -> ServiceOrder:
 
 
 def unread(
-    rows: QuerySet[ServiceOrder], pk: int, locked_by: Callable[[], ServiceOrder | None] | None = None
+    rows: QuerySet[ServiceOrder] | None, pk: int, locked_by: Callable[[], ServiceOrder | None] | None = None
 ) -> ServiceOrder:
     """The order a step acts on, not read yet: the service's locked read looks for it among
-    ``rows`` (the orders the viewer may see) and answers 404 when it is not there, before the step
-    checks who acts (403) or the state (409) — one read instead of a bare read and the lock.
+    ``rows`` (the orders the viewer may see; None when ``locked_by`` reads among them) and answers
+    404 when it is not there, before the step checks who acts (403) or the state (409) — one read
+    instead of a bare read and the lock.
     ``locked_by`` is that read prepared (``OrderStepView.step_locked``), when the view has one."""
     order = ServiceOrder(pk=pk)
     order.visible_in = rows  # type: ignore[attr-defined]
@@ -131,12 +132,12 @@ class OrderStepView(ApiView):
     def post(self, request: Request, pk: int) -> Response:
         assert self.step is not None
         actor = self.step_actor()
-        rows = self.step_rows(actor)
         body = self.step.body(data=request.data)
         if not body.is_valid():
-            one(rows, pk)  # an order the viewer cannot see is a 404 whatever the body
+            one(self.step_rows(actor), pk)  # an order the viewer cannot see is a 404 whatever the body
             body.is_valid(raise_exception=True)
-        order = unread(rows, pk, self.step_locked(actor, pk))
+        locked_by = self.step_locked(actor, pk)  # else the service locks among step_rows
+        order = unread(self.step_rows(actor) if locked_by is None else None, pk, locked_by)
         return step_answer(self.step.run(actor, order, body.validated_data), self.viewer)
 
 
