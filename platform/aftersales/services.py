@@ -7,7 +7,6 @@ and records a ``service_order.<state>`` domain event in the tenant's schema for 
 """
 
 from collections.abc import Iterable
-from contextlib import nullcontext
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from typing import Any
@@ -15,10 +14,9 @@ from uuid import uuid4
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db import connection, transaction
+from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
-from django_tenants.utils import schema_context
 
 from accounts.models import Membership, Role, User
 from aftersales.models import (
@@ -220,12 +218,10 @@ def _step(
     # the tenant's admins and finance follow every order on 售后工单
     channels += [realtime.user_channel(user_id, schema) for user_id in _staff_ids(order.tenant_id)]
     realtime.publish(channels, f"service_order.{state}", payload)
-    # the outbox is the tenant's: on its own host (the owner's steps) the connection is there already,
-    # and switching to it and back would cost two SET search_path round trips for nothing
-    here = connection.schema_name == schema  # type: ignore[attr-defined]
-    with nullcontext() if here else schema_context(schema):
-        emit(f"service_order.{state}", object_type="service_order", object_id=order.pk, payload=payload,
-             actor=actor.user if actor else None)  # fmt: skip
+    # the outbox is the tenant's: written there from the platform host too (the shop's and insurer's
+    # steps) without switching the connection to it and back (two SET search_path round trips)
+    emit(f"service_order.{state}", object_type="service_order", object_id=order.pk, payload=payload,
+         actor=actor.user if actor else None, schema=schema)  # fmt: skip
 
 
 def _next_no(order: ServiceOrder) -> str:

@@ -23,10 +23,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import connection, connections, router, transaction
 from django.db.models import Exists, Min, OuterRef
+from django.db.models.sql import InsertQuery
+from django.db.models.sql.compiler import SQLInsertCompiler
 from django.dispatch import Signal
-from django_tenants.utils import schema_context
+from django_tenants.utils import quote_schema_name, schema_context
 
 from core.models import DomainEvent, EventCursor
 
@@ -37,21 +39,80 @@ events_committed = Signal()
 
 
 def emit(
-    kind: str, *, object_type: str, object_id: int | str, payload: dict[str, Any], actor: Any = None
+    kind: str,
+    *,
+    object_type: str,
+    object_id: int | str,
+    payload: dict[str, Any],
+    actor: Any = None,
+    schema: str | None = None,
 ) -> DomainEvent:
-    event = DomainEvent.objects.create(
-        kind=kind,
-        object_type=object_type,
-        object_id=str(object_id),
-        payload=payload,
-        actor=actor if getattr(actor, "pk", None) else None,
-    )
-    schema = connection.schema_name  # type: ignore[attr-defined]
+    """Write the event into the outbox of ``schema`` (default: the connection's), in the caller's
+    transaction, and have its consumers run once that commits.
+
+    Another schema's outbox is written without switching the connection to it (``_insert_into``):
+    a step on the platform host writes the tenant's event with no ``SET search_path`` there and back.
+    """
+    here: str = connection.schema_name  # type: ignore[attr-defined]
+    fields = {
+        "kind": kind,
+        "object_type": object_type,
+        "object_id": str(object_id),
+        "payload": payload,
+        "actor": actor if getattr(actor, "pk", None) else None,
+    }
+    if schema is None or schema == here:
+        event = DomainEvent.objects.create(**fields)
+        schema = here
+    else:
+        event = _insert_into(schema, DomainEvent(**fields))
     if transaction.get_connection().in_atomic_block:
         _Batch.current().add(schema, kind)
     else:  # autocommit: the row is committed already
         events_dispatch(schema, [kind])
     return event
+
+
+class _InsertIntoSchema(SQLInsertCompiler):
+    """Django's own INSERT of a model (its fields, their values as saving prepares them, database
+    defaults, ``RETURNING``), into the table of the same name in ``schema`` rather than the one the
+    connection's ``search_path`` finds. Only the target is qualified: ``RETURNING`` names the table
+    unqualified, which PostgreSQL resolves to the insert's target. (On Citus the coordinator routes
+    the statement to the worker holding the schema, as it does an unqualified one.)"""
+
+    def __init__(self, query: InsertQuery, conn: Any, using: str, schema: str) -> None:
+        super().__init__(query, conn, using)
+        self.schema = schema
+
+    def as_sql(self) -> list[tuple[str, Any]]:  # type: ignore[override]  # SQLInsertCompiler.as_sql
+        ops = self.connection.ops
+        table = ops.quote_name(self.query.get_meta().db_table)
+        insert = ops.insert_statement(on_conflict=self.query.on_conflict)  # type: ignore[attr-defined]
+        target, qualified = f"{insert} {table}", f"{insert} {quote_schema_name(self.schema)}.{table}"
+        statements: list[tuple[str, Any]] = []
+        for sql, params in super().as_sql():
+            assert sql.startswith(target), sql
+            statements.append((qualified + sql[len(target) :], params))
+        return statements
+
+
+def _insert_into(schema: str, obj: Any) -> Any:
+    """Save the new, unsaved ``obj`` as ``Model.save`` inserts it (``_save_table``: every concrete
+    field but an auto id, ``pre_save`` values such as ``auto_now_add``, the database's returned
+    values set on it), into ``schema``'s table, the connection's ``search_path`` left as it is. No
+    ``pre_save``/``post_save`` signals are sent (nothing listens to the outbox's)."""
+    meta = obj._meta
+    using = router.db_for_write(type(obj), instance=obj)
+    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
+    returning = meta.db_returning_fields
+    query = InsertQuery(type(obj))
+    query.insert_values(fields, [obj])
+    with transaction.mark_for_rollback_on_error(using):  # as save() does
+        rows = _InsertIntoSchema(query, connections[using], using, schema).execute_sql(returning)
+    for value, field in zip(rows[0], returning, strict=True):
+        setattr(obj, field.attname, value)
+    obj._state.adding, obj._state.db = False, using
+    return obj
 
 
 class _Batch:
@@ -157,16 +218,22 @@ def events_dispatch(schema: str, kinds: list[str]) -> None:
     docstring). Without a broker it runs here rather than wait for the beat."""
     from core.tasks import events_consume_task
 
-    with schema_context(schema):
-        if settings.EVENTS_CONSUME_INLINE:
+    if settings.EVENTS_CONSUME_INLINE:
+        with schema_context(schema):
             events_consume(kinds)
-            return
-        if not _pending_claim(schema, kinds):
-            return  # the pending task has not read the outbox yet: it reads these too
-        try:
-            events_consume_task.apply_async(args=[kinds], queue=settings.EVENTS_QUEUE or None)
-        except Exception:
-            logger.exception("could not enqueue the consumers of %s; running them here", kinds)
+        return
+    if not _pending_claim(schema, kinds):
+        return  # the pending task has not read the outbox yet: it reads these too
+    try:
+        # The task runs in ``schema``: tenant-schemas-celery's header, named here rather than taken
+        # from the connection, which is left where it is (switched there and back, it would send a
+        # SET search_path with the request's next query).
+        events_consume_task.apply_async(
+            args=[kinds], queue=settings.EVENTS_QUEUE or None, headers={"_schema_name": schema}
+        )
+    except Exception:
+        logger.exception("could not enqueue the consumers of %s; running them here", kinds)
+        with schema_context(schema):
             taken = events_pending_take(schema)
             events_consume(sorted(set(kinds) | taken))
             events_pending_done(schema, taken)

@@ -1,0 +1,66 @@
+"""What a step no longer pays for (issue 20): the shop's step on the platform host writes the
+order's event into the tenant's outbox without switching the connection to the tenant's schema and
+back (no ``SET search_path`` once the step has begun)."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django_tenants.utils import schema_context
+
+from aftersales.models import ProgressEvent
+from core.models import DomainEvent
+from notices.models import Notification
+from tests.aftersales.test_flow import request_service
+from tests.conftest import person
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_shops_step_writes_the_tenants_outbox_without_switching_schemas(
+    api, garage, shop_api, django_capture_on_commit_callbacks
+):
+    shop = shop_api()
+    with django_capture_on_commit_callbacks(execute=True):
+        order = request_service(api, garage)
+    # the step's request alone (its on-commit consumers run after, when the capture ends)
+    with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
+        accepted = shop.post(f"/api/v1/shop/service-orders/{order['id']}/accept/", {}, format="json")
+        assert connection.schema_name == "public"
+    assert accepted.status_code == 200, accepted.json()
+    sql = [q["sql"] for q in queries.captured_queries]
+    # The platform host's schema is set when the request finds its host (the test's previous request
+    # was on Datang's); from the step's first read of the order to its answer, no schema is set: the
+    # event cost SET "datang","public" before its INSERT and SET "public" after it before.
+    begin = next(i for i, s in enumerate(sql) if '"aftersales_serviceorder"' in s)
+    assert [s for s in sql[begin:] if "search_path" in s] == []
+    assert [s for s in sql if "search_path" in s and "datang" in s] == []
+    assert [s for s in sql if s.startswith('INSERT INTO "datang"."core_domainevent"')] != []
+
+    step = ProgressEvent.objects.get(order_id=order["id"], state="accepted")
+    owner, agent = person("datang_owner"), person("datang_agent")  # 赵车主, promoted by 王海峰
+    assert not DomainEvent.objects.filter(kind="service_order.accepted").exists()  # not the platform's
+    with schema_context("datang"):
+        (event,) = DomainEvent.objects.filter(kind="service_order.accepted", object_id=str(order["id"]))
+        # the consumers read it from there: the owner's and the agent's inbox, keyed by the event
+        told = sorted(
+            Notification.objects.filter(source_key=f"event:{event.pk}").values_list("user_id", flat=True)
+        )
+    assert (event.object_type, event.actor_id) == ("service_order", garage.staff.pk)
+    assert event.payload == {
+        "order_id": order["id"],
+        "no": order["no"],
+        "state": "accepted",
+        "state_label": "已接单",
+        "title": "门店已接单",
+        "plate": "湘A12345",
+        "owner_user_id": owner.pk,
+        "agent_user_id": agent.pk,
+        "shop_id": garage.shop.pk,
+        "insurer_id": None,
+        "step_id": step.pk,
+    }
+    assert told == sorted([owner.pk, agent.pk])
+    # and the shop's staff on the platform host, from the same event (keyed by its step)
+    assert list(
+        Notification.objects.filter(source_key=f"service_step:{step.pk}").values_list("user_id", flat=True)
+    ) == [garage.staff.pk]
