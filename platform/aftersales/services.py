@@ -183,12 +183,12 @@ def _step(
     photos: list[str] | None = None,
     *,
     also: tuple[str, ...] = (),
-) -> None:
-    """Record the step and announce it after the commit. The request writes the order (its state,
-    ``updated_at`` and the fields named in ``also``), the step and the outbox event only: whoever
-    is told in an inbox (the owner and agent in the tenant's schema, the shop's and insurer's staff
-    on the platform host) is told by the notices consumer in the worker (``notices.dispatch``), in
-    the order of the outbox."""
+) -> ProgressEvent:
+    """Record the step and announce it after the commit; returns the ``ProgressEvent`` written. The
+    request writes the order (its state, ``updated_at`` and the fields named in ``also``), the step
+    and the outbox event only: whoever is told in an inbox (the owner and agent in the tenant's
+    schema, the shop's and insurer's staff on the platform host) is told by the notices consumer in
+    the worker (``notices.dispatch``), in the order of the outbox."""
     order.state = state
     order.save(update_fields=["state", "updated_at", *also])
     progress = ProgressEvent.objects.create(
@@ -222,6 +222,7 @@ def _step(
     # steps) without switching the connection to it and back (two SET search_path round trips)
     emit(f"service_order.{state}", object_type="service_order", object_id=order.pk, payload=payload,
          actor=actor.user if actor else None, schema=schema)  # fmt: skip
+    return progress
 
 
 def _next_no(order: ServiceOrder) -> str:
@@ -324,7 +325,10 @@ def order_request(
     )  # fmt: skip
     order.no = _next_no(order)
     ServiceOrder.review.related.set_cached_value(order, None)  # a new order has no review (the answer asks)
-    _step(order, Actor(actor, "owner"), OrderState.REQUESTED, note=description, also=("no",))
+    # its progress is the one step written here: kept for the answer, which then reads none of it
+    order.requested_step = _step(  # type: ignore[attr-defined]
+        order, Actor(actor, "owner"), OrderState.REQUESTED, note=description, also=("no",)
+    )
     return order
 
 

@@ -1,6 +1,7 @@
 """What a step no longer pays for (issue 20): the shop's step on the platform host writes the
 order's event into the tenant's outbox without switching the connection to the tenant's schema and
-back (no ``SET search_path`` once the step has begun)."""
+back (no ``SET search_path`` once the step has begun), and the owner's request answers the new
+order without reading back the one step it has just written."""
 
 import pytest
 from django.db import connection
@@ -11,7 +12,7 @@ from aftersales.models import ProgressEvent
 from core.models import DomainEvent
 from notices.models import Notification
 from tests.aftersales.test_flow import request_service
-from tests.conftest import person
+from tests.conftest import PEOPLE, person
 
 pytestmark = pytest.mark.django_db
 
@@ -64,3 +65,26 @@ def test_the_shops_step_writes_the_tenants_outbox_without_switching_schemas(
     assert list(
         Notification.objects.filter(source_key=f"service_step:{step.pk}").values_list("user_id", flat=True)
     ) == [garage.staff.pk]
+
+
+def test_the_requests_answer_is_the_detail_without_reading_its_progress(api, garage):
+    owner = api("datang_owner")
+    body = {"shop": garage.shop.pk, "vehicle": garage.vehicle.pk, "service": "保养", "description": "换机油"}
+    with CaptureQueriesContext(connection) as queries:
+        made = owner.post("/api/v1/service-orders/", body, format="json")
+    assert made.status_code == 201, made.json()
+    sql = [q["sql"] for q in queries.captured_queries]
+    assert [s for s in sql if 'INSERT INTO "aftersales_progressevent"' in s] != []  # written …
+    assert [s for s in sql if 'FROM "aftersales_progressevent"' in s] == []  # … and never read back
+    assert [s for s in sql if 'FROM "aftersales_serviceitem"' in s] == []  # a new order has none
+
+    data = made.json()
+    assert [(p["state"], p["title"], p["note"], p["photos"], p["actor_name"], p["actor_role"])
+            for p in data["progress"]] == [
+        ("requested", "车主提交施工申请", "换机油", [], PEOPLE["datang_owner"].name, "owner")
+    ]  # fmt: skip
+    assert (data["items"], data["quoted_total"], data["item_count"]) == ([], "0.00", 0)
+    # byte for byte what the detail view reads afresh (the step's time included, to the microsecond)
+    detail = owner.get(f"/api/v1/service-orders/{data['id']}/")
+    assert detail.status_code == 200
+    assert made.content == detail.content

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 
 from accounts.models import User
 from aftersales import services as svc
-from aftersales.models import ServiceItem, ServiceOrder
+from aftersales.models import ProgressEvent, ServiceItem, ServiceOrder
 from aftersales.selectors import orders_for_tenant_user, with_totals
 from api.context import RequestContext
 from api.roles import OWNER, TENANT_PEOPLE, TENANT_STAFF
@@ -83,7 +83,11 @@ class ServiceOrderListView(ApiListView):
             shop_id=v["shop"], vehicle_id=v["vehicle"], service=v["service"], description=v["description"],
             mileage_km=v.get("mileage_km"), insurer_id=v.get("insurer"), claim_no=v.get("claim_no", ""),
         )  # fmt: skip
-        order._prefetched_objects_cache = {"items": ServiceItem.objects.none()}  # type: ignore[attr-defined]  # none yet
+        # answered without a read: a new order has no items, and its progress is the one step the
+        # service wrote (cached as prefetch_related caches a relation: a queryset already evaluated)
+        progress = ProgressEvent.objects.filter(order_id=order.pk)
+        progress._result_cache, progress._prefetch_done = [order.requested_step], True  # type: ignore[attr-defined]
+        order._prefetched_objects_cache = {"items": ServiceItem.objects.none(), "progress": progress}  # type: ignore[attr-defined]
         return step_answer(order, "owner", status=status.HTTP_201_CREATED)
 
 
