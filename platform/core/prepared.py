@@ -24,6 +24,7 @@ from typing import Any, Generic, TypeVar
 from django.db import connections
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
+from django.db.transaction import TransactionManagementError
 
 M = TypeVar("M", bound=Model)
 
@@ -45,6 +46,7 @@ class _Plan:
     converters: list[tuple[int, tuple[list[Any], Any]]]
     populators: list[Any]
     annotations: dict[str, int]
+    locks: bool  # select_for_update: only inside a transaction, as the ORM insists
 
 
 class Prepared(Generic[M]):
@@ -69,6 +71,8 @@ class Prepared(Generic[M]):
         plan = self._plans.get(first) or self._compile(first)
         params = [int(ids[name]) if name is not None else value for name, value in plan.params]
         connection = connections[plan.db]
+        if plan.locks and connection.get_autocommit():
+            raise TransactionManagementError("select_for_update cannot be used outside of a transaction.")
         with connection.cursor() as cursor:
             cursor.execute(plan.sql, params)
             rows = cursor.fetchall()
@@ -124,6 +128,7 @@ class Prepared(Generic[M]):
             converters=list(compiler.get_converters(fields).items()),
             populators=get_related_populators(klass_info, select, queryset.db),
             annotations=dict(compiler.annotation_col_map or {}),
+            locks=queryset.query.select_for_update,
         )
         self._plans[first] = plan
         return plan
