@@ -85,14 +85,15 @@ def _require(actor: Actor, order: ServiceOrder, *roles: str) -> None:
         raise PermissionDenied("无权操作此工单")
 
 
-def locked_read(rows: QuerySet[ServiceOrder], pk: int) -> QuerySet[ServiceOrder]:
+def locked_read(rows: QuerySet[ServiceOrder], pk: int, *, shop: bool = True) -> QuerySet[ServiceOrder]:
     """What a step locks: the order ``pk`` among ``rows`` (the orders its viewer may see), with its
     tenant (its schema names the channels and the event's outbox) and what the step's answer shows
     of the order (shop, insurer, review). Only the order's row is locked. The views prepare it per
-    kind of viewer (``core.prepared``); ``_locked`` runs it when they did not."""
+    kind of viewer (``core.prepared``); ``_locked`` runs it when they did not. ``shop=False``: the
+    viewer has the shop already (a shop's staff act on their own shop's orders only)."""
     return (
         rows.select_for_update(of=("self",))
-        .select_related("tenant", "shop", "insurer", "review")
+        .select_related("tenant", *(["shop"] if shop else []), "insurer", "review")
         .filter(pk=pk)
         .order_by()  # one row by its key: no sort
     )

@@ -24,7 +24,8 @@ class ShopActorMixin(ContextMixin):
     allowed_roles = SHOP_STAFF
 
     def shop_actor(self) -> svc.Actor:
-        return svc.Actor(self.ctx.actor, "shop", shop_id=self.shop().pk)
+        self.acting_shop = self.shop()  # kept: a step's locked read needs not read it again
+        return svc.Actor(self.ctx.actor, "shop", shop_id=self.acting_shop.pk)
 
 
 @extend_schema_view(get=extend_schema(parameters=LIST_PARAMS, operation_id="shop_service_orders_list"))
@@ -81,10 +82,21 @@ class ShopActionView(ShopActorMixin, OrderStepView):
         return orders_for_shop(shop_id=actor.shop_id or 0)
 
     def step_locked(self, actor: svc.Actor, pk: int) -> Callable[[], ServiceOrder | None]:
-        return lambda: LOCKED_FOR_SHOP.first(pk=pk, shop_id=actor.shop_id or 0)
+        shop = self.acting_shop
+
+        def read() -> ServiceOrder | None:
+            order = LOCKED_FOR_SHOP.first(pk=pk, shop_id=shop.pk)
+            if order is not None:  # found among the shop's orders: the shop is the staff's own
+                ServiceOrder.shop.field.set_cached_value(order, shop)
+            return order
+
+        return read
 
 
-LOCKED_FOR_SHOP = Prepared(lambda pk, shop_id: svc.locked_read(orders_for_shop(shop_id=shop_id), pk))
+# the order among the shop's, without the shop's row (the staff's, read by ``shop_of`` already)
+LOCKED_FOR_SHOP = Prepared(
+    lambda pk, shop_id: svc.locked_read(orders_for_shop(shop_id=shop_id), pk, shop=False)
+)
 
 
 def _estimate(actor: svc.Actor, order: ServiceOrder, v: dict[str, Any]) -> ServiceOrder:
