@@ -85,15 +85,19 @@ def _require(actor: Actor, order: ServiceOrder, *roles: str) -> None:
         raise PermissionDenied("无权操作此工单")
 
 
-def locked_read(rows: QuerySet[ServiceOrder], pk: int, *, shop: bool = True) -> QuerySet[ServiceOrder]:
+def locked_read(
+    rows: QuerySet[ServiceOrder], pk: int, *, tenant: bool = True, shop: bool = True
+) -> QuerySet[ServiceOrder]:
     """What a step locks: the order ``pk`` among ``rows`` (the orders its viewer may see), with its
     tenant (its schema names the channels and the event's outbox) and what the step's answer shows
     of the order (shop, insurer, review). Only the order's row is locked. The views prepare it per
-    kind of viewer (``core.prepared``); ``_locked`` runs it when they did not. ``shop=False``: the
-    viewer has the shop already (a shop's staff act on their own shop's orders only)."""
+    kind of viewer (``core.prepared``); ``_locked`` runs it when they did not. ``shop=False`` or
+    ``tenant=False``: the viewer has that row already (a shop's staff act on their own shop's
+    orders only, an owner on the orders of the tenant whose host they are on)."""
+    related = [name for name, wanted in (("tenant", tenant), ("shop", shop)) if wanted]
     return (
         rows.select_for_update(of=("self",))
-        .select_related("tenant", *(["shop"] if shop else []), "insurer", "review")
+        .select_related(*related, "insurer", "review")
         .filter(pk=pk)
         .order_by()  # one row by its key: no sort
     )

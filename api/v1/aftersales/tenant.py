@@ -129,14 +129,21 @@ class OwnerActionView(OrderStepView):
     def step_locked(self, actor: svc.Actor, pk: int) -> Callable[[], ServiceOrder | None] | None:
         if set(self.ctx.roles) != {"owner"}:  # another shape of tenant_rows: built per request
             return None
-        tenant_id = self.ctx.tenant_id or 0
-        return lambda: LOCKED_FOR_OWNER.first(pk=pk, tenant_id=tenant_id, user_id=actor.user.pk)
+        tenant = self.ctx.tenant
+
+        def read() -> ServiceOrder | None:
+            order = LOCKED_FOR_OWNER.first(pk=pk, tenant_id=tenant.pk, user_id=actor.user.pk)
+            if order is not None:  # found among the host tenant's orders: the tenant is the host's
+                ServiceOrder.tenant.field.set_cached_value(order, tenant)
+            return order
+
+        return read
 
 
-# tenant_rows of a user whose only role on the host is owner
+# tenant_rows of a user whose only role on the host is owner, without the tenant's row (the host's)
 LOCKED_FOR_OWNER = Prepared(
     lambda pk, tenant_id, user_id: svc.locked_read(
-        orders_for_tenant_user(user=User(pk=user_id), roles={"owner"}, tenant_id=tenant_id), pk
+        orders_for_tenant_user(user=User(pk=user_id), roles={"owner"}, tenant_id=tenant_id), pk, tenant=False
     )
 )
 
