@@ -9,11 +9,12 @@ import uuid
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.db import transaction
+from django.db import connection, transaction
 from django_tenants.utils import schema_context
 
 from config.celery import app
 from core.events import _pending_keys, consume, emit, events_committed, events_pending_take
+from core.models import DomainEvent
 from core.realtime import client
 from tests.conftest import committed_db
 from tests.events.test_dispatch import queued
@@ -135,3 +136,21 @@ def test_a_task_killed_after_taking_the_kinds_finds_them_again_when_delivered_ag
     assert recorder.kinds == [frozenset({"test.first", "test.second"})]
     assert recorder.seen == [first, second]
     assert not client().exists(kinds_key)  # and once they ran, nothing is left pending
+
+
+def test_an_event_written_from_the_public_schema_is_consumed_in_its_own(settings, recorder) -> None:
+    """``emit(..., schema=)`` on a connection left on the public schema: the row lands in Bowei's
+    outbox and the task it publishes names Bowei (its header, not the connection's schema, which
+    never moves): the consumer reads it there."""
+    queue = settings.EVENTS_QUEUE
+    assert connection.schema_name == "public"
+    with transaction.atomic():
+        event = emit("test.elsewhere", object_type=recorder.tag, object_id=1, payload={}, schema=SCHEMA)
+        assert connection.schema_name == "public"
+    assert connection.schema_name == "public" and queued(queue) == 1
+    with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
+        recorder.wait_for([event.pk])
+    assert recorder.kinds == [frozenset({"test.elsewhere"})]
+    assert recorder.seen == [event.pk]
+    with schema_context(SCHEMA):
+        assert DomainEvent.objects.get(pk=event.pk).object_type == recorder.tag
