@@ -14,7 +14,7 @@ from uuid import uuid4
 
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.core.validators import URLValidator
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
@@ -32,6 +32,7 @@ from aftersales.models import (
     ShopProductKind,
 )
 from core import global_cache, realtime
+from core.bulk import insert
 from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict
 from core.events import emit
 from core.money import round_cny
@@ -373,14 +374,19 @@ def _decide(
 
 
 def _decisions_write(order: ServiceOrder, chosen: dict[int, str], field: str) -> None:
-    """Each item's decision (``field``), on the items read under the lock and in one UPDATE per
-    decision given (not a CASE over the ids)."""
-    ids: dict[str, list[int]] = {}
-    for item in _with_items(order):
+    """Each item's decision (``field``: ``owner_decision`` or ``insurer_decision``), on the items
+    read under the lock and in the database: one UPDATE whatever the decisions (what bulk_update
+    writes, without compiling its CASE over the ids)."""
+    items = _with_items(order)
+    for item in items:
         setattr(item, field, chosen[item.pk])
-        ids.setdefault(chosen[item.pk], []).append(item.pk)
-    for decision, pks in ids.items():
-        ServiceItem.objects.filter(pk__in=pks).update(**{field: decision})
+    column = connection.ops.quote_name(field)  # a plain column, named as the field
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {connection.ops.quote_name(ServiceItem._meta.db_table)} AS i SET {column} = v.decision"
+            " FROM unnest(%s::bigint[], %s::varchar[]) AS v(id, decision) WHERE i.id = v.id",
+            [[item.pk for item in items], [chosen[item.pk] for item in items]],
+        )
 
 
 def _approve_if_done(order: ServiceOrder, actor: Actor, *, also: tuple[str, ...]) -> None:
@@ -582,7 +588,7 @@ def order_estimate(
             line.insurer_decision = Decision.PENDING
     # No delete of earlier items: an order is estimated once. Only 接单 leads to 已接单 (from 施工申请,
     # which has no items), and this step, the only one writing items, leaves it for 待确认报价.
-    ServiceItem.objects.bulk_create(lines)
+    insert(lines)  # what bulk_create writes, not compiled each time
     _items_known(order, lines)
     total = sum((line.amount for line in lines), Decimal(0))
     _step(
