@@ -8,12 +8,14 @@ recorded on the move. A part crossing its reorder level (from above to at-or-bel
 
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
+from functools import cache
 from typing import Any
 
 from django.db import connection, transaction
 from django.utils import timezone
 
 from accounts.models import User
+from core.bulk import insert
 from core.errors import FieldErrors, NotFound, StateConflict
 from core.events import emit
 from core.realtime import publish, shop_channel
@@ -93,6 +95,28 @@ def _locked_parts(shop: Shop, part_ids: Iterable[int]) -> dict[int, Part]:
     return {part.pk: part for part in rows}
 
 
+@cache
+def _parts_lock_sql() -> tuple[str, list[str]]:
+    """``_locked_parts``'s read as SQL, and the attributes its columns fill (every field of the part)."""
+    quote = connection.ops.quote_name
+    fields = Part._meta.concrete_fields
+    sql = (
+        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(Part._meta.db_table)}"
+        " WHERE shop_id = %s AND id = ANY(%s) ORDER BY id FOR UPDATE"
+    )
+    return sql, [f.attname for f in fields]
+
+
+def _locked_parts_of(shop: Shop, part_ids: Iterable[int]) -> dict[int, Part]:
+    """``_locked_parts`` for a list of ids (locked in id order too), without compiling the read:
+    a part has no column the database hands back in another form than its field keeps."""
+    sql, names = _parts_lock_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [shop.pk, sorted(set(part_ids))])
+        rows = cursor.fetchall()
+    return {part.pk: part for part in (Part.from_db(connection.alias, names, row) for row in rows)}
+
+
 def _move(
     *,
     actor: User | None,
@@ -121,18 +145,20 @@ def _move(
     return move
 
 
-def _stock_write(parts: list[Part]) -> None:
-    """The (already locked) parts' stock as it is now in memory, in one UPDATE, with the same
-    ``updated_at`` for all (what ``part.save(update_fields=["stock", "updated_at"])`` writes)."""
+def _consumed_write(parts: list[Part], moves: list[StockMove]) -> None:
+    """The (already locked) parts' stock as it is now in memory and the new ``moves``, in one
+    statement: what ``part.save(update_fields=["stock", "updated_at"])`` for each part and
+    ``StockMove.objects.bulk_create(moves)`` write, without compiling either."""
     now = timezone.now()
     for part in parts:
         part.updated_at = now
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {connection.ops.quote_name(Part._meta.db_table)} AS p SET stock = v.stock, updated_at = %s"
-            " FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, stock) WHERE p.id = v.id",
-            [now, [part.pk for part in parts], [part.stock for part in parts]],
-        )
+    insert(
+        moves,
+        before=f"WITH stock AS (UPDATE {connection.ops.quote_name(Part._meta.db_table)} AS p"
+        " SET stock = v.stock, updated_at = %s FROM unnest(%s::bigint[], %s::numeric[]) AS v(id, stock)"
+        " WHERE p.id = v.id)",
+        params=[now, [part.pk for part in parts], [part.stock for part in parts]],
+    )
 
 
 def _low_stock(part: Part, move: StockMove) -> None:
@@ -254,7 +280,7 @@ def stock_consume_within(
         amount = _decimal(errors, f"items.{index}.quantity", quantity, minimum=Decimal("0.01"))
         wanted.append((int(part_id), amount, note or ""))
     errors.raise_if_any()
-    parts = _locked_parts(shop, [part_id for part_id, _, _ in wanted])
+    parts = _locked_parts_of(shop, [part_id for part_id, _, _ in wanted])
     missing = sorted({part_id for part_id, _, _ in wanted} - set(parts))
     if missing:
         raise NotFound(
@@ -272,8 +298,8 @@ def stock_consume_within(
     ]
     if short and not override_reason:
         raise StateConflict("；".join(short), code="stock_insufficient", fields={"items": short})
-    # What _move would write line by line, written at once: the parts' new stock in one UPDATE, the
-    # moves in one INSERT, then the low-stock news of each move that crossed its part's reorder level.
+    # What _move would write line by line, written at once (the parts' new stock and the moves in
+    # one statement), then the low-stock news of each move that crossed its part's reorder level.
     moves: list[StockMove] = []
     crossed: list[StockMove] = []
     for pid, amount, note in wanted:
@@ -288,8 +314,7 @@ def stock_consume_within(
         moves.append(move)
         if before > part.reorder_level >= part.stock:
             crossed.append(move)
-    _stock_write([parts[pid] for pid in needed])
-    StockMove.objects.bulk_create(moves)
+    _consumed_write([parts[pid] for pid in needed], moves)
     for move in crossed:
         _low_stock(move.part, move)
     audit_event_record(actor=actor, action="stock.consume", object_type="shop", object_id=shop.pk,

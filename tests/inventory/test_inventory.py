@@ -155,6 +155,26 @@ def test_lines_of_one_part_move_it_one_after_the_other_and_alert_at_the_crossing
     ]
 
 
+def test_the_parts_a_consumption_locks_are_read_as_the_orm_reads_them():
+    from django.db import transaction
+
+    from inventory.services import _locked_parts_of
+
+    shop, other = shop_make(1, "芙蓉店"), shop_make(2, "岳麓店")
+    oil, oil_filter = oil_and_filter(shop)
+    elsewhere, _ = oil_and_filter(other)
+    with transaction.atomic():
+        locked = _locked_parts_of(shop, [oil_filter.pk, oil.pk, oil.pk, elsewhere.pk])
+    assert list(locked) == sorted([oil.pk, oil_filter.pk])  # in id order; another shop's part is not there
+    for pk, part in locked.items():
+        fresh = Part.objects.get(pk=pk)
+        assert part.__dict__.keys() == fresh.__dict__.keys()
+        assert {k: v for k, v in part.__dict__.items() if k != "_state"} == {
+            k: v for k, v in fresh.__dict__.items() if k != "_state"
+        }
+        assert (part._state.adding, part._state.db) == (False, "default")
+
+
 # ---- the shop's endpoints --------------------------------------------------------------------
 
 
