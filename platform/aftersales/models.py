@@ -33,8 +33,12 @@ class PaymentMethod(models.TextChoices):
 
 class ServiceOrder(models.Model):
     no = models.CharField(max_length=24, unique=True)
-    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+")
-    shop = models.ForeignKey("directory.Shop", on_delete=models.PROTECT, related_name="service_orders")
+    # tenant, shop and insurer lead the Meta indexes below, which serve every lookup by them: no
+    # index of their own (every step's UPDATE writes each index of the row, its state is indexed)
+    tenant = models.ForeignKey("tenants.Tenant", on_delete=models.PROTECT, related_name="+", db_index=False)
+    shop = models.ForeignKey(
+        "directory.Shop", on_delete=models.PROTECT, related_name="service_orders", db_index=False
+    )
     # The owner and their customer record / vehicle in the tenant's schema (ids, with a snapshot).
     owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     customer_id = models.BigIntegerField()
@@ -52,7 +56,12 @@ class ServiceOrder(models.Model):
     mileage_km = models.PositiveIntegerField(null=True, blank=True)
     # A claim: the insurer approves the items too and sees the purchase prices.
     insurer = models.ForeignKey(
-        "directory.Insurer", null=True, blank=True, on_delete=models.PROTECT, related_name="claim_orders"
+        "directory.Insurer",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="claim_orders",
+        db_index=False,
     )
     claim_no = models.CharField(max_length=40, blank=True, default="")
     state = models.CharField(max_length=12, choices=OrderState.choices, default=OrderState.REQUESTED)

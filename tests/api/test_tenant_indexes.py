@@ -18,7 +18,6 @@ KNOWN_COVERED = {
 KNOWN_LIKE = {
     "core_auditevent_action_b3c9b7a8_like",
     "commissions_plan_name_a41eff89_like",
-    "core_domainevent_kind_35c6c0ea_like",
     "core_eventcursor_consumer_13801901_like",
 }
 
