@@ -333,7 +333,7 @@ def order_request(
     ServiceOrder.review.related.set_cached_value(order, None)  # a new order has no review (the answer asks)
     # its progress is the one step written here: kept for the answer, which then reads none of it
     order.requested_step = _step(  # type: ignore[attr-defined]
-        order, Actor(actor, "owner"), OrderState.REQUESTED, note=description, also=("no",)
+        order, Actor(actor, "owner"), OrderState.REQUESTED, note=description[:500], also=("no",)
     )
     return order
 

@@ -278,3 +278,23 @@ def test_the_insurer_compares_each_shops_purchase_prices_with_the_average(api, g
     # 8 L cost 388.00 in all: 48.50 a litre; 岳麓 buys at 45.00 (−7.2%), 雨花 at 52.00 (+7.2%).
     assert [(p["shop_name"], p["shop_avg_unit_cost"], p["all_shops_avg_unit_cost"], p["vs_average_pct"])
             for p in stats["parts"]] == [("福瑞卡岳麓店", "45.00", "48.50", "-7.2"), ("雨花汽修", "52.00", "48.50", "7.2")]  # fmt: skip
+
+
+def test_a_description_longer_than_a_step_note_is_kept_whole_on_the_order(api, garage):
+    """施工申请 takes up to 2000 characters; its step (the first of the progress) notes the first
+    500, as every step's note is cut, instead of failing the request."""
+    description = "发动机异响，" * 333 + "冷"  # 6 × 333 + 1 = 1999 characters
+    order = request_service(api, garage, description=description)
+    assert order["description"] == description
+    assert order["progress"][0]["note"] == description[:500]
+    too_long = api("datang_owner").post(
+        "/api/v1/service-orders/",
+        {
+            "shop": garage.shop.pk,
+            "vehicle": garage.vehicle.pk,
+            "service": "保养",
+            "description": description + "冷冷",
+        },
+        format="json",
+    )
+    assert too_long.status_code == 400 and "description" in too_long.json()["fields"]
