@@ -520,7 +520,7 @@ def order_estimate(
 ) -> ServiceOrder:
     """检测报价: the shop lists the parts (from its inventory; the purchase price is the part's) and
     labour (its cost given) with sale prices, and sends the estimate to the owner (and insurer)."""
-    from inventory.models import Part
+    from inventory.services import parts_of
 
     order = _locked(order)
     _require(actor, order, "shop")
@@ -528,10 +528,7 @@ def order_estimate(
     errors = FieldErrors()
     if not items:
         errors.add("items", "请至少添加一个维修项目")
-    parts = {
-        p.pk: p
-        for p in Part.objects.filter(shop_id=order.shop_id, pk__in=[_int(i.get("part")) for i in items or []])
-    }
+    parts = parts_of(order.shop_id, [_int(i.get("part")) for i in items or []])
     lines: list[ServiceItem] = []
     for index, row in enumerate(items or []):
         at = f"items.{index}"

@@ -96,23 +96,24 @@ def _locked_parts(shop: Shop, part_ids: Iterable[int]) -> dict[int, Part]:
 
 
 @cache
-def _parts_lock_sql() -> tuple[str, list[str]]:
-    """``_locked_parts``'s read as SQL, and the attributes its columns fill (every field of the part)."""
+def _parts_sql(lock: bool) -> tuple[str, list[str]]:
+    """``parts_of``'s read as SQL, and the attributes its columns fill (every field of the part)."""
     quote = connection.ops.quote_name
     fields = Part._meta.concrete_fields
     sql = (
         f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {quote(Part._meta.db_table)}"
-        " WHERE shop_id = %s AND id = ANY(%s) ORDER BY id FOR UPDATE"
+        " WHERE shop_id = %s AND id = ANY(%s) ORDER BY id" + (" FOR UPDATE" if lock else "")
     )
     return sql, [f.attname for f in fields]
 
 
-def _locked_parts_of(shop: Shop, part_ids: Iterable[int]) -> dict[int, Part]:
-    """``_locked_parts`` for a list of ids (locked in id order too), without compiling the read:
-    a part has no column the database hands back in another form than its field keeps."""
-    sql, names = _parts_lock_sql()
+def parts_of(shop_id: int, part_ids: Iterable[int], *, lock: bool = False) -> dict[int, Part]:
+    """The parts of shop ``shop_id`` among ``part_ids`` by id (in id order; with ``lock``, locked
+    in that order, as ``_locked_parts``), read without compiling the read: a part has no column
+    the database hands back in another form than its field keeps."""
+    sql, names = _parts_sql(lock)
     with connection.cursor() as cursor:
-        cursor.execute(sql, [shop.pk, sorted(set(part_ids))])
+        cursor.execute(sql, [shop_id, sorted(set(part_ids))])
         rows = cursor.fetchall()
     return {part.pk: part for part in (Part.from_db(connection.alias, names, row) for row in rows)}
 
@@ -280,7 +281,7 @@ def stock_consume_within(
         amount = _decimal(errors, f"items.{index}.quantity", quantity, minimum=Decimal("0.01"))
         wanted.append((int(part_id), amount, note or ""))
     errors.raise_if_any()
-    parts = _locked_parts_of(shop, [part_id for part_id, _, _ in wanted])
+    parts = parts_of(shop.pk, [part_id for part_id, _, _ in wanted], lock=True)
     missing = sorted({part_id for part_id, _, _ in wanted} - set(parts))
     if missing:
         raise NotFound(

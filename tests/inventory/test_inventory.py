@@ -155,17 +155,24 @@ def test_lines_of_one_part_move_it_one_after_the_other_and_alert_at_the_crossing
     ]
 
 
-def test_the_parts_a_consumption_locks_are_read_as_the_orm_reads_them():
+def test_the_parts_a_consumption_locks_and_an_estimate_reads_are_read_as_the_orm_reads_them():
     from django.db import transaction
 
-    from inventory.services import _locked_parts_of
+    from inventory.services import parts_of
 
     shop, other = shop_make(1, "芙蓉店"), shop_make(2, "岳麓店")
     oil, oil_filter = oil_and_filter(shop)
     elsewhere, _ = oil_and_filter(other)
     with transaction.atomic():
-        locked = _locked_parts_of(shop, [oil_filter.pk, oil.pk, oil.pk, elsewhere.pk])
+        locked = parts_of(shop.pk, [oil_filter.pk, oil.pk, oil.pk, elsewhere.pk], lock=True)
     assert list(locked) == sorted([oil.pk, oil_filter.pk])  # in id order; another shop's part is not there
+    read = parts_of(shop.pk, [elsewhere.pk, oil.pk, oil_filter.pk])  # the estimate's read, unlocked
+    assert {pk: p.__dict__.keys() for pk, p in read.items()} == {
+        pk: p.__dict__.keys() for pk, p in locked.items()
+    }
+    assert [(p.pk, p.stock, p.sale_price) for p in read.values()] == [
+        (p.pk, p.stock, p.sale_price) for p in locked.values()
+    ]
     for pk, part in locked.items():
         fresh = Part.objects.get(pk=pk)
         assert part.__dict__.keys() == fresh.__dict__.keys()
