@@ -148,6 +148,12 @@ def test_lines_of_one_part_move_it_one_after_the_other_and_alert_at_the_crossing
     oil.refresh_from_db()
     oil_filter.refresh_from_db()
     assert (oil.stock, oil_filter.stock) == (Decimal("2.50"), Decimal("2.00"))
+    from core.models import AuditEvent
+
+    audit = AuditEvent.objects.get(action="stock.consume")
+    assert (audit.summary, audit.object_type, audit.object_id, audit.actor_id, audit.actor_name, audit.data) == (
+        "WO-7 领用 3 项", "shop", str(shop.pk), None, "system", {},
+    )  # fmt: skip
     alerts = DomainEvent.objects.filter(kind="part.low_stock").order_by("pk")
     assert [(e.payload["code"], e.payload["stock"]) for e in alerts] == [
         ("OIL-5W30", "4.00"),
