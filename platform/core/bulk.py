@@ -15,7 +15,7 @@ from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import connection
+from django.db import DEFAULT_DB_ALIAS, connection, connections
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -42,11 +42,10 @@ def insert(objs: Sequence[M], *, before: str = "", params: Sequence[Any] = ()) -
     if not objs:
         return
     sql, fields = _insert_sql(type(objs[0]))
-    columns = [
-        [field.get_db_prep_save(field.pre_save(obj, True), connection) for obj in objs] for field in fields
-    ]
-    with connection.cursor() as cursor:
+    conn = connections[DEFAULT_DB_ALIAS]  # the connection itself, not its proxy: every value asks it
+    columns = [[field.get_db_prep_save(field.pre_save(obj, True), conn) for obj in objs] for field in fields]
+    with conn.cursor() as cursor:
         cursor.execute(f"{before} {sql}" if before else sql, [*params, *columns])
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
-            obj._state.adding, obj._state.db = False, connection.alias
+            obj._state.adding, obj._state.db = False, conn.alias
