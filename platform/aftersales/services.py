@@ -32,7 +32,7 @@ from aftersales.models import (
     ShopProductKind,
 )
 from core import global_cache, realtime
-from core.bulk import insert
+from core.bulk import insert, update
 from core.errors import FieldErrors, NotFound, PermissionDenied, StateConflict
 from core.events import emit
 from core.money import round_cny
@@ -196,12 +196,13 @@ def _step(
     schema, the shop's and insurer's staff on the platform host) is told by the notices consumer in
     the worker (``notices.dispatch``), in the order of the outbox."""
     order.state = state
-    order.save(update_fields=["state", "updated_at", *also])
-    progress = ProgressEvent.objects.create(
+    update(order, ["state", "updated_at", *also])  # order.save(update_fields=...), built once
+    progress = ProgressEvent(
         order=order, state=state, title=STEP_TITLES[OrderState(state)], note=note, photos=list(photos or []),
         actor=actor.user if actor else None, actor_name=actor.user.name if actor else "",
         actor_role=actor.role if actor else "",
     )  # fmt: skip
+    insert([progress])  # ProgressEvent.objects.create, built once
     payload = {
         "order_id": order.pk,
         "no": order.no,

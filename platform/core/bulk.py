@@ -9,13 +9,17 @@ database returns and marks the objects saved. For plain fields only (no ``get_pl
 expressions as values), the fields Django itself would put through UNNEST.
 
 ``before`` is a data-modifying ``WITH`` clause run in the same statement (its parameters first).
+
+``update`` is ``obj.save(update_fields=...)`` the same way: the named fields through ``pre_save``
+(``auto_now``) and ``get_db_prep_save``, ``UPDATE ... WHERE id = %s`` built once per process and
+set of fields. Neither sends ``pre_save``/``post_save`` signals: for models nothing listens to.
 """
 
 from collections.abc import Sequence
 from functools import cache
 from typing import Any, TypeVar
 
-from django.db import DEFAULT_DB_ALIAS, connection, connections
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connection, connections
 from django.db.models import Model
 
 M = TypeVar("M", bound=Model)
@@ -49,3 +53,24 @@ def insert(objs: Sequence[M], *, before: str = "", params: Sequence[Any] = ()) -
         for obj, (pk,) in zip(objs, cursor.fetchall(), strict=True):
             obj.pk = pk
             obj._state.adding, obj._state.db = False, conn.alias
+
+
+@cache
+def _update_sql(model: type[Model], names: tuple[str, ...]) -> tuple[str, list[Any]]:
+    quote = connection.ops.quote_name
+    fields = [model._meta.get_field(name) for name in names]
+    sets = ", ".join(f"{quote(field.column)} = %s" for field in fields)  # type: ignore[union-attr,arg-type]
+    sql = f"UPDATE {quote(model._meta.db_table)} SET {sets} WHERE {quote(model._meta.pk.column)} = %s"
+    return sql, fields
+
+
+def update(obj: Model, names: Sequence[str]) -> None:
+    """``obj.save(update_fields=names)`` as Django writes it on PostgreSQL, in one UPDATE whose SQL
+    is built once per process; a row that is no longer there is the same ``DatabaseError``."""
+    sql, fields = _update_sql(type(obj), tuple(names))
+    conn = connections[DEFAULT_DB_ALIAS]
+    values = [field.get_db_prep_save(field.pre_save(obj, False), conn) for field in fields]
+    with conn.cursor() as cursor:
+        cursor.execute(sql, [*values, obj.pk])
+        if cursor.rowcount != 1:
+            raise DatabaseError("Save with update_fields did not affect any rows.")

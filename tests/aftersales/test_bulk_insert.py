@@ -1,11 +1,13 @@
-"""core.bulk.insert writes what bulk_create writes (issue 20: the estimate's items, the stock moves)."""
+"""core.bulk.insert writes what bulk_create writes (issue 20: the estimate's items, the stock moves,
+a step's progress), and core.bulk.update what save(update_fields=...) writes (a step's order)."""
 
 from decimal import Decimal
 
 import pytest
+from django.db import DatabaseError
 
 from aftersales.models import ServiceItem, ServiceOrder
-from core.bulk import insert
+from core.bulk import insert, update
 from tests.aftersales.test_flow import request_service
 
 pytestmark = pytest.mark.django_db
@@ -38,3 +40,27 @@ def test_insert_writes_the_rows_bulk_create_writes(api, garage):
         assert row(ServiceItem.objects.get(pk=mine.pk)) == row(ServiceItem.objects.get(pk=theirs.pk))
     assert ServiceItem.objects.get(pk=ours[0].pk).photos == ["a.jpg", {"at": 1}]
     insert([])  # nothing to write: no statement
+
+
+def test_update_writes_what_save_with_update_fields_writes(api, garage):
+    """A step's write of its order: the named fields only, updated_at moved on as auto_now moves it."""
+    ours = ServiceOrder.objects.get(pk=request_service(api, garage)["id"])
+    theirs = ServiceOrder.objects.get(pk=request_service(api, garage)["id"])
+    before = ours.updated_at
+    for order in (ours, theirs):
+        order.state, order.settled_amount, order.payment_method = "settled", Decimal("387.5"), "cash"
+        order.plate = "湘Z99999"  # not among the fields written: stays as stored
+    update(ours, ["state", "updated_at", "settled_amount", "payment_method"])
+    theirs.save(update_fields=["state", "updated_at", "settled_amount", "payment_method"])
+    for order in (ours, theirs):
+        stored = ServiceOrder.objects.get(pk=order.pk)
+        assert (stored.state, stored.settled_amount, stored.payment_method) == (
+            "settled",
+            Decimal("387.50"),
+            "cash",
+        )
+        assert stored.plate == "湘A12345" and stored.updated_at == order.updated_at
+    assert ours.updated_at > before
+    gone = ServiceOrder(pk=ours.pk + 10_000, state="settled")
+    with pytest.raises(DatabaseError):  # as save(update_fields=...) says of a row that is not there
+        update(gone, ["state"])
