@@ -60,6 +60,32 @@ STOCK = Decimal("100000")
 WARM_CLIENTS = 16  # 4 orders per worker of the default 4, all at once
 
 
+def server_cpu() -> tuple[float, float]:
+    """Seconds of CPU the server has used so far: this bench's gunicorn processes and the database
+    backends of its database (the requests' own work, whatever else the machine runs). A backend
+    that ended takes its seconds with it, so this is a floor."""
+    import psutil
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        )
+        pids = [row[0] for row in cursor.fetchall()]
+
+    def seconds(processes: list[psutil.Process]) -> float:
+        total = 0.0
+        for process in processes:
+            try:
+                times = process.cpu_times()
+            except psutil.Error:
+                continue
+            total += times.user + times.system
+        return total
+
+    return seconds(psutil.Process().children(recursive=True)), seconds([psutil.Process(p) for p in pids])
+
+
 def vacuum_analyze() -> None:
     """What autovacuum keeps in production (it is off on the test server): the statistics and
     visibility of the tables the steps read and write, in the public schema and Datang's."""
@@ -176,10 +202,13 @@ def main() -> None:
         timings.clear()
         done.clear()
         oil_before, flt_before = Part.objects.get(pk=oil.pk).stock, Part.objects.get(pk=flt.pk).stock
+        cpu_started = server_cpu()
         started = time.perf_counter()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             list(pool.map(lambda o: drive(o, port), owners))
         wall = time.perf_counter() - started
+        cpu_orders = [b - a for a, b in zip(cpu_started, server_cpu(), strict=True)]
+        cpu_started = server_cpu()
         with ThreadPoolExecutor(max_workers=args.clients) as pool:
             total = args.clients * args.orders
             me = list(
@@ -188,6 +217,7 @@ def main() -> None:
                 )
             )
 
+        cpu_me = [b - a for a, b in zip(cpu_started, server_cpu(), strict=True)]
     orders = len(done)
     calls = sum(len(v) for v in timings.values())
     used_oil = oil_before - Part.objects.get(pk=oil.pk).stock
@@ -208,6 +238,11 @@ def main() -> None:
         print(f"  {step:9s} p50 {pct(values, 50):7.1f} ms  p95 {pct(values, 95):7.1f} ms  "
               f"(p95 {pct(values, 95) / pct(me, 95):.2f}x GET /me/)")  # fmt: skip
     print(f"  GET /api/v1/me/ under the same concurrency: p50 {pct(me, 50):.1f} ms  p95 {pct(me, 95):.1f} ms")
+    (step_web, step_db), (me_web, me_db) = (
+        [t * 1000 / max(n, 1) for t in cpu] for cpu, n in ((cpu_orders, calls), (cpu_me, len(me))))  # fmt: skip
+    print(f"  server CPU per request (gunicorn + its database backends; load-independent, a floor): "
+          f"steps {step_web:.1f} + {step_db:.1f} ms, /me/ {me_web:.1f} + {me_db:.1f} ms "
+          f"({(step_web + step_db) / (me_web + me_db):.2f}x)")  # fmt: skip
     print(f"  stock used: oil {used_oil} (must be {4 * orders}), filter {used_flt} (must be {orders})")
     reached = [s for s in STEPS if len(timings[s]) >= 2]
     if reached:
