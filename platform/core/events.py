@@ -23,13 +23,12 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
-from django.db import connection, connections, router, transaction
+from django.db import connection, transaction
 from django.db.models import Exists, Min, OuterRef
-from django.db.models.sql import InsertQuery
-from django.db.models.sql.compiler import SQLInsertCompiler
 from django.dispatch import Signal
-from django_tenants.utils import quote_schema_name, schema_context
+from django_tenants.utils import schema_context
 
+from core.bulk import insert
 from core.models import DomainEvent, EventCursor
 
 logger = logging.getLogger(__name__)
@@ -50,7 +49,7 @@ def emit(
     """Write the event into the outbox of ``schema`` (default: the connection's), in the caller's
     transaction, and have its consumers run once that commits.
 
-    Another schema's outbox is written without switching the connection to it (``_insert_into``):
+    Another schema's outbox is written without switching the connection to it (``core.bulk.insert``):
     a step on the platform host writes the tenant's event with no ``SET search_path`` there and back.
     """
     here: str = connection.schema_name  # type: ignore[attr-defined]
@@ -61,58 +60,17 @@ def emit(
         "payload": payload,
         "actor": actor if getattr(actor, "pk", None) else None,
     }
+    event = DomainEvent(**fields)
     if schema is None or schema == here:
-        event = DomainEvent.objects.create(**fields)
+        insert([event])  # DomainEvent.objects.create, its SQL built once per process
         schema = here
     else:
-        event = _insert_into(schema, DomainEvent(**fields))
+        insert([event], schema=schema)
     if transaction.get_connection().in_atomic_block:
         _Batch.current().add(schema, kind)
     else:  # autocommit: the row is committed already
         events_dispatch(schema, [kind])
     return event
-
-
-class _InsertIntoSchema(SQLInsertCompiler):
-    """Django's own INSERT of a model (its fields, their values as saving prepares them, database
-    defaults, ``RETURNING``), into the table of the same name in ``schema`` rather than the one the
-    connection's ``search_path`` finds. Only the target is qualified: ``RETURNING`` names the table
-    unqualified, which PostgreSQL resolves to the insert's target. (On Citus the coordinator routes
-    the statement to the worker holding the schema, as it does an unqualified one.)"""
-
-    def __init__(self, query: InsertQuery, conn: Any, using: str, schema: str) -> None:
-        super().__init__(query, conn, using)
-        self.schema = schema
-
-    def as_sql(self) -> list[tuple[str, Any]]:  # type: ignore[override]  # SQLInsertCompiler.as_sql
-        ops = self.connection.ops
-        table = ops.quote_name(self.query.get_meta().db_table)
-        insert = ops.insert_statement(on_conflict=self.query.on_conflict)  # type: ignore[attr-defined]
-        target, qualified = f"{insert} {table}", f"{insert} {quote_schema_name(self.schema)}.{table}"
-        statements: list[tuple[str, Any]] = []
-        for sql, params in super().as_sql():
-            assert sql.startswith(target), sql
-            statements.append((qualified + sql[len(target) :], params))
-        return statements
-
-
-def _insert_into(schema: str, obj: Any) -> Any:
-    """Save the new, unsaved ``obj`` as ``Model.save`` inserts it (``_save_table``: every concrete
-    field but an auto id, ``pre_save`` values such as ``auto_now_add``, the database's returned
-    values set on it), into ``schema``'s table, the connection's ``search_path`` left as it is. No
-    ``pre_save``/``post_save`` signals are sent (nothing listens to the outbox's)."""
-    meta = obj._meta
-    using = router.db_for_write(type(obj), instance=obj)
-    fields = [f for f in meta.local_concrete_fields if not f.generated and f is not meta.auto_field]
-    returning = meta.db_returning_fields
-    query = InsertQuery(type(obj))
-    query.insert_values(fields, [obj])
-    with transaction.mark_for_rollback_on_error(using):  # as save() does
-        rows = _InsertIntoSchema(query, connections[using], using, schema).execute_sql(returning)
-    for value, field in zip(rows[0], returning, strict=True):
-        setattr(obj, field.attname, value)
-    obj._state.adding, obj._state.db = False, using
-    return obj
 
 
 class _Batch:
