@@ -324,12 +324,13 @@ def order_request(
     errors.raise_if_any()
     assert vehicle is not None and shop is not None
     agent = customer.promoter.user if customer.promoter_id and customer.promoter else None
-    order = ServiceOrder.objects.create(
+    order = ServiceOrder(
         no=f"tmp{uuid4().hex[:20]}", tenant=tenant, shop=shop, owner=actor,
         customer_id=customer.pk, vehicle_id=vehicle.pk, customer_name=customer.name, customer_mobile=customer.mobile,
         plate=vehicle.plate, vehicle_model=vehicle.brand_model, agent=agent, service=service,
         description=description, mileage_km=mileage_km, insurer=insurer if insurer else None, claim_no=claim_no,
     )  # fmt: skip
+    insert([order])  # ServiceOrder.objects.create, its SQL built once per process
     order.no = _next_no(order)
     ServiceOrder.review.related.set_cached_value(order, None)  # a new order has no review (the answer asks)
     # its progress is the one step written here: kept for the answer, which then reads none of it
