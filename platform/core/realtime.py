@@ -56,13 +56,26 @@ def stream_key(channel: str) -> str:
     return f"{settings.REALTIME_KEY_PREFIX}:{channel}"
 
 
+# XADD (MAXLEN ~) and EXPIRE on every stream key, in one command: one packed and parsed by redis-py
+# rather than two per channel (issue 20: a step publishes on 3-5 channels).
+_APPEND = """
+for i = 1, #KEYS do
+  redis.call('XADD', KEYS[i], 'MAXLEN', '~', ARGV[2], '*', 'm', ARGV[1])
+  redis.call('EXPIRE', KEYS[i], ARGV[3])
+end
+return #KEYS
+"""
+
+
+@cache
+def _append_script() -> Any:
+    """Hashed once per process, run with EVALSHA (the source is loaded again if the server lost it)."""
+    return client().register_script(_APPEND)
+
+
 def _append(channels: list[str], message: str) -> None:
-    pipe = client().pipeline(transaction=False)
-    for channel in channels:
-        key = stream_key(channel)
-        pipe.xadd(key, {"m": message}, maxlen=STREAM_MAXLEN, approximate=True)
-        pipe.expire(key, STREAM_TTL_SECONDS)
-    pipe.execute()
+    keys = [stream_key(channel) for channel in channels]
+    _append_script()(keys=keys, args=[message, STREAM_MAXLEN, STREAM_TTL_SECONDS], client=client())
 
 
 def publish(channels: Iterable[str], event: str, data: dict[str, Any]) -> None:

@@ -106,3 +106,36 @@ def test_shop_staff_read_their_shop_channel_and_no_other(api, django_capture_on_
         realtime.publish([realtime.shop_channel(shop.pk)], "service_order.requested", {"no": "mine"})
     got = read_stream(client, url, HTTP_LAST_EVENT_ID="0-0_0-0")
     assert [m["data"]["no"] for _, m in got] == ["mine"]
+
+
+def test_each_stream_gets_the_message_in_order_with_its_week_long_ttl_and_stays_bounded(
+    django_capture_on_commit_callbacks,
+):
+    """The append (one script for all channels): on every channel, each committed message as one
+    entry ``m``, in commit order, the stream's TTL a week, its length kept near STREAM_MAXLEN."""
+    shop, user = realtime.shop_channel(3), realtime.user_channel(7, "datang")
+    for no in ("SO1", "SO2"):
+        with django_capture_on_commit_callbacks(execute=True):
+            realtime.publish([user, shop, ""], "order.step", {"order_no": no, "status": "维修中"})
+    with pytest.raises(RuntimeError), django_capture_on_commit_callbacks(execute=True), transaction.atomic():
+        realtime.publish([user, shop], "order.step", {"order_no": "SO-rolled-back"})
+        raise RuntimeError("the write failed")
+    for channel in (user, shop):
+        key = realtime.stream_key(channel)
+        rows = realtime.client().xrange(key)
+        assert [list(fields) for _, fields in rows] == [[b"m"], [b"m"]]
+        messages = [json.loads(fields[b"m"]) for _, fields in rows]
+        assert [(m["event"], m["data"]) for m in messages] == [
+            ("order.step", {"order_no": "SO1", "status": "维修中"}),
+            ("order.step", {"order_no": "SO2", "status": "维修中"}),
+        ]
+        assert realtime.STREAM_TTL_SECONDS - 5 <= realtime.client().ttl(key) <= realtime.STREAM_TTL_SECONDS
+    message = json.dumps({"event": "x", "data": {}, "at": "2026-12-06T00:00:00+00:00"})
+    for _ in range(realtime.STREAM_MAXLEN + 300):
+        realtime._append([shop], message)
+    # MAXLEN ~ trims whole nodes (100 entries each): at least STREAM_MAXLEN left, fewer than appended
+    assert (
+        realtime.STREAM_MAXLEN
+        <= realtime.client().xlen(realtime.stream_key(shop))
+        < realtime.STREAM_MAXLEN + 302
+    )
