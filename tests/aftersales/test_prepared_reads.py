@@ -67,7 +67,7 @@ def test_the_locked_read_brings_what_the_orm_brings_in_one_query(api, garage, sh
     assert related == {name: _fields(getattr(expected, name)) for name in ORDER_RELATED}
     assert review == _fields(expected.review)
     assert (got.review.technical, got.review.service, got.review.comment) == (4, 5, "快")
-    assert got.insurer.code == "PICC" and got.tenant.schema_name == "datang"
+    assert got.insurer is not None and got.insurer.code == "PICC" and got.tenant.schema_name == "datang"
     assert got.settled_amount == Decimal("387.00")  # 4 L × 68 + 35 + 80 labour, all approved
 
 
@@ -75,7 +75,8 @@ def test_another_shops_order_is_not_found_by_the_locked_read(api, garage, shop_a
     pk = int(request_service(api, garage)["id"])
     with transaction.atomic():
         assert LOCKED_FOR_SHOP.first(pk=pk, shop_id=garage.other_shop.pk) is None
-        assert LOCKED_FOR_SHOP.first(pk=pk, shop_id=garage.shop.pk).pk == pk
+        found = LOCKED_FOR_SHOP.first(pk=pk, shop_id=garage.shop.pk)
+        assert found is not None and found.pk == pk
 
 
 def test_items_and_progress_are_converted_as_the_orm_converts_them(api, garage, shop_api):

@@ -26,7 +26,7 @@ def test_the_shops_step_writes_the_tenants_outbox_without_switching_schemas(
     # the step's request alone (its on-commit consumers run after, when the capture ends)
     with django_capture_on_commit_callbacks(execute=True), CaptureQueriesContext(connection) as queries:
         accepted = shop.post(f"/api/v1/shop/service-orders/{order['id']}/accept/", {}, format="json")
-        assert connection.schema_name == "public"
+        assert connection.schema_name == "public"  # type: ignore[attr-defined]
     assert accepted.status_code == 200, accepted.json()
     sql = [q["sql"] for q in queries.captured_queries]
     # The platform host's schema is set when the request finds its host (the test's previous request

@@ -143,11 +143,11 @@ def test_an_event_written_from_the_public_schema_is_consumed_in_its_own(settings
     outbox and the task it publishes names Bowei (its header, not the connection's schema, which
     never moves): the consumer reads it there."""
     queue = settings.EVENTS_QUEUE
-    assert connection.schema_name == "public"
+    assert connection.schema_name == "public"  # type: ignore[attr-defined]
     with transaction.atomic():
         event = emit("test.elsewhere", object_type=recorder.tag, object_id=1, payload={}, schema=SCHEMA)
-        assert connection.schema_name == "public"
-    assert connection.schema_name == "public" and queued(queue) == 1
+        assert connection.schema_name == "public"  # type: ignore[attr-defined]
+    assert connection.schema_name == "public" and queued(queue) == 1  # type: ignore[attr-defined]
     with start_worker(app, pool="solo", perform_ping_check=False, queues=[queue], shutdown_timeout=30):
         recorder.wait_for([event.pk])
     assert recorder.kinds == [frozenset({"test.elsewhere"})]

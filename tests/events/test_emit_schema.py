@@ -32,7 +32,7 @@ def test_an_event_written_into_another_schema_is_the_row_a_switched_write_writes
     with schema_context("datang"):
         before_datang = DomainEvent.objects.count()
     before_public = DomainEvent.objects.count()
-    assert connection.schema_name == "public"
+    assert connection.schema_name == "public"  # type: ignore[attr-defined]
 
     began = timezone.now()
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
@@ -42,7 +42,7 @@ def test_an_event_written_into_another_schema_is_the_row_a_switched_write_writes
         with CaptureQueriesContext(connection) as queries:
             direct = emit("test.schema", object_type="service_order", object_id=41, payload=PAYLOAD,
                           actor=owner, schema="datang")  # fmt: skip
-        assert connection.schema_name == "public"
+        assert connection.schema_name == "public"  # type: ignore[attr-defined]
         with schema_context("datang"):
             switched = emit(
                 "test.schema", object_type="service_order", object_id=41, payload=PAYLOAD, actor=owner
