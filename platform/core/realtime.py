@@ -88,7 +88,8 @@ def publish(channels: Iterable[str], event: str, data: dict[str, Any]) -> None:
         cls=DjangoJSONEncoder,
         ensure_ascii=False,
     )
-    transaction.on_commit(lambda: _append(targets, message))
+    # robust: the change is committed; a push Redis could not take is logged, not the request's 500
+    transaction.on_commit(lambda: _append(targets, message), robust=True)
 
 
 def recent(channel: str, count: int = 20) -> list[dict[str, Any]]:

@@ -298,3 +298,19 @@ def test_a_description_longer_than_a_step_note_is_kept_whole_on_the_order(api, g
         format="json",
     )
     assert too_long.status_code == 400 and "description" in too_long.json()["fields"]
+
+
+def test_a_step_committed_is_answered_even_when_its_push_cannot_be_appended(
+    api, garage, shop_api, monkeypatch, django_capture_on_commit_callbacks
+):
+    """The pushes leave after the commit: Redis refusing them (down, between the request's other
+    reads and the hook) is logged, and the shop still gets its 200 for the step it wrote."""
+    import redis
+
+    order = request_service(api, garage)
+    down = redis.Redis(host="127.0.0.1", port=1, socket_connect_timeout=0.2)
+    monkeypatch.setattr("core.realtime.client", lambda: down)
+    with django_capture_on_commit_callbacks(execute=True) as hooks:
+        accepted = shop_api().post(f"/api/v1/shop/service-orders/{order['id']}/accept/", {}, format="json")
+    assert accepted.status_code == 200, accepted.json()
+    assert accepted.json()["state"] == "accepted" and hooks  # the hooks ran, the append among them
