@@ -20,7 +20,7 @@ Before the clock starts, as production would have them (untimed):
   without this only the steps would pay each worker's first use of their code, connections and
   the database backend's caches.
 
-    .venv/bin/python bench/aftersales.py [--clients 50] [--orders 2] [--rounds 3] [--workers 4]
+    .venv/bin/python bench/aftersales.py [--clients 50] [--orders 2] [--rounds 5] [--workers 4]
 """
 
 import argparse
@@ -160,7 +160,7 @@ def main() -> None:
     )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--orders", type=int, default=2, help="orders each client drives, per round")
-    parser.add_argument("--rounds", type=int, default=3, help="rounds of orders, each followed by /me/")
+    parser.add_argument("--rounds", type=int, default=5, help="rounds of orders, each followed by /me/")
     parser.add_argument("--workers", type=int, default=4)
     args = parser.parse_args()
 
