@@ -336,7 +336,7 @@ def test_twenty_concurrent_consumptions_of_one_from_ten_take_exactly_ten():
 
 @committed_db
 def test_concurrent_consumptions_of_two_parts_in_either_order_take_exactly_the_stock():
-    shop = shop_make(902, "并发两件店")
+    shop = shop_make(904, "并发两件店")  # 901: the test above, 902: the bookings one (committed rows stay)
     oil = part_save(
         actor=None, shop=shop, code="OIL-D", name="并发机油", unit="L", reorder_level=Decimal("0")
     )
